@@ -1,0 +1,90 @@
+# go-cluster assistant. `make run` and `make test` work on a fresh clone with Python 3.10.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 needs Python 3.10. Take `python3.10` from PATH if it runs, else a pyenv install.
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	$$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo $$p; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+INSTALLED := $(VENV)/.installed
+SPACY_PIPELINE := models/spacy_de/gocluster-source.json
+MODEL := models/gocluster.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard content/*.yml) \
+	$(SPACY_PIPELINE) $(wildcard rasa_ext/*.py)
+
+# No telemetry from Rasa (privacy, and these machines have no internet), quiet TensorFlow.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help install pipeline sync train run test test-python validate test-stories bench lock clean
+
+help:
+	@echo "make run    – installieren, Sprachpipeline bauen, trainieren (falls nötig), Bot starten"
+	@echo "make test   – installieren (falls nötig) und alle Tests ausführen"
+	@echo "make bench  – Leistungsmessung gegen den laufenden Bot (startet ihn selbst)"
+
+$(INSTALLED): requirements.txt constraints.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 nicht gefunden (Rasa 3.6 läuft nur damit)." >&2; exit 1; }
+	@echo "Installiere Abhängigkeiten mit $(PYTHON310) in $(VENV) ..."
+	rm -rf $(VENV)
+	$(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.0"
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(PY) -m pip check
+	touch $@
+
+install: $(INSTALLED)
+
+$(SPACY_PIPELINE): $(INSTALLED) bot/nlp/build_pipeline.py
+	$(PY) -m bot.nlp.build_pipeline models/spacy_de
+
+pipeline: $(SPACY_PIPELINE)
+
+# Files generated from content/ (FAQ rules, glossary lookup, FAQ intents in domain.yml).
+sync: $(INSTALLED)
+	$(PY) -m bot sync-rasa
+
+# Rasa files generated from content/ are refreshed first, so a new glossary term or FAQ entry
+# needs nothing but the content change.
+$(MODEL): $(INSTALLED) $(TRAINING_INPUTS)
+	$(PY) -m bot sync-rasa
+	$(RASA) train --fixed-model-name gocluster --out models
+	touch $@
+
+train: $(MODEL)
+
+run: $(MODEL)
+	$(PY) -m bot serve --model $(MODEL)
+
+validate: $(INSTALLED)
+	$(RASA) data validate --fail-on-warnings
+
+test-python: $(MODEL)
+	$(PY) -m pytest
+
+test-stories: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out var/results/stories
+
+test: $(MODEL)
+	$(MAKE) validate
+	$(MAKE) test-python
+	$(MAKE) test-stories
+
+bench: $(MODEL)
+	$(PY) -m bench
+
+# Re-resolve the lock file from requirements.txt in a scratch environment.
+lock:
+	rm -rf var/lockenv && $(PYTHON310) -m venv var/lockenv
+	var/lockenv/bin/pip install --quiet "pip==24.0" && var/lockenv/bin/pip install --quiet -r requirements.txt
+	var/lockenv/bin/pip check
+	{ echo "# Full lock of the Python 3.10 environment (pip freeze of a clean install of requirements.txt)."; \
+	  echo "# Regenerate with: make lock"; var/lockenv/bin/pip freeze; } > constraints.txt
+	rm -rf var/lockenv
+
+clean:
+	rm -rf $(VENV) models var/results
