@@ -1,0 +1,71 @@
+"""Command line of the go-cluster assistant: `python -m bot <command>`.
+
+Commands are for operators and staff; each prints German-free, plain diagnostics to stderr and
+returns a non-zero exit code on failure.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List, Optional
+
+
+def _sync_rasa(args: argparse.Namespace) -> int:
+    from bot import rasa_data
+
+    if args.check:
+        stale = rasa_data.stale_files()
+        for path in stale:
+            print(f"out of date: {path} (run: python -m bot sync-rasa)", file=sys.stderr)
+        return 1 if stale else 0
+    for path in rasa_data.sync():
+        print(f"updated {path}")
+    return 0
+
+
+def _check_content(_args: argparse.Namespace) -> int:
+    from bot.knowledge.content import ContentError, load_knowledge
+
+    try:
+        knowledge = load_knowledge()
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"content ok: {len(knowledge.faq)} FAQ entries, {len(knowledge.terms)} glossary terms")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bot.cli.serve import serve
+
+    return serve(model=args.model)
+
+
+def _web(_args: argparse.Namespace) -> int:
+    from bot.web.app import run
+
+    run()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    sync = commands.add_parser("sync-rasa", help="regenerate Rasa files that follow from content/")
+    sync.add_argument("--check", action="store_true", help="only report files that are out of date")
+    sync.set_defaults(handler=_sync_rasa)
+
+    commands.add_parser("check-content", help="load and validate content/").set_defaults(handler=_check_content)
+
+    serve = commands.add_parser("serve", help="start action server, Rasa server and chat page")
+    serve.add_argument("--model", default="models/gocluster.tar.gz")
+    serve.set_defaults(handler=_serve)
+
+    commands.add_parser("web", help="start only the chat page / dashboard server").set_defaults(handler=_web)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)

@@ -1,0 +1,144 @@
+"""Start action server, Rasa server and chat page; wait until all answer; stop all on Ctrl-C."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional
+
+from bot.config import PROJECT_ROOT, settings
+
+READY_TIMEOUT_S = 300
+STOP_TIMEOUT_S = 15
+
+
+@dataclass
+class Service:
+    name: str
+    command: List[str]
+    health_url: str
+    process: Optional[subprocess.Popen] = None
+    log_path: Optional[Path] = None
+
+    def start(self, log_dir: Path, env: dict) -> None:
+        self.log_path = log_dir / f"{self.name}.log"
+        log = self.log_path.open("ab")
+        # A session of its own: Ctrl-C reaches only the supervisor, which stops the services
+        # in order instead of having them all die at once mid-write.
+        self.process = subprocess.Popen(
+            self.command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+        log.close()
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def exited(self) -> bool:
+        return self.process is not None and self.process.poll() is not None
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def log_tail(self, lines: int = 25) -> str:
+        if not self.log_path or not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text("utf-8", errors="replace").splitlines()[-lines:])
+
+
+def services(model: str) -> List[Service]:
+    config = settings()
+    python = sys.executable
+    rasa = str(Path(python).with_name("rasa"))
+    rasa_command = [
+        rasa, "run",
+        "--model", model,
+        "--endpoints", str(config.endpoints_file),
+        "--credentials", "credentials.yml",
+        "--port", str(config.rasa_port),
+        "--cors", *config.cors_origins,
+    ]
+    if config.rasa_api_token:
+        rasa_command += ["--enable-api", "--auth-token", config.rasa_api_token]
+    return [
+        Service(
+            "actions",
+            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(config.actions_port)],
+            f"http://localhost:{config.actions_port}/health",
+        ),
+        Service("rasa", rasa_command, f"http://localhost:{config.rasa_port}/"),
+        Service("web", [python, "-m", "bot", "web"], f"http://localhost:{config.web_port}/health"),
+    ]
+
+
+def _wait_until_ready(running: List[Service]) -> Optional[Service]:
+    """Returns the service that failed, or None when all answer."""
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    pending = list(running)
+    while pending and time.monotonic() < deadline:
+        for service in list(pending):
+            if service.exited():
+                return service
+            if service.healthy():
+                print(f"  {service.name} bereit ({service.health_url})", flush=True)
+                pending.remove(service)
+        time.sleep(0.5)
+    return pending[0] if pending else None
+
+
+def serve(model: str) -> int:
+    config = settings()
+    log_dir = config.var_dir / "log"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2")
+    running = services(model)
+    stopping = False
+
+    def request_stop(_signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    started = time.monotonic()
+    print("Starte go-cluster-Assistent (Logs in var/log/) ...", flush=True)
+    for service in running:
+        service.start(log_dir, env)
+    try:
+        failed = _wait_until_ready(running)
+        if failed is not None and not stopping:
+            print(f"Dienst '{failed.name}' startet nicht. Letzte Logzeilen:\n{failed.log_tail()}", file=sys.stderr)
+            return 1
+        if not stopping:
+            print(
+                f"Bereit nach {time.monotonic() - started:.0f} s: Chat unter http://localhost:{config.web_port}/ "
+                "(Beenden mit Strg+C)",
+                flush=True,
+            )
+        while not stopping:
+            dead = next((s for s in running if s.exited()), None)
+            if dead is not None:
+                print(f"Dienst '{dead.name}' wurde beendet. Letzte Logzeilen:\n{dead.log_tail()}", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+        return 0
+    finally:
+        print("Beende Dienste ...", flush=True)
+        for service in reversed(running):
+            service.stop()

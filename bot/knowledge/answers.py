@@ -1,0 +1,148 @@
+"""Turns content into the replies the bot sends: texts plus buttons, independent of Rasa."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+from bot import textguard
+from bot.knowledge.content import FaqEntry, Knowledge, Term
+from bot.knowledge.glossary import GlossaryIndex, extract_query
+from bot.knowledge.text import words
+
+GLOSSARY_INTENT = "ask_glossary"
+TERM_ENTITY = "glossary_term"
+# Intents that are no topic a user could have meant when the bot is unsure.
+NOT_A_TOPIC = frozenset(
+    {"nlu_fallback", "greet", "goodbye", "thank", "affirm", "deny", "out_of_scope", "in_english", "bad_input"}
+)
+CLARIFY_OPTIONS = 2
+# Shown when an English message matches nothing the bot knows.
+ENGLISH_START_TOPICS = ("was_ist_go_cluster", "aufnahmeprozess", "kontakt")
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: Tuple[Button, ...] = ()
+
+
+def faq_payload(entry: FaqEntry) -> str:
+    return "/" + entry.intent
+
+
+def term_payload(term: Term) -> str:
+    return "/%s%s" % (GLOSSARY_INTENT, json.dumps({TERM_ENTITY: term.id}, separators=(",", ":")))
+
+
+class Answers:
+    def __init__(self, knowledge: Knowledge, index: Optional[GlossaryIndex] = None) -> None:
+        self.knowledge = knowledge
+        self.index = index or GlossaryIndex(knowledge.terms.values())
+        self._say = knowledge.messages.render
+
+    # --- building blocks -------------------------------------------------------------------
+    def _with_sources(self, text: str, keys: Sequence[str]) -> str:
+        cited = "; ".join(f"{s.title} ({s.url})" for s in self.knowledge.cited(keys[:2]))
+        return f"{text}\n\n{self._say('source_line', sources=cited)}"
+
+    def _faq_button(self, faq_id: str) -> Button:
+        entry = self.knowledge.faq[faq_id]
+        return Button(entry.title, faq_payload(entry))
+
+    def _term_button(self, term: Term) -> Button:
+        return Button(self._say("glossary_button", term=term.term), term_payload(term))
+
+    # --- programme questions ----------------------------------------------------------------
+    def faq(self, intent: str) -> List[Reply]:
+        entry = self.knowledge.faq_for_intent(intent)
+        if entry is None:
+            return [Reply(self._say("faq_missing"))]
+        buttons = tuple(self._faq_button(r) for r in entry.related)
+        return [Reply(self._with_sources(entry.answer, entry.sources), buttons)]
+
+    # --- glossary -------------------------------------------------------------------------
+    def term(self, term: Term) -> List[Reply]:
+        expansion = f" ({term.expansion})" if term.expansion and term.expansion != term.term else ""
+        text = self._say("glossary_answer", term=term.term, expansion=expansion, definition=term.definition)
+        buttons = tuple(self._term_button(self.knowledge.terms[r]) for r in term.related)
+        return [Reply(self._with_sources(text, term.sources), buttons)]
+
+    def explain(self, text: str, term_id: Optional[str] = None) -> List[Reply]:
+        """Answer "what does X mean": the definition, or an honest "no entry" with suggestions."""
+        term = self.index.get(term_id)
+        if term is None:
+            match = self.index.find(text)
+            term = match.term if match else None
+        if term is not None:
+            return self.term(term)
+        query = extract_query(textguard.clean_text(text))
+        if not query:
+            return [Reply(self._say("glossary_which_term"))]
+        suggestions = tuple(self._term_button(t) for t in self.index.suggest(query))
+        return [
+            Reply(self._say("glossary_unknown", query=query)),
+            Reply(self._say("glossary_unknown_suggestions"), suggestions),
+        ]
+
+    # --- not understood -------------------------------------------------------------------
+    def clarify(self, ranking: Sequence[Tuple[str, float]], text: str, repeated: bool) -> List[Reply]:
+        """A clarifying question with the most likely topics; the hotline if it happens twice."""
+        if repeated:
+            return [Reply(self._say("clarify_give_up"))]
+        options: List[Button] = []
+        for intent, _confidence in ranking:
+            if len(options) == CLARIFY_OPTIONS:
+                break
+            if intent in NOT_A_TOPIC:
+                continue
+            if intent == GLOSSARY_INTENT:
+                match = self.index.find(text)
+                if match:
+                    options.append(self._term_button(match.term))
+                continue
+            label = self.knowledge.intent_label(intent)
+            if label:
+                options.append(Button(label, "/" + intent))
+        options.append(Button(self._say("clarify_none_button"), "/deny"))
+        return [Reply(self._say("clarify_question"), tuple(options))]
+
+    def core_fallback(self) -> List[Reply]:
+        return [Reply(self._say("core_fallback"))]
+
+    # --- other languages and unusable input -------------------------------------------------
+    def english(self, text: str) -> List[Reply]:
+        """Say that the bot answers in German, and still answer what it recognises."""
+        notice = Reply(self._say("english_notice"))
+        match = self.index.find(text)
+        if match:
+            return [notice, Reply(self._say("english_found")), *self.term(match.term)]
+        entry = self._faq_by_english_keywords(text)
+        if entry:
+            return [notice, Reply(self._say("english_found")), *self.faq(entry.intent)]
+        return [Reply(notice.text, tuple(self._faq_button(i) for i in ENGLISH_START_TOPICS))]
+
+    def _faq_by_english_keywords(self, text: str) -> Optional[FaqEntry]:
+        padded = f" {' '.join(words(text))} "
+        best, best_hits = None, 0
+        for entry in self.knowledge.faq.values():
+            hits = sum(1 for k in entry.en_keywords if f" {' '.join(words(k))} " in padded)
+            if hits > best_hits:
+                best, best_hits = entry, hits
+        return best
+
+    def bad_input(self, problem: str, original_length: int = 0) -> List[Reply]:
+        key = {
+            textguard.EMPTY: "bad_input_empty",
+            textguard.NO_LETTERS: "bad_input_no_letters",
+            textguard.TOO_LONG: "bad_input_too_long",
+            textguard.JSON_DATA: "bad_input_json",
+            textguard.MARKUP_ONLY: "bad_input_markup",
+        }.get(problem, "bad_input_empty")
+        return [Reply(self._say(key, length=original_length, limit=textguard.MAX_MESSAGE_CHARS))]

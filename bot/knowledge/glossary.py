@@ -1,0 +1,120 @@
+"""Finds glossary terms in free text, tolerant of typos, inflection and spelling variants."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, List, Optional, Tuple
+
+from bot.knowledge.content import Term
+from bot.knowledge.text import compact, edit_distance, trigram_similarity, words
+
+# German endings that turn a glossary term into the form used in a sentence
+# ("des Clustermanagements", "mit den Clusterakteuren").
+INFLECTIONS = ("s", "es", "n", "en", "e", "er", "ern")
+MAX_WINDOW = 5
+MIN_FUZZY_LENGTH = 5
+
+# Words of a definition question that are not part of the term asked about.
+QUESTION_WORDS = frozenset(
+    """was wer wie ist sind war bedeutet bedeuten bedeutung heisst heisen heissen meint meinen
+    versteht verstehen versteh man unter erklaer erklaere erklaeren erklaerung erklaert mir uns bitte mal
+    definition definiere definieren der die das den dem des ein eine einen einem eines einer
+    wofuer steht stehen abkuerzung abk begriff begriffe wort genau eigentlich du sie ihr kannst koennen
+    koennten koenntest hey hallo noch gemeint damit ueberhaupt so denn nochmal kurz gibt es
+    sagt sagen info infos information informationen zu zum zur ueber ich moechte wissen weiss
+    nicht hinter verbirgt sich""".split()
+)
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    term: Term
+    score: float
+    matched_text: str
+
+
+def _fuzzy_limit(length: int) -> int:
+    if length < MIN_FUZZY_LENGTH:
+        return 0
+    return 1 if length < 9 else 2
+
+
+def _window_score(window: str, alias: str) -> float:
+    """How well a run of the user's words spells one name of a term (0 = not at all)."""
+    if window == alias:
+        return 1.0
+    if len(alias) >= 4 and window.startswith(alias) and window[len(alias):] in INFLECTIONS:
+        return 0.97
+    limit = _fuzzy_limit(len(alias))
+    if limit and abs(len(window) - len(alias)) <= limit + 2:
+        stem = window
+        for ending in INFLECTIONS:
+            if window.endswith(ending) and len(window) - len(ending) >= len(alias) - limit:
+                # A typo plus an ending ("Clusterakteuern") still counts as the term.
+                stem = min(stem, window[: -len(ending)], key=lambda s: abs(len(s) - len(alias)))
+        distance = min(edit_distance(window, alias, limit), edit_distance(stem, alias, limit))
+        if distance <= limit:
+            return 0.9 - 0.05 * distance
+    return 0.0
+
+
+class GlossaryIndex:
+    """Looks up terms by any of their names; built once per process from the content."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        self._names: List[Tuple[str, Term]] = []
+        for term in terms:
+            for name in dict.fromkeys(compact(n) for n in (*term.names, term.id)):
+                if name:
+                    self._names.append((name, term))
+        self._by_id = {term.id: term for _, term in self._names}
+
+    def get(self, term_id: Optional[str]) -> Optional[Term]:
+        return self._by_id.get(term_id or "")
+
+    def find(self, text: str) -> Optional[TermMatch]:
+        """The term the text talks about, preferring the longest and closest name."""
+        found = self.find_all(text)
+        return found[0] if found else None
+
+    def find_all(self, text: str) -> List[TermMatch]:
+        tokens = words(text)
+        best: dict = {}
+        for size in range(1, min(MAX_WINDOW, len(tokens)) + 1):
+            for start in range(len(tokens) - size + 1):
+                window = "".join(tokens[start:start + size])
+                for name, term in self._names:
+                    if len(window) < len(name) - 2 or len(window) > len(name) + 5:
+                        continue
+                    score = _window_score(window, name)
+                    if not score:
+                        continue
+                    # Longer names explain more of the message: "Cluster-Management" is
+                    # Clustermanagement, not Cluster.
+                    weight = score * len(name)
+                    if weight > best.get(term.id, (0.0,))[0]:
+                        best[term.id] = (weight, TermMatch(term, score, " ".join(tokens[start:start + size])))
+        ranked = sorted(best.values(), key=lambda item: -item[0])
+        return [match for _, match in ranked]
+
+    def suggest(self, query: str, limit: int = 3) -> List[Term]:
+        """The terms whose names look most like `query` (for "did you mean" buttons)."""
+        target = compact(query)
+        scored = {}
+        for name, term in self._names:
+            similarity = trigram_similarity(target, name)
+            if similarity > scored.get(term.id, (0.0, term))[0]:
+                scored[term.id] = (similarity, term)
+        ranked = sorted(scored.values(), key=lambda item: (-item[0], item[1].term))
+        return [term for _, term in ranked[:limit]]
+
+
+def extract_query(text: str) -> str:
+    """The part of a definition question that names the term: "Was ist ein Flux-Kompensator?"
+    -> "Flux-Kompensator". Empty if nothing but question words remain."""
+    kept = []
+    for token in re.split(r"\s+", text.strip()):
+        bare = token.strip("?!.,;:()[]{}\"'„“”‚‘’»«")
+        if bare and not all(w in QUESTION_WORDS for w in words(bare)):
+            kept.append(bare)
+    return " ".join(kept)[:80]

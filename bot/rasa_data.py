@@ -1,0 +1,90 @@
+"""Generates the parts of the Rasa project that follow from the content files.
+
+* data/rules/faq.yml         one rule per FAQ entry: intent faq_<id> -> action_answer_faq
+* data/nlu/glossary_names.yml lookup table with every spelling of every glossary term
+* domain.yml                 the FAQ intents between the "generated" markers
+
+`python -m bot sync-rasa` writes them; `python -m bot sync-rasa --check` (run by the tests)
+fails when a content change was not synced. Plain text output, no Rasa import needed.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Dict, Iterable, List
+
+from bot.config import PROJECT_ROOT
+from bot.knowledge.content import Knowledge, load_knowledge
+from bot.knowledge.text import fold
+
+HEADER = "# Generated from content/ by `python -m bot sync-rasa`. Do not edit by hand.\n"
+DOMAIN_BEGIN = "  # BEGIN generated FAQ intents (python -m bot sync-rasa)\n"
+DOMAIN_END = "  # END generated FAQ intents\n"
+FAQ_ACTION = "action_answer_faq"
+
+
+def _quote(text: str) -> str:
+    # JSON strings are valid YAML scalars and escape everything that needs it.
+    return json.dumps(text, ensure_ascii=False)
+
+
+def faq_rules(knowledge: Knowledge) -> str:
+    lines = [HEADER, 'version: "3.1"\n', "rules:\n"]
+    for entry in knowledge.faq.values():
+        lines += [
+            f"  - rule: FAQ {entry.id}\n",
+            "    steps:\n",
+            f"      - intent: {entry.intent}\n",
+            f"      - action: {FAQ_ACTION}\n",
+        ]
+    return "".join(lines)
+
+
+def glossary_spellings(names: Iterable[str]) -> List[str]:
+    """Each name as written and, where different, without umlauts and hyphens."""
+    result: Dict[str, None] = {}
+    for name in names:
+        for variant in (name, fold(name), fold(name).replace("-", " ")):
+            result.setdefault(variant.strip(), None)
+    return [v for v in result if v]
+
+
+def glossary_lookup(knowledge: Knowledge) -> str:
+    names = glossary_spellings(n for term in knowledge.terms.values() for n in term.names)
+    lines = [HEADER, 'version: "3.1"\n', "nlu:\n", "  - lookup: glossary_names\n", "    examples: |\n"]
+    lines += [f"      - {name}\n" for name in names]
+    return "".join(lines)
+
+
+def domain_with_faq_intents(domain_text: str, knowledge: Knowledge) -> str:
+    start, end = domain_text.find(DOMAIN_BEGIN), domain_text.find(DOMAIN_END)
+    if start < 0 or end < start:
+        raise ValueError("domain.yml lacks the generated FAQ intents markers")
+    block = "".join(f"  - {intent}\n" for intent in knowledge.faq_intents)
+    return domain_text[: start + len(DOMAIN_BEGIN)] + block + domain_text[end:]
+
+
+def expected_files(root: Path = PROJECT_ROOT) -> Dict[Path, str]:
+    knowledge = load_knowledge()
+    domain = root / "domain.yml"
+    return {
+        root / "data" / "rules" / "faq.yml": faq_rules(knowledge),
+        root / "data" / "nlu" / "glossary_names.yml": glossary_lookup(knowledge),
+        domain: domain_with_faq_intents(domain.read_text("utf-8"), knowledge),
+    }
+
+
+def stale_files(root: Path = PROJECT_ROOT) -> List[Path]:
+    return [
+        path
+        for path, text in expected_files(root).items()
+        if not path.exists() or path.read_text("utf-8") != text
+    ]
+
+
+def sync(root: Path = PROJECT_ROOT) -> List[Path]:
+    changed = stale_files(root)
+    for path, text in expected_files(root).items():
+        if path in changed:
+            path.write_text(text, "utf-8")
+    return changed

@@ -1,0 +1,63 @@
+"""Web server on port 8080: the chat page now, the hotline dashboard later."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.config import settings
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def content_security_policy(rasa_url: str) -> str:
+    # Scripts and styles only from this server; the page may talk to the Rasa server only.
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self' {rasa_url}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler):
+    response = await handler(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(request.app["rasa_url"]))
+    return response
+
+
+async def index(_request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC_DIR / "index.html")
+
+
+async def client_config(request: web.Request) -> web.Response:
+    config = {"rasaUrl": request.app["rasa_url"]}
+    body = f"window.GOCLUSTER_CONFIG = {json.dumps(config)};\n"
+    return web.Response(text=body, content_type="application/javascript", headers={"Cache-Control": "no-store"})
+
+
+async def health(_request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def create_app(rasa_url: str | None = None) -> web.Application:
+    app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
+    app["rasa_url"] = rasa_url or settings().rasa_url
+    app.router.add_get("/", index)
+    app.router.add_get("/config.js", client_config)
+    app.router.add_get("/health", health)
+    app.router.add_static("/static/", STATIC_DIR, show_index=False)
+    return app
+
+
+def run() -> None:
+    config = settings()
+    web.run_app(create_app(), host=config.web_host, port=config.web_port, print=None, access_log=None)
