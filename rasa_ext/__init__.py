@@ -1,0 +1,4 @@
+"""Rasa plug-ins of the go-cluster assistant: NLU components and the tracker store.
+
+Everything here is a thin adapter; the logic lives in `bot/`.
+"""

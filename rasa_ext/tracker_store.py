@@ -1,0 +1,48 @@
+"""SQL tracker store configured by one URL from the environment.
+
+Rasa's own SQLTrackerStore takes host, port, db ... from endpoints.yml and has no defaults from
+the environment. This subclass reads TRACKER_DATABASE_URL (default: SQLite file var/tracker.db),
+so `make run` needs no setup and production only sets a PostgreSQL URL.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+
+from bot.config import settings
+
+
+def _prepare_sqlite(url: str) -> None:
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+class EnvSQLTrackerStore(SQLTrackerStore):
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        url: Optional[str] = None,
+        event_broker: Optional[EventBroker] = None,
+        **kwargs: Any,
+    ) -> None:
+        url = url or settings().tracker_database_url
+        _prepare_sqlite(url)
+        # Rasa treats a host containing "://" as the complete database URL.
+        super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    # WAL lets readers work while a conversation is written; NORMAL sync is safe with WAL and
+    # avoids an fsync per message.
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
