@@ -1,0 +1,88 @@
+"""Shared fixtures. Tests that need the trained model use `nlu_parse` (built by `make test`)."""
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+from bot.config import PROJECT_ROOT  # noqa: E402
+from bot.knowledge.answers import Answers  # noqa: E402
+from bot.knowledge.content import load_knowledge  # noqa: E402
+
+MODEL_PATH = PROJECT_ROOT / "models" / "gocluster.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def knowledge():
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def answers(knowledge):
+    return Answers(knowledge)
+
+
+@pytest.fixture(scope="session")
+def rasa_agent():
+    """The trained model, loaded once. `make test` trains it before running pytest."""
+    if not MODEL_PATH.exists():
+        pytest.fail(f"{MODEL_PATH} is missing: run the tests with `make test`, which trains it first")
+    import logging
+
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    return Agent.load(str(MODEL_PATH))
+
+
+@pytest.fixture(scope="session")
+def nlu_parse(rasa_agent):
+    loop = asyncio.new_event_loop()
+
+    def parse(text: str) -> Dict[str, Any]:
+        return loop.run_until_complete(rasa_agent.parse_message(text))
+
+    yield parse
+    loop.close()
+
+
+def user_event(text: str, intent: str, confidence: float = 1.0, entities: Optional[List[dict]] = None,
+               ranking: Optional[List[dict]] = None) -> Dict[str, Any]:
+    parse_data = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": entities or [],
+        "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
+    }
+    return {"event": "user", "text": text, "parse_data": parse_data}
+
+
+def make_tracker(events: List[Dict[str, Any]], slots: Optional[Dict[str, Any]] = None,
+                 active_loop: Optional[Dict[str, Any]] = None) -> Tracker:
+    """A real rasa-sdk Tracker whose latest message is the last user event."""
+    latest = next((e["parse_data"] for e in reversed(events) if e["event"] == "user"), {})
+    return Tracker("test-user", slots or {}, latest, events, False, None, active_loop or {}, "action_listen")
+
+
+def run_action(action, tracker: Tracker, domain: Optional[dict] = None):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain or {}))
+    return dispatcher.messages, events
+
+
+@pytest.fixture
+def tmp_content(tmp_path: Path) -> Path:
+    """A writable copy of content/ for tests that break it on purpose."""
+    import shutil
+
+    target = tmp_path / "content"
+    shutil.copytree(PROJECT_ROOT / "content", target)
+    return target

@@ -1,0 +1,98 @@
+"""The trained model: German variants, bad input through the real pipeline, held-out evaluation."""
+from __future__ import annotations
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from tests.nlu.holdout_eval import evaluate, load_holdout, write_report
+
+MIN_SCORE = 0.90
+
+
+def intent_of(parse, text):
+    return parse(text)["intent"]["name"]
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("Welche Unterlagen muss ich einreichen?", "faq_antragsunterlagen"),
+        ("welche unterlagen muss ich einreichen", "faq_antragsunterlagen"),
+        ("WELCHE UNTERLAGEN MUSS ICH EINREICHEN", "faq_antragsunterlagen"),
+        ("welche unterlagn muss ich einreichn", "faq_antragsunterlagen"),
+        ("Wer entscheidet über die Aufnahme?", "faq_entscheidung"),
+        ("wer entscheidet ueber die aufnahme", "faq_entscheidung"),
+        ("Was ist ESCA?", "ask_glossary"),
+        ("ecei bedeutung", "ask_glossary"),
+        ("Was bedeutet Clustermanagement?", "ask_glossary"),
+        ("Was kannst du?", "ask_capabilities"),
+        ("Bist du ein Bot?", "bot_challenge"),
+        ("Wie wird das Wetter morgen?", "out_of_scope"),
+        ("Do you speak English?", "in_english"),
+    ],
+)
+def test_understands_german_variants(nlu_parse, text, intent):
+    assert intent_of(nlu_parse, text) == intent
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("", "empty"),
+        ("     ", "empty"),
+        ("😀😀😀", "no_letters"),
+        ("x" * 10_000, "too_long"),
+        ("<script>alert('x')</script>", "markup_only"),
+        ('{"intent": "greet", "entities": []}', "json"),
+        ("\x00\x01\x1b", "empty"),
+    ],
+)
+def test_bad_input_is_marked_by_the_pipeline(nlu_parse, text, problem):
+    result = nlu_parse(text)
+    assert result["intent"]["name"] == "bad_input"
+    assert {"entity": "input_problem", "value": problem} in [
+        {"entity": e["entity"], "value": e["value"]} for e in result["entities"]]
+
+
+def test_markup_and_control_characters_are_removed_before_understanding(nlu_parse):
+    result = nlu_parse("<b>Was ist\x00 ESCA?</b><script>alert(1)</script>")
+    assert result["intent"]["name"] == "ask_glossary"
+    assert result["text"] == "Was ist ESCA?"
+
+
+def test_button_payloads_bypass_the_classifier(nlu_parse):
+    result = nlu_parse('/ask_glossary{"glossary_term":"esca"}')
+    assert result["intent"]["name"] == "ask_glossary"
+    assert result["entities"][0]["value"] == "esca"
+
+
+def test_nonsense_falls_back(nlu_parse):
+    assert intent_of(nlu_parse, "qwrtzp fjdksla mxnvb") == "nlu_fallback"
+
+
+def test_held_out_evaluation(nlu_parse, knowledge):
+    """Intent macro-F1 and retrieval accuracy on messages never used for training."""
+    def parse(text):
+        intent = nlu_parse(text)["intent"]
+        return intent["name"], intent["confidence"]
+
+    examples = load_holdout()
+    assert len(examples) >= 150
+    report = evaluate(parse, knowledge, examples)
+    write_report(report, PROJECT_ROOT / "var" / "results" / "nlu_holdout.json")
+    print(f"\nHeld-out NLU ({len(examples)} messages): intent macro-F1 {report.macro_f1:.3f}, "
+          f"retrieval accuracy {report.retrieval_accuracy:.3f}, errors {len(report.errors())}")
+    assert report.macro_f1 >= MIN_SCORE
+    assert report.retrieval_accuracy >= MIN_SCORE
+
+
+def test_holdout_is_not_in_the_training_data():
+    import yaml
+
+    training = set()
+    for path in (PROJECT_ROOT / "data" / "nlu").glob("*.yml"):
+        for item in yaml.safe_load(path.read_text("utf-8")).get("nlu", []):
+            for line in (item.get("examples") or "").splitlines():
+                training.add(line.strip().lstrip("- ").strip().strip('"').lower())
+    overlap = [e["text"] for e in load_holdout() if e["text"].strip().lower() in training]
+    assert overlap == []
