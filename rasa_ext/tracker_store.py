@@ -27,11 +27,12 @@ class EnvSQLTrackerStore(SQLTrackerStore):
     def __init__(
         self,
         domain: Optional[Domain] = None,
-        url: Optional[str] = None,
+        host: Optional[str] = None,
         event_broker: Optional[EventBroker] = None,
         **kwargs: Any,
     ) -> None:
-        url = url or settings().tracker_database_url
+        # Rasa passes the endpoint's `url` as `host`; without one the environment decides.
+        url = host or settings().tracker_database_url
         _prepare_sqlite(url)
         # Rasa treats a host containing "://" as the complete database URL.
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)

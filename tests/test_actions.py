@@ -151,3 +151,18 @@ def test_gibberish_classified_as_bad_input_gets_a_clarifying_question():
     messages, _ = run_action(ActionHandleBadInput(), make_tracker([event]))
     assert "Meinten Sie" in texts(messages)
     assert payloads(messages)[0] == "/faq_kontakt"
+
+
+@pytest.mark.parametrize(
+    "text, entry",
+    [
+        ("What is go-cluster?", "was_ist_go_cluster"),
+        ("How can our cluster join?", "aufnahmeprozess"),
+        ("Is there a membership fee?", "mitgliedsbeitrag"),
+        ("How much is the gold label cost share?", "gold_kostenbeteiligung"),
+        ("Can I talk to a person?", "kontakt"),
+    ],
+)
+def test_english_programme_questions_are_answered_in_german(knowledge, text, entry):
+    messages, _ = run_action(ActionReplyEnglish(), make_tracker([user_event(text, "in_english")]))
+    assert knowledge.faq[entry].answer in texts(messages)

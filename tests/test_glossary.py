@@ -121,3 +121,12 @@ def test_trigram_similarity_bounds():
     assert trigram_similarity("cluster", "cluster") == 1.0
     assert trigram_similarity("cluster", "") == 0.0
     assert trigram_similarity("clusterakteure", "clusterakteur") > trigram_similarity("clusterakteure", "eccp")
+
+
+@pytest.mark.parametrize("text", ["Was ist go-cluster?", "what is go cluster", "Gocluster Mitglieder", "Was macht das go-cluster-Team"])
+def test_the_programme_name_is_not_the_term_cluster(index, text):
+    assert index.find(text) is None
+
+
+def test_programme_name_does_not_hide_other_terms(index):
+    assert index.find("Was ist ein Cluster bei go-cluster?").term.id == "cluster"

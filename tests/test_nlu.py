@@ -66,8 +66,16 @@ def test_button_payloads_bypass_the_classifier(nlu_parse):
     assert result["entities"][0]["value"] == "esca"
 
 
-def test_nonsense_falls_back(nlu_parse):
-    assert intent_of(nlu_parse, "qwrtzp fjdksla mxnvb") == "nlu_fallback"
+@pytest.mark.parametrize("text", ["qwrtzp fjdksla mxnvb", "asdfjklö", "Mein Auto ist kaputt und der Hund bellt"])
+def test_nonsense_is_not_understood(nlu_parse, text):
+    # Both lead to a clarifying question (rules: nlu_fallback -> action_clarify,
+    # bad_input without a concrete problem -> clarifying question).
+    assert intent_of(nlu_parse, text) in {"nlu_fallback", "bad_input", "out_of_scope"}
+
+
+@pytest.mark.parametrize("text", ["Was ist ein Flux-Kompensator?", "Was bedeutet Blockchain-Governance?"])
+def test_unknown_terms_are_glossary_questions(nlu_parse, text):
+    assert intent_of(nlu_parse, text) == "ask_glossary"
 
 
 def test_held_out_evaluation(nlu_parse, knowledge):

@@ -13,7 +13,7 @@ from rasa_ext.tracker_store import EnvSQLTrackerStore
 def test_conversation_survives_a_new_store_instance(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'sub' / 'tracker.db'}"
     domain = Domain.empty()
-    store = EnvSQLTrackerStore(domain=domain, url=url)
+    store = EnvSQLTrackerStore(domain=domain, host=url)
     tracker = DialogueStateTracker.from_events(
         "nutzer-1",
         [
@@ -26,7 +26,7 @@ def test_conversation_survives_a_new_store_instance(tmp_path, monkeypatch):
     asyncio.run(store.save(tracker))
     store.engine.dispose()
 
-    restarted = EnvSQLTrackerStore(domain=domain, url=url)
+    restarted = EnvSQLTrackerStore(domain=domain, host=url)
     loaded = asyncio.run(restarted.retrieve("nutzer-1"))
     assert loaded is not None
     assert [e.as_dict()["event"] for e in loaded.events] == ["action", "user", "action", "bot"]

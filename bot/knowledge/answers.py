@@ -118,23 +118,29 @@ class Answers:
 
     # --- other languages and unusable input -------------------------------------------------
     def english(self, text: str) -> List[Reply]:
-        """Say that the bot answers in German, and still answer what it recognises."""
+        """Say that the bot answers in German, and still answer what it recognises.
+
+        Programme questions are matched by English keywords first ("what is go-cluster" must
+        not become the glossary term "Cluster"), then glossary terms, which are often English.
+        """
         notice = Reply(self._say("english_notice"))
+        found = self._faq_by_english_keywords(text)
+        if found:
+            return [notice, Reply(self._say("english_found")), *self.faq(found.intent)]
         match = self.index.find(text)
         if match:
             return [notice, Reply(self._say("english_found")), *self.term(match.term)]
-        entry = self._faq_by_english_keywords(text)
-        if entry:
-            return [notice, Reply(self._say("english_found")), *self.faq(entry.intent)]
         return [Reply(notice.text, tuple(self._faq_button(i) for i in ENGLISH_START_TOPICS))]
 
     def _faq_by_english_keywords(self, text: str) -> Optional[FaqEntry]:
+        """The entry whose keywords cover most of the message (longer phrases weigh more)."""
         padded = f" {' '.join(words(text))} "
-        best, best_hits = None, 0
+        best, best_score = None, 0
         for entry in self.knowledge.faq.values():
-            hits = sum(1 for k in entry.en_keywords if f" {' '.join(words(k))} " in padded)
-            if hits > best_hits:
-                best, best_hits = entry, hits
+            phrases = (" ".join(words(k)) for k in entry.en_keywords)
+            score = sum(len(p) for p in phrases if f" {p} " in padded)
+            if score > best_score:
+                best, best_score = entry, score
         return best
 
     def bad_input(self, problem: str, original_length: int = 0) -> List[Reply]:

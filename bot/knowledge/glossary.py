@@ -11,6 +11,8 @@ from bot.knowledge.text import compact, edit_distance, trigram_similarity, words
 # German endings that turn a glossary term into the form used in a sentence
 # ("des Clustermanagements", "mit den Clusterakteuren").
 INFLECTIONS = ("s", "es", "n", "en", "e", "er", "ern")
+# The programme's own name contains "Cluster" but is not the glossary term "Cluster".
+PROGRAMME_NAME = re.compile(r"\bgo[\s\-_]*cluster\w*", re.IGNORECASE)
 MAX_WINDOW = 5
 MIN_FUZZY_LENGTH = 5
 
@@ -78,7 +80,7 @@ class GlossaryIndex:
         return found[0] if found else None
 
     def find_all(self, text: str) -> List[TermMatch]:
-        tokens = words(text)
+        tokens = words(PROGRAMME_NAME.sub(" ", text))
         best: dict = {}
         for size in range(1, min(MAX_WINDOW, len(tokens)) + 1):
             for start in range(len(tokens) - size + 1):
