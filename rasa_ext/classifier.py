@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import (
     INTENT,
@@ -21,9 +22,9 @@ from rasa.shared.nlu.training_data.message import Message
 
 
 def has_features(message: Message) -> bool:
-    sparse = message.get_sparse_features(attribute=TEXT)[1]
-    dense = message.get_dense_features(attribute=TEXT)[1]
-    return sparse is not None or dense is not None
+    # Featurizers derive every feature from tokens: no tokens, no features. (Checking the
+    # features themselves would combine the sparse matrices a second time per message.)
+    return bool(message.get(TOKENS_NAMES[TEXT]))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -33,7 +34,7 @@ class TolerantLogisticRegressionClassifier(LogisticRegressionClassifier):
         if with_features:
             super().process(with_features)
         for message in messages:
-            if not has_features(message):
+            if message not in with_features:
                 message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         return messages

@@ -9,6 +9,7 @@ from aiohttp import web
 from bot.config import settings
 
 STATIC_DIR = Path(__file__).parent / "static"
+RASA_URL = web.AppKey("rasa_url", str)
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -30,7 +31,7 @@ async def security_headers(request: web.Request, handler):
     response = await handler(request)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    response.headers.setdefault("Content-Security-Policy", content_security_policy(request.app["rasa_url"]))
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(request.app[RASA_URL]))
     return response
 
 
@@ -39,7 +40,7 @@ async def index(_request: web.Request) -> web.FileResponse:
 
 
 async def client_config(request: web.Request) -> web.Response:
-    config = {"rasaUrl": request.app["rasa_url"]}
+    config = {"rasaUrl": request.app[RASA_URL]}
     body = f"window.GOCLUSTER_CONFIG = {json.dumps(config)};\n"
     return web.Response(text=body, content_type="application/javascript", headers={"Cache-Control": "no-store"})
 
@@ -50,7 +51,7 @@ async def health(_request: web.Request) -> web.Response:
 
 def create_app(rasa_url: str | None = None) -> web.Application:
     app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
-    app["rasa_url"] = rasa_url or settings().rasa_url
+    app[RASA_URL] = rasa_url or settings().rasa_url
     app.router.add_get("/", index)
     app.router.add_get("/config.js", client_config)
     app.router.add_get("/health", health)
