@@ -19,6 +19,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TQDM_DISABLE := 1
 
 .PHONY: help install pipeline sync train run test test-python validate test-stories bench lock clean
 
@@ -67,7 +68,7 @@ test-python: $(MODEL)
 	$(PY) -m pytest
 
 test-stories: $(MODEL)
-	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out var/results/stories
+	$(RASA) test core --model $(MODEL) --stories tests/stories --e2e --fail-on-prediction-errors --out var/results/stories
 
 test: $(MODEL)
 	$(MAKE) validate

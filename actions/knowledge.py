@@ -70,7 +70,8 @@ class ActionHandleBadInput(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         original = next((e.get("text") or "" for e in reversed(tracker.events) if e.get("event") == "user"), "")
-        problem = latest_entity(tracker, "input_problem") or textguard.input_problem(original)
+        # The user event keeps the original text; the parse data holds the cleaned one.
+        problem = textguard.input_problem(original)
         if problem is None:
             # Gibberish the classifier recognised ("asdf"): not understood, so ask back.
             clarify(dispatcher, tracker)

@@ -5,7 +5,8 @@
 * LemmaNormalizer, after the tokenizer: folds lemmas to lower case without umlauts, so "Förderung",
   "foerderung" and "FOERDERUNG" produce the same features.
 * InputGuard, last: marks messages that cannot be interpreted (empty, emoji only, too long, JSON,
-  only markup) with the intent `bad_input` and the reason as entity `input_problem`.
+  only markup) with the intent `bad_input`. The action recomputes the reason from the original
+  text with the same function, so no entity has to carry it.
 """
 from __future__ import annotations
 
@@ -31,7 +32,6 @@ from bot import textguard
 from bot.knowledge.text import fold
 
 BAD_INPUT_INTENT = "bad_input"
-PROBLEM_ENTITY = "input_problem"
 ORIGINAL_TEXT = "gocluster_original_text"
 
 
@@ -95,5 +95,4 @@ class InputGuard(_Stateless):
             [{INTENT_NAME_KEY: BAD_INPUT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}],
             add_to_output=True,
         )
-        entity = {"entity": PROBLEM_ENTITY, "value": problem, "start": 0, "end": 0, "extractor": "InputGuard"}
-        message.set(ENTITIES, [entity], add_to_output=True)
+        message.set(ENTITIES, [], add_to_output=True)

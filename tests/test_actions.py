@@ -74,8 +74,9 @@ def test_unknown_term_is_honest_and_offers_closest_terms():
     assert json.loads(buttons[0][len("/ask_glossary"):])["glossary_term"] == "clusterakteure"
 
 
-def test_glossary_question_without_a_term_asks_which_one():
-    messages, _ = run_action(ActionExplainTerm(), make_tracker([user_event("Was bedeutet das?", "ask_glossary")]))
+@pytest.mark.parametrize("text", ["Was bedeutet das?", "/ask_glossary"])
+def test_glossary_question_without_a_term_asks_which_one(text):
+    messages, _ = run_action(ActionExplainTerm(), make_tracker([user_event(text, "ask_glossary")]))
     assert "Welchen Begriff" in texts(messages)
 
 
@@ -132,8 +133,8 @@ def test_english_message_without_known_topic_gets_start_buttons():
     ],
 )
 def test_bad_input_gets_a_specific_german_message(problem, original, expected):
-    event = user_event("", "bad_input", entities=[{"entity": "input_problem", "value": problem}])
-    event["text"] = original
+    event = user_event("", "bad_input")
+    event["text"] = original  # the user event keeps the original, the parse data the cleaned text
     messages, events = run_action(ActionHandleBadInput(), make_tracker([event]))
     assert expected in texts(messages)
     assert events == []
@@ -161,6 +162,7 @@ def test_gibberish_classified_as_bad_input_gets_a_clarifying_question():
         ("Is there a membership fee?", "mitgliedsbeitrag"),
         ("How much is the gold label cost share?", "gold_kostenbeteiligung"),
         ("Can I talk to a person?", "kontakt"),
+        ("Who can I talk to about the programme?", "kontakt"),
     ],
 )
 def test_english_programme_questions_are_answered_in_german(knowledge, text, entry):

@@ -82,7 +82,8 @@ class Answers:
             term = match.term if match else None
         if term is not None:
             return self.term(term)
-        query = extract_query(textguard.clean_text(text))
+        # A bare button payload ("/ask_glossary") names no term.
+        query = "" if text.startswith("/") else extract_query(textguard.clean_text(text))
         if not query:
             return [Reply(self._say("glossary_which_term"))]
         suggestions = tuple(self._term_button(t) for t in self.index.suggest(query))
