@@ -33,6 +33,8 @@ class Settings:
     endpoints_file: Path
     web_host: str
     web_port: int
+    public_url: str
+    privacy_url: str
     cors_origins: Tuple[str, ...]
 
 
@@ -41,6 +43,7 @@ def settings() -> Settings:
     var_dir = Path(_env("GOCLUSTER_VAR_DIR", str(PROJECT_ROOT / "var")))
     web_port = int(_env("WEB_PORT", "8080"))
     rasa_port = int(_env("RASA_PORT", "5005"))
+    public_url = _env("PUBLIC_BASE_URL", f"http://localhost:{web_port}").rstrip("/")
     return Settings(
         content_dir=Path(_env("GOCLUSTER_CONTENT_DIR", str(PROJECT_ROOT / "content"))),
         var_dir=var_dir,
@@ -55,6 +58,9 @@ def settings() -> Settings:
         endpoints_file=Path(_env("ENDPOINTS_FILE", str(PROJECT_ROOT / "endpoints.yml"))),
         web_host=_env("WEB_HOST", "127.0.0.1"),
         web_port=web_port,
+        # Where users reach the web server (links to calendar files and the privacy notice).
+        public_url=public_url,
+        privacy_url=_env("PRIVACY_URL", f"{public_url}/datenschutz"),
         cors_origins=tuple(
             o.strip()
             for o in _env("CORS_ORIGINS", f"http://localhost:{web_port},http://127.0.0.1:{web_port}").split(",")

@@ -86,3 +86,13 @@ def tmp_content(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(PROJECT_ROOT / "content", target)
     return target
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    """A fresh, migrated SQLite database for one test."""
+    from bot.storage.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'gocluster.db'}"
+    upgrade(url)
+    return url

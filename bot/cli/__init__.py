@@ -48,6 +48,28 @@ def _web(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _db(args: argparse.Namespace) -> int:
+    from bot.storage import migrate
+
+    if args.action == "upgrade":
+        migrate.upgrade()
+        print(f"database at revision {migrate.current()}")
+    else:
+        print(migrate.current() or "empty (run: python -m bot db upgrade)")
+    return 0
+
+
+def _staff(args: argparse.Namespace) -> int:
+    from bot.cli.staff import run
+    from bot.storage.db import StorageUnavailable
+
+    try:
+        return run(args)
+    except StorageUnavailable as error:
+        print(f"Datenbank nicht erreichbar: {error}", file=sys.stderr)
+        return 3
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -63,6 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     commands.add_parser("web", help="start only the chat page / dashboard server").set_defaults(handler=_web)
+
+    db = commands.add_parser("db", help="database schema (migrations)")
+    db.add_argument("action", choices=["upgrade", "current"])
+    db.set_defaults(handler=_db)
+
+    from bot.cli.staff import add_parsers
+
+    for parser_ in add_parsers(commands):
+        parser_.set_defaults(handler=_staff)
     return parser
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from bot.config import PROJECT_ROOT, settings
+from bot.storage import migrate
 
 READY_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 15
@@ -118,6 +119,11 @@ def serve(model: str) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     started = time.monotonic()
     print("Starte go-cluster-Assistent (Logs in var/log/) ...", flush=True)
+    try:
+        migrate.upgrade()   # schema changes are applied before anything uses the database
+    except Exception as error:  # noqa: BLE001 - any failure must stop the start with a clear message
+        print(f"Datenbank-Migration fehlgeschlagen: {error}", file=sys.stderr)
+        return 1
     for service in running:
         service.start(log_dir, env)
     try:

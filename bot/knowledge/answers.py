@@ -17,6 +17,26 @@ NOT_A_TOPIC = frozenset(
     {"nlu_fallback", "greet", "goodbye", "thank", "affirm", "deny", "out_of_scope", "in_english", "bad_input"}
 )
 CLARIFY_OPTIONS = 2
+# Intents that ask for information; answered even in the middle of a form.
+QUESTION_INTENTS_BESIDES_FAQ = frozenset({GLOSSARY_INTENT, "bot_challenge", "ask_capabilities"})
+# Replies that are domain responses rather than composed texts.
+RESPONSE_FOR_INTENT = {"bot_challenge": "utter_bot_challenge", "ask_capabilities": "utter_capabilities"}
+_QUESTION_START = frozenset(
+    """was wer wie wann wo warum weshalb wieso welche welcher welches welchen welchem wozu woher
+    wohin womit wofuer worum gibt gibts kann kann's koennen kannst darf duerfen muss muessen
+    musst soll sollen ist sind bedeutet heisst erklaer erklaere hat haben habt wird werden brauche
+    brauchen braucht bekomme bekommen""".split())
+
+
+def is_question_intent(intent: str) -> bool:
+    return intent.startswith("faq_") or intent in QUESTION_INTENTS_BESIDES_FAQ
+
+
+def looks_like_question(text: str) -> bool:
+    """A question mark, or a first word that opens a German question ("Was ist …", "Gibt es …")."""
+    stripped = text.strip()
+    first = words(stripped[:40])
+    return stripped.endswith("?") or bool(first and first[0] in _QUESTION_START)
 # Shown when an English message matches nothing the bot knows.
 ENGLISH_START_TOPICS = ("was_ist_go_cluster", "aufnahmeprozess", "kontakt")
 
@@ -64,7 +84,8 @@ class Answers:
         entry = self.knowledge.faq_for_intent(intent)
         if entry is None:
             return [Reply(self._say("faq_missing"))]
-        buttons = tuple(self._faq_button(r) for r in entry.related)
+        offers = tuple(Button(self.knowledge.topics[o].label, "/" + o) for o in entry.offers)
+        buttons = offers + tuple(self._faq_button(r) for r in entry.related)
         return [Reply(self._with_sources(entry.answer, entry.sources), buttons)]
 
     # --- glossary -------------------------------------------------------------------------

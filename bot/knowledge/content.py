@@ -56,6 +56,7 @@ class FaqEntry:
     sources: Tuple[str, ...]
     related: Tuple[str, ...] = ()
     en_keywords: Tuple[str, ...] = ()
+    offers: Tuple[str, ...] = ()     # intents offered as buttons after the answer
 
     @property
     def intent(self) -> str:
@@ -77,8 +78,9 @@ class Messages:
         if key not in self.templates:
             raise KeyError(f"content/messages.yml has no message {key!r}")
         template = self.templates[key]
-        if "{hotline}" in template and "hotline" not in values:
-            values["hotline"] = self.templates["hotline"]
+        for shared in ("hotline", "hotline_short"):
+            if "{%s}" % shared in template and shared not in values:
+                values[shared] = self.templates[shared]
         return template.format(**values)
 
     def placeholders(self, key: str) -> List[str]:
@@ -185,6 +187,7 @@ def _parse_faq(data: dict) -> Dict[str, FaqEntry]:
             sources=_list(item, "sources", where),
             related=_list(item, "related", where),
             en_keywords=_list(item, "en_keywords", where),
+            offers=_list(item, "offers", where),
         )
         if entry.id in result:
             raise ContentError(f"{where}: duplicate id")
@@ -214,6 +217,8 @@ def validate(knowledge: Knowledge) -> None:
             problems.append(f"term {term.id}: unknown faq {term.faq}")
     for entry in knowledge.faq.values():
         problems += [f"faq {entry.id}: unknown related entry {r}" for r in entry.related if r not in knowledge.faq]
+        problems += [f"faq {entry.id}: offers {o}, which has no label in topics.yml" for o in entry.offers
+                     if o not in knowledge.topics]
     owners: Dict[str, str] = {}
     for term in knowledge.terms.values():
         for name in set(compact(n) for n in term.names):
@@ -223,8 +228,8 @@ def validate(knowledge: Knowledge) -> None:
                 problems.append(f"name {name!r} belongs to both {owners[name]} and {term.id}")
     clashes = set(knowledge.topics) & set(knowledge.faq_intents)
     problems += [f"intent {i} is both a topic and a FAQ entry" for i in sorted(clashes)]
-    if "hotline" not in knowledge.messages.templates:
-        problems.append("messages.yml: 'hotline' is missing")
+    problems += [f"messages.yml: {key!r} is missing" for key in ("hotline", "hotline_short")
+                 if key not in knowledge.messages.templates]
     if problems:
         raise ContentError("Content problems:\n- " + "\n- ".join(problems))
 
@@ -242,7 +247,7 @@ def _load(directory: Path) -> Knowledge:
         terms=_parse_terms(_read(directory / "glossary.yml")),
         faq=_parse_faq(_read(directory / "faq.yml")),
         topics=_parse_topics(_read(directory / "topics.yml")),
-        messages=Messages({k: " ".join(str(v).split()) for k, v in messages.items()}),
+        messages=Messages({k: str(v).strip() for k, v in messages.items()}),
     )
     validate(knowledge)
     return knowledge

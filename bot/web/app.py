@@ -1,6 +1,7 @@
 """Web server on port 8080: the chat page now, the hotline dashboard later."""
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -45,6 +46,37 @@ async def client_config(request: web.Request) -> web.Response:
     return web.Response(text=body, content_type="application/javascript", headers={"Cache-Control": "no-store"})
 
 
+async def privacy(_request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC_DIR / "datenschutz.html")
+
+
+async def booking_calendar(request: web.Request) -> web.Response:
+    """The .ics of a booking; the link carries a signature made by the bot, nothing else opens it."""
+    from bot.booking import booking_service
+    from bot.booking.calendar import load_calendar_config
+    from bot.booking.ics import calendar_for_booking
+    from bot.booking.service import BookingNotFound
+    from bot.security import verify
+    from bot.storage.db import StorageUnavailable
+
+    reference = request.match_info["reference"]
+    if not verify(reference, "ics", request.query.get("sig", "")):
+        raise web.HTTPNotFound()
+    loop = asyncio.get_running_loop()
+    try:
+        booking = await loop.run_in_executor(None, booking_service().get, reference)
+    except BookingNotFound:
+        raise web.HTTPNotFound() from None
+    except StorageUnavailable:
+        raise web.HTTPServiceUnavailable(text="Der Kalender ist gerade nicht erreichbar.") from None
+    label = load_calendar_config().formats.get(booking.format, booking.format)
+    return web.Response(
+        body=calendar_for_booking(booking, label).encode("utf-8"),
+        content_type="text/calendar", charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{booking.reference}.ics"',
+                 "Cache-Control": "no-store"})
+
+
 async def health(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
@@ -55,6 +87,8 @@ def create_app(rasa_url: str | None = None) -> web.Application:
     app.router.add_get("/", index)
     app.router.add_get("/config.js", client_config)
     app.router.add_get("/health", health)
+    app.router.add_get("/datenschutz", privacy)
+    app.router.add_get(r"/termin/{reference:GC-B-[0-9A-Z]{5}}.ics", booking_calendar)
     app.router.add_static("/static/", STATIC_DIR, show_index=False)
     return app
 

@@ -1,0 +1,494 @@
+"""Consultation booking: form validation, prompts, confirmation, lookup, reschedule, cancel.
+
+Thin adapters: rules live in bot.booking (calendar, service), texts in content/messages.yml.
+Database calls run in a worker thread so the action server keeps serving other users.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from abc import abstractmethod
+from datetime import datetime, timezone
+from functools import lru_cache, partial
+from typing import Any, Callable, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import answers, latest_entity, latest_text, send
+from bot import validation
+from bot.booking import booking_service
+from bot.booking.calendar import load_calendar_config
+from bot.booking.dialogue import (
+    BookingDialogue,
+    choose_slot,
+    offer_to_dict,
+    parse_format,
+    parse_yes_no,
+    wish_from_dict,
+    wish_to_dict,
+)
+from bot.booking.ics import calendar_for_booking
+from bot.booking.reference import normalise_reference
+from bot.booking.service import REFERENCE_PREFIX, BookingError, BookingNotFound, BookingRequest, BookingView, SlotUnavailable
+from bot.config import settings
+from bot.dates import parse_time_wish
+from bot.knowledge.answers import RESPONSE_FOR_INTENT, TERM_ENTITY, is_question_intent, looks_like_question
+from bot.notify.mail import send_mail
+from bot.security import sign
+from bot.storage.db import StorageUnavailable
+
+logger = logging.getLogger(__name__)
+
+MAX_FAILURES = 3
+FREE_TEXT_SLOTS = {"person_name", "organisation", "cluster_name"}
+BOOKING_SLOTS = ("consultation_format", "preferred_time", "time_wish", "slot_offer", "consultation_slot", "consent",
+                 "person_name", "organisation", "cluster_name", "email", "phone", "form_failures",
+                 "booking_ready", "booking_unavailable")
+LOOKUP_SLOTS = ("booking_reference", "lookup_email", "lookup_result")
+
+
+@lru_cache(maxsize=1)
+def dialogue() -> BookingDialogue:
+    config = settings()
+    return BookingDialogue(answers().knowledge.messages, load_calendar_config(), config.public_url, config.privacy_url)
+
+
+async def in_thread(function: Callable, *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(None, partial(function, *args))
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def intent_of(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+
+
+def reset(slots) -> List[EventType]:
+    return [SlotSet(name, None) for name in slots]
+
+
+def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Answer a question asked in the middle of a form with the same content as outside it."""
+    intent, text = intent_of(tracker), latest_text(tracker)
+    if intent in RESPONSE_FOR_INTENT:
+        dispatcher.utter_message(response=RESPONSE_FOR_INTENT[intent])
+    elif intent == "ask_glossary":
+        send(dispatcher, answers().explain(text, latest_entity(tracker, TERM_ENTITY)))
+    else:
+        send(dispatcher, answers().faq(intent))
+
+
+# --- prompts --------------------------------------------------------------------------------
+def _prompt_action(slot: str, key: str, buttons: Optional[List[Dict[str, str]]] = None):
+    class AskSlot(Action):
+        def name(self) -> Text:
+            return f"action_ask_{slot}"
+
+        async def run(self, dispatcher, tracker, domain):
+            dispatcher.utter_message(text=answers().knowledge.messages.render(key), buttons=buttons)
+            return []
+
+    AskSlot.__name__ = AskSlot.__qualname__ = f"ActionAsk_{slot}"
+    return AskSlot
+
+
+ActionAskFormat = _prompt_action("consultation_format", "booking_ask_format",
+                                 [{"title": "Telefon", "payload": "Telefon"}, {"title": "Video", "payload": "Video"}])
+ActionAskTime = _prompt_action("preferred_time", "booking_ask_time")
+ActionAskName = _prompt_action("person_name", "booking_ask_name")
+ActionAskOrganisation = _prompt_action("organisation", "booking_ask_organisation")
+ActionAskCluster = _prompt_action("cluster_name", "booking_ask_cluster")
+ActionAskEmail = _prompt_action("email", "booking_ask_email")
+ActionAskPhone = _prompt_action("phone", "booking_ask_phone")
+ActionAskReference = _prompt_action("booking_reference", "lookup_ask_reference")
+ActionAskLookupEmail = _prompt_action("lookup_email", "lookup_ask_email")
+
+
+class ActionAskConsultationSlot(Action):
+    def name(self) -> Text:
+        return "action_ask_consultation_slot"
+
+    async def run(self, dispatcher, tracker, domain):
+        send(dispatcher, dialogue().offer(tracker.get_slot("slot_offer") or {}))
+        return []
+
+
+class ActionAskConsent(Action):
+    def name(self) -> Text:
+        return "action_ask_consent"
+
+    async def run(self, dispatcher, tracker, domain):
+        send(dispatcher, [dialogue().consent_question()])
+        return []
+
+
+# --- form validation --------------------------------------------------------------------------
+class TimeChoiceMixin:
+    """Preferred time and slot choice, shared by booking and rescheduling."""
+
+    async def _offer_for(self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         pick_exact: bool = False) -> Dict[Text, Any]:
+        previous = wish_from_dict(tracker.get_slot("time_wish"))
+        result = parse_time_wish(text, now().astimezone(dialogue().config.tz), previous,
+                                 horizon_days=dialogue().config.horizon_days)
+        if result.wish is None:
+            send(dispatcher, [dialogue().time_problem(result)])
+            return self.failed("preferred_time", tracker, dispatcher)
+        try:
+            proposal = await in_thread(booking_service().propose, result.wish)
+        except StorageUnavailable:
+            send(dispatcher, [dialogue().say("booking_unavailable")])
+            return {"booking_unavailable": True, "requested_slot": None}
+        offer = offer_to_dict(result.wish, proposal)
+        exact = exact_slot(result.wish, dialogue().config)
+        # While choosing, "14 Uhr" names one slot: take it if it is free (the summary follows).
+        chosen = exact.isoformat() if pick_exact and exact and proposal.matches_wish and exact in proposal.slots else None
+        return {"preferred_time": text, "time_wish": wish_to_dict(result.wish), "slot_offer": offer,
+                "consultation_slot": chosen, "form_failures": 0}
+
+    async def validate_preferred_time(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return await self._offer_for(str(value or ""), dispatcher, tracker)
+
+    async def validate_consultation_slot(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        text = str(value or "")
+        chosen = choose_slot(text, tracker.get_slot("slot_offer"), dialogue().config)
+        if chosen:
+            return {"consultation_slot": chosen.isoformat(), "form_failures": 0}
+        # Anything else may be a new wish ("lieber Mittwoch"): offer slots for it instead.
+        result = parse_time_wish(text, now().astimezone(dialogue().config.tz),
+                                 wish_from_dict(tracker.get_slot("time_wish")),
+                                 horizon_days=dialogue().config.horizon_days)
+        if result.wish is None and result.problem == "not_understood":
+            send(dispatcher, [dialogue().say("booking_slot_not_understood")])
+            return self.failed("consultation_slot", tracker, dispatcher)
+        return await self._offer_for(text, dispatcher, tracker, pick_exact=True)
+
+    def failed(self, slot: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        failures = int(tracker.get_slot("form_failures") or 0) + 1
+        if failures >= MAX_FAILURES:
+            send(dispatcher, [dialogue().repeated_failures()])
+            failures = 0
+        return {slot: None, "form_failures": failures}
+
+
+class QuestionAwareForm(FormValidationAction):
+    """Questions asked while a form waits for an answer are answered; then the form asks again."""
+
+    STRUCTURED_CHECKS: Dict[str, Callable[[str, Tracker], bool]] = {}
+
+    @abstractmethod
+    def name(self) -> Text:
+        """Abstract, so that rasa-sdk does not register this base class as an action."""
+
+    def _is_question(self, tracker: Tracker) -> bool:
+        requested = tracker.get_slot("requested_slot")
+        intent, text = intent_of(tracker), latest_text(tracker)
+        if not requested or not is_question_intent(intent):
+            return False
+        if looks_like_question(text):
+            return True
+        check = self.STRUCTURED_CHECKS.get(requested)
+        return requested not in FREE_TEXT_SLOTS and not (check and check(text, tracker))
+
+    async def run(self, dispatcher, tracker, domain):
+        if self._is_question(tracker):
+            answer_question(dispatcher, tracker)
+            requested = tracker.get_slot("requested_slot")
+            # Setting the requested slot (back) to None counts as validation, so the form does
+            # not reject; it asks for the same slot again right after the answer.
+            return [SlotSet(requested, None)]
+        return await super().run(dispatcher, tracker, domain)
+
+
+def exact_slot(wish, config) -> Optional[datetime]:
+    """The one slot a wish names ("Montag um 14 Uhr"), if it names exactly one."""
+    if wish.exact is None or wish.first_day != wish.last_day:
+        return None
+    return datetime.combine(wish.first_day, wish.exact, tzinfo=config.tz)
+
+
+def _is_time_answer(text: str, tracker: Tracker) -> bool:
+    return parse_time_wish(text, now().astimezone(dialogue().config.tz)).wish is not None
+
+
+class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
+    STRUCTURED_CHECKS = {
+        "consultation_format": lambda text, tracker: parse_format(text) is not None,
+        "preferred_time": _is_time_answer,
+        "consultation_slot": lambda text, tracker: (
+            choose_slot(text, tracker.get_slot("slot_offer"), dialogue().config) is not None or _is_time_answer(text, tracker)),
+        "email": lambda text, tracker: validation.email(text)[0] is not None,
+        "phone": lambda text, tracker: validation.phone(text)[0] is not None,
+    }
+
+    def name(self) -> Text:
+        return "validate_consultation_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        if tracker.get_slot("consent") is False or tracker.get_slot("booking_unavailable"):
+            return []   # nothing more to ask: the form ends and nothing is stored
+        slots = [s for s in domain_slots if s != "phone"]
+        if tracker.get_slot("consultation_format") == "telefon":
+            slots.append("phone")
+        return slots
+
+    def validate_consultation_format(self, value, dispatcher, tracker, domain):
+        fmt = parse_format(str(value or ""))
+        if fmt is None:
+            send(dispatcher, [dialogue().say("booking_format_unknown")])
+            return self.failed("consultation_format", tracker, dispatcher)
+        return {"consultation_format": fmt, "form_failures": 0}
+
+    def validate_consent(self, value, dispatcher, tracker, domain):
+        decision = parse_yes_no(str(value or ""), intent_of(tracker))
+        if decision is None:
+            send(dispatcher, [dialogue().say("booking_consent_unclear")])
+            return self.failed("consent", tracker, dispatcher)
+        if not decision:
+            # Without consent nothing is stored: end the form here.
+            return {"consent": False, "requested_slot": None}
+        return {"consent": True, "form_failures": 0}
+
+    def _free_text(self, slot: str, invalid_key: str, value, dispatcher, tracker):
+        cleaned, problem = validation.free_text(str(value or ""))
+        if problem == "too_long":
+            send(dispatcher, [dialogue().say("booking_text_too_long", limit=200)])
+        elif problem:
+            send(dispatcher, [dialogue().say(invalid_key)])
+        if problem:
+            return self.failed(slot, tracker, dispatcher)
+        return {slot: cleaned, "form_failures": 0}
+
+    def validate_person_name(self, value, dispatcher, tracker, domain):
+        return self._free_text("person_name", "booking_name_invalid", value, dispatcher, tracker)
+
+    def validate_organisation(self, value, dispatcher, tracker, domain):
+        return self._free_text("organisation", "booking_organisation_invalid", value, dispatcher, tracker)
+
+    def validate_cluster_name(self, value, dispatcher, tracker, domain):
+        return self._free_text("cluster_name", "booking_cluster_invalid", value, dispatcher, tracker)
+
+    def validate_email(self, value, dispatcher, tracker, domain):
+        email, problem = validation.email(str(value or ""))
+        if problem:
+            send(dispatcher, [dialogue().say("booking_email_invalid", value=str(value or "")[:80])])
+            return self.failed("email", tracker, dispatcher)
+        return {"email": email, "form_failures": 0}
+
+    def validate_phone(self, value, dispatcher, tracker, domain):
+        phone, problem = validation.phone(str(value or ""))
+        if problem:
+            key = {"too_short": "booking_phone_too_short", "too_long": "booking_phone_too_long"}.get(
+                problem, "booking_phone_invalid")
+            send(dispatcher, [dialogue().say(key, value=str(value or "")[:40])])
+            return self.failed("phone", tracker, dispatcher)
+        return {"phone": phone, "form_failures": 0}
+
+
+class ValidateRescheduleForm(TimeChoiceMixin, QuestionAwareForm):
+    STRUCTURED_CHECKS = ValidateConsultationForm.STRUCTURED_CHECKS
+
+    def name(self) -> Text:
+        return "validate_reschedule_form"
+
+
+class ValidateBookingLookupForm(QuestionAwareForm):
+    STRUCTURED_CHECKS = {
+        "booking_reference": lambda text, tracker: bool(normalise_reference(text, REFERENCE_PREFIX)),
+        "lookup_email": lambda text, tracker: validation.email(text)[0] is not None,
+    }
+
+    def name(self) -> Text:
+        return "validate_booking_lookup_form"
+
+    def validate_booking_reference(self, value, dispatcher, tracker, domain):
+        reference = normalise_reference(str(value or ""), REFERENCE_PREFIX)
+        if not reference:
+            send(dispatcher, [dialogue().say("lookup_reference_invalid")])
+            return {"booking_reference": None}
+        return {"booking_reference": reference}
+
+    def validate_lookup_email(self, value, dispatcher, tracker, domain):
+        email, problem = validation.email(str(value or ""))
+        if problem:
+            send(dispatcher, [dialogue().say("booking_email_invalid", value=str(value or "")[:80])])
+            return {"lookup_email": None}
+        return {"lookup_email": email}
+
+
+# --- after the booking form -------------------------------------------------------------------
+class ActionFinishConsultationForm(Action):
+    """The form has ended: without consent or database store nothing, else show the summary."""
+
+    def name(self) -> Text:
+        return "action_finish_consultation_form"
+
+    async def run(self, dispatcher, tracker, domain):
+        if tracker.get_slot("booking_unavailable"):
+            return reset(BOOKING_SLOTS)
+        if tracker.get_slot("consent") is False:
+            send(dispatcher, [dialogue().say("booking_consent_declined")])
+            return reset(BOOKING_SLOTS)
+        slot = datetime.fromisoformat(tracker.get_slot("consultation_slot"))
+        send(dispatcher, [dialogue().summary(slot, tracker.get_slot("consultation_format"),
+                                             tracker.get_slot("person_name"), tracker.get_slot("organisation"),
+                                             tracker.get_slot("cluster_name"), tracker.get_slot("email"),
+                                             tracker.get_slot("phone"))])
+        return [SlotSet("booking_ready", True)]
+
+
+def calendar_file(booking: BookingView) -> str:
+    return calendar_for_booking(booking, dialogue().format_label(booking.format))
+
+
+def calendar_url(booking: BookingView) -> str:
+    return dialogue().calendar_url(booking.reference, sign(booking.reference, "ics"))
+
+
+def confirmation_mail(booking: BookingView) -> bool:
+    text = "\n\n".join(r.text for r in dialogue().confirmed(booking, calendar_url(booking), mail_sent=False))
+    body = f"Guten Tag {booking.name},\n\n{text}\n\nIhr go-cluster-Assistent"
+    attachment = (f"{booking.reference}.ics", "text/calendar", calendar_file(booking).encode("utf-8"))
+    return send_mail(booking.email, f"Ihr Beratungsgespräch go-cluster ({booking.reference})", body, [attachment])
+
+
+class ActionConfirmBooking(Action):
+    def name(self) -> Text:
+        return "action_confirm_booking"
+
+    async def run(self, dispatcher, tracker, domain):
+        fmt = tracker.get_slot("consultation_format")
+        request = BookingRequest(
+            slot_start=datetime.fromisoformat(tracker.get_slot("consultation_slot")), format=fmt,
+            name=tracker.get_slot("person_name"), organisation=tracker.get_slot("organisation"),
+            cluster_name=tracker.get_slot("cluster_name"), email=tracker.get_slot("email"),
+            phone=tracker.get_slot("phone") if fmt == "telefon" else None, consent_at=now(),
+        )
+        try:
+            booking = await in_thread(booking_service().book, request)
+        except SlotUnavailable:
+            return await self._offer_again(dispatcher, tracker)
+        except (StorageUnavailable, BookingError):
+            send(dispatcher, [dialogue().say("booking_unavailable")])
+            return reset(BOOKING_SLOTS)
+        mail_sent = await in_thread(confirmation_mail, booking)
+        send(dispatcher, dialogue().confirmed(booking, calendar_url(booking), mail_sent))
+        return reset(BOOKING_SLOTS)
+
+    async def _offer_again(self, dispatcher, tracker) -> List[EventType]:
+        """The slot went to someone else meanwhile: show fresh slots for the same wish."""
+        send(dispatcher, [dialogue().say("booking_slot_gone")])
+        wish = wish_from_dict(tracker.get_slot("time_wish"))
+        try:
+            proposal = await in_thread(booking_service().propose, wish)
+        except StorageUnavailable:
+            send(dispatcher, [dialogue().say("booking_unavailable")])
+            return reset(BOOKING_SLOTS)
+        # Back into the form at the slot choice; its prompt shows the fresh offer.
+        return [SlotSet("slot_offer", offer_to_dict(wish, proposal)), SlotSet("consultation_slot", None),
+                SlotSet("booking_ready", None), ActiveLoop("consultation_form"),
+                SlotSet("requested_slot", "consultation_slot")]
+
+
+class ActionAbortBooking(Action):
+    def name(self) -> Text:
+        return "action_abort_booking"
+
+    async def run(self, dispatcher, tracker, domain):
+        send(dispatcher, [dialogue().say("booking_aborted")])
+        return reset(BOOKING_SLOTS + LOOKUP_SLOTS)
+
+
+# --- existing bookings -------------------------------------------------------------------------
+class ActionHandleBookingLookup(Action):
+    def name(self) -> Text:
+        return "action_handle_booking_lookup"
+
+    async def run(self, dispatcher, tracker, domain):
+        purpose = tracker.get_slot("lookup_purpose") or "show"
+        try:
+            booking = await in_thread(booking_service().find, tracker.get_slot("booking_reference") or "",
+                                      tracker.get_slot("lookup_email") or "")
+        except BookingNotFound:
+            retry = {"show": "show_booking", "cancel": "cancel_booking", "reschedule": "reschedule_booking"}[purpose]
+            send(dispatcher, [dialogue().not_found(retry)])
+            return reset(LOOKUP_SLOTS) + [SlotSet("lookup_result", "not_found")]
+        except StorageUnavailable:
+            send(dispatcher, [dialogue().say("booking_unavailable")])
+            return reset(LOOKUP_SLOTS) + [SlotSet("lookup_result", "unavailable")]
+        if purpose == "show":
+            send(dispatcher, [dialogue().show(booking)])
+            return reset(LOOKUP_SLOTS) + [SlotSet("lookup_result", "shown")]
+        if booking.status != "confirmed":
+            send(dispatcher, [dialogue().say("lookup_not_changeable", status=dialogue().status_label(booking.status))])
+            return reset(LOOKUP_SLOTS) + [SlotSet("lookup_result", "not_changeable")]
+        if purpose == "cancel":
+            send(dispatcher, [dialogue().cancel_question(booking)])
+        else:
+            send(dispatcher, [dialogue().say("reschedule_current", slot=dialogue().describe_slot(booking.slot_start))])
+        return [SlotSet("lookup_result", "found"), SlotSet("current_slot", booking.slot_start.isoformat())]
+
+
+class ActionCancelBooking(Action):
+    def name(self) -> Text:
+        return "action_cancel_booking"
+
+    async def run(self, dispatcher, tracker, domain):
+        try:
+            booking = await in_thread(booking_service().cancel, tracker.get_slot("booking_reference"),
+                                      tracker.get_slot("lookup_email"))
+            send(dispatcher, [dialogue().say("cancel_done", slot=dialogue().describe_slot(booking.slot_start))])
+        except (BookingError, StorageUnavailable):
+            send(dispatcher, [dialogue().say("booking_unavailable")])
+        return reset(LOOKUP_SLOTS + ("lookup_purpose", "current_slot"))
+
+
+class ActionKeepBooking(Action):
+    def name(self) -> Text:
+        return "action_keep_booking"
+
+    async def run(self, dispatcher, tracker, domain):
+        slot = tracker.get_slot("current_slot")
+        if slot:
+            send(dispatcher, [dialogue().say("reschedule_kept", slot=dialogue().describe_slot(datetime.fromisoformat(slot)))])
+        else:
+            send(dispatcher, [dialogue().say("cancel_kept")])
+        return reset(LOOKUP_SLOTS + BOOKING_SLOTS + ("lookup_purpose", "current_slot"))
+
+
+class ActionRescheduleSummary(Action):
+    def name(self) -> Text:
+        return "action_reschedule_summary"
+
+    async def run(self, dispatcher, tracker, domain):
+        if tracker.get_slot("booking_unavailable"):
+            return reset(LOOKUP_SLOTS + BOOKING_SLOTS + ("lookup_purpose", "current_slot"))
+        send(dispatcher, [dialogue().reschedule_question(datetime.fromisoformat(tracker.get_slot("current_slot")),
+                                                         datetime.fromisoformat(tracker.get_slot("consultation_slot")))])
+        return []
+
+
+class ActionRescheduleBooking(Action):
+    def name(self) -> Text:
+        return "action_reschedule_booking"
+
+    async def run(self, dispatcher, tracker, domain):
+        if not tracker.get_slot("consultation_slot") or not tracker.get_slot("booking_reference"):
+            send(dispatcher, [dialogue().say("booking_unavailable")])
+            return reset(BOOKING_SLOTS + LOOKUP_SLOTS + ("lookup_purpose", "current_slot"))
+        new_slot = datetime.fromisoformat(tracker.get_slot("consultation_slot"))
+        try:
+            booking = await in_thread(booking_service().reschedule, tracker.get_slot("booking_reference"),
+                                      tracker.get_slot("lookup_email"), new_slot)
+        except SlotUnavailable:
+            send(dispatcher, [dialogue().say("booking_slot_gone")])
+            return reset(BOOKING_SLOTS + LOOKUP_SLOTS + ("lookup_purpose", "current_slot"))
+        except (BookingError, StorageUnavailable):
+            send(dispatcher, [dialogue().say("booking_unavailable")])
+            return reset(BOOKING_SLOTS + LOOKUP_SLOTS + ("lookup_purpose", "current_slot"))
+        send(dispatcher, dialogue().confirmed_reschedule(booking, calendar_url(booking)))
+        return reset(BOOKING_SLOTS + LOOKUP_SLOTS + ("lookup_purpose", "current_slot"))

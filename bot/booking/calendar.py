@@ -1,0 +1,228 @@
+"""Consultation calendar: which slots exist and which of them can still be booked.
+
+Pure functions over a CalendarConfig; the booking service supplies what the database knows
+(taken slots, blocked days and slots). All datetimes are timezone-aware.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple
+from zoneinfo import ZoneInfo
+
+import holidays as holiday_calendars
+import yaml
+
+from bot.config import settings
+from bot.dates import TimeWish
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# How far around the wish the bot looks for alternatives when nothing fits the wish itself.
+ALTERNATIVE_SEARCH_DAYS = 21
+
+
+class CalendarConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class CalendarConfig:
+    timezone: str
+    weekdays: FrozenSet[int]
+    hours: Tuple[Tuple[time, time], ...]
+    slot_minutes: int
+    lead_time: timedelta
+    horizon_days: int
+    holiday_country: str
+    holiday_subdivision: str
+    formats: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def slot_length(self) -> timedelta:
+        return timedelta(minutes=self.slot_minutes)
+
+
+def _clock(value: str, where: str) -> time:
+    try:
+        return time.fromisoformat(str(value))
+    except ValueError as error:
+        raise CalendarConfigError(f"{where}: {value!r} is not a time like 09:00") from error
+
+
+def parse_calendar_config(data: dict) -> CalendarConfig:
+    try:
+        hours = tuple((_clock(h["start"], "hours"), _clock(h["end"], "hours")) for h in data["hours"])
+        config = CalendarConfig(
+            timezone=data["timezone"],
+            weekdays=frozenset(WEEKDAYS.index(d) for d in data["weekdays"]),
+            hours=hours,
+            slot_minutes=int(data["slot_minutes"]),
+            lead_time=timedelta(hours=float(data["lead_time_hours"])),
+            horizon_days=int(data["horizon_days"]),
+            holiday_country=data["holidays"]["country"],
+            holiday_subdivision=data["holidays"].get("subdivision", ""),
+            formats=dict(data.get("formats") or {}),
+        )
+        ZoneInfo(config.timezone)
+    except (KeyError, TypeError, ValueError) as error:
+        raise CalendarConfigError(f"content/calendar.yml: {error}") from error
+    if any(start >= end for start, end in hours) or config.slot_minutes <= 0:
+        raise CalendarConfigError("content/calendar.yml: office hours or slot length are invalid")
+    return config
+
+
+@lru_cache(maxsize=4)
+def load_calendar_config(path: Optional[Path] = None) -> CalendarConfig:
+    path = path or settings().content_dir / "calendar.yml"
+    return parse_calendar_config(yaml.safe_load(Path(path).read_text("utf-8")))
+
+
+@lru_cache(maxsize=16)
+def _holidays(country: str, subdivision: str, year: int) -> Dict[date, str]:
+    calendar = holiday_calendars.country_holidays(country, subdiv=subdivision or None, years=year, language="de")
+    return dict(calendar.items())
+
+
+def holiday_name(config: CalendarConfig, day: date) -> Optional[str]:
+    return _holidays(config.holiday_country, config.holiday_subdivision, day.year).get(day)
+
+
+@dataclass(frozen=True)
+class Closures:
+    """What the database adds to the rules: taken slots and staff-blocked days/slots."""
+    taken: FrozenSet[datetime] = frozenset()
+    blocked_days: FrozenSet[date] = frozenset()
+    blocked_slots: FrozenSet[datetime] = frozenset()
+
+
+def closed_reason(config: CalendarConfig, day: date, closures: Closures = Closures()) -> Optional[str]:
+    """Why no consultation takes place on `day` ("weekend", "holiday", "blocked"), or None."""
+    if day.weekday() not in config.weekdays:
+        return "weekend" if day.weekday() >= 5 else "closed_weekday"
+    if holiday_name(config, day):
+        return "holiday"
+    if day in closures.blocked_days:
+        return "blocked"
+    return None
+
+
+def day_slots(config: CalendarConfig, day: date) -> List[datetime]:
+    """All slot starts of a day within office hours, ignoring closures."""
+    slots = []
+    for start, end in config.hours:
+        current = datetime.combine(day, start, tzinfo=config.tz)
+        close = datetime.combine(day, end, tzinfo=config.tz)
+        while current + config.slot_length <= close:
+            slots.append(current)
+            current = current + config.slot_length
+    return slots
+
+
+def bookable_problem(config: CalendarConfig, slot: datetime, now: datetime,
+                     closures: Closures = Closures()) -> Optional[str]:
+    """Why `slot` cannot be booked now, or None. Checked again inside the booking transaction."""
+    local = slot.astimezone(config.tz)
+    if local not in day_slots(config, local.date()):
+        return "not_a_slot"
+    if slot < now + config.lead_time:
+        return "too_soon"
+    if local.date() > now.astimezone(config.tz).date() + timedelta(days=config.horizon_days):
+        return "too_far"
+    if closed_reason(config, local.date(), closures):
+        return "closed"
+    # Aware datetimes compare and hash by instant, whatever their tzinfo.
+    if slot in closures.blocked_slots:
+        return "blocked"
+    if slot in closures.taken:
+        return "taken"
+    return None
+
+
+def free_slots(config: CalendarConfig, first_day: date, last_day: date, now: datetime,
+               closures: Closures = Closures()) -> Iterator[datetime]:
+    """Bookable slots from first_day to last_day (inclusive), in time order."""
+    today = now.astimezone(config.tz).date()
+    first_day = max(first_day, today)
+    last_day = min(last_day, today + timedelta(days=config.horizon_days))
+    earliest = now + config.lead_time
+    unavailable: Set[datetime] = set(closures.taken) | set(closures.blocked_slots)
+    day = first_day
+    while day <= last_day:
+        if not closed_reason(config, day, closures):
+            for slot in day_slots(config, day):
+                if slot >= earliest and slot not in unavailable:
+                    yield slot
+        day += timedelta(days=1)
+
+
+def _fits(config: CalendarConfig, slot: datetime, wish: TimeWish) -> bool:
+    local = slot.astimezone(config.tz)
+    if wish.weekday is not None and local.weekday() != wish.weekday:
+        return False
+    clock = local.time()
+    if wish.earliest and clock < wish.earliest:
+        return False
+    if wish.latest and clock >= wish.latest:
+        return False
+    return True
+
+
+def _distance(config: CalendarConfig, slot: datetime, wish: TimeWish) -> float:
+    """How far a slot is from the wish, in hours (0 inside the wished days and times)."""
+    local = slot.astimezone(config.tz)
+    target = wish.exact or wish.earliest or time(9, 0)
+    if local.date() < wish.first_day:
+        anchor = datetime.combine(wish.first_day, target, tzinfo=config.tz)
+    elif local.date() > wish.last_day:
+        anchor = datetime.combine(wish.last_day, target, tzinfo=config.tz)
+    else:
+        anchor = datetime.combine(local.date(), target, tzinfo=config.tz)
+    return abs((slot - anchor).total_seconds()) / 3600
+
+
+@dataclass(frozen=True)
+class Proposal:
+    slots: Tuple[datetime, ...]
+    matches_wish: bool
+    # Why nothing matched: "weekend", "holiday", "blocked", "too_soon", "booked_out", "too_far", "none_free"
+    reason: Optional[str] = None
+
+
+def _why_nothing_fits(config: CalendarConfig, wish: TimeWish, now: datetime, closures: Closures) -> str:
+    days = [wish.first_day + timedelta(days=n) for n in range((wish.last_day - wish.first_day).days + 1)]
+    reasons = {closed_reason(config, day, closures) for day in days}
+    if reasons and None not in reasons:
+        return sorted(r for r in reasons if r)[0] if len(reasons) > 1 else next(iter(reasons))
+    today = now.astimezone(config.tz).date()
+    if wish.first_day > today + timedelta(days=config.horizon_days):
+        return "too_far"
+    if all(datetime.combine(d, time(23, 59), tzinfo=config.tz) < now + config.lead_time for d in days):
+        return "too_soon"
+    return "booked_out"
+
+
+def propose(config: CalendarConfig, wish: TimeWish, now: datetime, closures: Closures = Closures(),
+            count: int = 3) -> Proposal:
+    """Up to `count` free slots matching the wish; otherwise the nearest free slots around it."""
+    matching = [s for s in free_slots(config, wish.first_day, wish.last_day, now, closures) if _fits(config, s, wish)]
+    if matching:
+        if wish.exact:
+            matching.sort(key=lambda s: (_distance(config, s, wish), s))
+            return Proposal(tuple(sorted(matching[:count])), True)
+        return Proposal(tuple(matching[:count]), True)
+    window_start = wish.first_day - timedelta(days=ALTERNATIVE_SEARCH_DAYS)
+    window_end = wish.last_day + timedelta(days=ALTERNATIVE_SEARCH_DAYS)
+    nearby = list(free_slots(config, window_start, window_end, now, closures))
+    if not nearby:  # nothing around the wish: the first free slots at all
+        nearby = list(free_slots(config, now.astimezone(config.tz).date(),
+                                 now.astimezone(config.tz).date() + timedelta(days=config.horizon_days), now, closures))[:count]
+    # Prefer slots that at least keep the wished time of day, then the closest ones.
+    nearby.sort(key=lambda s: (not _fits(config, s, TimeWish(s.date(), s.date(), wish.earliest, wish.latest)),
+                               _distance(config, s, wish), s))
+    return Proposal(tuple(sorted(nearby[:count])), False, _why_nothing_fits(config, wish, now, closures))

@@ -1,0 +1,132 @@
+"""Staff commands for consultations: list, export, block, cancel, mark as held."""
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import date, datetime, timedelta
+from typing import Iterable, List, TextIO, Tuple
+
+from bot.booking.format import format_slot
+from bot.booking.service import BookingError, BookingView
+
+CSV_COLUMNS = ("reference", "status", "start", "end", "format", "name", "organisation", "cluster_name",
+               "email", "phone", "created_at", "held_at")
+
+
+def parse_day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def parse_week(text: str) -> Tuple[date, date]:
+    """"2026-W49" -> Monday and Sunday of that ISO week."""
+    year, week = text.upper().split("-W")
+    monday = date.fromisocalendar(int(year), int(week), 1)
+    return monday, monday + timedelta(days=6)
+
+
+def parse_slot(text: str, tz) -> datetime:
+    """"2026-12-03 10:00" (local time) or an ISO timestamp with offset."""
+    moment = datetime.fromisoformat(text.replace(" ", "T"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def print_table(bookings: Iterable[BookingView], out: TextIO = sys.stdout) -> int:
+    rows = list(bookings)
+    for b in rows:
+        phone = f", Tel. {b.phone}" if b.phone else ""
+        out.write(f"{b.reference}  {format_slot(b.slot_start)}  {b.format:7}  {b.status:9}  "
+                  f"{b.name} ({b.organisation}, {b.cluster_name}) <{b.email}>{phone}\n")
+    out.write(f"{len(rows)} Termin(e)\n")
+    return len(rows)
+
+
+def write_csv(bookings: Iterable[BookingView], out: TextIO) -> int:
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for b in bookings:
+        writer.writerow([b.reference, b.status, b.slot_start.isoformat(), b.slot_end.isoformat(), b.format,
+                         b.name, b.organisation, b.cluster_name, b.email, b.phone or "",
+                         b.created_at.isoformat(), b.held_at.isoformat() if b.held_at else ""])
+        count += 1
+    return count
+
+
+def _range(args) -> Tuple[date, date]:
+    if getattr(args, "week", None):
+        return parse_week(args.week)
+    first = parse_day(args.day) if getattr(args, "day", None) else date.today()
+    last = parse_day(args.to) if getattr(args, "to", None) else first
+    return first, last
+
+
+def run(args) -> int:
+    from bot.booking import booking_service
+
+    service = booking_service()
+    try:
+        if args.action == "list":
+            first, last = _range(args)
+            print_table(service.bookings_between(first, last, include_cancelled=args.all))
+        elif args.action == "export":
+            first, last = _range(args)
+            bookings = service.bookings_between(first, last, include_cancelled=True)
+            if args.out:
+                with open(args.out, "w", newline="", encoding="utf-8") as handle:
+                    count = write_csv(bookings, handle)
+                print(f"{count} Termin(e) nach {args.out} exportiert")
+            else:
+                write_csv(bookings, sys.stdout)
+        elif args.action == "cancel":
+            booking = service.staff_cancel(args.reference)
+            print(f"{booking.reference} abgesagt ({format_slot(booking.slot_start)}); bitte informieren Sie {booking.email}.")
+        elif args.action == "held":
+            booking = service.mark_held(args.reference)
+            print(f"{booking.reference} als durchgeführt markiert.")
+        elif args.action == "block-day":
+            affected = service.block_day(parse_day(args.day), args.reason or "")
+            print(f"{args.day} gesperrt.")
+            if affected:
+                print("Achtung, an diesem Tag sind bereits Termine gebucht:")
+                print_table(affected)
+        elif args.action == "unblock-day":
+            print("freigegeben" if service.unblock_day(parse_day(args.day)) else "war nicht gesperrt")
+        elif args.action == "block-slot":
+            service.block_slot(parse_slot(args.slot, service.config.tz), args.reason or "")
+            print(f"{args.slot} gesperrt.")
+        elif args.action == "unblock-slot":
+            print("freigegeben" if service.unblock_slot(parse_slot(args.slot, service.config.tz)) else "war nicht gesperrt")
+    except BookingError as error:
+        print(f"Nicht möglich: {error.code}", file=sys.stderr)
+        return 1
+    except ValueError as error:
+        print(f"Ungültige Eingabe: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def add_parsers(commands) -> List:
+    bookings = commands.add_parser("bookings", help="Beratungstermine (Mitarbeitende)")
+    actions = bookings.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="Termine eines Tages oder einer Woche anzeigen")
+    export = actions.add_parser("export", help="Termine als CSV exportieren")
+    for sub in (listing, export):
+        group = sub.add_mutually_exclusive_group()
+        group.add_argument("--day", help="Tag, z. B. 2026-12-03 (Standard: heute)")
+        group.add_argument("--week", help="ISO-Woche, z. B. 2026-W49")
+        sub.add_argument("--to", help="letzter Tag (mit --day)")
+    listing.add_argument("--all", action="store_true", help="auch abgesagte Termine")
+    export.add_argument("--out", help="Datei (Standard: Ausgabe auf dem Terminal)")
+    for name, text in (("cancel", "Termin absagen"), ("held", "Termin als durchgeführt markieren")):
+        actions.add_parser(name, help=text).add_argument("reference")
+
+    calendar = commands.add_parser("calendar", help="Tage oder Zeitfenster sperren (Mitarbeitende)")
+    calendar_actions = calendar.add_subparsers(dest="action", required=True)
+    for name, arg, text in (("block-day", "day", "Tag sperren"), ("unblock-day", "day", "Tag freigeben"),
+                            ("block-slot", "slot", "Zeitfenster sperren, z. B. '2026-12-03 10:00'"),
+                            ("unblock-slot", "slot", "Zeitfenster freigeben")):
+        sub = calendar_actions.add_parser(name, help=text)
+        sub.add_argument(arg)
+        if name.startswith("block"):
+            sub.add_argument("--reason", default="")
+    return [bookings, calendar]

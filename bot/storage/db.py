@@ -1,0 +1,78 @@
+"""Engine and sessions (SQLAlchemy 1.4 in 2.0 style: future engine, select(), no Query API).
+
+Any SQLAlchemy URL works (DATABASE_URL); the SQLite file under var/ is the embedded default.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Optional
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import settings
+
+
+class StorageUnavailable(RuntimeError):
+    """The database cannot be reached or used right now; callers show the hotline instead."""
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    database = engine.url.database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):  # pragma: no cover - exercised through every test
+        # Let SQLAlchemy decide where transactions begin (see _begin); pysqlite's own
+        # implicit transactions would otherwise start too late.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):  # pragma: no cover
+        # Take the write lock at the start: a transaction that reads first and writes later
+        # cannot wait for a concurrent writer in SQLite and would fail with "database is locked".
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@lru_cache(maxsize=8)
+def get_engine(url: Optional[str] = None) -> Engine:
+    url = url or settings().database_url
+    engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+@lru_cache(maxsize=8)
+def session_factory(url: Optional[str] = None) -> sessionmaker:
+    return sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(sessions: sessionmaker) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error, always close."""
+    session: Session = sessions()
+    try:
+        yield session
+        session.commit()
+    except (OperationalError, DBAPIError) as error:
+        session.rollback()
+        if isinstance(error, OperationalError) or error.connection_invalidated:
+            raise StorageUnavailable(str(error.orig) if error.orig else str(error)) from error
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,298 @@
+"""Booking actions and form validation with real rasa-sdk trackers and a real database."""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.booking as booking_actions
+from bot.booking.calendar import load_calendar_config
+from bot.booking.service import BookingRequest, BookingService
+from bot.config import PROJECT_ROOT
+from bot.storage.db import StorageUnavailable, session_factory
+from tests.conftest import user_event
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 11, 28, 10, 0, tzinfo=BERLIN)           # a Saturday
+THURSDAY_10 = datetime(2026, 12, 3, 10, 0, tzinfo=BERLIN)
+DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
+
+
+@pytest.fixture
+def service(database_url, monkeypatch):
+    service = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW)
+    monkeypatch.setattr(booking_actions, "booking_service", lambda: service)
+    monkeypatch.setattr(booking_actions, "now", lambda: NOW)
+    return service
+
+
+def form_tracker(slot, value, intent="nlu_fallback", slots=None, entities=None) -> Tracker:
+    """The tracker a form validation action gets: the user message, then the slot candidate."""
+    values = {"requested_slot": slot, **(slots or {}), slot: value}
+    events = [user_event(str(value), intent, entities=entities), {"event": "slot", "name": slot, "value": value}]
+    return Tracker("u1", values, events[0]["parse_data"], events, False, None,
+                   {"name": "consultation_form"}, "action_listen")
+
+
+def plain_tracker(slots=None, text="ja", intent="affirm") -> Tracker:
+    event = user_event(text, intent)
+    return Tracker("u1", slots or {}, event["parse_data"], [event], False, None, {}, "action_listen")
+
+
+def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    return dispatcher.messages, events
+
+
+def slots_of(events):
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def texts(messages):
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def validate(slot, value, **kwargs):
+    return run(booking_actions.ValidateConsultationForm(), form_tracker(slot, value, **kwargs))
+
+
+@pytest.mark.parametrize("text, expected", [("Video", "video"), ("per Telefon bitte", "telefon"),
+                                            ("lieber online über Teams", "video"), ("telefonisch", "telefon")])
+def test_format_is_understood(service, text, expected):
+    _, events = validate("consultation_format", text)
+    assert slots_of(events)["consultation_format"] == expected
+
+
+def test_unknown_format_gets_a_hint(service):
+    messages, events = validate("consultation_format", "per Fax")
+    assert "Telefon" in texts(messages) and "Video" in texts(messages)
+    assert slots_of(events)["consultation_format"] is None
+
+
+def test_preferred_time_offers_three_slots_near_the_wish(service):
+    messages, events = validate("preferred_time", "nächsten Donnerstag um 10")
+    offer = slots_of(events)["slot_offer"]
+    assert offer["matches"] is True
+    assert [datetime.fromisoformat(s).hour for s in offer["slots"]] == [9, 10, 11]
+    assert slots_of(events)["time_wish"]["exact"] == "10:00"
+    assert messages == []   # the offer is shown by the slot prompt
+
+
+@pytest.mark.parametrize(
+    "text, hint",
+    [("gestern", "liegt in der Vergangenheit"), ("am 31.02.", "kein gültiges Datum"),
+     ("irgendwann mal", "nicht als Datum oder Uhrzeit verstanden")],
+)
+def test_impossible_times_get_specific_hints(service, text, hint):
+    messages, events = validate("preferred_time", text)
+    assert hint in texts(messages)
+    assert slots_of(events)["preferred_time"] is None
+
+
+def test_sunday_wish_explains_and_offers_working_days(service):
+    _, events = validate("preferred_time", "am Sonntag")
+    offer = slots_of(events)["slot_offer"]
+    assert offer["matches"] is False and offer["reason"] == "weekend"
+    messages, _ = run(booking_actions.ActionAskConsultationSlot(), plain_tracker({"slot_offer": offer}))
+    assert "am Wochenende finden keine Beratungen statt" in texts(messages)
+    assert len(messages[0]["buttons"]) == 3
+    assert messages[0]["buttons"][0]["title"] == "Montag, 30. November 2026, 09:00 Uhr"
+
+
+def offer_for(service, text="nächsten Donnerstag um 10"):
+    _, events = validate("preferred_time", text)
+    return slots_of(events)
+
+
+@pytest.mark.parametrize("choice, hour", [("den zweiten", 10), ("1", 9), ("der letzte bitte", 11),
+                                          ("2026-12-03T11:00:00+01:00", 11),
+                                          ("Donnerstag, 3. Dezember 2026, 09:00 Uhr", 9)])
+def test_slot_choice(service, choice, hour):
+    offered = offer_for(service)
+    _, events = validate("consultation_slot", choice, slots=offered)
+    assert datetime.fromisoformat(slots_of(events)["consultation_slot"]).hour == hour
+
+
+def test_correction_while_choosing_offers_new_slots(service):
+    offered = offer_for(service, "nächste Woche vormittags")
+    _, events = validate("consultation_slot", "lieber Mittwoch", slots=offered)
+    new = slots_of(events)
+    assert new["consultation_slot"] is None
+    assert all(datetime.fromisoformat(s).weekday() == 2 for s in new["slot_offer"]["slots"])
+
+
+def test_naming_a_free_time_while_choosing_takes_it(service):
+    offered = offer_for(service, "nächsten Donnerstag")
+    _, events = validate("consultation_slot", "um 14 Uhr", slots=offered)
+    assert slots_of(events)["consultation_slot"] == datetime(2026, 12, 3, 14, tzinfo=BERLIN).isoformat()
+
+
+@pytest.mark.parametrize("text, intent, consent", [("ja", "affirm", True), ("Ja, einverstanden", "nlu_fallback", True),
+                                                   ("nein", "deny", False), ("lieber nicht", "nlu_fallback", False)])
+def test_consent(service, text, intent, consent):
+    _, events = validate("consent", text, intent=intent)
+    assert slots_of(events)["consent"] is consent
+    if consent is False:   # the form ends: no more questions, nothing stored
+        assert slots_of(events)["requested_slot"] is None
+
+
+def test_unclear_consent_is_asked_again(service):
+    messages, events = validate("consent", "vielleicht später", intent="nlu_fallback")
+    assert "„Ja“ oder „Nein“" in texts(messages) and slots_of(events)["consent"] is None
+
+
+@pytest.mark.parametrize(
+    "slot, value, expected",
+    [("email", "Anna.Muster@Cluster.EXAMPLE", "anna.muster@cluster.example"),
+     ("email", "meine Mail ist anna@example.org", "anna@example.org"),
+     ("phone", "+49 (30) 123 456-78", "+493012345678"), ("phone", "0049 30 1234567", "+49301234567"),
+     ("person_name", "  Dr. Anna   Muster ", "Dr. Anna Muster"), ("organisation", "Cluster Nord e.V.", "Cluster Nord e.V.")],
+)
+def test_valid_answers_are_normalised(service, slot, value, expected):
+    _, events = validate(slot, value, slots={"consultation_format": "telefon"})
+    assert slots_of(events)[slot] == expected
+
+
+@pytest.mark.parametrize(
+    "slot, value, hint",
+    [("email", "anna@", "keine gültige E-Mail-Adresse"), ("email", "anna at example dot org", "keine gültige E-Mail-Adresse"),
+     ("email", "<script>alert(1)</script>", "keine gültige E-Mail-Adresse"),
+     ("phone", "0301", "zu kurz"), ("phone", "ruf mich an", "keine gültige Telefonnummer"),
+     ("phone", "1" * 25, "zu lang"), ("person_name", "!", "Namen"), ("cluster_name", "x" * 300, "zu lang")],
+)
+def test_invalid_answers_get_specific_hints(service, slot, value, hint):
+    messages, events = validate(slot, value, slots={"consultation_format": "telefon"})
+    assert hint in texts(messages)
+    assert slots_of(events)[slot] is None
+
+
+def test_third_failure_in_a_row_offers_hotline_and_stop(service):
+    messages, events = validate("email", "kaputt", slots={"form_failures": 2})
+    assert "+49 30 310078-387" in texts(messages)
+    assert {"title": "Abbrechen", "payload": "/stop"} in [b for m in messages for b in (m.get("buttons") or [])]
+    assert slots_of(events)["form_failures"] == 0
+
+
+def test_question_in_the_middle_is_answered_and_the_slot_asked_again(service, knowledge):
+    messages, events = validate("organisation", "Was ist ESCA?", intent="ask_glossary")
+    assert knowledge.terms["esca"].definition in texts(messages)
+    assert events == [{"event": "slot", "timestamp": None, "name": "organisation", "value": None}]
+
+
+def test_answer_that_merely_contains_a_term_is_taken_as_answer(service):
+    _, events = validate("organisation", "Cluster Automotive e.V.", intent="ask_glossary")
+    assert slots_of(events)["organisation"] == "Cluster Automotive e.V."
+
+
+def test_faq_question_while_choosing_format(service, knowledge):
+    messages, events = validate("consultation_format", "wie lange dauert die aufnahme", intent="faq_dauer_aufnahme")
+    assert knowledge.faq["dauer_aufnahme"].answer in texts(messages)
+    assert slots_of(events) == {"consultation_format": None}
+
+
+def test_phone_is_required_only_for_phone_consultations(service):
+    form = booking_actions.ValidateConsultationForm()
+    domain_slots = DOMAIN["forms"]["consultation_form"]["required_slots"]
+    video = asyncio.run(form.required_slots(domain_slots, None, plain_tracker({"consultation_format": "video"}), DOMAIN))
+    phone = asyncio.run(form.required_slots(domain_slots, None, plain_tracker({"consultation_format": "telefon"}), DOMAIN))
+    declined = asyncio.run(form.required_slots(domain_slots, None, plain_tracker({"consent": False}), DOMAIN))
+    assert "phone" not in video and "phone" in phone and declined == []
+
+
+def test_database_down_while_offering(service, monkeypatch):
+    def down(*_args):
+        raise StorageUnavailable("down")
+
+    monkeypatch.setattr(service, "propose", down)
+    messages, events = validate("preferred_time", "morgen")
+    assert "technisch nicht erreichbar" in texts(messages) and "+49 30 310078-387" in texts(messages)
+    assert slots_of(events)["requested_slot"] is None and slots_of(events)["booking_unavailable"] is True
+
+
+FILLED = {"consultation_format": "video", "consultation_slot": THURSDAY_10.isoformat(), "consent": True,
+          "person_name": "Anna Muster", "organisation": "Cluster GmbH", "cluster_name": "Cluster Nord",
+          "email": "anna@example.org", "time_wish": {"first_day": "2026-12-03", "last_day": "2026-12-03",
+                                                      "exact": "10:00"}}
+
+
+def test_summary_then_booking(service):
+    messages, events = run(booking_actions.ActionFinishConsultationForm(), plain_tracker(FILLED))
+    assert "Donnerstag, 3. Dezember 2026, 10:00 Uhr" in texts(messages) and "anna@example.org" in texts(messages)
+    assert slots_of(events) == {"booking_ready": True}
+    messages, events = run(booking_actions.ActionConfirmBooking(), plain_tracker(FILLED))
+    text = texts(messages)
+    reference = text.split("Buchungsnummer lautet ")[1][:10]
+    assert service.find(reference, "anna@example.org").slot_start == THURSDAY_10
+    assert f"/termin/{reference}.ics?sig=" in text
+    assert all(value is None for value in slots_of(events).values())   # nothing personal kept in the chat
+
+
+def test_declined_consent_stores_nothing(service):
+    messages, events = run(booking_actions.ActionFinishConsultationForm(), plain_tracker({**FILLED, "consent": False}))
+    assert "ich speichere nichts" in texts(messages)
+    assert service.bookings_between(THURSDAY_10.date(), THURSDAY_10.date()) == []
+
+
+def test_slot_taken_meanwhile_goes_back_to_the_choice(service):
+    service.book(BookingRequest(THURSDAY_10, "video", "B", "Org", "Cl", "b@example.org", None, NOW))
+    messages, events = run(booking_actions.ActionConfirmBooking(), plain_tracker(FILLED))
+    assert "nicht mehr frei" in texts(messages)
+    assert {"event": "active_loop", "timestamp": None, "name": "consultation_form"} in events
+    new_offer = slots_of(events)["slot_offer"]
+    assert THURSDAY_10.isoformat() not in new_offer["slots"] and len(new_offer["slots"]) == 3
+    assert slots_of(events)["requested_slot"] == "consultation_slot"
+
+
+def existing(service, email="anna@example.org"):
+    return service.book(BookingRequest(THURSDAY_10, "video", "Anna Muster", "Cluster GmbH", "Cluster Nord", email, None, NOW))
+
+
+def lookup(purpose, reference, email="anna@example.org"):
+    return run(booking_actions.ActionHandleBookingLookup(),
+               plain_tracker({"lookup_purpose": purpose, "booking_reference": reference, "lookup_email": email}))
+
+
+def test_show_booking_needs_both_reference_and_email(service):
+    booking = existing(service)
+    messages, events = lookup("show", booking.reference)
+    assert booking.reference in texts(messages) and "Donnerstag, 3. Dezember 2026" in texts(messages)
+    messages, events = lookup("show", booking.reference, "mallory@example.org")
+    assert "keinen Termin gefunden" in texts(messages)
+    assert "Donnerstag" not in texts(messages) and "Anna" not in texts(messages)
+    assert slots_of(events)["lookup_result"] == "not_found"
+
+
+def test_cancel_flow(service):
+    booking = existing(service)
+    messages, events = lookup("cancel", booking.reference)
+    assert "wirklich absagen" in texts(messages) and slots_of(events)["lookup_result"] == "found"
+    messages, _ = run(booking_actions.ActionCancelBooking(),
+                      plain_tracker({"booking_reference": booking.reference, "lookup_email": booking.email}))
+    assert "ist abgesagt" in texts(messages)
+    assert service.find(booking.reference, booking.email).status == "cancelled"
+
+
+def test_reschedule_flow(service):
+    booking = existing(service)
+    messages, events = lookup("reschedule", booking.reference)
+    assert "Ihr aktueller Termin: Donnerstag, 3. Dezember 2026, 10:00 Uhr" in texts(messages)
+    new_slot = THURSDAY_10 + timedelta(days=1)
+    state = {"booking_reference": booking.reference, "lookup_email": booking.email,
+             "current_slot": THURSDAY_10.isoformat(), "consultation_slot": new_slot.isoformat()}
+    messages, _ = run(booking_actions.ActionRescheduleSummary(), plain_tracker(state))
+    assert "auf Freitag, 4. Dezember 2026, 10:00 Uhr verschieben" in texts(messages)
+    messages, _ = run(booking_actions.ActionRescheduleBooking(), plain_tracker(state))
+    assert "Ihr Termin ist jetzt am Freitag, 4. Dezember 2026, 10:00 Uhr" in texts(messages)
+    assert service.find(booking.reference, booking.email).slot_start == new_slot
+
+
+@pytest.mark.parametrize("reference, ok", [("gc-b-7k3q9", True), ("GC-B-0000", False), ("weiß ich nicht", False)])
+def test_reference_validation(service, reference, ok):
+    _, events = run(booking_actions.ValidateBookingLookupForm(), form_tracker("booking_reference", reference))
+    assert (slots_of(events)["booking_reference"] == "GC-B-7K3Q9") if ok else slots_of(events)["booking_reference"] is None

@@ -1,0 +1,212 @@
+"""Booking service against a real (SQLite) database: happy path, concurrency, rollback, lookup."""
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.booking.calendar import load_calendar_config
+from bot.booking.reference import ALPHABET, normalise_reference
+from bot.booking.service import (
+    BookingNotFound,
+    BookingRequest,
+    BookingService,
+    InvalidBooking,
+    SlotUnavailable,
+)
+from bot.storage.db import StorageUnavailable, session_factory, unit_of_work
+from bot.storage.models import Booking, SlotReservation
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 11, 28, 10, 0, tzinfo=BERLIN)
+SLOT = datetime(2026, 12, 3, 10, 0, tzinfo=BERLIN)
+
+
+@pytest.fixture
+def service(database_url):
+    return BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW)
+
+
+def request(slot=SLOT, email="Anna.Muster@Cluster.example", **overrides) -> BookingRequest:
+    values = dict(slot_start=slot, format="video", name="Anna Muster", organisation="Cluster GmbH",
+                  cluster_name="Cluster Nord", email=email, phone=None, consent_at=NOW)
+    values.update(overrides)
+    return BookingRequest(**values)
+
+
+def count(service, model) -> int:
+    with unit_of_work(service._sessions) as session:
+        return session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_happy_path(service):
+    booking = service.book(request())
+    assert booking.reference.startswith("GC-B-") and len(booking.reference) == 10
+    assert all(ch in ALPHABET for ch in booking.reference[5:])
+    assert booking.slot_start == SLOT and booking.slot_start.tzinfo == BERLIN
+    assert booking.email == "anna.muster@cluster.example"
+    assert booking.status == "confirmed"
+    assert service.find(booking.reference, "ANNA.MUSTER@cluster.example") == booking
+
+
+def test_lookup_needs_reference_and_email(service):
+    booking = service.book(request())
+    with pytest.raises(BookingNotFound):
+        service.find(booking.reference, "someone.else@example.org")
+    with pytest.raises(BookingNotFound):
+        service.find("GC-B-22222", booking.email)
+    assert service.find(booking.reference.lower().replace("-", " "), booking.email).reference == booking.reference
+
+
+def test_slot_can_be_booked_only_once(service):
+    service.book(request())
+    with pytest.raises(SlotUnavailable) as error:
+        service.book(request(email="other@example.org"))
+    assert error.value.code == "taken"
+    assert count(service, Booking) == 1
+
+
+def test_twenty_concurrent_attempts_exactly_one_wins(service):
+    results, barrier = [], threading.Barrier(20)
+
+    def attempt(number: int) -> None:
+        barrier.wait()
+        try:
+            results.append(service.book(request(email=f"user{number}@example.org")).reference)
+        except SlotUnavailable as error:
+            results.append(error.code)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [r for r in results if r.startswith("GC-B-")]
+    assert len(results) == 20 and len(winners) == 1
+    assert results.count("taken") == 19
+    assert count(service, Booking) == 1 and count(service, SlotReservation) == 1
+
+
+def test_failure_inside_the_transaction_leaves_nothing(service, monkeypatch):
+    from bot.storage import models
+
+    original = models.SlotReservation.__init__
+
+    def broken(self, **kwargs):
+        original(self, **kwargs)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(models.SlotReservation, "__init__", broken)
+    with pytest.raises(RuntimeError):
+        service.book(request())
+    monkeypatch.undo()
+    assert count(service, Booking) == 0 and count(service, SlotReservation) == 0
+    assert service.book(request()).status == "confirmed"   # the slot is still free
+
+
+def test_reference_collision_is_retried(service, monkeypatch):
+    first = service.book(request())
+    references = iter([first.reference, "GC-B-ZZZZZ"])
+    monkeypatch.setattr("bot.booking.service.new_reference", lambda prefix: next(references))
+    second = service.book(request(slot=SLOT + timedelta(hours=1)))
+    assert second.reference == "GC-B-ZZZZZ"
+
+
+def test_references_are_unique_over_many_bookings(service):
+    references = set()
+    day = date(2026, 12, 1)
+    while len(references) < 40:
+        for slot in [datetime.combine(day, datetime.min.time(), tzinfo=BERLIN) + timedelta(hours=h) for h in (9, 10, 11, 13, 14, 15)]:
+            if slot.weekday() < 5 and slot.date() not in (date(2026, 12, 25),):
+                references.add(service.book(request(slot=slot, email=f"u{len(references)}@example.org")).reference)
+        day += timedelta(days=1)
+    assert len(references) >= 40
+
+
+@pytest.mark.parametrize(
+    "slot, code",
+    [
+        (datetime(2026, 11, 29, 9, tzinfo=BERLIN), "too_soon"),        # 23 h after now
+        (datetime(2026, 12, 25, 10, tzinfo=BERLIN), "closed"),         # Christmas Day
+        (datetime(2026, 12, 5, 10, tzinfo=BERLIN), "closed"),          # Saturday
+        (datetime(2026, 12, 3, 10, 15, tzinfo=BERLIN), "not_a_slot"),
+        (datetime(2026, 12, 3, 12, tzinfo=BERLIN), "not_a_slot"),      # lunch break
+        (datetime(2027, 6, 1, 9, tzinfo=BERLIN), "too_far"),
+    ],
+)
+def test_rules_are_checked_when_booking(service, slot, code):
+    with pytest.raises(SlotUnavailable) as error:
+        service.book(request(slot=slot))
+    assert error.value.code == code
+    assert count(service, Booking) == 0
+
+
+def test_phone_format_needs_a_number(service):
+    with pytest.raises(InvalidBooking):
+        service.book(request(format="telefon", phone=None))
+    assert service.book(request(format="telefon", phone="+49301234567")).phone == "+49301234567"
+
+
+def test_reschedule_moves_the_reservation(service):
+    booking = service.book(request())
+    moved = service.reschedule(booking.reference, booking.email, SLOT + timedelta(days=1))
+    assert moved.slot_start == SLOT + timedelta(days=1) and moved.reference == booking.reference
+    other = service.book(request(email="b@example.org"))   # the old slot is free again
+    assert other.slot_start == SLOT
+    with pytest.raises(SlotUnavailable):
+        service.reschedule(booking.reference, booking.email, SLOT)
+
+
+def test_cancel_frees_the_slot_and_keeps_the_record(service):
+    booking = service.book(request())
+    cancelled = service.cancel(booking.reference, booking.email)
+    assert cancelled.status == "cancelled"
+    assert count(service, SlotReservation) == 0 and count(service, Booking) == 1
+    with pytest.raises(InvalidBooking):
+        service.cancel(booking.reference, booking.email)
+    assert service.book(request(email="next@example.org")).slot_start == SLOT
+
+
+def test_staff_block_day_and_slot(service):
+    service.block_slot(SLOT, "Teamsitzung")
+    with pytest.raises(SlotUnavailable) as error:
+        service.book(request())
+    assert error.value.code == "blocked"
+    assert service.unblock_slot(SLOT)
+    booking = service.book(request())
+    affected = service.block_day(SLOT.date(), "Betriebsausflug")
+    assert [b.reference for b in affected] == [booking.reference]
+    with pytest.raises(SlotUnavailable):
+        service.book(request(slot=SLOT + timedelta(hours=1)))
+
+
+def test_mark_held(service):
+    booking = service.book(request())
+    assert service.mark_held(booking.reference).status == "held"
+    with pytest.raises(InvalidBooking):
+        service.cancel(booking.reference, booking.email)
+
+
+def test_unreachable_database_raises_storage_unavailable(tmp_path):
+    url = f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}"
+    service = BookingService(session_factory(url), load_calendar_config(), clock=lambda: NOW)
+    with pytest.raises(StorageUnavailable):   # tables missing: migrations never ran
+        service.find("GC-B-22222", "a@example.org")
+
+
+def test_reference_normalisation():
+    assert normalise_reference("gc-b-7k3q9", "B") == "GC-B-7K3Q9"
+    assert normalise_reference("GC B 7K3Q9", "B") == "GC-B-7K3Q9"
+    assert normalise_reference("7K3Q9", "B") == "GC-B-7K3Q9"
+    assert normalise_reference("GC-B-7K3Q0", "B") == ""      # 0 is not in the alphabet
+    assert normalise_reference("hallo", "B") == ""
+
+
+def test_times_are_stored_in_utc(service):
+    service.book(request())
+    with unit_of_work(service._sessions) as session:
+        stored = session.execute(select(Booking.slot_start)).scalar_one()
+    assert stored == SLOT.astimezone(timezone.utc)
