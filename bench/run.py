@@ -94,6 +94,9 @@ def start_stack(model: str):
     for name in ("tracker.db", "gocluster.db"):
         (BENCH_DIR / name).unlink(missing_ok=True)
     env = _environment()
+    from bot.storage.migrate import upgrade
+
+    upgrade(env["DATABASE_URL"])
     stack = [s for s in services(model) if s.name in ("actions", "rasa")]
     started = time.perf_counter()
     for service in stack:
@@ -156,6 +159,10 @@ def main() -> int:
         one = single_user()
         print(f"{USERS} users ...", flush=True)
         many = concurrent_users()
+        print(f"{USERS} users booking at once ...", flush=True)
+        from bench import booking
+
+        bookings = booking.run(RASA_URL, BENCH_DIR / "gocluster.db", USERS)
         memory = peak_rss_mb(rasa.process.pid)
     finally:
         for service in reversed(stack):
@@ -165,6 +172,7 @@ def main() -> int:
         "ready_to_first_answer_s": round(ready_s, 1),
         "one_user": one,
         "concurrent": many,
+        "concurrent_booking": bookings,
         "rasa_server_peak_rss_mb": memory,
         "machine": f"{os.cpu_count()} CPUs",
     }

@@ -26,10 +26,13 @@ _TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^<>]{0,500}>")
 # Script and style blocks are removed with their content: it is code, not a question.
 _CODE_BLOCK = re.compile(r"<\s*(script|style)\b[^>]*>.*?(<\s*/\s*\1\s*>|$)", re.I | re.S)
 _WHITESPACE = re.compile(r"\s+")
+# Terminal escape sequences ("\x1b[31m") as pasted from consoles: drop them whole.
+_ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
 
 
 def strip_control_chars(text: str) -> str:
     """Replace control and format characters (NUL, escape, zero-width, bidi overrides) by spaces."""
+    text = _ANSI_ESCAPE.sub(" ", text)
     return "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in "\u200d" else ch
         for ch in text

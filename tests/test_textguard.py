@@ -22,6 +22,7 @@ from bot import textguard as g
         ("<script>alert('x')</script>", g.MARKUP_ONLY),
         ("<div><br/></div>", g.MARKUP_ONLY),
         ("\x00\x01\x02", g.EMPTY),
+        ("\x00\x1b[31m\x07", g.EMPTY),              # terminal colour codes only
         ("Was ist ESCA?", None),
         ("<b>Was ist ESCA?</b>", None),
         ("10:30", None),                      # a time is a sensible answer in a form
@@ -41,6 +42,7 @@ def test_input_problem(text, problem):
     [
         ("<b>Was</b> ist <i>ESCA</i>?", "Was ist ESCA ?"),
         ("Was\x00 ist\x1b ESCA", "Was ist ESCA"),
+        ("\x1b[1;31mWas ist ESCA?\x1b[0m", "Was ist ESCA?"),
         ("<script>alert(1)</script>Hallo", "Hallo"),
         ("&lt;script&gt;alert(1)&lt;/script&gt; Hallo", "Hallo"),   # entity-encoded tags too
         ("Zeile 1\nZeile 2", "Zeile 1 Zeile 2"),

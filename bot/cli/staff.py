@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import sys
 from datetime import date, datetime, timedelta
-from typing import Iterable, List, TextIO, Tuple
+from typing import Iterable, List, Optional, TextIO, Tuple
 
 from bot.booking.format import format_slot
 from bot.booking.service import BookingError, BookingView
@@ -30,7 +30,8 @@ def parse_slot(text: str, tz) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
-def print_table(bookings: Iterable[BookingView], out: TextIO = sys.stdout) -> int:
+def print_table(bookings: Iterable[BookingView], out: Optional[TextIO] = None) -> int:
+    out = out or sys.stdout
     rows = list(bookings)
     for b in rows:
         phone = f", Tel. {b.phone}" if b.phone else ""

@@ -1,0 +1,192 @@
+"""What a booking produces outside the chat: calendar file, signed link, e-mail, staff commands."""
+from __future__ import annotations
+
+import asyncio
+import email
+import io
+import threading
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.booking.calendar import load_calendar_config
+from bot.booking.ics import calendar_for_booking, consultation_event
+from bot.booking.service import BookingRequest, BookingService
+from bot.cli import main as cli
+from bot.cli.staff import parse_week, write_csv
+from bot.notify.mail import SmtpSettings, send_mail
+from bot.security import sign, verify
+from bot.storage.db import session_factory
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 11, 28, 10, tzinfo=BERLIN)
+SLOT = datetime(2026, 12, 3, 10, tzinfo=BERLIN)
+
+
+@pytest.fixture
+def service(database_url):
+    return BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW)
+
+
+def book(service, slot=SLOT, email_address="anna@example.org"):
+    return service.book(BookingRequest(slot, "video", "Anna Muster", "Cluster GmbH", "Cluster Nord",
+                                       email_address, None, NOW))
+
+
+def test_calendar_file_is_valid_icalendar(service):
+    text = calendar_for_booking(book(service), "Video")
+    lines = text.split("\r\n")
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and text.endswith("\r\n")
+    assert "DTSTART:20261203T090000Z" in lines and "DTEND:20261203T100000Z" in lines   # 10:00 Berlin = 09:00 UTC
+    assert "SUMMARY:Beratungsgespräch go-cluster (Video)" in lines
+    assert all(len(line.encode("utf-8")) <= 75 for line in lines)
+
+
+def test_calendar_text_is_escaped_and_folded():
+    text = consultation_event(reference="GC-B-22222", start=SLOT, end=SLOT + timedelta(hours=1), format_label="Video",
+                              description="a, b; c\nd " + "ä" * 80, stamp=NOW)
+    unfolded = text.replace("\r\n ", "")
+    assert "DESCRIPTION:a\\, b\\; c\\nd " in unfolded
+    assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+
+
+def test_signatures(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOCLUSTER_SECRET_KEY", "test-key")
+    from bot.security import secret_key
+
+    secret_key.cache_clear()
+    try:
+        signature = sign("GC-B-22222", "ics")
+        assert verify("GC-B-22222", "ics", signature)
+        assert not verify("GC-B-33333", "ics", signature)
+        assert not verify("GC-B-22222", "other", signature)
+        assert not verify("GC-B-22222", "ics", "")
+    finally:
+        secret_key.cache_clear()
+
+
+def test_calendar_download_needs_the_signed_link(service, monkeypatch):
+    from bot.web.app import create_app
+
+    booking = book(service)
+    monkeypatch.setattr("bot.booking.booking_service", lambda: service)
+
+    async def fetch(path):
+        async with TestClient(TestServer(create_app(rasa_url="http://localhost:5005"))) as client:
+            response = await client.get(path)
+            return response.status, response.headers.get("Content-Type", ""), await response.text()
+
+    good = asyncio.run(fetch(f"/termin/{booking.reference}.ics?sig={sign(booking.reference, 'ics')}"))
+    assert good[0] == 200 and good[1].startswith("text/calendar") and booking.reference in good[2]
+    assert asyncio.run(fetch(f"/termin/{booking.reference}.ics?sig=falsch"))[0] == 404
+    assert asyncio.run(fetch(f"/termin/{booking.reference}.ics"))[0] == 404
+    unknown = "GC-B-22222"
+    assert asyncio.run(fetch(f"/termin/{unknown}.ics?sig={sign(unknown, 'ics')}"))[0] == 404
+
+
+class SmtpSink:
+    """A local SMTP server (never the internet) that keeps what it receives."""
+
+    def __init__(self):
+        import asyncore
+        import smtpd
+
+        self.messages = []
+        sink = self
+
+        class Server(smtpd.SMTPServer):
+            def process_message(self, peer, mailfrom, rcpttos, data, **kwargs):
+                sink.messages.append((mailfrom, rcpttos, data))
+
+        self.server = Server(("127.0.0.1", 0), None)
+        self.port = self.server.socket.getsockname()[1]
+        self.thread = threading.Thread(target=asyncore.loop, kwargs={"timeout": 0.05}, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.close()
+
+
+def test_confirmation_mail_through_local_smtp(service, monkeypatch):
+    import actions.booking as booking_actions
+
+    sink = SmtpSink()
+    try:
+        monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("SMTP_PORT", str(sink.port))
+        monkeypatch.setenv("SMTP_FROM", "assistent@go-cluster.example")
+        booking = book(service)
+        assert booking_actions.confirmation_mail(booking) is True
+    finally:
+        sink.close()
+    (sender, recipients, data), = sink.messages
+    assert sender == "assistent@go-cluster.example" and recipients == ["anna@example.org"]
+    message = email.message_from_bytes(data if isinstance(data, bytes) else data.encode())
+    assert booking.reference in message["Subject"]
+    parts = {part.get_content_type(): part for part in message.walk()}
+    body = parts["text/plain"].get_payload(decode=True).decode("utf-8")
+    assert "Donnerstag, 3. Dezember 2026, 10:00 Uhr" in body and booking.reference in body
+    assert "DTSTART:20261203T090000Z" in parts["text/calendar"].get_payload(decode=True).decode("utf-8")
+
+
+def test_mail_is_not_sent_without_configuration(monkeypatch):
+    monkeypatch.delenv("SMTP_HOST", raising=False)
+    assert send_mail("a@example.org", "Betreff", "Text") is False
+
+
+def test_unreachable_smtp_server_is_reported_not_raised():
+    closed_port = SmtpSettings(host="127.0.0.1", port=9, sender="x@example.org", timeout=1)
+    assert send_mail("a@example.org", "Betreff", "Text", config=closed_port) is False
+
+
+def test_week_parsing():
+    assert parse_week("2026-W49") == (date(2026, 11, 30), date(2026, 12, 6))
+
+
+def test_csv_export(service):
+    booking = book(service)
+    out = io.StringIO()
+    assert write_csv(service.bookings_between(SLOT.date(), SLOT.date()), out) == 1
+    header, row = out.getvalue().strip().split("\r\n")
+    assert header.startswith("reference,status,start,end,format")
+    assert row.startswith(f"{booking.reference},confirmed,2026-12-03T10:00:00+01:00,2026-12-03T11:00:00+01:00,video")
+
+
+@pytest.fixture
+def cli_env(database_url, monkeypatch):
+    """The staff commands on the test database."""
+    from bot import booking
+    from bot.config import settings
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    settings.cache_clear()
+    booking.booking_service.cache_clear()
+    yield BookingService(session_factory(database_url), load_calendar_config())
+    settings.cache_clear()
+    booking.booking_service.cache_clear()
+
+
+def test_staff_commands(cli_env, capsys, tmp_path):
+    # A slot far enough ahead for the real clock the commands use.
+    day = date.today() + timedelta(days=14)
+    while day.weekday() >= 5 or cli_env.bookings_between(day, day):
+        day += timedelta(days=1)
+    slot = datetime.combine(day, datetime.min.time(), tzinfo=BERLIN).replace(hour=10)
+    booking = cli_env.book(BookingRequest(slot, "telefon", "Max", "Org", "Cl", "max@example.org", "+4930123456",
+                                          datetime.now(BERLIN)))
+    assert cli(["bookings", "list", "--day", day.isoformat()]) == 0
+    assert booking.reference in capsys.readouterr().out
+    target = tmp_path / "export.csv"
+    assert cli(["bookings", "export", "--day", day.isoformat(), "--out", str(target)]) == 0
+    assert booking.reference in target.read_text("utf-8")
+    assert cli(["calendar", "block-day", day.isoformat(), "--reason", "Klausur"]) == 0
+    assert "bereits Termine gebucht" in capsys.readouterr().out
+    assert cli(["calendar", "unblock-day", day.isoformat()]) == 0
+    assert cli(["calendar", "block-slot", f"{day.isoformat()} 11:00"]) == 0
+    assert cli(["calendar", "block-slot", f"{day.isoformat()} 11:30"]) == 1      # not a slot
+    assert cli(["bookings", "held", booking.reference]) == 0
+    assert cli_env.get(booking.reference).status == "held"
+    assert cli(["bookings", "cancel", booking.reference]) == 1                   # already held
+    assert cli(["bookings", "list", "--day", "kein-datum"]) == 2
