@@ -16,7 +16,8 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import answers, latest_entity, latest_text, send
+from actions.common import answers, latest_text, send
+from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
 from bot import validation
 from bot.booking import booking_service
 from bot.booking.calendar import load_calendar_config
@@ -42,7 +43,6 @@ from bot.storage.db import StorageUnavailable
 logger = logging.getLogger(__name__)
 
 MAX_FAILURES = 3
-FREE_TEXT_SLOTS = {"person_name", "organisation", "cluster_name"}
 BOOKING_SLOTS = ("consultation_format", "preferred_time", "time_wish", "slot_offer", "consultation_slot", "consent",
                  "person_name", "organisation", "cluster_name", "email", "phone", "form_failures",
                  "booking_ready", "booking_unavailable")
@@ -55,57 +55,16 @@ def dialogue() -> BookingDialogue:
     return BookingDialogue(answers().knowledge.messages, load_calendar_config(), config.public_url, config.privacy_url)
 
 
-async def in_thread(function: Callable, *args: Any) -> Any:
-    return await asyncio.get_running_loop().run_in_executor(None, partial(function, *args))
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def intent_of(tracker: Tracker) -> str:
-    return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
-
-
-def reset(slots) -> List[EventType]:
-    return [SlotSet(name, None) for name in slots]
-
-
-def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """Answer a question asked in the middle of a form with the same content as outside it."""
-    intent, text = intent_of(tracker), latest_text(tracker)
-    if intent in RESPONSE_FOR_INTENT:
-        dispatcher.utter_message(response=RESPONSE_FOR_INTENT[intent])
-    elif intent == "ask_glossary":
-        send(dispatcher, answers().explain(text, latest_entity(tracker, TERM_ENTITY)))
-    else:
-        send(dispatcher, answers().faq(intent))
-
-
-# --- prompts --------------------------------------------------------------------------------
-def _prompt_action(slot: str, key: str, buttons: Optional[List[Dict[str, str]]] = None):
-    class AskSlot(Action):
-        def name(self) -> Text:
-            return f"action_ask_{slot}"
-
-        async def run(self, dispatcher, tracker, domain):
-            dispatcher.utter_message(text=answers().knowledge.messages.render(key), buttons=buttons)
-            return []
-
-    AskSlot.__name__ = AskSlot.__qualname__ = f"ActionAsk_{slot}"
-    return AskSlot
-
-
-ActionAskFormat = _prompt_action("consultation_format", "booking_ask_format",
+ActionAskFormat = prompt_action("consultation_format", "booking_ask_format",
                                  [{"title": "Telefon", "payload": "Telefon"}, {"title": "Video", "payload": "Video"}])
-ActionAskTime = _prompt_action("preferred_time", "booking_ask_time")
-ActionAskName = _prompt_action("person_name", "booking_ask_name")
-ActionAskOrganisation = _prompt_action("organisation", "booking_ask_organisation")
-ActionAskCluster = _prompt_action("cluster_name", "booking_ask_cluster")
-ActionAskEmail = _prompt_action("email", "booking_ask_email")
-ActionAskPhone = _prompt_action("phone", "booking_ask_phone")
-ActionAskReference = _prompt_action("booking_reference", "lookup_ask_reference")
-ActionAskLookupEmail = _prompt_action("lookup_email", "lookup_ask_email")
+ActionAskTime = prompt_action("preferred_time", "booking_ask_time")
+ActionAskName = prompt_action("person_name", "booking_ask_name")
+ActionAskOrganisation = prompt_action("organisation", "booking_ask_organisation")
+ActionAskCluster = prompt_action("cluster_name", "booking_ask_cluster")
+ActionAskEmail = prompt_action("email", "booking_ask_email")
+ActionAskPhone = prompt_action("phone", "booking_ask_phone")
+ActionAskReference = prompt_action("booking_reference", "lookup_ask_reference")
+ActionAskLookupEmail = prompt_action("lookup_email", "lookup_ask_email")
 
 
 class ActionAskConsultationSlot(Action):
@@ -175,35 +134,6 @@ class TimeChoiceMixin:
         return {slot: None, "form_failures": failures}
 
 
-class QuestionAwareForm(FormValidationAction):
-    """Questions asked while a form waits for an answer are answered; then the form asks again."""
-
-    STRUCTURED_CHECKS: Dict[str, Callable[[str, Tracker], bool]] = {}
-
-    @abstractmethod
-    def name(self) -> Text:
-        """Abstract, so that rasa-sdk does not register this base class as an action."""
-
-    def _is_question(self, tracker: Tracker) -> bool:
-        requested = tracker.get_slot("requested_slot")
-        intent, text = intent_of(tracker), latest_text(tracker)
-        if not requested or not is_question_intent(intent):
-            return False
-        if looks_like_question(text):
-            return True
-        check = self.STRUCTURED_CHECKS.get(requested)
-        return requested not in FREE_TEXT_SLOTS and not (check and check(text, tracker))
-
-    async def run(self, dispatcher, tracker, domain):
-        if self._is_question(tracker):
-            answer_question(dispatcher, tracker)
-            requested = tracker.get_slot("requested_slot")
-            # Setting the requested slot (back) to None counts as validation, so the form does
-            # not reject; it asks for the same slot again right after the answer.
-            return [SlotSet(requested, None)]
-        return await super().run(dispatcher, tracker, domain)
-
-
 def exact_slot(wish, config) -> Optional[datetime]:
     """The one slot a wish names ("Montag um 14 Uhr"), if it names exactly one."""
     if wish.exact is None or wish.first_day != wish.last_day:
@@ -211,20 +141,7 @@ def exact_slot(wish, config) -> Optional[datetime]:
     return datetime.combine(wish.first_day, wish.exact, tzinfo=config.tz)
 
 
-def _is_time_answer(text: str, tracker: Tracker) -> bool:
-    return parse_time_wish(text, now().astimezone(dialogue().config.tz)).wish is not None
-
-
 class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
-    STRUCTURED_CHECKS = {
-        "consultation_format": lambda text, tracker: parse_format(text) is not None,
-        "preferred_time": _is_time_answer,
-        "consultation_slot": lambda text, tracker: (
-            choose_slot(text, tracker.get_slot("slot_offer"), dialogue().config) is not None or _is_time_answer(text, tracker)),
-        "email": lambda text, tracker: validation.email(text)[0] is not None,
-        "phone": lambda text, tracker: validation.phone(text)[0] is not None,
-    }
-
     def name(self) -> Text:
         return "validate_consultation_form"
 
@@ -290,18 +207,11 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
 
 
 class ValidateRescheduleForm(TimeChoiceMixin, QuestionAwareForm):
-    STRUCTURED_CHECKS = ValidateConsultationForm.STRUCTURED_CHECKS
-
     def name(self) -> Text:
         return "validate_reschedule_form"
 
 
 class ValidateBookingLookupForm(QuestionAwareForm):
-    STRUCTURED_CHECKS = {
-        "booking_reference": lambda text, tracker: bool(normalise_reference(text, REFERENCE_PREFIX)),
-        "lookup_email": lambda text, tracker: validation.email(text)[0] is not None,
-    }
-
     def name(self) -> Text:
         return "validate_booking_lookup_form"
 
@@ -410,6 +320,10 @@ class ActionHandleBookingLookup(Action):
 
     async def run(self, dispatcher, tracker, domain):
         purpose = tracker.get_slot("lookup_purpose") or "show"
+        if purpose in ("draft", "draft_status"):
+            from actions.applications import handle_draft_lookup
+
+            return await handle_draft_lookup(dispatcher, tracker, purpose)
         try:
             booking = await in_thread(booking_service().find, tracker.get_slot("booking_reference") or "",
                                       tracker.get_slot("lookup_email") or "")

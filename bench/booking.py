@@ -5,6 +5,7 @@ slot at most once and offer the losers fresh slots.
 """
 from __future__ import annotations
 
+import random
 import re
 import sqlite3
 import threading
@@ -21,7 +22,7 @@ def _buttons(replies: list) -> List[dict]:
     return [b for r in replies for b in (r.get("buttons") or [])]
 
 
-def book_one(base_url: str, user: str, timings: List[Timing]) -> str:
+def book_one(base_url: str, user: str, timings: List[Timing], unfinished: List[str]) -> str:
     """Runs a whole booking conversation, answering what the bot asks; returns the reference."""
     def turn(text: str) -> list:
         started = time.perf_counter()
@@ -34,30 +35,35 @@ def book_one(base_url: str, user: str, timings: List[Timing]) -> str:
                "Clustermanagement-Organisation": "Cluster GmbH", "Wie heißt Ihr Cluster": "Cluster Nord",
                "E-Mail-Adresse dürfen wir": f"{user}@example.org", "Bitte prüfen Sie Ihre Angaben": "/affirm"}
     replies = turn("Ich möchte einen Beratungstermin vereinbaren")
-    for _turn in range(40):
+    for _turn in range(150):
         text = " ".join(r.get("text") or "" for r in replies)
         reference = REFERENCE.search(text)
         if reference:
             return reference.group(0)
         slots = [b for b in _buttons(replies) if re.match(r"\d{4}-\d{2}-\d{2}T", b["payload"])]
-        if slots:
-            replies = turn(slots[0]["payload"])
+        if slots:   # people pick different slots of the offer, as real users would
+            replies = turn(random.choice(slots)["payload"])
             continue
         answer = next((a for question, a in answers.items() if question in text), None)
         if answer is None:
+            unfinished.append(text[:200])
             return ""
         replies = turn(answer)
+    unfinished.append("too many turns")
     return ""
 
 
 def run(base_url: str, database: Path, users: int = 20) -> dict:
+    alone: List[Timing] = []
+    book_one(base_url, "booker-alone", alone, [])   # one user booking with nobody else around
     timings: List[Timing] = []
     references: List[str] = []
+    unfinished: List[str] = []
     lock = threading.Lock()
 
     def user(number: int) -> None:
         mine: List[Timing] = []
-        reference = book_one(base_url, f"booker{number}", mine)
+        reference = book_one(base_url, f"booker{number}", mine, unfinished)
         with lock:
             timings.extend(mine)
             references.append(reference)
@@ -70,11 +76,12 @@ def run(base_url: str, database: Path, users: int = 20) -> dict:
         thread.join()
     elapsed = time.perf_counter() - started
     with sqlite3.connect(database) as connection:
-        confirmed = connection.execute("SELECT COUNT(*) FROM bookings WHERE status = 'confirmed'").fetchone()[0]
+        confirmed = connection.execute("SELECT COUNT(*) FROM bookings WHERE status = 'confirmed'").fetchone()[0] - 1
         double = connection.execute(
             "SELECT COUNT(*) FROM (SELECT slot_start FROM bookings WHERE status = 'confirmed' "
             "GROUP BY slot_start HAVING COUNT(*) > 1)").fetchone()[0]
     report = summary(timings)
-    report.update(users=users, bookings=sum(1 for r in references if r), confirmed_in_database=confirmed,
-                  double_bookings=double, seconds=round(elapsed, 1))
+    report.update(one_user_turn_p50_ms=summary(alone)["p50_ms"], one_user_turn_p95_ms=summary(alone)["p95_ms"],
+                  users=users, bookings=sum(1 for r in references if r), confirmed_in_database=confirmed,
+                  double_bookings=double, seconds=round(elapsed, 1), unfinished=unfinished)
     return report

@@ -1,6 +1,6 @@
 """Generates the parts of the Rasa project that follow from the content files.
 
-* data/rules/faq.yml         one rule per FAQ entry: intent faq_<id> -> action_answer_faq
+* data/rules/faq.yml         one rule per FAQ entry: intent faq_<id> -> its action (action_answer_faq)
 * data/nlu/glossary_names.yml lookup table with every spelling of every glossary term
 * domain.yml                 the FAQ intents between the "generated" markers
 
@@ -20,7 +20,6 @@ from bot.knowledge.text import fold
 HEADER = "# Generated from content/ by `python -m bot sync-rasa`. Do not edit by hand.\n"
 DOMAIN_BEGIN = "  # BEGIN generated FAQ intents (python -m bot sync-rasa)\n"
 DOMAIN_END = "  # END generated FAQ intents\n"
-FAQ_ACTION = "action_answer_faq"
 
 
 def _quote(text: str) -> str:
@@ -35,7 +34,7 @@ def faq_rules(knowledge: Knowledge) -> str:
             f"  - rule: FAQ {entry.id}\n",
             "    steps:\n",
             f"      - intent: {entry.intent}\n",
-            f"      - action: {FAQ_ACTION}\n",
+            f"      - action: {entry.action}\n",
         ]
     return "".join(lines)
 

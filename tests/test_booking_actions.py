@@ -180,20 +180,24 @@ def test_third_failure_in_a_row_offers_hotline_and_stop(service):
 
 
 def test_question_in_the_middle_is_answered_and_the_slot_asked_again(service, knowledge):
-    messages, events = validate("organisation", "Was ist ESCA?", intent="ask_glossary")
+    earlier = {"consultation_format": "video", "preferred_time": "morgen", "consultation_slot": THURSDAY_10.isoformat(),
+               "consent": True, "person_name": "Anna Muster"}
+    messages, events = validate("organisation", "Was ist ESCA?", intent="ask_glossary", slots=earlier)
     assert knowledge.terms["esca"].definition in texts(messages)
-    assert events == [{"event": "slot", "timestamp": None, "name": "organisation", "value": None}]
+    assert slots_of(events) == {"organisation": None, "requested_slot": "organisation"}
 
 
-def test_answer_that_merely_contains_a_term_is_taken_as_answer(service):
-    _, events = validate("organisation", "Cluster Automotive e.V.", intent="ask_glossary")
-    assert slots_of(events)["organisation"] == "Cluster Automotive e.V."
+@pytest.mark.parametrize("slot, text", [("organisation", "Cluster Automotive e.V."),
+                                        ("email", "info@cluster-nord.de"), ("preferred_time", "ESCA-Termin am 3.12.")])
+def test_answer_that_merely_contains_a_term_is_taken_as_answer(service, slot, text):
+    _, events = validate(slot, text, intent="ask_glossary")
+    assert slots_of(events).get(slot) is not None
 
 
 def test_faq_question_while_choosing_format(service, knowledge):
     messages, events = validate("consultation_format", "wie lange dauert die aufnahme", intent="faq_dauer_aufnahme")
     assert knowledge.faq["dauer_aufnahme"].answer in texts(messages)
-    assert slots_of(events) == {"consultation_format": None}
+    assert slots_of(events) == {"consultation_format": None, "requested_slot": "consultation_format"}
 
 
 def test_phone_is_required_only_for_phone_consultations(service):

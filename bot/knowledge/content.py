@@ -57,6 +57,7 @@ class FaqEntry:
     related: Tuple[str, ...] = ()
     en_keywords: Tuple[str, ...] = ()
     offers: Tuple[str, ...] = ()     # intents offered as buttons after the answer
+    action: str = "action_answer_faq"   # the custom action that answers it
 
     @property
     def intent(self) -> str:
@@ -188,6 +189,7 @@ def _parse_faq(data: dict) -> Dict[str, FaqEntry]:
             related=_list(item, "related", where),
             en_keywords=_list(item, "en_keywords", where),
             offers=_list(item, "offers", where),
+            action=_text(item, "action", where, required=False) or "action_answer_faq",
         )
         if entry.id in result:
             raise ContentError(f"{where}: duplicate id")

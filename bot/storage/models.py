@@ -88,3 +88,18 @@ class BlockedSlot(Base):
     slot_start = Column(UTCDateTime, primary_key=True)
     reason = Column(Text, nullable=False, default="")
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class DraftApplication(Base):
+    """A membership application being prepared in the chat; one per organisation and booking."""
+
+    __tablename__ = "draft_applications"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(16), nullable=False, unique=True)
+    booking_id = Column(Integer, ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, unique=True)
+    status = Column(String(20), nullable=False)                 # entwurf | eingereicht | zurueckgezogen
+    organisation_key = Column(String(200), nullable=True, unique=True)   # normalised organisation name
+    fields = Column(Text, nullable=False, default="{}")          # JSON: field name -> value
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,104 @@
+"""Helpers shared by all forms: questions answered mid-form, prompts, worker threads."""
+from __future__ import annotations
+
+import asyncio
+from abc import abstractmethod
+from datetime import datetime, timezone
+from functools import partial
+from typing import Any, Callable, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import answers, latest_entity, latest_text, send
+from bot.knowledge.answers import RESPONSE_FOR_INTENT, TERM_ENTITY, Reply, is_question_intent, looks_like_question
+
+async def in_thread(function: Callable, *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(None, partial(function, *args))
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def intent_of(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+
+
+def reset(slots) -> List[EventType]:
+    return [SlotSet(name, None) for name in slots]
+
+
+def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Answer a question asked in the middle of a form with the same content as outside it."""
+    intent, text = intent_of(tracker), latest_text(tracker)
+    if intent in RESPONSE_FOR_INTENT:
+        dispatcher.utter_message(response=RESPONSE_FOR_INTENT[intent])
+    elif intent == "ask_glossary":
+        send(dispatcher, answers().explain(text, latest_entity(tracker, TERM_ENTITY)))
+    else:
+        send(dispatcher, answers().faq(intent))
+
+
+def prompt_action(slot: str, key: str, buttons: Optional[List[Dict[str, str]]] = None,
+                  text: Optional[Callable[[], str]] = None):
+    """An `action_ask_<slot>` that asks with a message from content/ (or a text function)."""
+    class AskSlot(Action):
+        def name(self) -> Text:
+            return f"action_ask_{slot}"
+
+        async def run(self, dispatcher, tracker, domain):
+            message = text() if text else answers().knowledge.messages.render(key)
+            dispatcher.utter_message(text=message, buttons=buttons)
+            return []
+
+    AskSlot.__name__ = AskSlot.__qualname__ = f"ActionAsk_{slot}"
+    return AskSlot
+
+
+class QuestionAwareForm(FormValidationAction):
+    """Questions asked while a form waits for an answer are answered; then the form asks again.
+
+    A message counts as a question when the NLU found a question intent AND it is shaped like
+    one ("Was ist ESCA?", "Gibt es eine Frist") or is a button payload. Answers that merely
+    contain a term ("Cluster Nord e. V.", "www.cluster-nord.de") stay answers.
+    """
+
+    @abstractmethod
+    def name(self) -> Text:
+        """Abstract, so that rasa-sdk does not register this base class as an action."""
+
+    @staticmethod
+    def _is_question(tracker: Tracker) -> bool:
+        text = latest_text(tracker)
+        return (bool(tracker.get_slot("requested_slot")) and is_question_intent(intent_of(tracker))
+                and (looks_like_question(text) or text.startswith("/")))
+
+    async def run(self, dispatcher, tracker, domain):
+        if self._is_question(tracker):
+            answer_question(dispatcher, tracker)
+            requested = tracker.get_slot("requested_slot")
+            # Setting the requested slot (back) to None counts as validation, so the form does
+            # not reject; it asks for the same slot again right after the answer.
+            events: List[EventType] = [SlotSet(requested, None)]
+            tracker.add_slots(events)
+            next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+            return events + ([next_slot] if next_slot else [])
+        return await super().run(dispatcher, tracker, domain)
+
+
+
+
+# Slots of all multi-step processes: an abort forgets every one of them.
+PROCESS_SLOTS = ("rd_application_documents", "rd_strategy_document", "rd_actor_overview",
+                 "cs_member", "cs_other_funding", "cs_silver_done", "cs_gold_or_iso_recent", "cs_started", "cs_kind")
+
+
+class ActionAbortProcess(Action):
+    def name(self) -> Text:
+        return "action_abort_process"
+
+    async def run(self, dispatcher, tracker, domain):
+        send(dispatcher, [Reply(answers().knowledge.messages.render("booking_aborted"))])
+        return reset(PROCESS_SLOTS)

@@ -1,0 +1,1 @@
+"""The admission process: guided tour through the five steps and the readiness check."""

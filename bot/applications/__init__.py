@@ -1,0 +1,1 @@
+"""Draft membership applications."""

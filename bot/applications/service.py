@@ -1,0 +1,155 @@
+"""Draft applications: only after a held consultation, one per booking and per organisation."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, List, Optional
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from bot.booking.reference import new_reference, normalise_reference
+from bot.booking.service import HELD, REFERENCE_PREFIX as BOOKING_PREFIX, BookingError, BookingNotFound
+from bot.knowledge.text import fold
+from bot.storage.db import unit_of_work
+from bot.storage.models import Booking, DraftApplication
+
+REFERENCE_PREFIX = "A"
+DRAFT, SUBMITTED, WITHDRAWN = "entwurf", "eingereicht", "zurueckgezogen"
+STATUSES = (DRAFT, SUBMITTED, WITHDRAWN)
+
+
+class ConsultationMissing(BookingError):
+    """No booking with this reference and e-mail: the consultation has to come first."""
+    code = "no_consultation"
+
+
+class ConsultationPending(BookingError):
+    """The consultation is booked but has not been held yet."""
+    code = "consultation_pending"
+
+
+class OrganisationTaken(BookingError):
+    """Another draft exists for this organisation."""
+    code = "organisation_taken"
+
+
+class DraftNotFound(BookingError):
+    code = "draft_not_found"
+
+
+@dataclass(frozen=True)
+class DraftView:
+    reference: str
+    status: str
+    fields: Dict[str, Any]
+    booking_reference: str
+    consultation_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+
+def organisation_key(name: str) -> str:
+    """Legal-form-insensitive key: "Cluster Nord e. V." and "cluster nord e.V." are the same."""
+    return re.sub(r"[^a-z0-9]", "", fold(name))[:200]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class DraftService:
+    def __init__(self, sessions: sessionmaker, clock: Callable[[], datetime] = utc_now) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    @staticmethod
+    def _view(draft: DraftApplication, booking: Booking) -> DraftView:
+        return DraftView(draft.reference, draft.status, json.loads(draft.fields or "{}"), booking.reference,
+                         booking.slot_start, draft.created_at, draft.updated_at)
+
+    def _booking(self, session, booking_reference: str, email: str) -> Booking:
+        reference = normalise_reference(booking_reference, BOOKING_PREFIX)
+        booking = session.execute(select(Booking).where(Booking.reference == reference)).scalar_one_or_none() \
+            if reference else None
+        if booking is None or booking.email != (email or "").strip().lower():
+            raise ConsultationMissing()
+        return booking
+
+    def open(self, booking_reference: str, email: str) -> DraftView:
+        """The draft of this consultation, created on first use. Needs a held consultation."""
+        for _attempt in range(5):
+            try:
+                with unit_of_work(self._sessions) as session:
+                    booking = self._booking(session, booking_reference, email)
+                    if booking.status != HELD:
+                        raise ConsultationPending()
+                    draft = session.execute(
+                        select(DraftApplication).where(DraftApplication.booking_id == booking.id)).scalar_one_or_none()
+                    if draft is None:
+                        draft = DraftApplication(reference=new_reference(REFERENCE_PREFIX), booking_id=booking.id,
+                                                 status=DRAFT, fields="{}")
+                        session.add(draft)
+                        session.flush()
+                    return self._view(draft, booking)
+            except IntegrityError:
+                continue   # reference collision or a parallel first use: try again
+        raise BookingError("draft")
+
+    def find(self, booking_reference: str, email: str) -> Optional[DraftView]:
+        """The existing draft of this consultation (for status questions), without creating one."""
+        with unit_of_work(self._sessions) as session:
+            booking = self._booking(session, booking_reference, email)
+            draft = session.execute(
+                select(DraftApplication).where(DraftApplication.booking_id == booking.id)).scalar_one_or_none()
+            return self._view(draft, booking) if draft else None
+
+    def save_field(self, draft_reference: str, field: str, value: Any) -> DraftView:
+        try:
+            with unit_of_work(self._sessions) as session:
+                draft = self._draft(session, draft_reference)
+                values = json.loads(draft.fields or "{}")
+                values[field] = value
+                draft.fields = json.dumps(values, ensure_ascii=False, sort_keys=True)
+                if field == "organisation":
+                    draft.organisation_key = organisation_key(str(value)) if value else None
+                draft.updated_at = self._clock()
+                session.flush()
+                return self._view(draft, session.get(Booking, draft.booking_id))
+        except IntegrityError:
+            raise OrganisationTaken() from None
+
+    def get(self, draft_reference: str) -> DraftView:
+        with unit_of_work(self._sessions) as session:
+            draft = self._draft(session, draft_reference)
+            return self._view(draft, session.get(Booking, draft.booking_id))
+
+    def _draft(self, session, draft_reference: str) -> DraftApplication:
+        reference = normalise_reference(draft_reference, REFERENCE_PREFIX)
+        draft = session.execute(select(DraftApplication).where(DraftApplication.reference == reference)).scalar_one_or_none() \
+            if reference else None
+        if draft is None:
+            raise DraftNotFound()
+        return draft
+
+    # --- staff ------------------------------------------------------------------------------
+    def list(self, status: Optional[str] = None) -> List[DraftView]:
+        query = select(DraftApplication, Booking).join(Booking, Booking.id == DraftApplication.booking_id)
+        if status:
+            query = query.where(DraftApplication.status == status)
+        with unit_of_work(self._sessions) as session:
+            rows = session.execute(query.order_by(DraftApplication.created_at)).all()
+            return [self._view(draft, booking) for draft, booking in rows]
+
+    def set_status(self, draft_reference: str, status: str) -> DraftView:
+        if status not in STATUSES:
+            raise BookingError("status")
+        with unit_of_work(self._sessions) as session:
+            draft = self._draft(session, draft_reference)
+            draft.status = status
+            draft.updated_at = self._clock()
+            session.flush()
+            return self._view(draft, session.get(Booking, draft.booking_id))
