@@ -104,6 +104,9 @@ def breakdown_problem(field_id: str, value: int, tracker: Tracker) -> Tuple[Opti
     total = given.get("actors_total")
     if field_id == "actors_smes" and given.get("actors_companies") is not None and value > given["actors_companies"]:
         return "smes_exceed_companies", {"companies": given["actors_companies"]}
+    parts = sum(given.get(f) or 0 for f in ("actors_companies", "actors_research", "actors_other"))
+    if field_id in ("actors_companies", "actors_research") and total is not None and parts > total:
+        return "parts_exceed_total", {"parts": parts, "total": total}
     if field_id == "actors_other" and total is not None:
         problems = check.check_actor_breakdown(total, given.get("actors_companies", 0), given.get("actors_smes", 0),
                                                given.get("actors_research", 0), value)
@@ -141,18 +144,29 @@ class ValidateDraftForm(QuestionAwareForm):
             problem, extra = breakdown_problem(spec.id, normalised, tracker)
         if problem:
             send(dispatcher, [Reply(say(f"draft_invalid_{problem}", **extra))])
-            if problem == "parts_do_not_add_up":   # ask the whole breakdown again
+            if problem == "parts_do_not_add_up":   # ask the whole breakdown again, also in the draft
+                await self._save(dispatcher, tracker, {f: None for f in BREAKDOWN})
                 return [SlotSet(f"d_{f}", None) for f in BREAKDOWN]
             return [SlotSet(spec.slot, None)]
-        try:
-            await in_thread(draft_service().save_field, tracker.get_slot("draft_reference"), spec.id, normalised)
-        except OrganisationTaken:
-            send(dispatcher, [Reply(say("draft_organisation_taken"))])
+        problem = await self._save(dispatcher, tracker, {spec.id: normalised})
+        if problem == "organisation_taken":
             return [SlotSet(spec.slot, None)]
-        except (StorageUnavailable, BookingError):
-            send(dispatcher, [Reply(say("booking_unavailable"))])
+        if problem:
             return [SlotSet(spec.slot, None), SlotSet("requested_slot", None), SlotSet("draft_reference", None)]
         return [SlotSet(spec.slot, normalised)]
+
+    @staticmethod
+    async def _save(dispatcher, tracker, changes: Dict[str, Any]) -> Optional[str]:
+        """Store at once, so nothing typed is lost; returns a problem code or None."""
+        try:
+            await in_thread(draft_service().save_fields, tracker.get_slot("draft_reference"), changes)
+        except OrganisationTaken:
+            send(dispatcher, [Reply(say("draft_organisation_taken"))])
+            return "organisation_taken"
+        except (StorageUnavailable, BookingError):
+            send(dispatcher, [Reply(say("booking_unavailable"))])
+            return "unavailable"
+        return None
 
 
 # --- identification and summary ----------------------------------------------------------------
@@ -250,10 +264,15 @@ class ActionChangeDraftField(Action):
                             for f in schema.required(values_from(tracker)))
             send(dispatcher, [Reply(say("draft_change_which"), buttons)])
             return []
-        cleared = [SlotSet(spec.slot, None)]
+        fields = [spec.id]
         if spec.id in BREAKDOWN or spec.id == "actors_total":   # the numbers must add up again
-            cleared = [SlotSet(f"d_{f}", None) for f in ("actors_total", *BREAKDOWN)]
-        return cleared + [ActiveLoop("draft_form"), SlotSet("requested_slot", None)]
+            fields = ["actors_total", *BREAKDOWN]
+        try:
+            await in_thread(draft_service().save_fields, tracker.get_slot("draft_reference"), {f: None for f in fields})
+        except (StorageUnavailable, BookingError):
+            send(dispatcher, [Reply(say("booking_unavailable"))])
+            return []
+        return [SlotSet(f"d_{f}", None) for f in fields] + [ActiveLoop("draft_form"), SlotSet("requested_slot", None)]
 
 
 class ActionPauseDraft(Action):

@@ -86,8 +86,10 @@ def step_from_progress(guide: Guide, text: str) -> Optional[ProgressRule]:
 
 def step_number(text: str) -> Optional[int]:
     """"Schritt 3", "3", "dritter Schritt" -> 3."""
-    words = {"eins": 1, "erste": 1, "ersten": 1, "zwei": 2, "zweite": 2, "zweiten": 2, "drei": 3, "dritte": 3,
-             "dritten": 3, "vier": 4, "vierte": 4, "vierten": 4, "fuenf": 5, "fuenfte": 5, "fuenften": 5}
+    stems = {"eins": 1, "erste": 1, "zwei": 2, "drei": 3, "dritte": 3, "vier": 4, "fuenf": 5}
+    # "zweiter", "vierten", "fünften": a number word plus an ordinal ending
+    words = {stem + ending: number for stem, number in stems.items() for ending in ("", "r", "n", "m", "s", "te",
+                                                                                    "ter", "ten", "tem", "tes")}
     folded = fold(text or "")
     digits = re.findall(r"\b([1-5])\b", folded)
     if digits:

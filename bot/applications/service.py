@@ -108,14 +108,23 @@ class DraftService:
             return self._view(draft, booking) if draft else None
 
     def save_field(self, draft_reference: str, field: str, value: Any) -> DraftView:
+        return self.save_fields(draft_reference, {field: value})
+
+    def save_fields(self, draft_reference: str, changes: Dict[str, Any]) -> DraftView:
+        """Set fields (None removes one) in one transaction."""
         try:
             with unit_of_work(self._sessions) as session:
                 draft = self._draft(session, draft_reference)
                 values = json.loads(draft.fields or "{}")
-                values[field] = value
+                for field, value in changes.items():
+                    if value is None:
+                        values.pop(field, None)
+                    else:
+                        values[field] = value
                 draft.fields = json.dumps(values, ensure_ascii=False, sort_keys=True)
-                if field == "organisation":
-                    draft.organisation_key = organisation_key(str(value)) if value else None
+                if "organisation" in changes:
+                    organisation = changes["organisation"]
+                    draft.organisation_key = organisation_key(str(organisation)) if organisation else None
                 draft.updated_at = self._clock()
                 session.flush()
                 return self._view(draft, session.get(Booking, draft.booking_id))

@@ -60,11 +60,11 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _staff(args: argparse.Namespace) -> int:
-    from bot.cli.staff import run
+    from bot.cli import drafts, staff
     from bot.storage.db import StorageUnavailable
 
     try:
-        return run(args)
+        return drafts.run(args) if args.command == "drafts" else staff.run(args)
     except StorageUnavailable as error:
         print(f"Datenbank nicht erreichbar: {error}", file=sys.stderr)
         return 3
@@ -90,9 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "current"])
     db.set_defaults(handler=_db)
 
-    from bot.cli.staff import add_parsers
+    from bot.cli import drafts, staff
 
-    for parser_ in add_parsers(commands):
+    for parser_ in staff.add_parsers(commands) + drafts.add_parsers(commands):
         parser_.set_defaults(handler=_staff)
     return parser
 
