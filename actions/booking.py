@@ -304,15 +304,6 @@ class ActionConfirmBooking(Action):
                 SlotSet("requested_slot", "consultation_slot")]
 
 
-class ActionAbortBooking(Action):
-    def name(self) -> Text:
-        return "action_abort_booking"
-
-    async def run(self, dispatcher, tracker, domain):
-        send(dispatcher, [dialogue().say("booking_aborted")])
-        return reset(BOOKING_SLOTS + LOOKUP_SLOTS)
-
-
 # --- existing bookings -------------------------------------------------------------------------
 class ActionHandleBookingLookup(Action):
     def name(self) -> Text:
@@ -328,12 +319,15 @@ class ActionHandleBookingLookup(Action):
             booking = await in_thread(booking_service().find, tracker.get_slot("booking_reference") or "",
                                       tracker.get_slot("lookup_email") or "")
         except BookingNotFound:
-            retry = {"show": "show_booking", "cancel": "cancel_booking", "reschedule": "reschedule_booking"}[purpose]
+            retry = {"show": "show_booking", "cancel": "cancel_booking", "reschedule": "reschedule_booking",
+                     "delete": "delete_my_data"}[purpose]
             send(dispatcher, [dialogue().not_found(retry)])
             return reset(LOOKUP_SLOTS) + [SlotSet("lookup_result", "not_found")]
         except StorageUnavailable:
             send(dispatcher, [dialogue().say("booking_unavailable")])
             return reset(LOOKUP_SLOTS) + [SlotSet("lookup_result", "unavailable")]
+        if purpose == "delete":   # action_delete_question asks before anything is deleted
+            return [SlotSet("lookup_result", "found")]
         if purpose == "show":
             send(dispatcher, [dialogue().show(booking)])
             return reset(LOOKUP_SLOTS) + [SlotSet("lookup_result", "shown")]
@@ -367,7 +361,7 @@ class ActionKeepBooking(Action):
 
     async def run(self, dispatcher, tracker, domain):
         slot = tracker.get_slot("current_slot")
-        if slot:
+        if slot and tracker.get_slot("lookup_purpose") == "reschedule":
             send(dispatcher, [dialogue().say("reschedule_kept", slot=dialogue().describe_slot(datetime.fromisoformat(slot)))])
         else:
             send(dispatcher, [dialogue().say("cancel_kept")])

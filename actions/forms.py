@@ -8,11 +8,12 @@ from functools import partial
 from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import answers, latest_entity, latest_text, send
 from bot.knowledge.answers import RESPONSE_FOR_INTENT, TERM_ENTITY, Reply, is_question_intent, looks_like_question
+from bot.knowledge.text import words
 
 async def in_thread(function: Callable, *args: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(None, partial(function, *args))
@@ -57,6 +58,21 @@ def prompt_action(slot: str, key: str, buttons: Optional[List[Dict[str, str]]] =
     return AskSlot
 
 
+STOP_WORDS = ("abbrech", "abbruch", "stopp", "stop", "beende", "aufhoer", "aufhor", "vergiss es", "lass es",
+              "cancel", "schluss", "nicht mehr weiter")
+STOP_CONFIDENCE = 0.6
+
+
+def is_stop(tracker: Tracker) -> bool:
+    """An explicit wish to stop: the stop intent with high confidence or a stop word. A weak stop
+    prediction for an answer like "Video bitte" must not end a form."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    if intent.get("name") != "stop":
+        return False
+    folded = " ".join(words(latest_text(tracker)))
+    return float(intent.get("confidence") or 0) >= STOP_CONFIDENCE or any(w in folded for w in STOP_WORDS)
+
+
 class QuestionAwareForm(FormValidationAction):
     """Questions asked while a form waits for an answer are answered; then the form asks again.
 
@@ -76,6 +92,9 @@ class QuestionAwareForm(FormValidationAction):
                 and (looks_like_question(text) or text.startswith("/")))
 
     async def run(self, dispatcher, tracker, domain):
+        if is_stop(tracker):
+            # Rejecting lets the "stop" rule of this form end it (nothing is stored).
+            return [ActionExecutionRejected(self.form_name())]
         if self._is_question(tracker):
             answer_question(dispatcher, tracker)
             requested = tracker.get_slot("requested_slot")
@@ -90,9 +109,15 @@ class QuestionAwareForm(FormValidationAction):
 
 
 
-# Slots of all multi-step processes: an abort forgets every one of them.
-PROCESS_SLOTS = ("rd_application_documents", "rd_strategy_document", "rd_actor_overview",
-                 "cs_member", "cs_other_funding", "cs_silver_done", "cs_gold_or_iso_recent", "cs_started", "cs_kind")
+# Slots of all multi-step processes: an abort forgets every one of them (nothing is stored).
+PROCESS_SLOTS = (
+    "consultation_format", "preferred_time", "time_wish", "slot_offer", "consultation_slot", "consent",
+    "person_name", "organisation", "cluster_name", "email", "phone", "form_failures", "booking_ready",
+    "booking_unavailable", "booking_reference", "lookup_email", "lookup_result", "lookup_purpose", "current_slot",
+    "rd_application_documents", "rd_strategy_document", "rd_actor_overview",
+    "cs_member", "cs_other_funding", "cs_silver_done", "cs_gold_or_iso_recent", "cs_started", "cs_kind",
+    "handoff_consent", "handoff_name", "handoff_contact", "handoff_callback", "handoff_concern", "handoff_reason",
+)
 
 
 class ActionAbortProcess(Action):

@@ -8,6 +8,7 @@ from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import answers, latest_entity, latest_text, send, user_intents
+from actions.handoff import log_unanswered
 from bot import textguard
 from bot.knowledge.answers import TERM_ENTITY
 
@@ -15,7 +16,7 @@ from bot.knowledge.answers import TERM_ENTITY
 NOT_UNDERSTOOD = {"nlu_fallback", "bad_input"}
 
 
-def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     ranking = [
         (item.get("name") or "", float(item.get("confidence") or 0.0))
         for item in tracker.latest_message.get("intent_ranking") or []
@@ -23,6 +24,7 @@ def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     intents = user_intents(tracker)
     repeated = len(intents) >= 2 and intents[-2] in NOT_UNDERSTOOD
     send(dispatcher, answers().clarify(ranking, latest_text(tracker), repeated))
+    await log_unanswered(tracker, "not_understood")
 
 
 class ActionAnswerFaq(Action):
@@ -40,7 +42,10 @@ class ActionExplainTerm(Action):
         return "action_explain_term"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        send(dispatcher, answers().explain(latest_text(tracker), latest_entity(tracker, TERM_ENTITY)))
+        text, term_id = latest_text(tracker), latest_entity(tracker, TERM_ENTITY)
+        send(dispatcher, answers().explain(text, term_id))
+        if answers().resolve_term(text, term_id) is None and answers().term_query(text):
+            await log_unanswered(tracker, "unknown_term")
         return []
 
 
@@ -51,7 +56,7 @@ class ActionClarify(Action):
         return "action_clarify"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        clarify(dispatcher, tracker)
+        await clarify(dispatcher, tracker)
         return []
 
 
@@ -60,7 +65,10 @@ class ActionReplyEnglish(Action):
         return "action_reply_english"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        send(dispatcher, answers().english(latest_text(tracker)))
+        replies = answers().english(latest_text(tracker))
+        send(dispatcher, replies)
+        if len(replies) == 1:   # nothing recognised: only the notice went out
+            await log_unanswered(tracker, "english")
         return []
 
 
@@ -74,7 +82,7 @@ class ActionHandleBadInput(Action):
         problem = textguard.input_problem(original)
         if problem is None:
             # Gibberish the classifier recognised ("asdf"): not understood, so ask back.
-            clarify(dispatcher, tracker)
+            await clarify(dispatcher, tracker)
         else:
             send(dispatcher, answers().bad_input(problem, len(original)))
         return []
@@ -88,4 +96,5 @@ class ActionCoreFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         send(dispatcher, answers().core_fallback())
+        await log_unanswered(tracker, "not_understood")
         return [UserUtteranceReverted()]

@@ -190,8 +190,14 @@ def _number(token: str) -> int:
     return HOUR_WORDS[token] if token in HOUR_WORDS else COUNT_WORDS[token]
 
 
+# A date without a year that lies at most this many days back is a slip, not next year's date:
+# "am 2.11." typed on 28.11. is reported as past instead of being read as a year ahead.
+RECENT_PAST_DAYS = 60
+
+
 def _calendar_date(day: int, month: int, year: Optional[int], today: date) -> date:
-    """A date as written; without year the next occurrence on or after today (29.2. may skip years)."""
+    """A date as written; without year the next occurrence on or after today (29.2. may skip years),
+    unless it lay within the last RECENT_PAST_DAYS days, which is reported as past."""
     shown = f"{day:02d}.{month:02d}." + ("" if year is None else str(year))
     if year is not None:
         try:
@@ -200,6 +206,13 @@ def _calendar_date(day: int, month: int, year: Optional[int], today: date) -> da
             raise _Problem(INVALID_DATE, shown) from None
     if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(2024, month)[1]):  # 2024: leap year
         raise _Problem(INVALID_DATE, shown)
+    for recent_year in (today.year, today.year - 1):
+        try:
+            recent = date(recent_year, month, day)
+        except ValueError:
+            continue
+        if timedelta(0) < today - recent <= timedelta(days=RECENT_PAST_DAYS):
+            return recent   # the caller reports it as past
     for candidate_year in range(today.year, today.year + 9):
         try:
             candidate = date(candidate_year, month, day)

@@ -19,6 +19,23 @@ from bot.knowledge.content import load_knowledge  # noqa: E402
 MODEL_PATH = PROJECT_ROOT / "models" / "gocluster.tar.gz"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_storage(tmp_path_factory):
+    """Tests never touch var/: a migrated database and an empty tracker database of their own."""
+    from bot.config import settings
+    from bot.storage.db import get_engine, session_factory
+    from bot.storage.migrate import upgrade
+
+    root = tmp_path_factory.mktemp("var")
+    os.environ.update(GOCLUSTER_VAR_DIR=str(root), DATABASE_URL=f"sqlite:///{root / 'gocluster.db'}",
+                      TRACKER_DATABASE_URL=f"sqlite:///{root / 'tracker.db'}")
+    settings.cache_clear()
+    get_engine.cache_clear()
+    session_factory.cache_clear()
+    upgrade()
+    yield root
+
+
 @pytest.fixture(scope="session")
 def knowledge():
     return load_knowledge()

@@ -99,7 +99,8 @@ def test_clarify_offers_the_two_likeliest_topics_then_hotline():
     second = user_event("blablub", "nlu_fallback", 0.9, ranking=ranking)
     messages, _ = run_action(ActionClarify(), make_tracker([first, bot, second]))
     assert "Meinten Sie" not in texts(messages)
-    assert HOTLINE_PHONE in texts(messages) and payloads(messages) == []
+    assert HOTLINE_PHONE in texts(messages)
+    assert payloads(messages) == ['/ask_human{"handoff_reason":"not_understood"}', "/deny"]   # hand-off offered
 
 
 def test_clarify_offers_a_glossary_term_found_in_the_text():

@@ -78,7 +78,7 @@ def wish_of(text, now=NOW, previous=None, horizon_days=365) -> TimeWish:
     ("30.11.", TimeWish(date(2026, 11, 30), date(2026, 11, 30))),
     ("1.12.", TimeWish(date(2026, 12, 1), date(2026, 12, 1))),
     ("28.11.", TimeWish(date(2026, 11, 28), date(2026, 11, 28))),
-    ("27.11.", TimeWish(date(2027, 11, 27), date(2027, 11, 27))),  # yesterday: next year's
+    ("3.9.", TimeWish(date(2027, 9, 3), date(2027, 9, 3))),        # long past this year: next year's
     ("vom 3.12. bis 5.12.", TimeWish(date(2026, 12, 3), date(2026, 12, 5))),
     # dates across the year boundary
     ("3.1.", TimeWish(date(2027, 1, 3), date(2027, 1, 3))),
@@ -259,6 +259,9 @@ def test_today_is_the_day_in_berlin_not_in_utc():
     ("29.2.2027", LEAP, "invalid_date", "29.02.2027"),
     ("3.12.2025", NOW, "past", "03.12.2025"),
     ("gestern", NOW, "past", "27.11.2026"),
+    ("am 2.11.", NOW, "past", "02.11.2026"),                 # a slip, not next November
+    ("27.11.", NOW, "past", "27.11.2026"),                   # yesterday
+    ("20. Oktober", NOW, "past", "20.10.2026"),
     ("vorgestern nachmittag", NOW, "past", "26.11.2026"),
     ("Anfang November", NOW, "past", "10.11.2026"),
     ("Dienstag diese Woche", NOW, "past", "24.11.2026"),

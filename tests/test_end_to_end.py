@@ -125,8 +125,28 @@ def test_bad_input_restart_and_booking(stack):
     slot = book_until_consent("half")
     assert "ESCA" in text_of(say("half", "Was ist ESCA?"))
 
+    # After the consultation (staff mark it as held) a draft application is started.
+    from bot.booking import booking_service
+    from bot.storage.db import get_engine, session_factory
+
+    booking_service.cache_clear()
+    session_factory.cache_clear()
+    get_engine.cache_clear()
+    booking_service().mark_held(reference)
+    say("drafter", "Ich möchte einen Antrag anlegen")
+    say("drafter", reference)
+    assert "Antragsentwurf" in text_of(say("drafter", "anna@example.org"))
+    say("drafter", "Cluster Nord")
+    assert "Clustermanagement-Organisation" not in text_of(say("drafter", "Cluster Nord Management GmbH"))
+
     stack.stop()
     stack.start()
+
+    # The draft is still there and continues at the first missing field.
+    say("drafter2", "Antrag fortsetzen")
+    say("drafter2", reference)
+    resumed = text_of(say("drafter2", "anna@example.org"))
+    assert "Willkommen zurück" in resumed and "Rechtsform" in resumed
 
     # The unfinished form continues where it was: still waiting for the slot choice.
     assert "einverstanden" in text_of(say("half", slot))

@@ -70,6 +70,31 @@ def _staff(args: argparse.Namespace) -> int:
         return 3
 
 
+def _staff_account(args: argparse.Namespace) -> int:
+    from bot.cli import staff_accounts
+    from bot.storage.db import StorageUnavailable
+
+    try:
+        return staff_accounts.run(args)
+    except StorageUnavailable as error:
+        print(f"Datenbank nicht erreichbar: {error}", file=sys.stderr)
+        return 3
+
+
+def _retention(args: argparse.Namespace) -> int:
+    from bot.privacy import apply_retention
+    from bot.storage.db import StorageUnavailable, session_factory
+
+    try:
+        result = apply_retention(session_factory(), args.days)
+    except StorageUnavailable as error:
+        print(f"Datenbank nicht erreichbar: {error}", file=sys.stderr)
+        return 3
+    print(f"Gelöscht: {result.tickets} Ticket(s), {result.questions} protokollierte Frage(n), "
+          f"{result.conversations} Gespräch(e), {result.staff_sessions} abgelaufene Anmeldung(en)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -86,14 +111,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("web", help="start only the chat page / dashboard server").set_defaults(handler=_web)
 
+    retention = commands.add_parser(
+        "retention", help="Tickets, Gesprächsverläufe und protokollierte Fragen nach Ablauf der Frist löschen (täglich)")
+    retention.add_argument("action", choices=["run"])
+    retention.add_argument("--days", type=int, default=None, help="Frist in Tagen (Standard: RETENTION_DAYS oder 90)")
+    retention.set_defaults(handler=_retention)
+
     db = commands.add_parser("db", help="database schema (migrations)")
     db.add_argument("action", choices=["upgrade", "current"])
     db.set_defaults(handler=_db)
 
-    from bot.cli import drafts, staff
+    from bot.cli import drafts, staff, staff_accounts
 
     for parser_ in staff.add_parsers(commands) + drafts.add_parsers(commands):
         parser_.set_defaults(handler=_staff)
+    for parser_ in staff_accounts.add_parsers(commands):
+        parser_.set_defaults(handler=_staff_account)
     return parser
 
 

@@ -95,16 +95,25 @@ class Answers:
         buttons = tuple(self._term_button(self.knowledge.terms[r]) for r in term.related)
         return [Reply(self._with_sources(text, term.sources), buttons)]
 
-    def explain(self, text: str, term_id: Optional[str] = None) -> List[Reply]:
-        """Answer "what does X mean": the definition, or an honest "no entry" with suggestions."""
+    def resolve_term(self, text: str, term_id: Optional[str] = None) -> Optional[Term]:
+        """The glossary term a message asks about (a button's id wins over the text)."""
         term = self.index.get(term_id)
         if term is None:
             match = self.index.find(text)
             term = match.term if match else None
+        return term
+
+    @staticmethod
+    def term_query(text: str) -> str:
+        """What the user asked about when no term matched; a bare button payload names none."""
+        return "" if text.startswith("/") else extract_query(textguard.clean_text(text))
+
+    def explain(self, text: str, term_id: Optional[str] = None) -> List[Reply]:
+        """Answer "what does X mean": the definition, or an honest "no entry" with suggestions."""
+        term = self.resolve_term(text, term_id)
         if term is not None:
             return self.term(term)
-        # A bare button payload ("/ask_glossary") names no term.
-        query = "" if text.startswith("/") else extract_query(textguard.clean_text(text))
+        query = self.term_query(text)
         if not query:
             return [Reply(self._say("glossary_which_term"))]
         suggestions = tuple(self._term_button(t) for t in self.index.suggest(query))
@@ -116,8 +125,10 @@ class Answers:
     # --- not understood -------------------------------------------------------------------
     def clarify(self, ranking: Sequence[Tuple[str, float]], text: str, repeated: bool) -> List[Reply]:
         """A clarifying question with the most likely topics; the hotline if it happens twice."""
-        if repeated:
-            return [Reply(self._say("clarify_give_up"))]
+        if repeated:   # second miss in a row: offer the hand-off to a person
+            handoff = '/ask_human{"handoff_reason":"not_understood"}'
+            return [Reply(self._say("clarify_give_up"), (Button(self._say("handoff_offer_yes"), handoff),
+                                                        Button(self._say("handoff_offer_no"), "/deny")))]
         options: List[Button] = []
         for intent, _confidence in ranking:
             if len(options) == CLARIFY_OPTIONS:

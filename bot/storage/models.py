@@ -103,3 +103,63 @@ class DraftApplication(Base):
     fields = Column(Text, nullable=False, default="{}")          # JSON: field name -> value
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Ticket(Base):
+    """A hand-off to the hotline team, with everything the bot collected."""
+
+    __tablename__ = "tickets"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(16), nullable=False, unique=True)
+    topic = Column(String(60), nullable=False, index=True)
+    reason = Column(String(40), nullable=False)          # asked_for_person | not_understood | sensitive_topic
+    summary = Column(Text, nullable=False)
+    contact_name = Column(String(200), nullable=False)
+    contact_email = Column(String(254), nullable=True, index=True)
+    contact_phone = Column(String(40), nullable=True)
+    callback_time = Column(String(200), nullable=True)
+    concern = Column(Text, nullable=False)
+    transcript = Column(Text, nullable=False, default="[]")   # JSON list of {time, from, text}
+    channel = Column(String(40), nullable=False)
+    priority = Column(String(10), nullable=False)         # hoch | mittel | niedrig
+    status = Column(String(20), nullable=False)           # neu | in_bearbeitung | erledigt
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class UnansweredQuestion(Base):
+    """A question the bot could not answer, for improving the content."""
+
+    __tablename__ = "unanswered_questions"
+
+    id = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False)
+    normalised = Column(String(300), nullable=False, index=True)   # for counting repeats
+    guessed_intent = Column(String(80), nullable=True)
+    confidence = Column(String(10), nullable=True)
+    kind = Column(String(30), nullable=False)             # not_understood | unknown_term | english
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(80), nullable=False, unique=True)
+    password_hash = Column(String(300), nullable=False)
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(UTCDateTime, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class StaffSession(Base):
+    """Server-side dashboard sessions: the cookie holds only a random id."""
+
+    __tablename__ = "staff_sessions"
+
+    id = Column(String(64), primary_key=True)             # sha256 of the cookie value
+    user_id = Column(Integer, ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False, index=True)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)

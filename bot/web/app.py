@@ -1,4 +1,4 @@
-"""Web server on port 8080: the chat page now, the hotline dashboard later."""
+"""Web server on port 8080: the chat page and the hotline dashboard (/hotline/)."""
 from __future__ import annotations
 
 import asyncio
@@ -8,6 +8,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.config import settings
+from bot.web.dashboard import setup_dashboard
 
 STATIC_DIR = Path(__file__).parent / "static"
 RASA_URL = web.AppKey("rasa_url", str)
@@ -90,6 +91,7 @@ def create_app(rasa_url: str | None = None) -> web.Application:
     app.router.add_get("/datenschutz", privacy)
     app.router.add_get(r"/termin/{reference:GC-B-[0-9A-Z]{5}}.ics", booking_calendar)
     app.router.add_static("/static/", STATIC_DIR, show_index=False)
+    setup_dashboard(app)   # /hotline/ (login required)
     return app
 
 

@@ -1,0 +1,244 @@
+"""Hand-off to the hotline team, logging of unanswered questions, deleting one's data."""
+from __future__ import annotations
+
+import logging
+import os
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import answers, latest_entity, latest_text, send
+from actions.forms import QuestionAwareForm, in_thread, intent_of, prompt_action, reset
+from bot import eligibility, validation
+from bot.booking.service import BookingError, BookingNotFound
+from bot.config import settings
+from bot.dates import parse_time_wish
+from bot.handoff import rules, transcript
+from bot.handoff.service import TicketRequest, TicketService, TicketView
+from bot.knowledge.answers import Button, Reply
+from bot.notify.mail import send_mail
+from bot.privacy import delete_personal_data, retention_days
+from bot.storage.db import StorageUnavailable, session_factory
+
+logger = logging.getLogger(__name__)
+HANDOFF_SLOTS = ("handoff_consent", "handoff_name", "handoff_contact", "handoff_callback", "handoff_concern",
+                 "handoff_reason")
+SENSITIVE_INTENTS = {"complaint", "legal_question", "funding_decision"}
+
+
+@lru_cache(maxsize=1)
+def ticket_service() -> TicketService:
+    return TicketService(session_factory())
+
+
+def say(key: str, **values: Any) -> str:
+    return answers().knowledge.messages.render(key, **values)
+
+
+def contact_line() -> str:
+    config = rules.load_config()
+    hours_text = os.environ.get("HOTLINE_HOURS", "").strip() or config.hours
+    hours = say("handoff_hours", hours=hours_text) if hours_text else say("handoff_hours_unknown")
+    return say("handoff_contact_line", phone=config.phone, email=config.email, hours=hours)
+
+
+def reason_of(tracker: Tracker) -> str:
+    given = latest_entity(tracker, "handoff_reason") or tracker.get_slot("handoff_reason")
+    if given in rules.REASONS:
+        return given
+    return rules.SENSITIVE_TOPIC if intent_of(tracker) in SENSITIVE_INTENTS else rules.ASKED_FOR_PERSON
+
+
+class ActionHandoffIntro(Action):
+    def name(self) -> Text:
+        return "action_handoff_intro"
+
+    async def run(self, dispatcher, tracker, domain):
+        reason = reason_of(tracker)
+        key = {rules.SENSITIVE_TOPIC: "handoff_intro_sensitive",
+               rules.NOT_UNDERSTOOD: "handoff_intro_not_understood"}.get(reason, "handoff_intro_person")
+        send(dispatcher, [Reply(say(key, contact=contact_line()))])
+        return [SlotSet("handoff_reason", reason)]
+
+
+ActionAskHandoffName = prompt_action("handoff_name", "handoff_ask_name")
+ActionAskHandoffContact = prompt_action("handoff_contact", "handoff_ask_contact")
+ActionAskHandoffCallback = prompt_action("handoff_callback", "handoff_ask_callback")
+ActionAskHandoffConcern = prompt_action("handoff_concern", "handoff_ask_concern")
+
+
+class ActionAskHandoffConsent(Action):
+    def name(self) -> Text:
+        return "action_ask_handoff_consent"
+
+    async def run(self, dispatcher, tracker, domain):
+        text = say("handoff_ask_consent", days=retention_days(), privacy_url=settings().privacy_url)
+        send(dispatcher, [Reply(text, (Button("Ja, einverstanden", "/affirm"), Button("Nein", "/deny")))])
+        return []
+
+
+def split_contact(value: str):
+    """(email, phone) from one answer; None if it is neither."""
+    email, _ = validation.email(value)
+    if email:
+        return email, None
+    phone, _ = validation.phone(value)
+    return (None, phone) if phone else None
+
+
+class ValidateHandoffForm(QuestionAwareForm):
+    def name(self) -> Text:
+        return "validate_handoff_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        return [] if tracker.get_slot("handoff_consent") is False else domain_slots
+
+    def validate_handoff_consent(self, value, dispatcher, tracker, domain):
+        answer = eligibility.parse_answer("member", str(value or ""), intent_of(tracker), rules_today())
+        if answer == eligibility.YES:
+            return {"handoff_consent": True}
+        if answer == eligibility.NO:
+            return {"handoff_consent": False, "requested_slot": None}
+        send(dispatcher, [Reply(say("booking_consent_unclear"))])
+        return {"handoff_consent": None}
+
+    def validate_handoff_name(self, value, dispatcher, tracker, domain):
+        name, problem = validation.free_text(str(value or ""))
+        if problem:
+            send(dispatcher, [Reply(say("booking_name_invalid"))])
+        return {"handoff_name": name}
+
+    def validate_handoff_contact(self, value, dispatcher, tracker, domain):
+        parsed = split_contact(str(value or ""))
+        if parsed is None:
+            send(dispatcher, [Reply(say("handoff_contact_invalid"))])
+            return {"handoff_contact": None}
+        return {"handoff_contact": parsed[0] or parsed[1]}
+
+    def validate_handoff_callback(self, value, dispatcher, tracker, domain):
+        text, problem = validation.free_text(str(value or ""), min_length=1)
+        if problem:
+            send(dispatcher, [Reply(say("booking_time_not_understood"))])
+            return {"handoff_callback": None}
+        from datetime import datetime, timezone
+
+        parsed = parse_time_wish(text, datetime.now(timezone.utc).astimezone(), None)
+        if parsed.problem in ("past", "invalid_date"):   # a wish we can read, but not fulfil
+            send(dispatcher, [Reply(say("booking_time_past" if parsed.problem == "past" else "booking_time_invalid",
+                                        detail=parsed.detail))])
+            return {"handoff_callback": None}
+        return {"handoff_callback": text}
+
+    def validate_handoff_concern(self, value, dispatcher, tracker, domain):
+        text, problem = validation.free_text(str(value or ""), min_length=3, max_length=500)
+        if problem:
+            send(dispatcher, [Reply(say("handoff_concern_invalid"))])
+        return {"handoff_concern": text}
+
+
+def rules_today():
+    from datetime import date
+
+    return date.today()
+
+
+def hotline_mail(ticket: TicketView) -> bool:
+    recipient = os.environ.get("HOTLINE_NOTIFY_EMAIL", "").strip()
+    if not recipient:
+        return False
+    lines = [ticket.summary, "", f"Name: {ticket.contact_name}", f"E-Mail: {ticket.contact_email or '-'}",
+             f"Telefon: {ticket.contact_phone or '-'}", f"Rückruf: {ticket.callback_time or '-'}",
+             f"Priorität: {ticket.priority}", f"Kanal: {ticket.channel}", "", "Gesprächsverlauf:"]
+    lines += [f"[{line['time']}] {line['from']}: {line['text']}" for line in ticket.transcript]
+    return send_mail(recipient, f"[go-cluster-Assistent] {ticket.reference} ({ticket.priority}): neues Anliegen",
+                     "\n".join(lines))
+
+
+class ActionCreateTicket(Action):
+    def name(self) -> Text:
+        return "action_create_ticket"
+
+    async def run(self, dispatcher, tracker, domain):
+        if tracker.get_slot("handoff_consent") is not True:
+            send(dispatcher, [Reply(say("handoff_consent_declined"))])
+            return reset(HANDOFF_SLOTS)
+        config = rules.load_config()
+        reason = tracker.get_slot("handoff_reason") or rules.ASKED_FOR_PERSON
+        topic = rules.topic_of(config, rules.intents_of(tracker.events))
+        concern = tracker.get_slot("handoff_concern") or ""
+        callback = tracker.get_slot("handoff_callback")
+        contact = split_contact(tracker.get_slot("handoff_contact") or "") or (None, None)
+        try:
+            lines = await in_thread(transcript.from_tracker_store, tracker.sender_id)
+        except Exception:  # noqa: BLE001 - the tracker database is optional for a ticket
+            lines = []
+        request = TicketRequest(
+            topic=topic, reason=reason, summary=rules.summary(config, reason, topic, concern, callback),
+            contact_name=tracker.get_slot("handoff_name") or "", contact_email=contact[0], contact_phone=contact[1],
+            callback_time=callback, concern=concern, transcript=lines or transcript.from_events(tracker.events),
+            channel=tracker.get_latest_input_channel() or "unbekannt",
+            priority=rules.priority(config, reason, topic, concern))
+        try:
+            ticket = await in_thread(ticket_service().create, request)
+        except (StorageUnavailable, BookingError):
+            send(dispatcher, [Reply(say("booking_unavailable"))])
+            return reset(HANDOFF_SLOTS)
+        await in_thread(hotline_mail, ticket)
+        send(dispatcher, [Reply(say("handoff_created", reference=ticket.reference, contact=contact_line()))])
+        return reset(HANDOFF_SLOTS)
+
+
+async def log_unanswered(tracker: Tracker, kind: str) -> None:
+    """Record a question the bot could not answer; never breaks the conversation."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    guess = next((r for r in ranking if r.get("name") not in ("nlu_fallback", None)), {})
+    try:
+        await in_thread(ticket_service().log_unanswered, latest_text(tracker), kind, guess.get("name"),
+                        guess.get("confidence"))
+    except (StorageUnavailable, BookingError):
+        logger.warning("Unanswered question could not be logged (database unavailable)")
+
+
+# --- deleting one's data ----------------------------------------------------------------------
+class ActionDeleteQuestion(Action):
+    """After identification: ask once more before deleting anything."""
+
+    def name(self) -> Text:
+        return "action_delete_question"
+
+    async def run(self, dispatcher, tracker, domain):
+        email = tracker.get_slot("lookup_email") or ""
+        buttons = (Button(say("delete_yes_button"), "/affirm"), Button(say("delete_no_button"), "/deny"))
+        send(dispatcher, [Reply(say("delete_question", email=email), buttons)])
+        return []
+
+
+class ActionDeleteMyData(Action):
+    def name(self) -> Text:
+        return "action_delete_my_data"
+
+    async def run(self, dispatcher, tracker, domain):
+        try:
+            result = await in_thread(delete_personal_data, session_factory(), tracker.get_slot("booking_reference") or "",
+                                     tracker.get_slot("lookup_email") or "")
+        except BookingNotFound:
+            send(dispatcher, [Reply(say("lookup_not_found"))])
+            return reset(("booking_reference", "lookup_email", "lookup_purpose", "lookup_result"))
+        except StorageUnavailable:
+            send(dispatcher, [Reply(say("booking_unavailable"))])
+            return reset(("booking_reference", "lookup_email", "lookup_purpose", "lookup_result"))
+        send(dispatcher, [Reply(say("delete_done", bookings=result.bookings, drafts=result.drafts,
+                                    tickets=result.tickets, days=retention_days()))])
+        return reset(("booking_reference", "lookup_email", "lookup_purpose", "lookup_result"))
+
+
+class ActionKeepMyData(Action):
+    def name(self) -> Text:
+        return "action_keep_my_data"
+
+    async def run(self, dispatcher, tracker, domain):
+        send(dispatcher, [Reply(say("delete_kept"))])
+        return reset(("booking_reference", "lookup_email", "lookup_purpose", "lookup_result"))

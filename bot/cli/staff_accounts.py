@@ -1,0 +1,64 @@
+"""Accounts for the hotline dashboard: `python -m bot staff-account add|list|remove`."""
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Callable, List, Optional
+
+from bot.web.dashboard.accounts import AccountError, StaffAccounts
+
+
+def read_password(args, prompt: Callable[[str], str] = getpass.getpass) -> Optional[str]:
+    """From standard input (first line) with --password-stdin, else asked twice without echo."""
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        return line[:-1] if line.endswith("\n") else line
+    first = prompt("Passwort (mindestens 12 Zeichen): ")
+    if prompt("Passwort wiederholen: ") != first:
+        print("Die Passwörter stimmen nicht überein.", file=sys.stderr)
+        return None
+    return first
+
+
+def run(args, accounts: Optional[StaffAccounts] = None) -> int:
+    from bot.storage.db import session_factory
+    from bot.web.dashboard.options import DashboardOptions
+
+    accounts = accounts or StaffAccounts(session_factory(), DashboardOptions.from_env())
+    if args.action == "add":
+        password = read_password(args)
+        if password is None:
+            return 2
+        try:
+            account = accounts.add(args.username, password)
+        except AccountError as error:
+            print(error.message, file=sys.stderr)
+            return 1 if error.code == "exists" else 2
+        print(f"Konto {account.username} angelegt. Anmeldung unter /hotline/anmelden")
+    elif args.action == "list":
+        found = accounts.list()
+        for account in found:
+            locked = ""
+            if account.locked_until and account.locked_until > accounts.now():
+                locked = f", gesperrt bis {account.locked_until:%Y-%m-%d %H:%M} UTC"
+            print(f"{account.username}  (angelegt {account.created_at:%Y-%m-%d}, "
+                  f"{account.failed_logins} Fehlversuch(e){locked})")
+        print(f"{len(found)} Konto/Konten")
+    elif args.action == "remove":
+        if not accounts.remove(args.username):
+            print(f"Ein Konto {args.username} gibt es nicht.", file=sys.stderr)
+            return 1
+        print(f"Konto {args.username} gelöscht (alle Sitzungen beendet).")
+    return 0
+
+
+def add_parsers(commands) -> List:
+    accounts = commands.add_parser("staff-account", help="Zugänge zum Hotline-Dashboard (/hotline/)")
+    actions = accounts.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="Konto anlegen (Passwort wird abgefragt)")
+    add.add_argument("username")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="Passwort aus der ersten Zeile der Standardeingabe lesen (für Skripte)")
+    actions.add_parser("list", help="Konten anzeigen")
+    actions.add_parser("remove", help="Konto löschen und abmelden").add_argument("username")
+    return [accounts]

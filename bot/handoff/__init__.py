@@ -1,0 +1,1 @@
+"""Hand-off to the hotline: tickets, priority and topic rules, unanswered questions."""

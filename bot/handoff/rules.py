@@ -1,0 +1,95 @@
+"""Pure rules of the hand-off: topic of a conversation, priority, summary."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, Mapping, Optional, Sequence, Tuple
+
+import yaml
+
+from bot.config import settings
+from bot.knowledge.text import fold
+
+ASKED_FOR_PERSON, NOT_UNDERSTOOD, SENSITIVE_TOPIC = "asked_for_person", "not_understood", "sensitive_topic"
+REASONS = (ASKED_FOR_PERSON, NOT_UNDERSTOOD, SENSITIVE_TOPIC)
+HIGH, MEDIUM, LOW = "hoch", "mittel", "niedrig"
+FALLBACK_TOPIC = "sonstiges"
+
+
+@dataclass(frozen=True)
+class HandoffConfig:
+    phone: str
+    email: str
+    hours: Optional[str]
+    topic_labels: Mapping[str, str]
+    topic_of_intent: Mapping[str, str]
+    sensitive_topics: Tuple[str, ...]
+    urgent_words: Tuple[str, ...]
+
+
+def parse_config(data: dict) -> HandoffConfig:
+    labels: Dict[str, str] = {}
+    of_intent: Dict[str, str] = {}
+    for topic, item in data["topics"].items():
+        labels[topic] = item["label"]
+        for intent in item.get("intents") or []:
+            if intent in of_intent:
+                raise ValueError(f"content/handoff.yml: intent {intent} is in two topics")
+            of_intent[intent] = topic
+    if FALLBACK_TOPIC not in labels:
+        raise ValueError(f"content/handoff.yml: topic {FALLBACK_TOPIC!r} is missing")
+    hotline = data["hotline"]
+    return HandoffConfig(hotline["phone"], hotline["email"], hotline.get("hours"), labels, of_intent,
+                         tuple(data.get("sensitive_topics") or ()), tuple(fold(w) for w in data.get("urgent_words") or ()))
+
+
+@lru_cache(maxsize=4)
+def load_config(path: Optional[Path] = None) -> HandoffConfig:
+    path = path or settings().content_dir / "handoff.yml"
+    return parse_config(yaml.safe_load(Path(path).read_text("utf-8")))
+
+
+def topic_of(config: HandoffConfig, intents: Sequence[str]) -> str:
+    """The topic of the most recent intent that has one (the conversation's latest subject)."""
+    for intent in reversed(list(intents)):
+        if intent in config.topic_of_intent:
+            return config.topic_of_intent[intent]
+    return FALLBACK_TOPIC
+
+
+def is_urgent(config: HandoffConfig, text: str) -> bool:
+    folded = " " + " ".join(re.findall(r"[a-z0-9]+", fold(text or ""))) + " "
+    return any(f" {word} " in folded or (" " not in word and f" {word}" in folded) for word in config.urgent_words)
+
+
+def priority(config: HandoffConfig, reason: str, topic: str, concern: str) -> str:
+    """hoch: topics the bot must not decide, or urgent wording; mittel: the user asked for a
+    person; niedrig: the bot did not understand twice."""
+    if reason == SENSITIVE_TOPIC or topic in config.sensitive_topics or is_urgent(config, concern):
+        return HIGH
+    if reason == ASKED_FOR_PERSON:
+        return MEDIUM
+    return LOW
+
+
+REASON_TEXT = {
+    ASKED_FOR_PERSON: "Die Person bat um eine persönliche Rückmeldung.",
+    NOT_UNDERSTOOD: "Der Assistent hat das Anliegen zweimal nicht verstanden.",
+    SENSITIVE_TOPIC: "Das Thema darf der Assistent nicht selbst entscheiden.",
+}
+
+
+def summary(config: HandoffConfig, reason: str, topic: str, concern: str, callback: Optional[str]) -> str:
+    """A short German summary for the hotline team."""
+    parts = [f"Thema: {config.topic_labels.get(topic, topic)}.", REASON_TEXT.get(reason, ""),
+             f"Anliegen: {concern.strip()}"]
+    if callback:
+        parts.append(f"Rückruf gewünscht: {callback}.")
+    return " ".join(p for p in parts if p)
+
+
+def intents_of(events: Iterable[dict]) -> Tuple[str, ...]:
+    return tuple(((e.get("parse_data") or {}).get("intent") or {}).get("name") or ""
+                 for e in events if e.get("event") == "user")

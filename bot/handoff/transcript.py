@@ -1,0 +1,75 @@
+"""Conversation transcripts, read from the tracker store's database.
+
+Rasa sends custom actions only the current session; a hand-off needs the whole conversation,
+so the transcript is read from the tracker store's `events` table (Rasa's SQL tracker store
+schema: sender_id, type_name, timestamp, data as JSON).
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Dict, Iterable, List, Optional
+
+import sqlalchemy as sa
+
+from bot.config import settings
+
+TRANSCRIPT_LIMIT = 200   # messages; a hand-off ticket does not need more
+EVENTS = sa.Table(
+    "events", sa.MetaData(),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.String(255)),
+    sa.Column("type_name", sa.String(255)),
+    sa.Column("timestamp", sa.Float),
+    sa.Column("data", sa.Text),
+)
+
+
+@lru_cache(maxsize=4)
+def _engine(url: str) -> sa.engine.Engine:
+    return sa.create_engine(url, future=True)
+
+
+def _line(kind: str, timestamp: float, text: Optional[str]) -> Dict[str, str]:
+    moment = datetime.fromtimestamp(timestamp or 0, tz=timezone.utc)
+    return {"time": moment.isoformat(timespec="seconds"), "from": "Nutzer" if kind == "user" else "Assistent",
+            "text": text or ""}
+
+
+def from_events(events: Iterable[dict]) -> List[Dict[str, str]]:
+    """Transcript from tracker events as the action server receives them."""
+    lines = [_line(e["event"], e.get("timestamp") or 0, e.get("text")) for e in events
+             if e.get("event") in ("user", "bot") and e.get("text")]
+    return lines[-TRANSCRIPT_LIMIT:]
+
+
+def from_tracker_store(sender_id: str, url: Optional[str] = None) -> List[Dict[str, str]]:
+    """The whole conversation of `sender_id` across sessions, oldest first."""
+    query = (sa.select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
+             .where(EVENTS.c.sender_id == sender_id, EVENTS.c.type_name.in_(("user", "bot")))
+             .order_by(EVENTS.c.timestamp.desc(), EVENTS.c.id.desc()).limit(TRANSCRIPT_LIMIT))
+    with _engine(url or settings().tracker_database_url).connect() as connection:
+        rows = connection.execute(query).all()
+    lines = [_line(kind, timestamp, (json.loads(data or "{}") or {}).get("text")) for kind, timestamp, data in reversed(rows)]
+    return [line for line in lines if line["text"]]
+
+
+def delete_conversations_before(cutoff: datetime, url: Optional[str] = None) -> int:
+    """Deletes every conversation whose last event is older than `cutoff`; returns how many."""
+    last_event = sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(
+        sa.func.max(EVENTS.c.timestamp) < cutoff.timestamp())
+    with _engine(url or settings().tracker_database_url).begin() as connection:
+        if not sa.inspect(connection).has_table("events"):
+            return 0
+        senders = [row[0] for row in connection.execute(last_event)]
+        for start in range(0, len(senders), 500):
+            connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders[start:start + 500])))
+    return len(senders)
+
+
+def delete_conversation(sender_id: str, url: Optional[str] = None) -> int:
+    with _engine(url or settings().tracker_database_url).begin() as connection:
+        if not sa.inspect(connection).has_table("events"):
+            return 0
+        return connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount

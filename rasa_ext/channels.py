@@ -1,0 +1,201 @@
+"""Messenger channels with native buttons (referenced by module path in the credentials).
+
+Rasa 3.6's own connectors lose or garble the assistant's buttons:
+
+* Slack (`SlackBot`) drops *all* buttons of a message with more than five ("Was kannst du?" has
+  six). Here the buttons go into several `actions` blocks of at most five.
+* Bot Framework (`BotFramework`) puts Rasa's button dicts ({"title", "payload"}) into the hero card
+  unchanged; a CardAction needs a `type`, and Teams ignores buttons without a supported one. Here
+  they become `messageBack` actions: the user sees the title, the bot receives the payload.
+* Telegram (`TelegramOutput`) puts all inline buttons into one row, where six German titles are
+  cut off on a phone. Here each button gets its own row unless the message asks for a layout.
+  Rasa's `TelegramInput` also sets the webhook with `asyncio.run()` at start-up, which leaves the
+  bot's aiohttp session bound to that closed loop: every reply then fails with "Event loop is
+  closed" (aiogram 2.15, aiohttp 3.9). Here the session is closed in that loop, so the first reply
+  opens a new one in the server's loop.
+  Telegram sends "/start" as the first message of every chat; Rasa would read it as an unknown
+  intent ("nicht verstanden"). Here it becomes a greeting.
+
+The webhook URLs are unchanged (/webhooks/slack/webhook etc.): the input channels keep their names.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+import engineio
+import socketio
+from aiogram.utils.exceptions import TelegramAPIError
+from rasa.core.channels import socketio as rasa_socketio
+from rasa.core.channels.botframework import BotFramework as RasaBotFramework
+from rasa.core.channels.botframework import BotFrameworkInput as RasaBotFrameworkInput
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.slack import SlackBot as RasaSlackBot
+from rasa.core.channels.slack import SlackInput as RasaSlackInput
+from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
+from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
+from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint
+
+# Slack Block Kit limits: section text 3000 characters, button text 75, button value 2000.
+SLACK_BUTTONS_PER_BLOCK = 5
+SLACK_SECTION_CHARS = 3000
+SLACK_BUTTON_TEXT_CHARS = 75
+
+
+def _chunks(items: List[Any], size: int) -> List[List[Any]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+# --- Slack ----------------------------------------------------------------------------------
+class SlackBot(RasaSlackBot):
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+                                     **kwargs: Any) -> None:
+        recipient = self.slack_channel or recipient_id
+        blocks: List[Dict[str, Any]] = [
+            {"type": "section", "text": {"type": "plain_text", "text": part}}
+            for part in (text[i:i + SLACK_SECTION_CHARS] for i in range(0, len(text), SLACK_SECTION_CHARS))
+        ]
+        for row in _chunks(buttons, SLACK_BUTTONS_PER_BLOCK):
+            blocks.append({
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "text": {"type": "plain_text", "text": button["title"][:SLACK_BUTTON_TEXT_CHARS]},
+                        "value": button["payload"],
+                    }
+                    for button in row
+                ],
+            })
+        await self._post_message(channel=recipient, as_user=True, text=text, blocks=blocks)
+
+
+class SlackInput(RasaSlackInput):
+    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
+        return SlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy)
+
+
+# --- Bot Framework (Microsoft Teams) --------------------------------------------------------
+def card_action(button: Dict[Text, Any]) -> Dict[Text, Any]:
+    """A Rasa button as Bot Framework CardAction: links open, everything else messages back."""
+    payload = button.get("payload") or button.get("url") or ""
+    if button.get("url") or payload.startswith(("http://", "https://")):
+        return {"type": "openUrl", "title": button["title"], "value": payload}
+    # The chat shows the title as the user's message; the bot receives the payload as text.
+    return {"type": "messageBack", "title": button["title"], "displayText": button["title"],
+            "text": payload, "value": payload}
+
+
+class BotFramework(RasaBotFramework):
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+                                     **kwargs: Any) -> None:
+        hero = {
+            "contentType": "application/vnd.microsoft.card.hero",
+            "content": {"text": text, "buttons": [card_action(b) for b in buttons]},
+        }
+        await self.send(self.prepare_message(recipient_id, {"attachments": [hero]}))
+
+
+class BotFrameworkInput(RasaBotFrameworkInput):
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        # Rasa builds its BotFramework output inside the webhook; swap in ours for every message.
+        async def with_native_buttons(message: UserMessage) -> Any:
+            out = message.output_channel
+            if type(out) is RasaBotFramework:
+                message.output_channel = BotFramework(out.app_id, out.app_password, out.conversation,
+                                                      out.bot, out.global_uri[: -len("v3/")])
+            return await on_new_message(message)
+
+        return super().blueprint(with_native_buttons)
+
+
+# --- Telegram -------------------------------------------------------------------------------
+class TelegramOutput(RasaTelegramOutput):
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+                                     button_type: Optional[Text] = None, **kwargs: Any) -> None:
+        await super().send_text_with_buttons(recipient_id, text, buttons, button_type=button_type or "vertical",
+                                             **kwargs)
+
+
+def _telegram_text(text: Optional[Text]) -> Optional[Text]:
+    """Telegram's start command ("/start", "/start <parameter>") as a greeting."""
+    if text and (text == "/start" or text.startswith("/start ")):
+        return "/greet"
+    return text
+
+
+class TelegramInput(RasaTelegramInput):
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        async def with_start_as_greeting(message: UserMessage) -> Any:
+            message.text = _telegram_text(message.text)
+            return await on_new_message(message)
+
+        return super().blueprint(with_start_as_greeting)
+
+    def get_output_channel(self) -> TelegramOutput:
+        channel = TelegramOutput(self.access_token)
+
+        async def set_webhook() -> None:
+            try:
+                await channel.set_webhook(url=self.webhook_url)
+            finally:
+                await channel.session.close()   # the session must not outlive this event loop
+
+        try:
+            asyncio.run(set_webhook())
+        except TelegramAPIError as error:
+            raise RasaException("Failed to set channel webhook: " + str(error)) from error
+        return channel
+
+
+# --- socket.io (website widget) -------------------------------------------------------------
+class _OriginCheckingEngineIO(engineio.AsyncServer):
+    """Refuses handshakes and WebSocket upgrades from origins that are not configured.
+
+    The CORS headers of the polling requests stay with Rasa's Sanic-CORS (`rasa run --cors`, the
+    same origins): python-engineio would add a second Access-Control-Allow-Origin header, and
+    browsers reject a response with two.
+    """
+
+    def _cors_headers(self, environ: Dict[str, Any]) -> List[Any]:
+        return []
+
+
+class _OriginCheckingSocketIO(socketio.AsyncServer):
+    def _engineio_server_class(self) -> type:
+        return _OriginCheckingEngineIO
+
+
+class RestrictedSocketIOInput(RasaSocketIOInput):
+    """Rasa's socket.io channel, open only to the configured web origins (CORS_ORIGINS).
+
+    Rasa 3.6 creates its socket.io server with `cors_allowed_origins=[]`, which in python-engineio
+    turns the origin check off: any web site could open a WebSocket to the bot and talk to it in
+    its visitors' names. Same events, path and session persistence as Rasa's channel.
+    """
+
+    def __init__(self, *args: Any, allowed_origins: Optional[List[str]] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if allowed_origins is None:
+            from bot.config import settings
+
+            allowed_origins = list(settings().cors_origins)
+        self.allowed_origins = allowed_origins
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        origins = "*" if "*" in self.allowed_origins else list(self.allowed_origins)
+
+        def restricted_server(*args: Any, **kwargs: Any) -> socketio.AsyncServer:
+            kwargs["cors_allowed_origins"] = origins
+            return _OriginCheckingSocketIO(*args, **kwargs)
+
+        # Rasa builds its server inside blueprint() from the module's `AsyncServer` name; the rest
+        # of its channel (events, rooms, session persistence) is used unchanged.
+        original = rasa_socketio.AsyncServer
+        rasa_socketio.AsyncServer = restricted_server
+        try:
+            return super().blueprint(on_new_message)
+        finally:
+            rasa_socketio.AsyncServer = original
