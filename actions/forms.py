@@ -59,7 +59,7 @@ def prompt_action(slot: str, key: str, buttons: Optional[List[Dict[str, str]]] =
 
 
 STOP_WORDS = ("abbrech", "abbruch", "stopp", "stop", "beende", "aufhoer", "aufhor", "vergiss es", "lass es",
-              "cancel", "schluss", "nicht mehr weiter")
+              "cancel", "nicht mehr weiter")
 STOP_CONFIDENCE = 0.6
 
 

@@ -14,13 +14,17 @@ Rasa 3.6's own connectors lose or garble the assistant's buttons:
   closed" (aiogram 2.15, aiohttp 3.9). Here the session is closed in that loop, so the first reply
   opens a new one in the server's loop.
   Telegram sends "/start" as the first message of every chat; Rasa would read it as an unknown
-  intent ("nicht verstanden"). Here it becomes a greeting.
+  intent ("nicht verstanden"). Here it becomes a greeting. A tapped inline button is confirmed
+  with answerCallbackQuery, which Rasa omits (the button would show a progress indicator).
 
 The webhook URLs are unchanged (/webhooks/slack/webhook etc.): the input channels keep their names.
 """
 from __future__ import annotations
 
 import asyncio
+import inspect
+import logging
+import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 import engineio
@@ -37,6 +41,9 @@ from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
 from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint
+from sanic.request import Request
+
+logger = logging.getLogger(__name__)
 
 # Slack Block Kit limits: section text 3000 characters, button text 75, button value 2000.
 SLACK_BUTTONS_PER_BLOCK = 5
@@ -119,6 +126,9 @@ class TelegramOutput(RasaTelegramOutput):
                                              **kwargs)
 
 
+CALLBACK_QUERY_ID = "telegram_callback_query_id"
+
+
 def _telegram_text(text: Optional[Text]) -> Optional[Text]:
     """Telegram's start command ("/start", "/start <parameter>") as a greeting."""
     if text and (text == "/start" or text.startswith("/start ")):
@@ -127,12 +137,23 @@ def _telegram_text(text: Optional[Text]) -> Optional[Text]:
 
 
 class TelegramInput(RasaTelegramInput):
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        update = request.json if isinstance(request.json, dict) else {}
+        query_id = (update.get("callback_query") or {}).get("id")
+        return {CALLBACK_QUERY_ID: query_id} if query_id else None
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        async def with_start_as_greeting(message: UserMessage) -> Any:
+        async def handle(message: UserMessage) -> Any:
+            query_id = (message.metadata or {}).get(CALLBACK_QUERY_ID)
+            if query_id and isinstance(message.output_channel, RasaTelegramOutput):
+                try:   # ends the progress indicator on the tapped button
+                    await message.output_channel.answer_callback_query(query_id)
+                except TelegramAPIError as error:
+                    logger.warning(f"Telegram answerCallbackQuery failed: {error}")
             message.text = _telegram_text(message.text)
             return await on_new_message(message)
 
-        return super().blueprint(with_start_as_greeting)
+        return super().blueprint(handle)
 
     def get_output_channel(self) -> TelegramOutput:
         channel = TelegramOutput(self.access_token)
@@ -174,6 +195,10 @@ class RestrictedSocketIOInput(RasaSocketIOInput):
     Rasa 3.6 creates its socket.io server with `cors_allowed_origins=[]`, which in python-engineio
     turns the origin check off: any web site could open a WebSocket to the bot and talk to it in
     its visitors' names. Same events, path and session persistence as Rasa's channel.
+
+    It also repairs session persistence: Rasa 3.6 calls `sio.enter_room()` without `await`, but in
+    python-socketio 5.x's AsyncServer that is a coroutine, so the socket never joined the
+    session's room and every answer (sent to that room) was lost.
     """
 
     def __init__(self, *args: Any, allowed_origins: Optional[List[str]] = None, **kwargs: Any) -> None:
@@ -196,6 +221,21 @@ class RestrictedSocketIOInput(RasaSocketIOInput):
         original = rasa_socketio.AsyncServer
         rasa_socketio.AsyncServer = restricted_server
         try:
-            return super().blueprint(on_new_message)
+            blueprint = super().blueprint(on_new_message)
         finally:
             rasa_socketio.AsyncServer = original
+        sio = self.sio
+        assert sio is not None
+
+        # Replaces Rasa's handler of the same event (python-socketio keeps one per event).
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = requested if isinstance(requested, str) and requested else uuid.uuid4().hex
+            if self.session_persistence:
+                joined = sio.enter_room(sid, session_id, namespace=self.namespace)
+                if inspect.isawaitable(joined):
+                    await joined
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        return blueprint

@@ -10,12 +10,14 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
-from bot.config import PROJECT_ROOT, settings
+from bot.channels import active_channels, write_effective_credentials
+from bot.config import PROJECT_ROOT, Settings, settings
 from bot.storage import migrate
 
 READY_TIMEOUT_S = 300
+EFFECTIVE_CREDENTIALS = "credentials.effective.yml"   # in var/, written on every start
 STOP_TIMEOUT_S = 15
 
 
@@ -63,7 +65,8 @@ class Service:
         return "\n".join(self.log_path.read_text("utf-8", errors="replace").splitlines()[-lines:])
 
 
-def services(model: str) -> List[Service]:
+def services(model: str, credentials: Optional[Path] = None) -> List[Service]:
+    """`credentials`: the file for `rasa run --credentials` (default: credentials.yml as it is)."""
     config = settings()
     python = sys.executable
     rasa = str(Path(python).with_name("rasa"))
@@ -71,7 +74,7 @@ def services(model: str) -> List[Service]:
         rasa, "run",
         "--model", model,
         "--endpoints", str(config.endpoints_file),
-        "--credentials", "credentials.yml",
+        "--credentials", str(credentials or "credentials.yml"),
         "--port", str(config.rasa_port),
         "--cors", *config.cors_origins,
     ]
@@ -103,12 +106,27 @@ def _wait_until_ready(running: List[Service]) -> Optional[Service]:
     return pending[0] if pending else None
 
 
+def _messenger_credentials(config: Settings) -> Tuple[Path, List[str]]:
+    """credentials.yml plus the messengers switched on in the environment, as a file for Rasa;
+    and one German line per messenger for the start-up output. Raises ValueError."""
+    path = config.var_dir / EFFECTIVE_CREDENTIALS
+    active = active_channels(write_effective_credentials(PROJECT_ROOT / "credentials.yml", path, os.environ))
+    lines = [f"  Messenger aktiv: {c.label} (Webhook {c.webhook_path})" for c in active]
+    return path, lines or ["  Messenger: keine aktiv (Telegram, Slack, Microsoft Teams lassen sich per "
+                           "Umgebungsvariablen einschalten, siehe README)"]
+
+
 def serve(model: str) -> int:
     config = settings()
     log_dir = config.var_dir / "log"
     log_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2")
-    running = services(model)
+    try:
+        credentials, messenger_lines = _messenger_credentials(config)
+    except ValueError as error:
+        print(f"Messenger-Konfiguration fehlerhaft: {error}", file=sys.stderr)
+        return 1
+    running = services(model, credentials)
     stopping = False
 
     def request_stop(_signum: int, _frame: object) -> None:
@@ -119,6 +137,7 @@ def serve(model: str) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     started = time.monotonic()
     print("Starte go-cluster-Assistent (Logs in var/log/) ...", flush=True)
+    print("\n".join(messenger_lines), flush=True)
     try:
         migrate.upgrade()   # schema changes are applied before anything uses the database
     except Exception as error:  # noqa: BLE001 - any failure must stop the start with a clear message

@@ -8,13 +8,19 @@ from typing import Callable, List, Optional
 from bot.web.dashboard.accounts import AccountError, StaffAccounts
 
 
-def read_password(args, prompt: Callable[[str], str] = getpass.getpass) -> Optional[str]:
+def read_password(args, prompt: Optional[Callable[[str], str]] = None) -> Optional[str]:
     """From standard input (first line) with --password-stdin, else asked twice without echo."""
     if args.password_stdin:
         line = sys.stdin.readline()
         return line[:-1] if line.endswith("\n") else line
-    first = prompt("Passwort (mindestens 12 Zeichen): ")
-    if prompt("Passwort wiederholen: ") != first:
+    prompt = prompt or getpass.getpass
+    try:
+        first = prompt("Passwort (mindestens 12 Zeichen): ")
+        second = prompt("Passwort wiederholen: ")
+    except (EOFError, KeyboardInterrupt):
+        print("\nAbgebrochen.", file=sys.stderr)
+        return None
+    if second != first:
         print("Die Passwörter stimmen nicht überein.", file=sys.stderr)
         return None
     return first

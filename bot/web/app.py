@@ -1,7 +1,9 @@
-"""Web server on port 8080: the chat page and the hotline dashboard (/hotline/)."""
+"""Web server on port 8080: the widget demo page, the full-page chat (/chat), the chat widget
+(/static/widget/) and the hotline dashboard (/hotline/)."""
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from bot.config import settings
 from bot.web.dashboard import setup_dashboard
 
 STATIC_DIR = Path(__file__).parent / "static"
+DEMO_PAGE = Path(__file__).parent / "demo.html"
 RASA_URL = web.AppKey("rasa_url", str)
 
 SECURITY_HEADERS = {
@@ -20,11 +23,23 @@ SECURITY_HEADERS = {
 }
 
 
+def websocket_url(url: str) -> str:
+    """The ws:// (wss://) form of an http:// (https://) URL: the widget's socket.io upgrades to it."""
+    if url.startswith("https://"):
+        return "wss://" + url[len("https://"):]
+    if url.startswith("http://"):
+        return "ws://" + url[len("http://"):]
+    return url
+
+
 def content_security_policy(rasa_url: str) -> str:
-    # Scripts and styles only from this server; the page may talk to the Rasa server only.
+    # Scripts and styles only from this server; the page may talk to the Rasa server only
+    # (HTTP for the REST channel and socket.io polling, WebSocket for socket.io).
+    rasa_url = rasa_url.rstrip("/")
     return (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        f"connect-src 'self' {rasa_url}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        f"connect-src 'self' {rasa_url} {websocket_url(rasa_url)}; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'self'"
     )
 
 
@@ -37,8 +52,21 @@ async def security_headers(request: web.Request, handler):
     return response
 
 
-async def index(_request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC_DIR / "index.html")
+async def demo(request: web.Request) -> web.Response:
+    """German demo page that embeds the chat widget with its one script tag."""
+    public_url = settings().public_url
+    values = {
+        "rasa_url": request.app[RASA_URL].rstrip("/"),
+        "widget_url": f"{public_url}/static/widget/widget.js",
+    }
+    page = DEMO_PAGE.read_text("utf-8")
+    for name, value in values.items():
+        page = page.replace("{{ " + name + " }}", html.escape(value, quote=True))
+    return web.Response(text=page, content_type="text/html", charset="utf-8")
+
+
+async def chat(_request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC_DIR / "chat.html")
 
 
 async def client_config(request: web.Request) -> web.Response:
@@ -85,7 +113,8 @@ async def health(_request: web.Request) -> web.Response:
 def create_app(rasa_url: str | None = None) -> web.Application:
     app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
     app[RASA_URL] = rasa_url or settings().rasa_url
-    app.router.add_get("/", index)
+    app.router.add_get("/", demo)
+    app.router.add_get("/chat", chat)
     app.router.add_get("/config.js", client_config)
     app.router.add_get("/health", health)
     app.router.add_get("/datenschutz", privacy)

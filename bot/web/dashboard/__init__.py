@@ -2,12 +2,12 @@
 unanswered questions and a knowledge search for the go-cluster team (login required)."""
 from __future__ import annotations
 
-from typing import Callable, Optional
 from datetime import datetime
+from typing import Callable, Optional
 
 from aiohttp import web
 
-from bot.web.dashboard.context import DASHBOARD, Dashboard
+from bot.web.dashboard.context import DASHBOARD, Dashboard, utc_now
 from bot.web.dashboard.options import DashboardOptions
 
 __all__ = ["DASHBOARD", "Dashboard", "DashboardOptions", "setup_dashboard"]
@@ -20,7 +20,7 @@ def setup_dashboard(app: web.Application, database_url: Optional[str] = None,
     database or clock (tests do)."""
     from bot.web.dashboard.views import add_routes
 
-    dashboard = Dashboard(database_url, clock, options) if clock else Dashboard(database_url, options=options)
+    dashboard = Dashboard(database_url, clock or utc_now, options)
     app[DASHBOARD] = dashboard
     add_routes(app)
     return dashboard

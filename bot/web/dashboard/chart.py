@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Dict, List, Mapping, Sequence, Tuple
 
-# Okabe-Ito colours (distinguishable with colour-vision deficiencies), then two extra ones.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+# Okabe-Ito colours (distinguishable with colour-vision deficiencies; the light yellow replaced by
+# indigo), then two extra ones. Every segment also gets a dark outline (dashboard.css), so light
+# colours stay visible on white.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#332288", "#000000",
            "#999999", "#882255")
 WIDTH, HEIGHT = 720, 320
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 24, 44
