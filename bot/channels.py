@@ -54,6 +54,9 @@ CHANNELS: Tuple[Channel, ...] = (
     Channel(
         "botframework", "Microsoft Teams (Bot Framework)", "rasa_ext.channels.BotFrameworkInput",
         required=(("BOTFRAMEWORK_APP_ID", "app_id"), ("BOTFRAMEWORK_APP_PASSWORD", "app_password")),
+        # The Entra tenant of a single-tenant bot (the only kind Azure creates since July 2025);
+        # without it the token comes from "botframework.com" (older multi-tenant bots).
+        optional=(("BOTFRAMEWORK_TENANT_ID", "tenant_id"),),
     ),
 )
 

@@ -3,10 +3,13 @@
 Rasa 3.6's own connectors lose or garble the assistant's buttons:
 
 * Slack (`SlackBot`) drops *all* buttons of a message with more than five ("Was kannst du?" has
-  six). Here the buttons go into several `actions` blocks of at most five.
+  six). Here the buttons go into several `actions` blocks of at most five. Slack's check of the
+  Request URL (url_verification) is answered with {"challenge": ...}.
 * Bot Framework (`BotFramework`) puts Rasa's button dicts ({"title", "payload"}) into the hero card
   unchanged; a CardAction needs a `type`, and Teams ignores buttons without a supported one. Here
   they become `messageBack` actions: the user sees the title, the bot receives the payload.
+  Tokens come from the bot's tenant (BOTFRAMEWORK_TENANT_ID; new Azure bots are single-tenant)
+  and HTTP calls run off the event loop (see `BotFramework`).
 * Telegram (`TelegramOutput`) puts all inline buttons into one row, where six German titles are
   cut off on a phone. Here each button gets its own row unless the message asks for a layout.
   Rasa's `TelegramInput` also sets the webhook with `asyncio.run()` at start-up, which leaves the
@@ -22,14 +25,18 @@ The webhook URLs are unchanged (/webhooks/slack/webhook etc.): the input channel
 from __future__ import annotations
 
 import asyncio
+import datetime
 import inspect
+import json
 import logging
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 import engineio
+import requests
 import socketio
 from aiogram.utils.exceptions import TelegramAPIError
+from rasa.core.channels import botframework as rasa_botframework
 from rasa.core.channels import socketio as rasa_socketio
 from rasa.core.channels.botframework import BotFramework as RasaBotFramework
 from rasa.core.channels.botframework import BotFrameworkInput as RasaBotFrameworkInput
@@ -40,8 +47,9 @@ from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
 from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from rasa.shared.exceptions import RasaException
-from sanic import Blueprint
+from sanic import Blueprint, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +91,25 @@ class SlackInput(RasaSlackInput):
     def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
         return SlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy)
 
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+
+        @blueprint.middleware("request")
+        async def url_verification(request: Request) -> Optional[HTTPResponse]:
+            """Answers Slack's check of the Request URL with {"challenge": ...}, one of the forms Slack
+            documents; Rasa answers with a bare JSON string."""
+            if request.method != "POST" or request.headers.get("content-type") != "application/json":
+                return None
+            body = request.json
+            if not isinstance(body, dict) or body.get("type") != "url_verification":
+                return None
+            if not self.is_request_from_slack_authentic(request):
+                return response.text("Message is not properly signed with a valid X-Slack-Signature header",
+                                     status=400)
+            return response.json({"challenge": body.get("challenge")})
+
+        return blueprint
+
 
 # --- Bot Framework (Microsoft Teams) --------------------------------------------------------
 def card_action(button: Dict[Text, Any]) -> Dict[Text, Any]:
@@ -96,6 +123,48 @@ def card_action(button: Dict[Text, Any]) -> Dict[Text, Any]:
 
 
 class BotFramework(RasaBotFramework):
+    """Hero cards with CardActions; access tokens from the bot's own tenant; HTTP off the event loop.
+
+    Rasa fetches the token from the tenant "botframework.com", which only multi-tenant app
+    registrations may use; Azure creates new bots single-tenant only (since 31 July 2025). Rasa also
+    posts with blocking `requests` calls inside the event loop, which stalls every channel.
+    """
+
+    def __init__(self, app_id: Text, app_password: Text, conversation: Dict[Text, Any], bot: Text,
+                 service_url: Text, tenant_id: Optional[Text] = None) -> None:
+        super().__init__(app_id, app_password, conversation, bot, service_url)
+        self.tenant_id = tenant_id or "botframework.com"
+
+    @property
+    def token_url(self) -> Text:
+        return f"{rasa_botframework.MICROSOFT_OAUTH2_URL}/{self.tenant_id}/oauth2/v2.0/token"
+
+    async def _get_headers(self) -> Optional[Dict[Text, Any]]:
+        # The token is cached on Rasa's class, as Rasa does (one bot per server).
+        if RasaBotFramework.token_expiration_date >= datetime.datetime.now():
+            return RasaBotFramework.headers
+        payload = {"client_id": self.app_id, "client_secret": self.app_password,
+                   "grant_type": "client_credentials", "scope": "https://api.botframework.com/.default"}
+        token_response = await asyncio.to_thread(requests.post, self.token_url, data=payload, timeout=30)
+        if not token_response.ok:
+            logger.error(f"Could not get a Bot Framework token from {self.token_url}: {token_response.text}")
+            return None
+        token = token_response.json()
+        # Renewed a minute early, so no request goes out with a token that expires on the way.
+        RasaBotFramework.token_expiration_date = datetime.datetime.now() + datetime.timedelta(
+            seconds=int(token["expires_in"]) - 60)
+        RasaBotFramework.headers = {"content-type": "application/json",
+                                    "Authorization": f"Bearer {token['access_token']}"}
+        return RasaBotFramework.headers
+
+    async def send(self, message_data: Dict[Text, Any]) -> None:
+        uri = f"{self.global_uri}conversations/{self.conversation['id']}/activities"
+        headers = await self._get_headers()
+        send_response = await asyncio.to_thread(requests.post, uri, headers=headers, data=json.dumps(message_data),
+                                                timeout=30)
+        if not send_response.ok:
+            logger.error(f"Error sending a Bot Framework message: {send_response.status_code} {send_response.text}")
+
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
                                      **kwargs: Any) -> None:
         hero = {
@@ -106,13 +175,23 @@ class BotFramework(RasaBotFramework):
 
 
 class BotFrameworkInput(RasaBotFrameworkInput):
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "BotFrameworkInput":
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(credentials.get("app_id"), credentials.get("app_password"), credentials.get("tenant_id"))
+
+    def __init__(self, app_id: Text, app_password: Text, tenant_id: Optional[Text] = None) -> None:
+        super().__init__(app_id, app_password)
+        self.tenant_id = tenant_id
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Rasa builds its BotFramework output inside the webhook; swap in ours for every message.
         async def with_native_buttons(message: UserMessage) -> Any:
             out = message.output_channel
             if type(out) is RasaBotFramework:
                 message.output_channel = BotFramework(out.app_id, out.app_password, out.conversation,
-                                                      out.bot, out.global_uri[: -len("v3/")])
+                                                      out.bot, out.global_uri[: -len("v3/")], self.tenant_id)
             return await on_new_message(message)
 
         return super().blueprint(with_native_buttons)

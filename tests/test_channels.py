@@ -46,6 +46,7 @@ SLACK_CREDENTIALS = {"slack_token": "xoxb-test-token", "slack_signing_secret": "
 BOTFRAMEWORK_ENV = {"BOTFRAMEWORK_APP_ID": "00000000-1111-2222-3333-444444444444",
                     "BOTFRAMEWORK_APP_PASSWORD": "test~app.password"}
 BOTFRAMEWORK_CREDENTIALS = {"app_id": "00000000-1111-2222-3333-444444444444", "app_password": "test~app.password"}
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 TELEGRAM_KEY, SLACK_KEY, BOTFRAMEWORK_KEY = (c.key for c in CHANNELS)
 
 
@@ -60,6 +61,8 @@ CASES = [
     ("slack with channel", {**SLACK_ENV, "SLACK_CHANNEL": "#go-cluster"},
      {**BASE, SLACK_KEY: {**SLACK_CREDENTIALS, "slack_channel": "#go-cluster"}}),
     ("bot framework", BOTFRAMEWORK_ENV, {**BASE, BOTFRAMEWORK_KEY: BOTFRAMEWORK_CREDENTIALS}),
+    ("bot framework, single tenant", {**BOTFRAMEWORK_ENV, "BOTFRAMEWORK_TENANT_ID": TENANT},
+     {**BASE, BOTFRAMEWORK_KEY: {**BOTFRAMEWORK_CREDENTIALS, "tenant_id": TENANT}}),
     ("values are trimmed", {k: f" {v}\n" for k, v in BOTFRAMEWORK_ENV.items()},
      {**BASE, BOTFRAMEWORK_KEY: BOTFRAMEWORK_CREDENTIALS}),
     ("all three", {**TELEGRAM_ENV, **SLACK_ENV, **BOTFRAMEWORK_ENV, "PATH": "/usr/bin"},
@@ -81,6 +84,7 @@ PARTIAL = [
     ({"SLACK_TOKEN": "xoxb-1"}, ["SLACK_SIGNING_SECRET"]),
     ({"SLACK_CHANNEL": "#go-cluster"}, ["SLACK_TOKEN", "SLACK_SIGNING_SECRET"]),
     ({"BOTFRAMEWORK_APP_PASSWORD": "pw"}, ["BOTFRAMEWORK_APP_ID"]),
+    ({"BOTFRAMEWORK_TENANT_ID": TENANT}, ["BOTFRAMEWORK_APP_ID", "BOTFRAMEWORK_APP_PASSWORD"]),
     ({**SLACK_ENV, "BOTFRAMEWORK_APP_ID": "id"}, ["BOTFRAMEWORK_APP_PASSWORD"]),
 ]
 
@@ -444,7 +448,7 @@ def stack(tmp_path_factory):
         patches.setenv("NO_PROXY", "127.0.0.1,localhost")
 
         # The credentials as `python -m bot serve` writes them, and endpoints for this test.
-        channel_env = {**TELEGRAM_ENV, **SLACK_ENV, **BOTFRAMEWORK_ENV}
+        channel_env = {**TELEGRAM_ENV, **SLACK_ENV, **BOTFRAMEWORK_ENV, "BOTFRAMEWORK_TENANT_ID": TENANT}
         credentials = tmp / "credentials.effective.yml"
         write_effective_credentials(PROJECT_ROOT / "credentials.yml", credentials, channel_env)
         endpoints = tmp / "endpoints.yml"
@@ -633,6 +637,16 @@ def test_slack(stack):
     assert HOTLINE in " ".join(b["text"] for b in replies())
 
 
+def test_slack_request_url_check(stack):
+    """Slack checks the Request URL of event subscriptions before it sends any event."""
+    body = json.dumps({"token": "Jhj5dZrVaK7ZwHHjRyZWjbDl", "type": "url_verification",
+                       "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}).encode()
+    status, text = stack.post("/webhooks/slack/webhook", body, slack_signed_headers(body, "application/json"))
+    assert (status, json.loads(text)) == (200, {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"})
+    status, _ = stack.post("/webhooks/slack/webhook", body, {"Content-Type": "application/json"})
+    assert status == 400
+
+
 def test_slack_refuses_unsigned_and_forged_requests(stack):
     body = json.dumps(slack_message_event("Was ist ESCA?", "1764288002.000100")).encode()
     stack.fakes.clear()
@@ -697,10 +711,20 @@ def test_bot_framework_fetches_its_token_with_the_app_credentials(stack):
                             "Authorization": f"Bearer {stack.bot_framework_token(app_id)}"})
     assert status == 200
     token_calls = [r for r in stack.fakes.requests if r["method"].endswith("oauth2/v2.0/token")]
-    assert len(token_calls) == 1
+    assert [c["method"] for c in token_calls] == [f"{TENANT}/oauth2/v2.0/token"]   # the bot's own tenant
     assert token_calls[0]["body"] == {"client_id": app_id, "client_secret": BOTFRAMEWORK_ENV["BOTFRAMEWORK_APP_PASSWORD"],
                                       "grant_type": "client_credentials",
                                       "scope": "https://api.botframework.com/.default"}
+
+
+def test_bot_framework_token_without_tenant_comes_from_botframework_com():
+    import rasa.core.channels.botframework as botframework
+    from rasa_ext.channels import BotFramework
+
+    login = botframework.MICROSOFT_OAUTH2_URL   # https://login.microsoftonline.com unless faked
+    args = ("app", "secret", {"id": "a:1"}, {"id": "28:app"}, "https://smba.trafficmanager.net/emea/")
+    assert BotFramework(*args).token_url == f"{login}/botframework.com/oauth2/v2.0/token"   # multi-tenant
+    assert BotFramework(*args, TENANT).token_url == f"{login}/{TENANT}/oauth2/v2.0/token"
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer not-a-jwt", "wrong audience", "expired"])

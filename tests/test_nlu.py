@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import PROJECT_ROOT
-from tests.nlu.holdout_eval import evaluate, load_holdout, write_report
+from tests.nlu.holdout_eval import DEVELOPMENT, HOLDOUT, evaluate, load_holdout, write_report
 
 MIN_SCORE = 0.90
 
@@ -80,29 +80,31 @@ def test_unknown_terms_are_glossary_questions(nlu_parse, text):
     assert intent_of(nlu_parse, text) == "ask_glossary"
 
 
-def test_held_out_evaluation(nlu_parse, knowledge):
+@pytest.mark.parametrize("path, report_name", [(HOLDOUT, "nlu_holdout.json"), (DEVELOPMENT, "nlu_development.json")])
+def test_held_out_evaluation(nlu_parse, knowledge, path, report_name):
     """Intent macro-F1 and retrieval accuracy on messages never used for training."""
     def parse(text):
         intent = nlu_parse(text)["intent"]
         return intent["name"], intent["confidence"]
 
-    examples = load_holdout()
+    examples = load_holdout(path)
     assert len(examples) >= 150
     report = evaluate(parse, knowledge, examples)
-    write_report(report, PROJECT_ROOT / "var" / "results" / "nlu_holdout.json")
-    print(f"\nHeld-out NLU ({len(examples)} messages): intent macro-F1 {report.macro_f1:.3f}, "
+    write_report(report, PROJECT_ROOT / "var" / "results" / report_name)
+    print(f"\n{path.name} ({len(examples)} messages): intent macro-F1 {report.macro_f1:.3f}, "
           f"retrieval accuracy {report.retrieval_accuracy:.3f}, errors {len(report.errors())}")
     assert report.macro_f1 >= MIN_SCORE
     assert report.retrieval_accuracy >= MIN_SCORE
 
 
-def test_holdout_is_not_in_the_training_data():
+@pytest.mark.parametrize("path", [HOLDOUT, DEVELOPMENT])
+def test_held_out_sets_are_not_in_the_training_data(path):
     import yaml
 
     training = set()
-    for path in (PROJECT_ROOT / "data" / "nlu").glob("*.yml"):
-        for item in yaml.safe_load(path.read_text("utf-8")).get("nlu", []):
+    for data_file in (PROJECT_ROOT / "data" / "nlu").glob("*.yml"):
+        for item in yaml.safe_load(data_file.read_text("utf-8")).get("nlu", []):
             for line in (item.get("examples") or "").splitlines():
                 training.add(line.strip().lstrip("- ").strip().strip('"').lower())
-    overlap = [e["text"] for e in load_holdout() if e["text"].strip().lower() in training]
+    overlap = [e["text"] for e in load_holdout(path) if e["text"].strip().lower() in training]
     assert overlap == []

@@ -1,4 +1,4 @@
-"""Evaluates the trained model on the held-out test set tests/nlu/holdout.yml.
+"""Evaluates the trained model on held-out test sets (tests/nlu/holdout.yml and development.yml).
 
 Two figures:
 * intent macro-F1 over the intents of the test set (a fallback or bad_input prediction counts as
@@ -24,7 +24,8 @@ from bot.knowledge.answers import GLOSSARY_INTENT
 from bot.knowledge.content import FAQ_INTENT_PREFIX, Knowledge
 from bot.knowledge.glossary import GlossaryIndex
 
-HOLDOUT = Path(__file__).parent / "holdout.yml"
+HOLDOUT = Path(__file__).parent / "holdout.yml"          # final set, never used to tune anything
+DEVELOPMENT = Path(__file__).parent / "development.yml"  # first held-out set, used while improving data
 
 
 @dataclass

@@ -404,7 +404,7 @@
   function appendRendered(message) {
     if (message.from === "user") { dropReplies(); }
     renderMessage(message, message.from !== "user");
-    scrollToEnd();
+    if (message.from === "user") { scrollToEnd(); } else { scrollToAnswer(); }
   }
 
   // Brings the log in line with the stored state (after another tab changed it).
@@ -416,6 +416,14 @@
   }
 
   function scrollToEnd() { scroller.scrollTop = scroller.scrollHeight; }
+
+  // Towards the end, but a long answer is shown from its start (the user's question stays on top).
+  function scrollToAnswer() {
+    var questions = log.querySelectorAll(".gcw-msg--user");
+    var question = questions[questions.length - 1];
+    var end = scroller.scrollHeight - scroller.clientHeight;
+    scroller.scrollTop = question ? Math.min(end, Math.max(0, question.offsetTop - 8)) : end;
+  }
 
   function addMessage(message) {
     message.id = message.id || randomId();
