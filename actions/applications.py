@@ -130,15 +130,21 @@ class ValidateDraftForm(QuestionAwareForm):
 
     async def get_validation_events(self, dispatcher, tracker, domain) -> List[EventType]:
         events: List[EventType] = []
+        requested = tracker.get_slot("requested_slot")
         for slot, value in tracker.slots_to_validate().items():
             spec = load_schema().by_slot(slot)
             if spec is None:
+                continue
+            if slot != requested:
+                # Values loaded from the saved draft (resume) were validated when they were
+                # typed; only the answer to the question just asked is new.
+                events.append(SlotSet(slot, value))
                 continue
             events += await self._validate_field(spec, value, dispatcher, tracker)
         return events
 
     async def _validate_field(self, spec: FieldSpec, value: Any, dispatcher, tracker) -> List[EventType]:
-        normalised, problem = VALIDATORS[spec.kind](str(value or ""), tracker)
+        normalised, problem = VALIDATORS[spec.kind]("" if value is None else str(value), tracker)
         extra: Dict[str, Any] = {}
         if problem is None and spec.kind == "count":
             problem, extra = breakdown_problem(spec.id, normalised, tracker)

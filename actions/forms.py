@@ -73,6 +73,16 @@ def is_stop(tracker: Tracker) -> bool:
     return float(intent.get("confidence") or 0) >= STOP_CONFIDENCE or any(w in folded for w in STOP_WORDS)
 
 
+ANSWER_BUTTON_INTENTS = {"affirm", "deny"}   # "/affirm", "/deny" answer yes/no questions in forms
+
+
+def is_other_button(tracker: Tracker) -> bool:
+    """A button payload ("/intent{...}") that is neither a yes/no answer nor a question."""
+    intent = intent_of(tracker)
+    return (latest_text(tracker).startswith("/") and intent not in ANSWER_BUTTON_INTENTS
+            and not is_question_intent(intent))
+
+
 class QuestionAwareForm(FormValidationAction):
     """Questions asked while a form waits for an answer are answered; then the form asks again.
 
@@ -92,8 +102,9 @@ class QuestionAwareForm(FormValidationAction):
                 and (looks_like_question(text) or text.startswith("/")))
 
     async def run(self, dispatcher, tracker, domain):
-        if is_stop(tracker):
-            # Rejecting lets the "stop" rule of this form end it (nothing is stored).
+        if is_stop(tracker) or is_other_button(tracker):
+            # Rejecting lets the rule for this intent act: the "stop" rule ends the form (nothing
+            # is stored); a button of another feature ("Angabe ändern") is not taken as an answer.
             return [ActionExecutionRejected(self.form_name())]
         if self._is_question(tracker):
             answer_question(dispatcher, tracker)

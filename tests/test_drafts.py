@@ -276,3 +276,23 @@ def test_staff_export_csv_and_json(services, open_draft):
     out = io.StringIO()
     assert write_json(drafts.list(), out) == 1
     assert json.loads(out.getvalue())[0]["actors_total"] == 120
+
+
+def test_values_loaded_from_the_draft_are_not_validated_again(services, open_draft):
+    """Resume: the saved 0 actors and "no website" stay; only the asked field is validated."""
+    event = user_event("", "nlu_fallback")
+    loaded = [{"event": "slot", "name": "d_actors_other", "value": 0}, {"event": "slot", "name": "d_website", "value": ""}]
+    tracker_ = Tracker("u1", {"draft_reference": open_draft, "d_actors_other": 0, "d_website": ""}, event["parse_data"],
+                       [event, *loaded], False, None, {}, "action_listen")
+    text, _, events = run(applications.ValidateDraftForm(), tracker_)
+    assert text == ""
+    assert slots_of(events)["d_actors_other"] == 0 and slots_of(events)["d_website"] == ""
+
+
+def test_a_button_of_another_feature_is_not_taken_as_an_answer(services, open_draft):
+    payload = '/change_draft_field{"draft_field":"website"}'
+    _, _, events = validate("cluster_name", payload, open_draft, intent="change_draft_field")
+    assert events == [{"event": "action_execution_rejected", "timestamp": None, "name": "draft_form",
+                       "policy": None, "confidence": None}]
+    _, drafts = services
+    assert "cluster_name" not in drafts.get(open_draft).fields

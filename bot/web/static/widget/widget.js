@@ -239,6 +239,7 @@
 
   var shell = el("div", "gcw");
   shell.hidden = true;                                  // until the stylesheet has loaded
+  shell.lang = "de";                                    // also on pages in other languages
   stylesheet.onload = stylesheet.onerror = function () { shell.hidden = false; };
   root.appendChild(shell);
 
@@ -417,12 +418,13 @@
 
   function scrollToEnd() { scroller.scrollTop = scroller.scrollHeight; }
 
-  // Towards the end, but a long answer is shown from its start (the user's question stays on top).
+  // Towards the end, but a long answer is shown from its start (the user's question stays on
+  // top); before the first question the privacy notice and the greeting are shown from the top.
   function scrollToAnswer() {
     var questions = log.querySelectorAll(".gcw-msg--user");
     var question = questions[questions.length - 1];
     var end = scroller.scrollHeight - scroller.clientHeight;
-    scroller.scrollTop = question ? Math.min(end, Math.max(0, question.offsetTop - 8)) : end;
+    scroller.scrollTop = question ? Math.min(end, Math.max(0, question.offsetTop - 8)) : 0;
   }
 
   function addMessage(message) {
