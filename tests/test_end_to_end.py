@@ -148,6 +148,11 @@ def test_bad_input_restart_and_booking(stack):
     resumed = text_of(say("drafter2", "anna@example.org"))
     assert "Willkommen zurück" in resumed and "Rechtsform" in resumed
 
+    # No personal data in the application logs of either server.
+    for log in stack.log_dir.glob("*.log"):
+        content = log.read_text("utf-8", errors="replace")
+        assert "anna@example.org" not in content and "Anna Muster" not in content, log.name
+
     # The unfinished form continues where it was: still waiting for the slot choice.
     assert "einverstanden" in text_of(say("half", slot))
     # The booking is still there, found by reference and e-mail.

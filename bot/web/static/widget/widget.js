@@ -58,6 +58,7 @@
     placeholder: "Ihre Frage …",
     send: "Senden",
     log: "Gesprächsverlauf",
+    messages: "Nachrichten und Datenschutzhinweis",
     you: "Sie: ",
     bot: "Assistent: ",
     replies: "Antwortmöglichkeiten",
@@ -130,12 +131,24 @@
 
   function freshState() { return { v: 1, sessionId: randomId(), messages: [], awaiting: null }; }
 
+  // Stored messages are checked before use: the storage belongs to the host page's origin.
+  function validMessage(m) {
+    if (!m || typeof m !== "object" || (m.from !== "user" && m.from !== "bot")) { return false; }
+    if (typeof m.id !== "string" || typeof m.text !== "string" || typeof m.time !== "string") { return false; }
+    m.buttons = (Array.isArray(m.buttons) ? m.buttons : []).filter(function (b) {
+      return b && typeof b.title === "string" && typeof b.payload === "string";
+    });
+    if (m.image !== undefined && !/^https?:\/\//i.test(String(m.image))) { delete m.image; }
+    return true;
+  }
+
   var memory = null;   // used when localStorage is not available (blocked, private mode)
   function load() {
     try {
       var raw = window.localStorage.getItem(STORE_KEY);
       var parsed = raw && JSON.parse(raw);
-      if (parsed && parsed.v === 1 && typeof parsed.sessionId === "string" && Array.isArray(parsed.messages)) {
+      if (parsed && parsed.v === 1 && /^[0-9a-f]{32}$/.test(parsed.sessionId) && Array.isArray(parsed.messages)) {
+        parsed.messages = parsed.messages.filter(validMessage);
         return parsed;
       }
     } catch (e) { /* fall through */ }
@@ -284,7 +297,7 @@
   var scroller = el("div", "gcw-scroll");
   scroller.tabIndex = 0;                                // scrollable with the keyboard
   scroller.setAttribute("role", "region");
-  scroller.setAttribute("aria-label", TEXT.log);
+  scroller.setAttribute("aria-label", TEXT.messages);
   panel.appendChild(scroller);
 
   var notice = el("p", "gcw-privacy");
