@@ -1,7 +1,9 @@
 """Browser tests of the chat widget: real headless Chromium against the real running bot.
 
-One stack (action server, Rasa, web server) on spare ports and its own databases for the whole
-session; a fresh browser context (empty localStorage) for each test.
+One stack (action server, Rasa, web server) on spare ports and its own databases, and one
+Chromium, for the module; a fresh browser context (empty localStorage) for each test. Module, not
+session scope: Playwright's sync API keeps an asyncio loop running while it is open, and later
+tests that call asyncio.run() would fail.
 """
 from __future__ import annotations
 
@@ -43,7 +45,7 @@ class Stack:
     services: list
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     from tests.conftest import MODEL_PATH
 
@@ -95,7 +97,7 @@ def stack(tmp_path_factory):
             settings.cache_clear()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}. {INSTALL_HINT}")

@@ -80,7 +80,6 @@
     privacyLink: "Datenschutzhinweise",
     newTab: " (öffnet in neuem Tab)",
     image: "Bild öffnen",
-    today: "",
     clock: " Uhr"
   };
 
