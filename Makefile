@@ -11,6 +11,8 @@ RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
 SPACY_PIPELINE := models/spacy_de/gocluster-source.json
 MODEL := models/gocluster.tar.gz
+# Debian's Chromium for the widget's browser tests (Playwright drives it; nothing is downloaded).
+CHROMIUM := /usr/bin/chromium
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard content/*.yml) \
 	$(SPACY_PIPELINE) $(wildcard rasa_ext/*.py)
 
@@ -64,7 +66,13 @@ run: $(MODEL)
 validate: $(INSTALLED)
 	$(RASA) data validate --fail-on-warnings
 
-test-python: $(MODEL)
+$(CHROMIUM):
+	@echo "Installiere Chromium für die Browsertests ..."
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium fehlt und kann ohne Root nicht installiert werden: apt-get install chromium" >&2; exit 1; fi
+
+test-python: $(MODEL) $(CHROMIUM)
 	$(PY) -m pytest
 
 test-stories: $(MODEL)
