@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import answers, latest_entity, latest_text, send
 from actions.forms import QuestionAwareForm, intent_of, now, prompt_action, reset

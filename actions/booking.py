@@ -5,18 +5,16 @@ Database calls run in a worker thread so the action server keeps serving other u
 """
 from __future__ import annotations
 
-import asyncio
 import logging
-from abc import abstractmethod
-from datetime import datetime, timezone
-from functools import lru_cache, partial
-from typing import Any, Callable, Dict, List, Optional, Text
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import answers, latest_text, send
+from actions.common import answers, send
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
 from bot import validation
 from bot.booking import booking_service
@@ -35,7 +33,6 @@ from bot.booking.reference import normalise_reference
 from bot.booking.service import REFERENCE_PREFIX, BookingError, BookingNotFound, BookingRequest, BookingView, SlotUnavailable
 from bot.config import settings
 from bot.dates import parse_time_wish
-from bot.knowledge.answers import RESPONSE_FOR_INTENT, TERM_ENTITY, is_question_intent, looks_like_question
 from bot.notify.mail import send_mail
 from bot.security import sign
 from bot.storage.db import StorageUnavailable

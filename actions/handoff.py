@@ -4,11 +4,10 @@ from __future__ import annotations
 import logging
 import os
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import answers, latest_entity, latest_text, send
 from actions.forms import QuestionAwareForm, in_thread, intent_of, prompt_action, reset

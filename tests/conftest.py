@@ -113,3 +113,43 @@ def database_url(tmp_path) -> str:
     url = f"sqlite:///{tmp_path / 'gocluster.db'}"
     upgrade(url)
     return url
+
+
+class SmtpSink:
+    """A local SMTP server (never the internet) that keeps what it receives as
+    (sender, recipients, raw message) tuples."""
+
+    def __init__(self):
+        import asyncore
+        import smtpd
+        import threading
+
+        self.messages = []
+        sink = self
+
+        class Server(smtpd.SMTPServer):
+            def process_message(self, peer, mailfrom, rcpttos, data, **kwargs):
+                sink.messages.append((mailfrom, rcpttos, data))
+
+        self.server = Server(("127.0.0.1", 0), None)
+        self.port = self.server.socket.getsockname()[1]
+        threading.Thread(target=asyncore.loop, kwargs={"timeout": 0.05}, daemon=True).start()
+
+
+@pytest.fixture
+def smtp_sink(monkeypatch):
+    """SMTP configured to a local sink for the duration of a test."""
+    sink = SmtpSink()
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(sink.port))
+    yield sink
+    sink.server.close()
+
+
+def slots_of(events) -> Dict[str, Any]:
+    """Slot values set by action events."""
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def texts_of(messages) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)

@@ -12,7 +12,7 @@ import actions.admission as admission
 from bot.admission.guide import load_guide, missing_documents, move, step_from_progress, step_number
 from bot.config import PROJECT_ROOT
 from bot.eligibility import evaluate
-from tests.conftest import user_event
+from tests.conftest import slots_of, user_event
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
 
@@ -33,9 +33,6 @@ def run(action, tracker_):
     events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
     return "\n".join(m.get("text") or "" for m in dispatcher.messages), dispatcher.messages, events
 
-
-def slots_of(events):
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
 def payloads(messages):

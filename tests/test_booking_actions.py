@@ -15,7 +15,7 @@ from bot.booking.calendar import load_calendar_config
 from bot.booking.service import BookingRequest, BookingService
 from bot.config import PROJECT_ROOT
 from bot.storage.db import StorageUnavailable, session_factory
-from tests.conftest import user_event
+from tests.conftest import slots_of, user_event
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=BERLIN)           # a Saturday
@@ -49,9 +49,6 @@ def run(action, tracker):
     events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
     return dispatcher.messages, events
 
-
-def slots_of(events):
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
 def texts(messages):

@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import email
 import io
-import threading
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -86,42 +85,13 @@ def test_calendar_download_needs_the_signed_link(service, monkeypatch):
     assert asyncio.run(fetch(f"/termin/{unknown}.ics?sig={sign(unknown, 'ics')}"))[0] == 404
 
 
-class SmtpSink:
-    """A local SMTP server (never the internet) that keeps what it receives."""
-
-    def __init__(self):
-        import asyncore
-        import smtpd
-
-        self.messages = []
-        sink = self
-
-        class Server(smtpd.SMTPServer):
-            def process_message(self, peer, mailfrom, rcpttos, data, **kwargs):
-                sink.messages.append((mailfrom, rcpttos, data))
-
-        self.server = Server(("127.0.0.1", 0), None)
-        self.port = self.server.socket.getsockname()[1]
-        self.thread = threading.Thread(target=asyncore.loop, kwargs={"timeout": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.close()
-
-
-def test_confirmation_mail_through_local_smtp(service, monkeypatch):
+def test_confirmation_mail_through_local_smtp(service, monkeypatch, smtp_sink):
     import actions.booking as booking_actions
 
-    sink = SmtpSink()
-    try:
-        monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("SMTP_PORT", str(sink.port))
-        monkeypatch.setenv("SMTP_FROM", "assistent@go-cluster.example")
-        booking = book(service)
-        assert booking_actions.confirmation_mail(booking) is True
-    finally:
-        sink.close()
-    (sender, recipients, data), = sink.messages
+    monkeypatch.setenv("SMTP_FROM", "assistent@go-cluster.example")
+    booking = book(service)
+    assert booking_actions.confirmation_mail(booking) is True
+    (sender, recipients, data), = smtp_sink.messages
     assert sender == "assistent@go-cluster.example" and recipients == ["anna@example.org"]
     message = email.message_from_bytes(data if isinstance(data, bytes) else data.encode())
     assert booking.reference in message["Subject"]

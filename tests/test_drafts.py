@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,7 +27,7 @@ from bot.booking.service import BookingRequest, BookingService
 from bot.cli.drafts import write_csv, write_json
 from bot.config import PROJECT_ROOT
 from bot.storage.db import session_factory
-from tests.conftest import user_event
+from tests.conftest import slots_of, user_event
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 28, 10, tzinfo=BERLIN)
@@ -114,9 +114,6 @@ def run(action, tracker_):
     events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
     return "\n".join(m.get("text") or "" for m in dispatcher.messages), dispatcher.messages, events
 
-
-def slots_of(events):
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
 def lookup(purpose, reference, email):

@@ -21,7 +21,7 @@ from bot.handoff import rules, transcript
 from bot.handoff.service import TicketRequest, TicketService
 from bot.privacy import apply_retention, delete_personal_data
 from bot.storage.db import session_factory
-from tests.conftest import user_event
+from tests.conftest import slots_of, user_event
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 28, 10, tzinfo=BERLIN)
@@ -178,9 +178,6 @@ def run(action, tracker_):
     return "\n".join(m.get("text") or "" for m in dispatcher.messages), dispatcher.messages, events
 
 
-def slots_of(events):
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
 
 def plain(text="", intent="nlu_fallback", slots=None, entities=None, events=None):
     event = user_event(text, intent, entities=entities)
@@ -239,31 +236,10 @@ def test_declined_consent_creates_nothing(database_url, monkeypatch):
     assert "speichere nichts" in text and service.list() == []
 
 
-class SmtpSink:
-    def __init__(self):
-        import asyncore
-        import smtpd
-        import threading
-
-        self.messages = []
-        sink = self
-
-        class Server(smtpd.SMTPServer):
-            def process_message(self, peer, mailfrom, rcpttos, data, **kwargs):
-                sink.messages.append((rcpttos, data))
-
-        self.server = Server(("127.0.0.1", 0), None)
-        self.port = self.server.socket.getsockname()[1]
-        threading.Thread(target=asyncore.loop, kwargs={"timeout": 0.05}, daemon=True).start()
-
-
-def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(database_url, monkeypatch):
+def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(database_url, monkeypatch, smtp_sink):
     service = TicketService(session_factory(database_url))
     monkeypatch.setattr(handoff, "ticket_service", lambda: service)
     monkeypatch.setattr(handoff.transcript, "from_tracker_store", lambda sender: [])   # use the session's events
-    sink = SmtpSink()
-    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SMTP_PORT", str(sink.port))
     monkeypatch.setenv("HOTLINE_NOTIFY_EMAIL", "info@go-cluster.example")
     history = [{"event": "user", "text": "Bekommen wir die Kostenbeteiligung?", "timestamp": 1795000000,
                 "parse_data": {"intent": {"name": "cost_share_check"}}},
@@ -278,11 +254,10 @@ def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(database_ur
     assert ticket.contact_email == "anna@example.org" and ticket.callback_time == "morgen vormittag"
     assert ticket.transcript[0]["text"] == "Bekommen wir die Kostenbeteiligung?"
     assert all(value is None for value in slots_of(events).values())
-    (recipients, data), = sink.messages
+    (_sender, recipients, data), = smtp_sink.messages
     message = email_lib.message_from_bytes(data if isinstance(data, bytes) else data.encode())
     assert recipients == ["info@go-cluster.example"] and ticket.reference in message["Subject"]
     assert "Bekommen wir die Kostenbeteiligung?" in message.get_payload(decode=True).decode("utf-8")
-    sink.server.close()
 
 
 def test_not_understood_questions_are_logged(database_url, monkeypatch):

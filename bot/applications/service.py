@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from bot.booking.reference import new_reference, normalise_reference
-from bot.booking.service import HELD, REFERENCE_PREFIX as BOOKING_PREFIX, BookingError, BookingNotFound
+from bot.booking.service import HELD, REFERENCE_PREFIX as BOOKING_PREFIX, BookingError
 from bot.knowledge.text import fold
 from bot.storage.db import unit_of_work
 from bot.storage.models import Booking, DraftApplication

@@ -9,6 +9,7 @@ from typing import Iterable, List, Optional, TextIO
 from bot.applications.schema import load_schema
 from bot.applications.service import STATUSES, DraftService, DraftView
 from bot.booking.service import BookingError
+from bot.cli.output import export
 
 
 def _columns() -> List[str]:
@@ -52,14 +53,8 @@ def run(args, service: Optional[DraftService] = None) -> int:
                                  f"(Beratung {d.booking_reference}, {missing} Angabe(n) offen)\n")
             sys.stdout.write(f"{len(drafts)} Entwurf/Entwürfe\n")
         elif args.action == "export":
-            drafts = service.list(args.status)
             writer = write_json if args.format == "json" else write_csv
-            if args.out:
-                with open(args.out, "w", newline="", encoding="utf-8") as handle:
-                    count = writer(drafts, handle)
-                print(f"{count} Entwurf/Entwürfe nach {args.out} exportiert")
-            else:
-                writer(drafts, sys.stdout)
+            export(writer, service.list(args.status), args.out, "Entwurf/Entwürfe")
         elif args.action == "status":
             draft = service.set_status(args.reference, args.status)
             print(f"{draft.reference}: Status jetzt {load_schema().statuses.get(draft.status, draft.status)}")

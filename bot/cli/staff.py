@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, List, Optional, TextIO, Tuple
 
 from bot.booking.format import format_slot
+from bot.cli.output import export
 from bot.booking.service import BookingError, BookingView
 
 CSV_COLUMNS = ("reference", "status", "start", "end", "format", "name", "organisation", "cluster_name",
@@ -71,13 +72,7 @@ def run(args) -> int:
             print_table(service.bookings_between(first, last, include_cancelled=args.all))
         elif args.action == "export":
             first, last = _range(args)
-            bookings = service.bookings_between(first, last, include_cancelled=True)
-            if args.out:
-                with open(args.out, "w", newline="", encoding="utf-8") as handle:
-                    count = write_csv(bookings, handle)
-                print(f"{count} Termin(e) nach {args.out} exportiert")
-            else:
-                write_csv(bookings, sys.stdout)
+            export(write_csv, service.bookings_between(first, last, include_cancelled=True), args.out, "Termin(e)")
         elif args.action == "cancel":
             booking = service.staff_cancel(args.reference)
             print(f"{booking.reference} abgesagt ({format_slot(booking.slot_start)}); bitte informieren Sie {booking.email}.")
