@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional
 
 from bot.booking.calendar import CalendarConfig, Proposal
 from bot.booking.format import format_day, format_slot
@@ -209,7 +209,3 @@ class BookingDialogue:
 
     def not_found(self, retry_intent: str) -> Reply:
         return Reply(self._say("lookup_not_found"), (Button(self._say("lookup_retry_button"), "/" + retry_intent),))
-
-    @staticmethod
-    def slots_of(offer: Optional[Dict[str, Any]]) -> Sequence[str]:
-        return (offer or {}).get("slots") or []

@@ -16,8 +16,3 @@ def format_day(day: date) -> str:
 def format_slot(start: datetime) -> str:
     """"Donnerstag, 3. Dezember 2026, 10:00 Uhr" (in the datetime's own time zone)."""
     return f"{format_day(start.date())}, {start:%H:%M} Uhr"
-
-
-def format_slot_short(start: datetime) -> str:
-    """"Do 3.12., 10:00 Uhr" for buttons."""
-    return f"{WEEKDAY_NAMES[start.weekday()][:2]} {start.day}.{start.month}., {start:%H:%M} Uhr"

@@ -189,7 +189,3 @@ class TicketService:
             tickets = session.execute(delete(Ticket).where(Ticket.created_at < cutoff)).rowcount
             questions = session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.created_at < cutoff)).rowcount
         return tickets, questions
-
-    def delete_for_email(self, email: str) -> int:
-        with unit_of_work(self._sessions) as session:
-            return session.execute(delete(Ticket).where(Ticket.contact_email == email.strip().lower())).rowcount

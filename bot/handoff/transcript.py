@@ -66,10 +66,3 @@ def delete_conversations_before(cutoff: datetime, url: Optional[str] = None) -> 
         for start in range(0, len(senders), 500):
             connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders[start:start + 500])))
     return len(senders)
-
-
-def delete_conversation(sender_id: str, url: Optional[str] = None) -> int:
-    with _engine(url or settings().tracker_database_url).begin() as connection:
-        if not sa.inspect(connection).has_table("events"):
-            return 0
-        return connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount
