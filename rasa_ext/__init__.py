@@ -2,3 +2,7 @@
 
 Everything here is a thin adapter; the logic lives in `bot/`.
 """
+
+from rasa_ext import action_results
+
+action_results.install()

@@ -1,0 +1,44 @@
+"""Rasa extensions that change Rasa's behaviour must keep its contract."""
+from __future__ import annotations
+
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
+
+import rasa_ext  # noqa: F401  (installs the faster validation)
+from rasa_ext.action_results import validate_action_result
+
+
+def remote_action() -> RemoteAction:
+    return RemoteAction("action_x", None)
+
+
+def test_installed_when_rasa_ext_is_imported():
+    assert RemoteAction._validate_action_result is validate_action_result
+
+
+@pytest.mark.parametrize("result", [
+    {"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "Hallo", "buttons": []}]},
+    {"events": [], "responses": []},
+    {},
+])
+def test_valid_responses_pass(result):
+    assert remote_action()._validate_action_result(result) is True
+
+
+@pytest.mark.parametrize("result", [
+    {"events": [{"event": "no_such_event"}]},
+    {"responses": "not a list"},
+    {"events": [{"event": "slot", "name": 5}]},
+])
+def test_invalid_responses_raise_like_rasa(result):
+    from jsonschema import validate
+
+    with pytest.raises(ValidationError) as ours:
+        remote_action()._validate_action_result(result)
+    with pytest.raises(ValidationError) as rasas:
+        validate(result, RemoteAction.action_response_format_spec())
+    assert ours.value.message.startswith(rasas.value.message)
+    assert "Failed to validate Action server response" in ours.value.message
+    assert Domain.empty() is not None
