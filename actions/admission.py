@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
+from actions import slots
 from actions.common import answers, latest_entity, latest_text, send
 from actions.forms import QuestionAwareForm, intent_of, now, prompt_action, reset
 from bot import eligibility
@@ -14,8 +15,6 @@ from bot.admission.guide import Guide, load_guide, missing_documents, move, step
 from bot.knowledge.answers import Button, Reply
 
 GUIDE_DIRECTIONS = {"guide_next": "next", "guide_back": "back", "guide_details": "details"}
-READINESS_SLOTS = ("rd_application_documents", "rd_strategy_document", "rd_actor_overview")
-COST_SHARE_SLOTS = tuple(f"cs_{q}" for q in eligibility.QUESTIONS)
 
 
 def say(key: str, **values: Any) -> str:
@@ -94,16 +93,12 @@ ActionAskReadinessActors = prompt_action("rd_actor_overview", "readiness_ask_act
                                          [{"title": "Ja", "payload": "/affirm"}, {"title": "Nein", "payload": "/deny"}])
 
 
-def yes_no_unknown(text: str, intent: str) -> str:
-    return eligibility.parse_answer("member", text, intent, today())
-
-
 class ValidateReadinessForm(QuestionAwareForm):
     def name(self) -> Text:
         return "validate_readiness_form"
 
     def _answer(self, slot: str, value, tracker) -> Dict[Text, Any]:
-        return {slot: yes_no_unknown(str(value or ""), intent_of(tracker))}
+        return {slot: eligibility.parse_yes_no(str(value or ""), intent_of(tracker))}
 
     def validate_rd_application_documents(self, value, dispatcher, tracker, domain):
         return self._answer("rd_application_documents", value, tracker)
@@ -121,7 +116,7 @@ class ActionReadinessResult(Action):
 
     async def run(self, dispatcher, tracker, domain):
         guide = load_guide()
-        given = {slot[3:]: tracker.get_slot(slot) for slot in READINESS_SLOTS}
+        given = {slot[3:]: tracker.get_slot(slot) for slot in slots.READINESS}
         missing = missing_documents(guide, given)
         if missing:
             lines = [say("readiness_missing")] + [say("readiness_item", title=d.title, explanation=d.explanation)
@@ -134,7 +129,7 @@ class ActionReadinessResult(Action):
         buttons = (Button(answers().knowledge.topics["book_consultation"].label, "/book_consultation"),
                    Button(answers().knowledge.topics["create_draft"].label, "/create_draft"))
         send(dispatcher, [Reply("\n".join(lines), buttons)])
-        return reset(READINESS_SLOTS)
+        return reset(slots.READINESS)
 
 
 # --- Gold-label cost-share check --------------------------------------------------------------
@@ -222,4 +217,4 @@ class ActionCostShareVerdict(Action):
 
     async def run(self, dispatcher, tracker, domain):
         send(dispatcher, verdict_replies(eligibility.evaluate(cost_share_answers(tracker))))
-        return reset(COST_SHARE_SLOTS)
+        return reset(slots.COST_SHARE)

@@ -94,7 +94,7 @@ def _month_year(text: str):
 
 
 def _yes_no(text: str, intent: str):
-    answer = eligibility.parse_answer("member", text, intent, _today())
+    answer = eligibility.parse_yes_no(text, intent)
     return (answer, None) if answer in (eligibility.YES, eligibility.NO) else (None, "yesno")
 
 
@@ -204,7 +204,7 @@ def summary_replies(draft: DraftView, values: Dict[str, Any]) -> List[Reply]:
 async def handle_draft_lookup(dispatcher: CollectingDispatcher, tracker: Tracker, purpose: str) -> List[EventType]:
     """After identification with booking reference and e-mail: open the draft or show its status."""
     reference, email = tracker.get_slot("booking_reference") or "", tracker.get_slot("lookup_email") or ""
-    lookup_slots = ("booking_reference", "lookup_email")
+    lookup_slots = ("booking_reference", "lookup_email")   # the purpose stays for the rules that follow
     try:
         if purpose == "draft_status":
             draft = await in_thread(draft_service().find, reference, email)

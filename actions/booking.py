@@ -14,9 +14,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import slots
 from actions.common import answers, send
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
-from bot import validation
+from bot import eligibility, validation
 from bot.booking import booking_service
 from bot.booking.calendar import load_calendar_config
 from bot.booking.dialogue import (
@@ -24,7 +25,6 @@ from bot.booking.dialogue import (
     choose_slot,
     offer_to_dict,
     parse_format,
-    parse_yes_no,
     wish_from_dict,
     wish_to_dict,
 )
@@ -40,10 +40,6 @@ from bot.storage.db import StorageUnavailable
 logger = logging.getLogger(__name__)
 
 MAX_FAILURES = 3
-BOOKING_SLOTS = ("consultation_format", "preferred_time", "time_wish", "slot_offer", "consultation_slot", "consent",
-                 "person_name", "organisation", "cluster_name", "email", "phone", "form_failures",
-                 "booking_ready", "booking_unavailable")
-LOOKUP_SLOTS = ("booking_reference", "lookup_email", "lookup_result")
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +154,8 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
         return {"consultation_format": fmt, "form_failures": 0}
 
     def validate_consent(self, value, dispatcher, tracker, domain):
-        decision = parse_yes_no(str(value or ""), intent_of(tracker))
+        decision = {eligibility.YES: True, eligibility.NO: False}.get(
+            eligibility.parse_yes_no(str(value or ""), intent_of(tracker)))
         if decision is None:
             send(dispatcher, [dialogue().say("booking_consent_unclear")])
             return self.failed("consent", tracker, dispatcher)
@@ -236,10 +233,10 @@ class ActionFinishConsultationForm(Action):
 
     async def run(self, dispatcher, tracker, domain):
         if tracker.get_slot("booking_unavailable"):
-            return reset(BOOKING_SLOTS)
+            return reset(slots.BOOKING)
         if tracker.get_slot("consent") is False:
             send(dispatcher, [dialogue().say("booking_consent_declined")])
-            return reset(BOOKING_SLOTS)
+            return reset(slots.BOOKING)
         slot = datetime.fromisoformat(tracker.get_slot("consultation_slot"))
         send(dispatcher, [dialogue().summary(slot, tracker.get_slot("consultation_format"),
                                              tracker.get_slot("person_name"), tracker.get_slot("organisation"),
@@ -281,10 +278,10 @@ class ActionConfirmBooking(Action):
             return await self._offer_again(dispatcher, tracker)
         except (StorageUnavailable, BookingError):
             send(dispatcher, [dialogue().say("booking_unavailable")])
-            return reset(BOOKING_SLOTS)
+            return reset(slots.BOOKING)
         mail_sent = await in_thread(confirmation_mail, booking)
         send(dispatcher, dialogue().confirmed(booking, calendar_url(booking), mail_sent))
-        return reset(BOOKING_SLOTS)
+        return reset(slots.BOOKING)
 
     async def _offer_again(self, dispatcher, tracker) -> List[EventType]:
         """The slot went to someone else meanwhile: show fresh slots for the same wish."""
@@ -294,7 +291,7 @@ class ActionConfirmBooking(Action):
             proposal = await in_thread(booking_service().propose, wish)
         except StorageUnavailable:
             send(dispatcher, [dialogue().say("booking_unavailable")])
-            return reset(BOOKING_SLOTS)
+            return reset(slots.BOOKING)
         # Back into the form at the slot choice; its prompt shows the fresh offer.
         return [SlotSet("slot_offer", offer_to_dict(wish, proposal)), SlotSet("consultation_slot", None),
                 SlotSet("booking_ready", None), ActiveLoop("consultation_form"),
@@ -319,18 +316,18 @@ class ActionHandleBookingLookup(Action):
             retry = {"show": "show_booking", "cancel": "cancel_booking", "reschedule": "reschedule_booking",
                      "delete": "delete_my_data"}[purpose]
             send(dispatcher, [dialogue().not_found(retry)])
-            return reset(LOOKUP_SLOTS) + [SlotSet("lookup_result", "not_found")]
+            return reset(slots.LOOKUP) + [SlotSet("lookup_result", "not_found")]
         except StorageUnavailable:
             send(dispatcher, [dialogue().say("booking_unavailable")])
-            return reset(LOOKUP_SLOTS) + [SlotSet("lookup_result", "unavailable")]
+            return reset(slots.LOOKUP) + [SlotSet("lookup_result", "unavailable")]
         if purpose == "delete":   # action_delete_question asks before anything is deleted
             return [SlotSet("lookup_result", "found")]
         if purpose == "show":
             send(dispatcher, [dialogue().show(booking)])
-            return reset(LOOKUP_SLOTS) + [SlotSet("lookup_result", "shown")]
+            return reset(slots.LOOKUP) + [SlotSet("lookup_result", "shown")]
         if booking.status != "confirmed":
             send(dispatcher, [dialogue().say("lookup_not_changeable", status=dialogue().status_label(booking.status))])
-            return reset(LOOKUP_SLOTS) + [SlotSet("lookup_result", "not_changeable")]
+            return reset(slots.LOOKUP) + [SlotSet("lookup_result", "not_changeable")]
         if purpose == "cancel":
             send(dispatcher, [dialogue().cancel_question(booking)])
         else:
@@ -349,7 +346,7 @@ class ActionCancelBooking(Action):
             send(dispatcher, [dialogue().say("cancel_done", slot=dialogue().describe_slot(booking.slot_start))])
         except (BookingError, StorageUnavailable):
             send(dispatcher, [dialogue().say("booking_unavailable")])
-        return reset(LOOKUP_SLOTS + ("lookup_purpose", "current_slot"))
+        return reset(slots.LOOKUP_STATE)
 
 
 class ActionKeepBooking(Action):
@@ -362,7 +359,7 @@ class ActionKeepBooking(Action):
             send(dispatcher, [dialogue().say("reschedule_kept", slot=dialogue().describe_slot(datetime.fromisoformat(slot)))])
         else:
             send(dispatcher, [dialogue().say("cancel_kept")])
-        return reset(LOOKUP_SLOTS + BOOKING_SLOTS + ("lookup_purpose", "current_slot"))
+        return reset(slots.BOOKING + slots.LOOKUP_STATE)
 
 
 class ActionRescheduleSummary(Action):
@@ -371,7 +368,7 @@ class ActionRescheduleSummary(Action):
 
     async def run(self, dispatcher, tracker, domain):
         if tracker.get_slot("booking_unavailable"):
-            return reset(LOOKUP_SLOTS + BOOKING_SLOTS + ("lookup_purpose", "current_slot"))
+            return reset(slots.BOOKING + slots.LOOKUP_STATE)
         send(dispatcher, [dialogue().reschedule_question(datetime.fromisoformat(tracker.get_slot("current_slot")),
                                                          datetime.fromisoformat(tracker.get_slot("consultation_slot")))])
         return []
@@ -384,16 +381,16 @@ class ActionRescheduleBooking(Action):
     async def run(self, dispatcher, tracker, domain):
         if not tracker.get_slot("consultation_slot") or not tracker.get_slot("booking_reference"):
             send(dispatcher, [dialogue().say("booking_unavailable")])
-            return reset(BOOKING_SLOTS + LOOKUP_SLOTS + ("lookup_purpose", "current_slot"))
+            return reset(slots.BOOKING + slots.LOOKUP_STATE)
         new_slot = datetime.fromisoformat(tracker.get_slot("consultation_slot"))
         try:
             booking = await in_thread(booking_service().reschedule, tracker.get_slot("booking_reference"),
                                       tracker.get_slot("lookup_email"), new_slot)
         except SlotUnavailable:
             send(dispatcher, [dialogue().say("booking_slot_gone")])
-            return reset(BOOKING_SLOTS + LOOKUP_SLOTS + ("lookup_purpose", "current_slot"))
+            return reset(slots.BOOKING + slots.LOOKUP_STATE)
         except (BookingError, StorageUnavailable):
             send(dispatcher, [dialogue().say("booking_unavailable")])
-            return reset(BOOKING_SLOTS + LOOKUP_SLOTS + ("lookup_purpose", "current_slot"))
+            return reset(slots.BOOKING + slots.LOOKUP_STATE)
         send(dispatcher, dialogue().confirmed_reschedule(booking, calendar_url(booking)))
-        return reset(BOOKING_SLOTS + LOOKUP_SLOTS + ("lookup_purpose", "current_slot"))
+        return reset(slots.BOOKING + slots.LOOKUP_STATE)

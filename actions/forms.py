@@ -11,6 +11,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import slots
 from actions.common import answers, latest_entity, latest_text, send
 from bot.knowledge.answers import RESPONSE_FOR_INTENT, TERM_ENTITY, Reply, is_question_intent, looks_like_question
 from bot.knowledge.text import words
@@ -120,15 +121,6 @@ class QuestionAwareForm(FormValidationAction):
 
 
 
-# Slots of all multi-step processes: an abort forgets every one of them (nothing is stored).
-PROCESS_SLOTS = (
-    "consultation_format", "preferred_time", "time_wish", "slot_offer", "consultation_slot", "consent",
-    "person_name", "organisation", "cluster_name", "email", "phone", "form_failures", "booking_ready",
-    "booking_unavailable", "booking_reference", "lookup_email", "lookup_result", "lookup_purpose", "current_slot",
-    "rd_application_documents", "rd_strategy_document", "rd_actor_overview",
-    "cs_member", "cs_other_funding", "cs_silver_done", "cs_gold_or_iso_recent", "cs_started", "cs_kind",
-    "handoff_consent", "handoff_name", "handoff_contact", "handoff_callback", "handoff_concern", "handoff_reason",
-)
 
 
 class ActionAbortProcess(Action):
@@ -137,4 +129,4 @@ class ActionAbortProcess(Action):
 
     async def run(self, dispatcher, tracker, domain):
         send(dispatcher, [Reply(answers().knowledge.messages.render("booking_aborted"))])
-        return reset(PROCESS_SLOTS)
+        return reset(slots.PROCESS)

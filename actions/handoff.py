@@ -9,9 +9,11 @@ from typing import Any, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
+from actions import slots
 from actions.common import answers, latest_entity, latest_text, send
-from actions.forms import QuestionAwareForm, in_thread, intent_of, prompt_action, reset
+from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
 from bot import eligibility, validation
+from bot.booking.calendar import load_calendar_config
 from bot.booking.service import BookingError, BookingNotFound
 from bot.config import settings
 from bot.dates import parse_time_wish
@@ -23,8 +25,6 @@ from bot.privacy import delete_personal_data, retention_days
 from bot.storage.db import StorageUnavailable, session_factory
 
 logger = logging.getLogger(__name__)
-HANDOFF_SLOTS = ("handoff_consent", "handoff_name", "handoff_contact", "handoff_callback", "handoff_concern",
-                 "handoff_reason")
 SENSITIVE_INTENTS = {"complaint", "legal_question", "funding_decision"}
 
 
@@ -96,7 +96,7 @@ class ValidateHandoffForm(QuestionAwareForm):
         return [] if tracker.get_slot("handoff_consent") is False else domain_slots
 
     def validate_handoff_consent(self, value, dispatcher, tracker, domain):
-        answer = eligibility.parse_answer("member", str(value or ""), intent_of(tracker), rules_today())
+        answer = eligibility.parse_yes_no(str(value or ""), intent_of(tracker))
         if answer == eligibility.YES:
             return {"handoff_consent": True}
         if answer == eligibility.NO:
@@ -122,9 +122,7 @@ class ValidateHandoffForm(QuestionAwareForm):
         if problem:
             send(dispatcher, [Reply(say("booking_time_not_understood"))])
             return {"handoff_callback": None}
-        from datetime import datetime, timezone
-
-        parsed = parse_time_wish(text, datetime.now(timezone.utc).astimezone(), None)
+        parsed = parse_time_wish(text, now().astimezone(load_calendar_config().tz), None)
         if parsed.problem in ("past", "invalid_date"):   # a wish we can read, but not fulfil
             send(dispatcher, [Reply(say("booking_time_past" if parsed.problem == "past" else "booking_time_invalid",
                                         detail=parsed.detail))])
@@ -136,12 +134,6 @@ class ValidateHandoffForm(QuestionAwareForm):
         if problem:
             send(dispatcher, [Reply(say("handoff_concern_invalid"))])
         return {"handoff_concern": text}
-
-
-def rules_today():
-    from datetime import date
-
-    return date.today()
 
 
 def hotline_mail(ticket: TicketView) -> bool:
@@ -163,7 +155,7 @@ class ActionCreateTicket(Action):
     async def run(self, dispatcher, tracker, domain):
         if tracker.get_slot("handoff_consent") is not True:
             send(dispatcher, [Reply(say("handoff_consent_declined"))])
-            return reset(HANDOFF_SLOTS)
+            return reset(slots.HANDOFF)
         config = rules.load_config()
         reason = tracker.get_slot("handoff_reason") or rules.ASKED_FOR_PERSON
         topic = rules.topic_of(config, rules.intents_of(tracker.events))
@@ -184,10 +176,10 @@ class ActionCreateTicket(Action):
             ticket = await in_thread(ticket_service().create, request)
         except (StorageUnavailable, BookingError):
             send(dispatcher, [Reply(say("booking_unavailable"))])
-            return reset(HANDOFF_SLOTS)
+            return reset(slots.HANDOFF)
         await in_thread(hotline_mail, ticket)
         send(dispatcher, [Reply(say("handoff_created", reference=ticket.reference, contact=contact_line()))])
-        return reset(HANDOFF_SLOTS)
+        return reset(slots.HANDOFF)
 
 
 async def log_unanswered(tracker: Tracker, kind: str) -> None:
@@ -225,13 +217,13 @@ class ActionDeleteMyData(Action):
                                      tracker.get_slot("lookup_email") or "")
         except BookingNotFound:
             send(dispatcher, [Reply(say("lookup_not_found"))])
-            return reset(("booking_reference", "lookup_email", "lookup_purpose", "lookup_result"))
+            return reset(slots.LOOKUP_STATE)
         except StorageUnavailable:
             send(dispatcher, [Reply(say("booking_unavailable"))])
-            return reset(("booking_reference", "lookup_email", "lookup_purpose", "lookup_result"))
+            return reset(slots.LOOKUP_STATE)
         send(dispatcher, [Reply(say("delete_done", bookings=result.bookings, drafts=result.drafts,
                                     tickets=result.tickets, days=retention_days()))])
-        return reset(("booking_reference", "lookup_email", "lookup_purpose", "lookup_result"))
+        return reset(slots.LOOKUP_STATE)
 
 
 class ActionKeepMyData(Action):
@@ -240,4 +232,4 @@ class ActionKeepMyData(Action):
 
     async def run(self, dispatcher, tracker, domain):
         send(dispatcher, [Reply(say("delete_kept"))])
-        return reset(("booking_reference", "lookup_email", "lookup_purpose", "lookup_result"))
+        return reset(slots.LOOKUP_STATE)

@@ -42,9 +42,10 @@ class ActionExplainTerm(Action):
         return "action_explain_term"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        text, term_id = latest_text(tracker), latest_entity(tracker, TERM_ENTITY)
-        send(dispatcher, answers().explain(text, term_id))
-        if answers().resolve_term(text, term_id) is None and answers().term_query(text):
+        text = latest_text(tracker)
+        term = answers().resolve_term(text, latest_entity(tracker, TERM_ENTITY))
+        send(dispatcher, answers().explain_resolved(term, text))
+        if term is None and answers().term_query(text):
             await log_unanswered(tracker, "unknown_term")
         return []
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 import random
 import re
 import sqlite3
-import threading
 import time
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
-from bench.client import Timing, send, summary
+from bench.client import Timing, run_users, send, summary
 
 REFERENCE = re.compile(r"GC-B-[0-9A-Z]{5}")
 
@@ -56,25 +55,15 @@ def book_one(base_url: str, user: str, timings: List[Timing], unfinished: List[s
 def run(base_url: str, database: Path, users: int = 20) -> dict:
     alone: List[Timing] = []
     book_one(base_url, "booker-alone", alone, [])   # one user booking with nobody else around
-    timings: List[Timing] = []
-    references: List[str] = []
     unfinished: List[str] = []
-    lock = threading.Lock()
 
-    def user(number: int) -> None:
+    def user(number: int) -> Tuple[str, List[Timing]]:
         mine: List[Timing] = []
-        reference = book_one(base_url, f"booker{number}", mine, unfinished)
-        with lock:
-            timings.extend(mine)
-            references.append(reference)
+        return book_one(base_url, f"booker{number}", mine, unfinished), mine
 
-    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    results, elapsed = run_users(users, user)
+    references = [reference for reference, _ in results]
+    timings = [timing for _, mine in results for timing in mine]
     with sqlite3.connect(database) as connection:
         confirmed = connection.execute("SELECT COUNT(*) FROM bookings WHERE status = 'confirmed'").fetchone()[0] - 1
         double = connection.execute(

@@ -6,7 +6,10 @@ import statistics
 import time
 import urllib.request
 from dataclasses import dataclass
-from typing import List, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, List, Sequence, Tuple, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -50,3 +53,11 @@ def summary(timings: List[Timing]) -> dict:
         "p95_ms": round(percentile(seconds, 95) * 1000, 1),
         "mean_ms": round(statistics.fmean(seconds) * 1000, 1) if seconds else None,
     }
+
+
+def run_users(users: int, user: Callable[[int], T]) -> Tuple[List[T], float]:
+    """Runs `user(number)` for every user at the same time; returns the results and the seconds."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=users) as pool:
+        results = list(pool.map(user, range(users)))
+    return results, time.perf_counter() - started

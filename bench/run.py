@@ -10,12 +10,11 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Dict, List
 
-from bench.client import Timing, send, summary, timed_send
+from bench.client import Timing, run_users, send, summary, timed_send
 from bot.config import PROJECT_ROOT
 
 BENCH_DIR = PROJECT_ROOT / "var" / "bench"
@@ -122,23 +121,13 @@ def single_user() -> dict:
 
 
 def concurrent_users(users: int = USERS, conversations: int = CONVERSATIONS_PER_USER) -> dict:
-    results: List[Timing] = []
-    lock = threading.Lock()
-
-    def user(number: int) -> None:
+    def user(number: int) -> List[Timing]:
         # Users start at different points of the conversation, so requests are mixed.
-        mine = [timed_send(RASA_URL, f"bench-user-{number}-{n}", CONVERSATION[(number + i) % len(CONVERSATION)])
+        return [timed_send(RASA_URL, f"bench-user-{number}-{n}", CONVERSATION[(number + i) % len(CONVERSATION)])
                 for n in range(conversations) for i in range(len(CONVERSATION))]
-        with lock:
-            results.extend(mine)
 
-    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    per_user, elapsed = run_users(users, user)
+    results = [timing for timings in per_user for timing in timings]
     report = summary(results)
     report["users"] = users
     report["throughput_msg_per_s"] = round(len(results) / elapsed, 1)

@@ -561,6 +561,21 @@ def _parse_kind(tokens: List[str]) -> str:
 _INTENTS = {"affirm": YES, "deny": NO}
 
 
+def parse_yes_no(text: str, intent: Optional[str]) -> str:
+    """YES/NO/UNKNOWN for any yes/no question without dates ("Sind Sie einverstanden?").
+    The text decides; the intent only counts when the text says neither or both."""
+    tokens = _tokens(text)
+    if "?" in tokens:
+        return UNKNOWN
+    return _decided(_polarity(" ".join(tokens)), intent)
+
+
+def _decided(result: Optional[str], intent: Optional[str]) -> str:
+    if result is None or result == _CONFLICT:
+        return _INTENTS.get(intent or "", UNKNOWN)
+    return result
+
+
 def parse_answer(question: str, text: str, intent: Optional[str], today: date) -> str:
     """YES/NO/UNKNOWN for yes/no questions; FIRST/RECERT/UNKNOWN for "kind".
 
@@ -573,16 +588,14 @@ def parse_answer(question: str, text: str, intent: Optional[str], today: date) -
     tokens = _tokens(text)
     if question == "kind":
         return _parse_kind(tokens)
+    if question not in ("gold_or_iso_recent", "silver_done", "member"):
+        return parse_yes_no(text, intent)
     if "?" in tokens:
         return UNKNOWN
     if question == "gold_or_iso_recent":
         result = _parse_recent(tokens, today)
     elif question == "silver_done":
         result = _parse_done(tokens, today)
-    elif question == "member":
-        result = _parse_member(tokens, today)
     else:
-        result = _polarity(" ".join(tokens))
-    if result is None or result == _CONFLICT:
-        return _INTENTS.get(intent or "", UNKNOWN)
-    return result
+        result = _parse_member(tokens, today)
+    return _decided(result, intent)

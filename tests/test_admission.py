@@ -152,7 +152,7 @@ def test_readiness_result_lists_what_is_missing_and_what_it_is():
 
 
 def test_readiness_all_there():
-    slots = {k: "yes" for k in admission.READINESS_SLOTS}
+    slots = {k: "yes" for k in admission.slots.READINESS}
     text, _, _ = run(admission.ActionReadinessResult(), tracker(slots=slots))
     assert "alle drei Bestandteile" in text
 

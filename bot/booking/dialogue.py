@@ -26,28 +26,10 @@ ORDINALS = {
     1: ("2", "zweite", "zweiten", "zweiter", "zwei", "mittlere", "mittleren"),
     2: ("3", "dritte", "dritten", "dritter", "drei", "letzte", "letzten", "unterste"),
 }
-YES_WORDS = ("ja", "jawohl", "einverstanden", "ok", "okay", "gerne", "gern", "klar", "zustimmen", "stimme zu",
-             "in ordnung", "passt", "genau", "richtig", "yes")
-NO_WORDS = ("nein", "nee", "ne", "no", "nicht einverstanden", "lieber nicht", "keinesfalls", "auf keinen fall")
-
-
 def parse_format(text: str) -> Optional[str]:
     tokens = set(re.findall(r"[a-z]+", fold(text)))
     found = [fmt for fmt, words in FORMAT_WORDS.items() if tokens & set(words)]
     return found[0] if len(found) == 1 else None
-
-
-def parse_yes_no(text: str, intent: str) -> Optional[bool]:
-    if intent == "affirm":
-        return True
-    if intent == "deny":
-        return False
-    folded = " " + " ".join(re.findall(r"[a-z]+", fold(text))) + " "
-    if any(f" {w} " in folded for w in NO_WORDS):
-        return False
-    if any(f" {w} " in folded for w in YES_WORDS):
-        return True
-    return None
 
 
 def wish_to_dict(wish: TimeWish) -> Dict[str, Any]:

@@ -110,7 +110,10 @@ class Answers:
 
     def explain(self, text: str, term_id: Optional[str] = None) -> List[Reply]:
         """Answer "what does X mean": the definition, or an honest "no entry" with suggestions."""
-        term = self.resolve_term(text, term_id)
+        return self.explain_resolved(self.resolve_term(text, term_id), text)
+
+    def explain_resolved(self, term: Optional[Term], text: str) -> List[Reply]:
+        """`explain` for a term already looked up with `resolve_term` (None: no entry)."""
         if term is not None:
             return self.term(term)
         query = self.term_query(text)
