@@ -2,6 +2,10 @@
 
 Pure functions: the Rasa NLU components in `rasa_ext/` and the actions both call them, so the
 bot judges a message the same way wherever it looks at it.
+
+Every function here takes time linear in its input, whatever the input: patterns have bounded
+repetitions only, and a message is cut to what can still be read before any pattern sees it
+(`cut`). The channels cut at the door already; cutting again here protects every other caller.
 """
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import html
 import json
 import re
 import unicodedata
-from typing import Optional
+from typing import List, Optional
 
 # Longer messages are not interpreted: users get a request to shorten them. The chat widget
 # enforces the same limit in the input field.
@@ -22,34 +26,65 @@ JSON_DATA = "json"
 MARKUP_ONLY = "markup_only"
 PROBLEMS = (EMPTY, NO_LETTERS, TOO_LONG, JSON_DATA, MARKUP_ONLY)
 
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^<>]{0,500}>")
+# Bounded repetitions only: an unbounded `\s*` next to another one, or `[^>]*` before a `>` that
+# never comes, makes the engine re-scan the rest of the text from every `<` (quadratic time).
+_TAG = re.compile(r"<\s{0,20}/?\s{0,20}[a-zA-Z!][^<>]{0,500}>")
 # Script and style blocks are removed with their content: it is code, not a question.
-_CODE_BLOCK = re.compile(r"<\s*(script|style)\b[^>]*>.*?(<\s*/\s*\1\s*>|$)", re.I | re.S)
+_CODE_OPEN = re.compile(r"<\s{0,20}(script|style)\b[^<>]{0,500}>", re.I)
+_CODE_CLOSE = {name: re.compile(rf"<\s{{0,20}}/\s{{0,20}}{name}\s{{0,20}}>", re.I) for name in ("script", "style")}
 _WHITESPACE = re.compile(r"\s+")
 # Terminal escape sequences ("\x1b[31m") as pasted from consoles: drop them whole.
-_ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
+_ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]{0,32}[ -/]{0,16}[@-~]|[@-Z\\-_])")
+_CONTROL_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co"))
+_KEPT_FORMAT_CHARS = frozenset("\u200d")   # zero-width joiner: part of emoji sequences
+
+
+def cut(text: Optional[str], limit: int = MAX_MESSAGE_CHARS) -> str:
+    """The text as far as it can matter: one character beyond the limit still shows it was too long."""
+    return (text or "")[: limit + 1]
 
 
 def strip_control_chars(text: str) -> str:
     """Replace control and format characters (NUL, escape, zero-width, bidi overrides) by spaces."""
     text = _ANSI_ESCAPE.sub(" ", text)
     return "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in "\u200d" else ch
+        " " if unicodedata.category(ch) in _CONTROL_CATEGORIES and ch not in _KEPT_FORMAT_CHARS else ch
         for ch in text
     )
 
 
+def _without_code_blocks(text: str) -> str:
+    """Drops <script>…</script> and <style>…</style>; an unclosed block runs to the end.
+
+    One pass: after an opening tag only its closing tag is searched for, from there on, so no
+    character is looked at more than a bounded number of times.
+    """
+    parts: List[str] = []
+    position = 0
+    while True:
+        opening = _CODE_OPEN.search(text, position)
+        if opening is None:
+            parts.append(text[position:])
+            break
+        parts.append(text[position:opening.start()])
+        closing = _CODE_CLOSE[opening.group(1).lower()].search(text, opening.end())
+        if closing is None:
+            break
+        parts.append(" ")
+        position = closing.end()
+    return " ".join(parts) if len(parts) > 1 else parts[0]
+
+
 def strip_markup(text: str) -> str:
     """Remove HTML/XML tags and script/style blocks; decode entities like &amp;."""
-    without_code = _CODE_BLOCK.sub(" ", text)
-    return html.unescape(_TAG.sub(" ", without_code))
+    return html.unescape(_TAG.sub(" ", _without_code_blocks(text)))
 
 
 def clean_text(text: Optional[str], limit: int = MAX_MESSAGE_CHARS) -> str:
     """The text the language understanding sees: readable characters only, at most `limit`."""
     if not text:
         return ""
-    cleaned = unicodedata.normalize("NFC", text)
+    cleaned = unicodedata.normalize("NFC", cut(text, limit))
     cleaned = strip_control_chars(strip_markup(cleaned))
     # Entities may decode to control characters or new tags: run the cleaners once more.
     cleaned = strip_control_chars(strip_markup(cleaned))
@@ -63,7 +98,7 @@ def looks_like_json(text: str) -> bool:
         return False
     try:
         value = json.loads(stripped)
-    except ValueError:
+    except (ValueError, RecursionError):   # "[[[[…" nested deeper than the parser's stack
         return False
     return isinstance(value, (dict, list))
 

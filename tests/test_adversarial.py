@@ -1,0 +1,80 @@
+"""Hostile input at the pure-function level: every function that looks at raw user text takes
+time linear in its length, whatever the text.
+
+Linearity is shown as a ratio inside one run (1 MB against 100 KB of the same pattern), never
+as an absolute time: a linear function needs about 10x as long, a quadratic one about 100x.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot import textguard
+
+KB = 1024
+# Pattern name -> one repetition unit. Chosen to hit backtracking and re-scanning: unclosed
+# script tags, tags without their ">", nested tags, spaces between "<" and "/", escape sequences
+# without their final byte, entity-encoded tags, deep JSON nesting, long words, separators, emoji.
+ADVERSARIAL_UNITS = {
+    "unclosed_script": "<script",
+    "script_open_only": "<script>",
+    "style_in_script": "<script><style>",
+    "unclosed_tag": "<a href='x' ",
+    "nested_tags": "<div><span><b>",
+    "lt_spaces": "< / ",
+    "lt_only": "<",
+    "ansi_unfinished": "\x1b[0;0;0",
+    "entity_tags": "&lt;script&gt;",
+    "json_nesting": "[",
+    "json_objects": '{"a":',
+    "long_word": "x",
+    "separators": "-_.,;:!?",
+    "emoji": "😀🙈",
+    "zero_width": "a\u200b\u202e",
+    "newlines": "\n\r\t",
+}
+RATIO_BOUND = 30   # linear: ~10; quadratic: ~100
+
+
+def _best_time(function, text: str, runs: int = 2) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        function(text)
+        best = min(best, time.perf_counter() - started)
+    return max(best, 1e-4)
+
+
+def _text(unit: str, size: int) -> str:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+TEXT_FUNCTIONS = {
+    "strip_markup": textguard.strip_markup,
+    "strip_control_chars": textguard.strip_control_chars,
+    "looks_like_json": textguard.looks_like_json,
+    "clean_text_uncut": lambda text: textguard.clean_text(text, limit=len(text)),
+}
+
+
+@pytest.mark.parametrize("function_name", sorted(TEXT_FUNCTIONS))
+@pytest.mark.parametrize("pattern", sorted(ADVERSARIAL_UNITS))
+def test_text_guard_is_linear_in_the_input(function_name, pattern):
+    function = TEXT_FUNCTIONS[function_name]
+    small = _best_time(function, _text(ADVERSARIAL_UNITS[pattern], 100 * KB))
+    large = _best_time(function, _text(ADVERSARIAL_UNITS[pattern], 1000 * KB))
+    assert large / small < RATIO_BOUND, f"{function_name} on {pattern}: {small:.4f}s -> {large:.4f}s"
+
+
+@pytest.mark.parametrize("pattern", sorted(ADVERSARIAL_UNITS))
+def test_a_megabyte_is_cut_before_it_is_cleaned(pattern):
+    text = _text(ADVERSARIAL_UNITS[pattern], 1000 * KB)
+    assert len(textguard.cut(text)) == textguard.MAX_MESSAGE_CHARS + 1
+    assert textguard.input_problem(text) == textguard.TOO_LONG
+    assert len(textguard.clean_text(text)) <= textguard.MAX_MESSAGE_CHARS
+
+
+def test_deeply_nested_json_is_not_an_error():
+    assert textguard.looks_like_json("[" * 100_000) is False
+    assert textguard.input_problem("[" * 900) == textguard.NO_LETTERS
