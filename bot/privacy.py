@@ -3,7 +3,6 @@ user's data on request ("Meine Daten löschen")."""
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Optional
@@ -12,18 +11,18 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.booking.reference import normalise_reference
+from bot.config import settings
 from bot.booking.service import REFERENCE_PREFIX, BookingNotFound
 from bot.handoff import transcript
 from bot.storage.db import unit_of_work
 from bot.storage.models import Booking, DraftApplication, SlotReservation, StaffSession, Ticket, UnansweredQuestion
 
 logger = logging.getLogger(__name__)
-DEFAULT_RETENTION_DAYS = 90
 STAFF_SESSION_DAYS = 1
 
 
 def retention_days() -> int:
-    return int(os.environ.get("RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    return settings().retention_days
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,58 @@
-"""Secret key and signed links (e.g. the calendar file of a booking)."""
+"""Secret key, signed values (calendar links, chat session ids) and pseudonyms."""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 
 from bot.config import settings
+
+SECRET_FILE = "secret_key"
+
+
+def _read_key(path: Path) -> bytes:
+    key = path.read_bytes().strip()
+    if not key:
+        raise RuntimeError(f"{path} ist leer: Datei löschen, damit ein neuer Schlüssel entsteht")
+    return key
+
+
+def create_key_file(path: Path) -> bytes:
+    """The key in `path`, created once with mode 0600 if it does not exist.
+
+    The key is written to a temporary file first and linked into place only when complete:
+    a second process starting at the same time either links first or reads the complete file,
+    never an empty or half-written one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.exists():
+        return _read_key(path)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret-")   # mode 0600
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(secrets.token_hex(32).encode("ascii"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)   # atomic, and fails if another process was first
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(temporary)
+    return _read_key(path)
 
 
 @lru_cache(maxsize=1)
 def secret_key() -> bytes:
     """GOCLUSTER_SECRET_KEY, or a random key created once under var/ (readable by the owner only)."""
-    configured = os.environ.get("GOCLUSTER_SECRET_KEY", "").strip()
+    configured = settings().secret_key
     if configured:
         return configured.encode("utf-8")
-    path = settings().var_dir / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_bytes().strip()
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(secrets.token_hex(32).encode("ascii"))
-    return path.read_bytes().strip()
+    return create_key_file(settings().var_dir / SECRET_FILE)
 
 
 def sign(value: str, purpose: str) -> str:
@@ -34,3 +62,14 @@ def sign(value: str, purpose: str) -> str:
 
 def verify(value: str, purpose: str, signature: str) -> bool:
     return hmac.compare_digest(sign(value, purpose), signature or "")
+
+
+def derived_secret(purpose: str) -> str:
+    """A secret for one purpose (the action server's token, Telegram's webhook secret), derived from
+    the secret key, so that every process of a deployment agrees on it without configuration."""
+    return hmac.new(secret_key(), f"derived:{purpose}".encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def pseudonym(value: str, purpose: str) -> str:
+    """A stable keyed hash of `value` (a network address): it can be compared, not read back."""
+    return hmac.new(secret_key(), f"pseudonym:{purpose}:{value}".encode("utf-8"), hashlib.sha256).hexdigest()[:24]

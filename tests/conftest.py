@@ -137,11 +137,28 @@ class SmtpSink:
 
 
 @pytest.fixture
-def smtp_sink(monkeypatch):
+def configure(monkeypatch):
+    """Set environment variables for one test; the settings are read again with them."""
+    from bot.config import settings
+
+    def apply(**values: Optional[str]) -> None:
+        for name, value in values.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        settings.cache_clear()
+
+    yield apply
+    monkeypatch.undo()
+    settings.cache_clear()
+
+
+@pytest.fixture
+def smtp_sink(configure):
     """SMTP configured to a local sink for the duration of a test."""
     sink = SmtpSink()
-    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SMTP_PORT", str(sink.port))
+    configure(SMTP_HOST="127.0.0.1", SMTP_PORT=str(sink.port))
     yield sink
     sink.server.close()
 

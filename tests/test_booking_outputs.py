@@ -85,10 +85,10 @@ def test_calendar_download_needs_the_signed_link(service, monkeypatch):
     assert asyncio.run(fetch(f"/termin/{unknown}.ics?sig={sign(unknown, 'ics')}"))[0] == 404
 
 
-def test_confirmation_mail_through_local_smtp(service, monkeypatch, smtp_sink):
+def test_confirmation_mail_through_local_smtp(service, configure, smtp_sink):
     import actions.booking as booking_actions
 
-    monkeypatch.setenv("SMTP_FROM", "assistent@go-cluster.example")
+    configure(SMTP_FROM="assistent@go-cluster.example")
     booking = book(service)
     assert booking_actions.confirmation_mail(booking) is True
     (sender, recipients, data), = smtp_sink.messages
@@ -101,8 +101,8 @@ def test_confirmation_mail_through_local_smtp(service, monkeypatch, smtp_sink):
     assert "DTSTART:20261203T090000Z" in parts["text/calendar"].get_payload(decode=True).decode("utf-8")
 
 
-def test_mail_is_not_sent_without_configuration(monkeypatch):
-    monkeypatch.delenv("SMTP_HOST", raising=False)
+def test_mail_is_not_sent_without_configuration(configure):
+    configure(SMTP_HOST=None)
     assert send_mail("a@example.org", "Betreff", "Text") is False
 
 

@@ -328,17 +328,16 @@ def test_sessions_end_after_twelve_hours_even_when_active(dashboard, clock):
     assert statuses[:35] == [200] * 35 and statuses[35] == 303
 
 
-def test_idle_timeout_is_configurable(database_url, clock, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_SESSION_MINUTES", "5")
-    monkeypatch.setenv("DASHBOARD_LOCKOUT_MINUTES", "60")
-    options = DashboardOptions.from_env()
+def test_idle_timeout_is_configurable():
+    from bot.config import load_settings
+
+    options = DashboardOptions.from_settings(load_settings({"DASHBOARD_SESSION_MINUTES": "5",
+                                                           "DASHBOARD_LOCKOUT_MINUTES": "60"}))
     assert options.idle_timeout == timedelta(minutes=5) and options.lockout == timedelta(minutes=60)
     assert not options.secure_cookies
-    monkeypatch.setenv("DASHBOARD_SECURE_COOKIES", "true")
-    assert DashboardOptions.from_env().secure_cookies
-    monkeypatch.setenv("DASHBOARD_SECURE_COOKIES", "vielleicht")
+    assert DashboardOptions.from_settings(load_settings({"DASHBOARD_SECURE_COOKIES": "true"})).secure_cookies
     with pytest.raises(ValueError):
-        DashboardOptions.from_env()
+        load_settings({"DASHBOARD_SECURE_COOKIES": "vielleicht"})
 
 
 def test_logout_deletes_the_session(dashboard):

@@ -205,8 +205,8 @@ def test_each_trigger_explains_and_gives_contact(intent, entities, reason, wordi
     assert slots_of(events) == {"handoff_reason": reason}
 
 
-def test_hours_come_from_configuration(monkeypatch):
-    monkeypatch.setenv("HOTLINE_HOURS", "Mo–Fr 9–16 Uhr")
+def test_hours_come_from_configuration(configure):
+    configure(HOTLINE_HOURS="Mo–Fr 9–16 Uhr")
     text, _, _ = run(handoff.ActionHandoffIntro(), plain("x", "ask_human"))
     assert "Sprechzeiten: Mo–Fr 9–16 Uhr." in text
 
@@ -236,11 +236,11 @@ def test_declined_consent_creates_nothing(database_url, monkeypatch):
     assert "speichere nichts" in text and service.list() == []
 
 
-def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(database_url, monkeypatch, smtp_sink):
+def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(database_url, monkeypatch, configure, smtp_sink):
     service = TicketService(session_factory(database_url))
     monkeypatch.setattr(handoff, "ticket_service", lambda: service)
     monkeypatch.setattr(handoff.transcript, "from_tracker_store", lambda sender: [])   # use the session's events
-    monkeypatch.setenv("HOTLINE_NOTIFY_EMAIL", "info@go-cluster.example")
+    configure(HOTLINE_NOTIFY_EMAIL="info@go-cluster.example")
     history = [{"event": "user", "text": "Bekommen wir die Kostenbeteiligung?", "timestamp": 1795000000,
                 "parse_data": {"intent": {"name": "cost_share_check"}}},
                {"event": "bot", "text": "Ich prüfe mit Ihnen ...", "timestamp": 1795000001}]

@@ -27,10 +27,11 @@ def read_password(args, prompt: Optional[Callable[[str], str]] = None) -> Option
 
 
 def run(args, accounts: Optional[StaffAccounts] = None) -> int:
+    from bot.config import settings
     from bot.storage.db import session_factory
     from bot.web.dashboard.options import DashboardOptions
 
-    accounts = accounts or StaffAccounts(session_factory(), DashboardOptions.from_env())
+    accounts = accounts or StaffAccounts(session_factory(), DashboardOptions.from_settings(settings()))
     if args.action == "add":
         password = read_password(args)
         if password is None:

@@ -2,38 +2,17 @@
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
-from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Optional, Sequence, Tuple
+
+from bot.config import SmtpSettings, settings
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int
-    sender: str
-    username: str = ""
-    password: str = ""
-    starttls: bool = False
-    timeout: float = 10.0
-
-
 def smtp_settings() -> Optional[SmtpSettings]:
-    host = os.environ.get("SMTP_HOST", "").strip()
-    if not host:
-        return None
-    return SmtpSettings(
-        host=host,
-        port=int(os.environ.get("SMTP_PORT", "25")),
-        sender=os.environ.get("SMTP_FROM", "go-cluster-assistent@localhost"),
-        username=os.environ.get("SMTP_USER", ""),
-        password=os.environ.get("SMTP_PASSWORD", ""),
-        starttls=os.environ.get("SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
-    )
+    return settings().smtp
 
 
 Attachment = Tuple[str, str, bytes]   # file name, MIME type "text/calendar", content

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import Column, Date, ForeignKey, Integer, MetaData, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -54,6 +54,9 @@ class Booking(Base):
     email = Column(String(254), nullable=False, index=True)   # stored in lower case
     phone = Column(String(40), nullable=True)
     consent_at = Column(UTCDateTime, nullable=False)
+    # The conversation (channel-namespaced sender id) in which it was booked: deleting one's data
+    # removes that conversation too.
+    conversation_id = Column(String(200), nullable=True, index=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     cancelled_at = Column(UTCDateTime, nullable=True)
@@ -122,6 +125,7 @@ class Ticket(Base):
     concern = Column(Text, nullable=False)
     transcript = Column(Text, nullable=False, default="[]")   # JSON list of {time, from, text}
     channel = Column(String(40), nullable=False)
+    conversation_id = Column(String(200), nullable=True, index=True)
     priority = Column(String(10), nullable=False)         # hoch | mittel | niedrig
     status = Column(String(20), nullable=False)           # neu | in_bearbeitung | erledigt
     created_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
@@ -139,6 +143,7 @@ class UnansweredQuestion(Base):
     guessed_intent = Column(String(80), nullable=True)
     confidence = Column(String(10), nullable=True)
     kind = Column(String(30), nullable=False)             # not_understood | unknown_term | english
+    conversation_id = Column(String(200), nullable=True, index=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
 
 
@@ -163,3 +168,15 @@ class StaffSession(Base):
     csrf_token = Column(String(64), nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class RateCounter(Base):
+    """Events counted per limit, hashed key and fixed time window (see bot/ratelimit.py)."""
+
+    __tablename__ = "rate_counters"
+    __table_args__ = (PrimaryKeyConstraint("name", "key", "window_start", name="pk_rate_counters"),)
+
+    name = Column(String(40), nullable=False)
+    key = Column(String(64), nullable=False)              # HMAC of the key, never the key itself
+    window_start = Column(UTCDateTime, nullable=False, index=True)
+    count = Column(Integer, nullable=False)

@@ -9,6 +9,7 @@ from typing import Any, Callable, Mapping, Optional
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
+from bot.config import settings
 from bot.web.dashboard.options import DashboardOptions
 
 
@@ -23,7 +24,7 @@ class Dashboard:
                  options: Optional[DashboardOptions] = None) -> None:
         self.database_url = database_url
         self.clock = clock
-        self.options = options or DashboardOptions.from_env()
+        self.options = options or DashboardOptions.from_settings(settings())
         self._cache: dict = {}
         self._login_slots: Optional[asyncio.Semaphore] = None
 
