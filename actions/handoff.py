@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from functools import lru_cache
 from typing import Any, List, Text
 
@@ -39,7 +38,7 @@ def say(key: str, **values: Any) -> str:
 
 def contact_line() -> str:
     config = rules.load_config()
-    hours_text = os.environ.get("HOTLINE_HOURS", "").strip() or config.hours
+    hours_text = settings().hotline_hours or config.hours
     hours = say("handoff_hours", hours=hours_text) if hours_text else say("handoff_hours_unknown")
     return say("handoff_contact_line", phone=config.phone, email=config.email, hours=hours)
 
@@ -137,7 +136,7 @@ class ValidateHandoffForm(QuestionAwareForm):
 
 
 def hotline_mail(ticket: TicketView) -> bool:
-    recipient = os.environ.get("HOTLINE_NOTIFY_EMAIL", "").strip()
+    recipient = settings().hotline_notify_email
     if not recipient:
         return False
     lines = [ticket.summary, "", f"Name: {ticket.contact_name}", f"E-Mail: {ticket.contact_email or '-'}",
