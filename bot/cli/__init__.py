@@ -131,5 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    import os
+
+    from bot import logs
+
     args = build_parser().parse_args(argv)
+    os.umask(0o077)    # files the commands create (databases, exports, logs) are the user's only
+    logs.install()
     return args.handler(args)

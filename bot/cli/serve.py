@@ -65,29 +65,25 @@ class Service:
         return "\n".join(self.log_path.read_text("utf-8", errors="replace").splitlines()[-lines:])
 
 
+def _local(host: str) -> str:
+    """The address to reach a server bound to `host` from this machine."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+
 def services(model: str, credentials: Optional[Path] = None) -> List[Service]:
-    """`credentials`: the file for `rasa run --credentials` (default: credentials.yml as it is)."""
+    """`credentials`: the file for the Rasa server's channels (default: credentials.yml as it is).
+
+    No secret appears on a command line: the services read them from the environment or derive
+    them from the secret key (rasa_ext/server.py, rasa_ext/action_server.py)."""
     config = settings()
     python = sys.executable
-    rasa = str(Path(python).with_name("rasa"))
-    rasa_command = [
-        rasa, "run",
-        "--model", model,
-        "--endpoints", str(config.endpoints_file),
-        "--credentials", str(credentials or "credentials.yml"),
-        "--port", str(config.rasa_port),
-        "--cors", *config.cors_origins,
-    ]
-    if config.rasa_api_token:
-        rasa_command += ["--enable-api", "--auth-token", config.rasa_api_token]
     return [
-        Service(
-            "actions",
-            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(config.actions_port)],
-            f"http://localhost:{config.actions_port}/health",
-        ),
-        Service("rasa", rasa_command, f"http://localhost:{config.rasa_port}/"),
-        Service("web", [python, "-m", "bot", "web"], f"http://localhost:{config.web_port}/health"),
+        Service("actions", [python, "-m", "rasa_ext.action_server"],
+                f"http://{_local(config.actions_host)}:{config.actions_port}/health"),
+        Service("rasa", [python, "-m", "rasa_ext.server", "--model", model,
+                         "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml")],
+                f"http://{_local(config.rasa_host)}:{config.rasa_port}/"),
+        Service("web", [python, "-m", "bot", "web"], f"http://{_local(config.web_host)}:{config.web_port}/health"),
     ]
 
 
@@ -110,7 +106,8 @@ def _messenger_credentials(config: Settings) -> Tuple[Path, List[str]]:
     """credentials.yml plus the messengers switched on in the environment, as a file for Rasa;
     and one German line per messenger for the start-up output. Raises ValueError."""
     path = config.var_dir / EFFECTIVE_CREDENTIALS
-    active = active_channels(write_effective_credentials(PROJECT_ROOT / "credentials.yml", path, os.environ))
+    active = active_channels(write_effective_credentials(PROJECT_ROOT / "credentials.yml", path, os.environ,
+                                                         config.rest_channel, config.rest_token))
     lines = [f"  Messenger aktiv: {c.label} (Webhook {c.webhook_path})" for c in active]
     return path, lines or ["  Messenger: keine aktiv (Telegram, Slack, Microsoft Teams lassen sich per "
                            "Umgebungsvariablen einschalten, siehe README)"]
@@ -118,6 +115,10 @@ def _messenger_credentials(config: Settings) -> Tuple[Path, List[str]]:
 
 def serve(model: str) -> int:
     config = settings()
+    # Databases, logs and generated credentials are for this user only (files 0600, folders 0700).
+    os.umask(0o077)
+    config.var_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(config.var_dir, 0o700)
     log_dir = config.var_dir / "log"
     log_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2")
