@@ -4,10 +4,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
 from bot.config import settings
 
@@ -73,3 +75,22 @@ def derived_secret(purpose: str) -> str:
 def pseudonym(value: str, purpose: str) -> str:
     """A stable keyed hash of `value` (a network address): it can be compared, not read back."""
     return hmac.new(secret_key(), f"pseudonym:{purpose}:{value}".encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+
+
+# --- chat sessions of the website widget and the chat page ----------------------------------
+SESSION_PURPOSE = "web-session"
+_SESSION_TOKEN = re.compile(r"^([0-9a-f]{32})\.([0-9a-f]{32})$")
+
+
+def issue_session_token() -> str:
+    """A new chat session: a random id and the server's signature, "<id>.<signature>"."""
+    session = secrets.token_hex(16)
+    return f"{session}.{sign(session, SESSION_PURPOSE)}"
+
+
+def session_from_token(token: object) -> Optional[str]:
+    """The session id of a token this server issued; None for anything else."""
+    match = _SESSION_TOKEN.match(token) if isinstance(token, str) else None
+    if match is None or not verify(match.group(1), SESSION_PURPOSE, match.group(2)):
+        return None
+    return match.group(1)

@@ -21,35 +21,36 @@ Rasa 3.6's own connectors lose or garble the assistant's buttons:
   with answerCallbackQuery, which Rasa omits (the button would show a progress indicator).
 
 The webhook URLs are unchanged (/webhooks/slack/webhook etc.): the input channels keep their names.
+Every message passes the shared door (rasa_ext/inbound.py): sender ids namespaced per channel,
+text cut, flood limit. Who may post: Slack's signature and Bot Framework's JWT are checked by
+Rasa; Telegram's secret-token header is checked here.
 """
 from __future__ import annotations
 
 import asyncio
 import datetime
-import inspect
+import hmac
 import json
 import logging
-import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-import engineio
 import requests
-import socketio
 from aiogram.utils.exceptions import TelegramAPIError
 from rasa.core.channels import botframework as rasa_botframework
-from rasa.core.channels import socketio as rasa_socketio
 from rasa.core.channels.botframework import BotFramework as RasaBotFramework
 from rasa.core.channels.botframework import BotFrameworkInput as RasaBotFrameworkInput
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot as RasaSlackBot
 from rasa.core.channels.slack import SlackInput as RasaSlackInput
-from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
 from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.security import derived_secret
+from rasa_ext.inbound import door
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ class SlackInput(RasaSlackInput):
         return SlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
+        blueprint = super().blueprint(door().wrap(self.name(), on_new_message))
 
         @blueprint.middleware("request")
         async def url_verification(request: Request) -> Optional[HTTPResponse]:
@@ -147,7 +148,7 @@ class BotFramework(RasaBotFramework):
                    "grant_type": "client_credentials", "scope": "https://api.botframework.com/.default"}
         token_response = await asyncio.to_thread(requests.post, self.token_url, data=payload, timeout=30)
         if not token_response.ok:
-            logger.error(f"Could not get a Bot Framework token from {self.token_url}: {token_response.text}")
+            logger.error("Could not get a Bot Framework token: HTTP %s", token_response.status_code)
             return None
         token = token_response.json()
         # Renewed a minute early, so no request goes out with a token that expires on the way.
@@ -163,7 +164,7 @@ class BotFramework(RasaBotFramework):
         send_response = await asyncio.to_thread(requests.post, uri, headers=headers, data=json.dumps(message_data),
                                                 timeout=30)
         if not send_response.ok:
-            logger.error(f"Error sending a Bot Framework message: {send_response.status_code} {send_response.text}")
+            logger.error("Error sending a Bot Framework message: HTTP %s", send_response.status_code)
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
                                      **kwargs: Any) -> None:
@@ -192,8 +193,9 @@ class BotFrameworkInput(RasaBotFrameworkInput):
             if type(out) is RasaBotFramework:
                 message.output_channel = BotFramework(out.app_id, out.app_password, out.conversation,
                                                       out.bot, out.global_uri[: -len("v3/")], self.tenant_id)
-            return await on_new_message(message)
+            return await behind_door(message)
 
+        behind_door = door().wrap(self.name(), on_new_message)
         return super().blueprint(with_native_buttons)
 
 
@@ -206,6 +208,7 @@ class TelegramOutput(RasaTelegramOutput):
 
 
 CALLBACK_QUERY_ID = "telegram_callback_query_id"
+TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 def _telegram_text(text: Optional[Text]) -> Optional[Text]:
@@ -216,30 +219,65 @@ def _telegram_text(text: Optional[Text]) -> Optional[Text]:
 
 
 class TelegramInput(RasaTelegramInput):
+    """Rasa's Telegram connector, answering only to Telegram.
+
+    Telegram signs nothing, but it sends the `secret_token` given to setWebhook in the header
+    X-Telegram-Bot-Api-Secret-Token with every update; an update without it is refused. The secret
+    comes from TELEGRAM_SECRET_TOKEN or is derived from the secret key. Rasa's GET/POST
+    /set_webhook route (anyone could re-register the webhook without the secret) is closed: the
+    webhook is registered at start-up.
+    """
+
+    secret_token: str = ""
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TelegramInput":
+        channel = super().from_credentials(credentials)
+        channel.secret_token = (credentials or {}).get("secret_token") or derived_secret("telegram-webhook")
+        return channel
+
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
         update = request.json if isinstance(request.json, dict) else {}
         query_id = (update.get("callback_query") or {}).get("id")
         return {CALLBACK_QUERY_ID: query_id} if query_id else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        behind_door = door().wrap(self.name(), on_new_message)
+
         async def handle(message: UserMessage) -> Any:
             query_id = (message.metadata or {}).get(CALLBACK_QUERY_ID)
             if query_id and isinstance(message.output_channel, RasaTelegramOutput):
                 try:   # ends the progress indicator on the tapped button
                     await message.output_channel.answer_callback_query(query_id)
                 except TelegramAPIError as error:
-                    logger.warning(f"Telegram answerCallbackQuery failed: {error}")
+                    logger.warning("Telegram answerCallbackQuery failed: %s", type(error).__name__)
             message.text = _telegram_text(message.text)
-            return await on_new_message(message)
+            return await behind_door(message)
 
-        return super().blueprint(handle)
+        blueprint = super().blueprint(handle)
+
+        @blueprint.middleware("request")
+        async def only_from_telegram(request: Request) -> Optional[HTTPResponse]:
+            path = request.path.rstrip("/")
+            if path.endswith("/set_webhook"):
+                return response.text("Not Found", status=404)
+            if not path.endswith("/webhook"):
+                return None
+            if request.method != "POST":
+                return response.text("Method Not Allowed", status=405)
+            given = request.headers.get(TELEGRAM_SECRET_HEADER, "")
+            if not hmac.compare_digest(given.encode("utf-8"), self.secret_token.encode("utf-8")):
+                return response.text("Forbidden", status=403)
+            return None
+
+        return blueprint
 
     def get_output_channel(self) -> TelegramOutput:
         channel = TelegramOutput(self.access_token)
 
         async def set_webhook() -> None:
-            try:
-                await channel.set_webhook(url=self.webhook_url)
+            try:   # aiogram 2.15's set_webhook() does not know secret_token yet
+                await channel.request("setWebhook", {"url": self.webhook_url, "secret_token": self.secret_token})
             finally:
                 await channel.session.close()   # the session must not outlive this event loop
 
@@ -248,73 +286,3 @@ class TelegramInput(RasaTelegramInput):
         except TelegramAPIError as error:
             raise RasaException("Failed to set channel webhook: " + str(error)) from error
         return channel
-
-
-# --- socket.io (website widget) -------------------------------------------------------------
-class _OriginCheckingEngineIO(engineio.AsyncServer):
-    """Refuses handshakes and WebSocket upgrades from origins that are not configured.
-
-    The CORS headers of the polling requests stay with Rasa's Sanic-CORS (`rasa run --cors`, the
-    same origins): python-engineio would add a second Access-Control-Allow-Origin header, and
-    browsers reject a response with two.
-    """
-
-    def _cors_headers(self, environ: Dict[str, Any]) -> List[Any]:
-        return []
-
-
-class _OriginCheckingSocketIO(socketio.AsyncServer):
-    def _engineio_server_class(self) -> type:
-        return _OriginCheckingEngineIO
-
-
-class RestrictedSocketIOInput(RasaSocketIOInput):
-    """Rasa's socket.io channel, open only to the configured web origins (CORS_ORIGINS).
-
-    Rasa 3.6 creates its socket.io server with `cors_allowed_origins=[]`, which in python-engineio
-    turns the origin check off: any web site could open a WebSocket to the bot and talk to it in
-    its visitors' names. Same events, path and session persistence as Rasa's channel.
-
-    It also repairs session persistence: Rasa 3.6 calls `sio.enter_room()` without `await`, but in
-    python-socketio 5.x's AsyncServer that is a coroutine, so the socket never joined the
-    session's room and every answer (sent to that room) was lost.
-    """
-
-    def __init__(self, *args: Any, allowed_origins: Optional[List[str]] = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if allowed_origins is None:
-            from bot.config import settings
-
-            allowed_origins = list(settings().cors_origins)
-        self.allowed_origins = allowed_origins
-
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        origins = "*" if "*" in self.allowed_origins else list(self.allowed_origins)
-
-        def restricted_server(*args: Any, **kwargs: Any) -> socketio.AsyncServer:
-            kwargs["cors_allowed_origins"] = origins
-            return _OriginCheckingSocketIO(*args, **kwargs)
-
-        # Rasa builds its server inside blueprint() from the module's `AsyncServer` name; the rest
-        # of its channel (events, rooms, session persistence) is used unchanged.
-        original = rasa_socketio.AsyncServer
-        rasa_socketio.AsyncServer = restricted_server
-        try:
-            blueprint = super().blueprint(on_new_message)
-        finally:
-            rasa_socketio.AsyncServer = original
-        sio = self.sio
-        assert sio is not None
-
-        # Replaces Rasa's handler of the same event (python-socketio keeps one per event).
-        @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Optional[Dict]) -> None:
-            requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = requested if isinstance(requested, str) and requested else uuid.uuid4().hex
-            if self.session_persistence:
-                joined = sio.enter_room(sid, session_id, namespace=self.namespace)
-                if inspect.isawaitable(joined):
-                    await joined
-            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
-
-        return blueprint

@@ -26,6 +26,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
@@ -34,7 +35,8 @@ import pytest
 import yaml
 
 from bot.channels import CHANNELS, active_channels, effective_credentials, write_effective_credentials
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, settings
+from bot.security import derived_secret
 
 BASE = {"rest": None, "socketio": {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered"}}
 TELEGRAM_ENV = {"TELEGRAM_ACCESS_TOKEN": "123456789:AAH-test_token", "TELEGRAM_VERIFY": "gocluster_test_bot",
@@ -113,8 +115,16 @@ def test_messengers_are_off_by_default(tmp_path):
     out = tmp_path / "var" / "credentials.effective.yml"
     credentials = write_effective_credentials(PROJECT_ROOT / "credentials.yml", out, {"PATH": "/usr/bin"})
     assert active_channels(credentials) == []
-    assert "rest" in credentials and len(credentials) >= 2   # REST and socket.io stay on
+    assert set(credentials) == {"rasa_ext.rest.RestInput", "rasa_ext.webchat.WebChatInput"}   # both stay on
     assert yaml.safe_load(out.read_text("utf-8")) == credentials
+
+
+def test_rest_channel_can_be_switched_off_or_protected(tmp_path):
+    out = tmp_path / "credentials.effective.yml"
+    off = write_effective_credentials(PROJECT_ROOT / "credentials.yml", out, {}, rest_channel="off")
+    assert "rasa_ext.rest.RestInput" not in off and "rasa_ext.webchat.WebChatInput" in off
+    protected = write_effective_credentials(PROJECT_ROOT / "credentials.yml", out, {}, rest_token="s3cret")
+    assert protected["rasa_ext.rest.RestInput"] == {"token": "s3cret"}
 
 
 def test_effective_file_is_private_and_read_back(tmp_path):
@@ -314,8 +324,8 @@ class Stack:
     def start_actions(self, env: Dict[str, str]) -> None:
         log = (self.tmp / "actions.log").open("wb")
         self.actions = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            [sys.executable, "-m", "rasa_ext.action_server"],
+            cwd=PROJECT_ROOT, env={**env, "ACTIONS_PORT": str(self.actions_port)}, stdout=log, stderr=subprocess.STDOUT)
         log.close()
 
     def start_rasa(self, credentials_file: Path, endpoints_file: Path, model: str) -> None:
@@ -451,8 +461,10 @@ def stack(tmp_path_factory):
         channel_env = {**TELEGRAM_ENV, **SLACK_ENV, **BOTFRAMEWORK_ENV, "BOTFRAMEWORK_TENANT_ID": TENANT}
         credentials = tmp / "credentials.effective.yml"
         write_effective_credentials(PROJECT_ROOT / "credentials.yml", credentials, channel_env)
-        endpoints = tmp / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{running.actions_port}/webhook"\n', "utf-8")
+        from rasa_ext.server import effective_endpoints, write_private
+
+        endpoints = write_private(tmp / "endpoints.yml", effective_endpoints(
+            {}, replace(settings(), actions_url=f"http://127.0.0.1:{running.actions_port}/webhook")))
         running.start_rasa(credentials, endpoints, str(MODEL_PATH))
         running.wait_until_ready()
         yield running
@@ -550,15 +562,21 @@ HOTLINE = "310078-387"
 
 
 # --- Telegram -------------------------------------------------------------------------------
+TELEGRAM_HEADERS = {"Content-Type": "application/json",
+                    "X-Telegram-Bot-Api-Secret-Token": derived_secret("telegram-webhook")}
+
+
 def test_telegram(stack):
     fakes = stack.fakes
-    # At start-up the connector registered its webhook with Telegram.
-    assert [c["body"]["url"] for c in fakes.calls("telegram", "setWebhook")] == [TELEGRAM_ENV["TELEGRAM_WEBHOOK_URL"]]
+    # At start-up the connector registered its webhook with Telegram, with the secret token that
+    # Telegram then sends with every update.
+    registered, = fakes.calls("telegram", "setWebhook")
+    assert registered["body"]["url"] == TELEGRAM_ENV["TELEGRAM_WEBHOOK_URL"]
+    assert registered["body"]["secret_token"] == TELEGRAM_HEADERS["X-Telegram-Bot-Api-Secret-Token"]
 
     def send(update: Dict[str, Any]) -> List[Dict[str, Any]]:
         fakes.clear()
-        status, text = stack.post("/webhooks/telegram/webhook", json.dumps(update).encode(),
-                                  {"Content-Type": "application/json"})
+        status, text = stack.post("/webhooks/telegram/webhook", json.dumps(update).encode(), TELEGRAM_HEADERS)
         assert (status, text) == (200, "success")
         return [c["body"] for c in fakes.calls("telegram", "sendMessage")]
 
@@ -588,11 +606,22 @@ def test_telegram_ignores_updates_for_another_bot(stack):
     FakeApis.BOT_USER = {**original, "username": "some_other_bot"}
     try:
         status, text = stack.post("/webhooks/telegram/webhook", json.dumps(telegram_message(9, "Hallo")).encode(),
-                                  {"Content-Type": "application/json"})
+                                  TELEGRAM_HEADERS)
     finally:
         FakeApis.BOT_USER = original
     assert (status, text) == (200, "failed")
     assert not fakes.calls("telegram", "sendMessage")
+
+
+def test_telegram_refuses_updates_without_the_secret_token(stack):
+    stack.fakes.clear()
+    body = json.dumps(telegram_message(10, "Was ist ESCA?")).encode()
+    for headers in ({"Content-Type": "application/json"},
+                    {**TELEGRAM_HEADERS, "X-Telegram-Bot-Api-Secret-Token": "guessed"}):
+        assert stack.post("/webhooks/telegram/webhook", body, headers)[0] == 403
+    # Nobody can re-register the webhook (without the secret) through Rasa's set_webhook route.
+    assert stack.post("/webhooks/telegram/set_webhook", b"", {})[0] == 404
+    assert not stack.fakes.calls("telegram")
 
 
 # --- Slack ----------------------------------------------------------------------------------

@@ -1,27 +1,34 @@
-// Minimal accessible chat page talking to the Rasa REST channel. Texts from the bot are only
-// ever inserted as text nodes; links are built from recognised URLs, e-mail addresses and
-// phone numbers, so no HTML in a message is interpreted.
+// Minimal accessible chat page talking to the bot's socket.io channel (as the widget does). The
+// server issues the session token; the page keeps it and the history in localStorage. Texts from
+// the bot are only ever inserted as text nodes; links are built from recognised URLs, e-mail
+// addresses and phone numbers, so no HTML in a message is interpreted.
 (function () {
   "use strict";
   var config = window.GOCLUSTER_CONFIG || { rasaUrl: "http://localhost:5005" };
   var STORE_KEY = "gocluster-chat";
+  var SESSION_TOKEN = /^[0-9a-f]{32}\.[0-9a-f]{32}$/;
+  var REPLY_TIMEOUT_MS = 30000;
   var log = document.getElementById("chat-log");
   var form = document.getElementById("chat-form");
   var input = document.getElementById("chat-input");
   var status = document.getElementById("chat-status");
   var reset = document.getElementById("chat-reset");
-  var OFFLINE = "Der Assistent ist gerade nicht erreichbar. Bitte versuchen Sie es später erneut " +
-    "oder wenden Sie sich an das go-cluster-Team: +49 30 310078-387, info@go-cluster.de.";
+  var OFFLINE = "Der Assistent ist gerade nicht erreichbar. Die Verbindung wird automatisch erneut " +
+    "versucht. Sie können sich auch an das go-cluster-Team wenden: +49 30 310078-387, info@go-cluster.de.";
+  var NOT_SENT = "Ihre Nachricht wurde nicht gesendet, weil keine Verbindung zum Assistenten besteht. " +
+    "Bitte versuchen Sie es gleich noch einmal.";
+  var NO_REPLY = "Der Assistent hat nicht geantwortet. Bitte versuchen Sie es noch einmal.";
 
-  function newId() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    return "web-" + Date.now() + "-" + Math.random().toString(36).slice(2);
-  }
-
+  function fresh() { return { v: 2, sessionId: null, messages: [] }; }
   function load() {
-    try { return JSON.parse(localStorage.getItem(STORE_KEY)) || null; } catch (e) { return null; }
+    try {
+      var stored = JSON.parse(localStorage.getItem(STORE_KEY));
+      if (stored && stored.v === 2 && (stored.sessionId === null || SESSION_TOKEN.test(stored.sessionId)) &&
+          Array.isArray(stored.messages)) { return stored; }
+    } catch (e) { /* fall through */ }
+    return fresh();
   }
-  var state = load() || { senderId: newId(), messages: [] };
+  var state = load();
   function save() {
     try { localStorage.setItem(STORE_KEY, JSON.stringify(state)); } catch (e) { /* private mode */ }
   }
@@ -77,6 +84,11 @@
     item.scrollIntoView({ block: "end" });
   }
 
+  function renderAll() {
+    log.textContent = "";
+    state.messages.forEach(render);
+  }
+
   function add(message) {
     message.time = message.time || new Date().toISOString();
     state.messages.push(message);
@@ -84,43 +96,79 @@
     render(message);
   }
 
+  // --- Connection -----------------------------------------------------------------------------
+  var rasa = new URL(config.rasaUrl, document.baseURI);
+  var socket = window.io(rasa.origin, { path: rasa.pathname.replace(/\/+$/, "") + "/socket.io/",
+                                        reconnectionDelayMax: 5000 });
+  var confirmed = null;
+  var requested = null;
+  var replyTimer = null;
+
+  function waiting(on) {
+    window.clearTimeout(replyTimer);
+    status.textContent = on ? "Der Assistent schreibt …" : "";
+    if (on) { replyTimer = window.setTimeout(function () { status.textContent = NO_REPLY; }, REPLY_TIMEOUT_MS); }
+  }
+
+  socket.on("connect", function () {
+    confirmed = null;
+    requested = state.sessionId;
+    socket.emit("session_request", { session_id: requested });
+  });
+
+  socket.on("session_confirm", function (token) {
+    if (!SESSION_TOKEN.test(token || "")) { return; }
+    if (token !== state.sessionId) {
+      if (state.sessionId) { state.messages = []; renderAll(); }   // the server did not accept ours
+      state.sessionId = token;
+      save();
+    }
+    confirmed = token;
+    if (status.textContent === OFFLINE) { status.textContent = ""; }
+    if (!state.messages.length) { send("/greet", "Hallo"); }
+  });
+
+  socket.on("bot_uttered", function (reply) {
+    if (!reply || typeof reply !== "object") { return; }
+    waiting(false);
+    var buttons = (Array.isArray(reply.quick_replies || reply.buttons) ? (reply.quick_replies || reply.buttons) : [])
+      .filter(function (b) { return b && typeof b.title === "string" && typeof b.payload === "string"; });
+    if (typeof reply.text === "string" || buttons.length) {
+      add({ from: "bot", text: typeof reply.text === "string" ? reply.text : "", buttons: buttons });
+    }
+  });
+
+  socket.on("connect_error", function () { confirmed = null; waiting(false); status.textContent = OFFLINE; });
+  socket.on("disconnect", function () { confirmed = null; });
+
   function send(text, shownAs) {
+    if (!(socket.connected && confirmed && confirmed === state.sessionId)) {
+      status.textContent = NOT_SENT;
+      return false;
+    }
     add({ from: "user", text: shownAs || text });
-    status.textContent = "Der Assistent schreibt …";
-    return fetch(config.rasaUrl.replace(/\/$/, "") + "/webhooks/rest/webhook", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.senderId, message: text })
-    }).then(function (response) {
-      if (!response.ok) { throw new Error("HTTP " + response.status); }
-      return response.json();
-    }).then(function (replies) {
-      status.textContent = "";
-      replies.forEach(function (r) {
-        if (r.text || (r.buttons && r.buttons.length)) { add({ from: "bot", text: r.text || "", buttons: r.buttons || [] }); }
-      });
-    }).catch(function () {
-      status.textContent = "";
-      add({ from: "bot", text: OFFLINE });
-    });
+    socket.emit("user_uttered", { message: text });
+    waiting(true);
+    return true;
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();
     if (!text) { status.textContent = "Bitte geben Sie eine Nachricht ein."; return; }
-    input.value = "";
-    send(text);
+    if (send(text)) { input.value = ""; }
   });
 
   reset.addEventListener("click", function () {
-    state = { senderId: newId(), messages: [] };
+    state = fresh();
     save();
-    log.textContent = "";
-    send("/greet", "Neues Gespräch");
+    renderAll();
+    status.textContent = "Neues Gespräch begonnen.";
+    // A new session from the server; its confirmation greets.
+    socket.disconnect();
+    socket.connect();
     input.focus();
   });
 
-  state.messages.forEach(render);
-  if (!state.messages.length) { send("/greet", "Hallo"); }
+  renderAll();
 })();

@@ -9,8 +9,10 @@
  * (payload sent when a conversation starts, default "/greet", "" for none), data-privacy-url
  * (default "/datenschutz" on the widget's server).
  *
- * Talks to Rasa's socket.io channel with session persistence. The session id and the visible
- * history are kept in localStorage, so a reload or a second tab continues the conversation.
+ * Talks to the bot's socket.io channel. The server issues each conversation a signed session
+ * token; the token and the visible history are kept in localStorage, so a reload or a second tab
+ * continues the conversation. A token the server does not accept (expired key, edited storage)
+ * is answered with a new session, and the history of the old one is cleared.
  * Nothing from a message is ever interpreted as HTML: text nodes only, links are built from
  * recognised URLs, e-mail addresses and phone numbers.
  */
@@ -128,7 +130,9 @@
     return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
 
-  function freshState() { return { v: 1, sessionId: randomId(), messages: [], awaiting: null }; }
+  // sessionId: the token the server issued ("<id>.<signature>"), null until it has issued one.
+  var SESSION_TOKEN = /^[0-9a-f]{32}\.[0-9a-f]{32}$/;
+  function freshState() { return { v: 2, sessionId: null, messages: [], awaiting: null }; }
 
   // Stored messages are checked before use: the storage belongs to the host page's origin.
   function validMessage(m) {
@@ -146,7 +150,8 @@
     try {
       var raw = window.localStorage.getItem(STORE_KEY);
       var parsed = raw && JSON.parse(raw);
-      if (parsed && parsed.v === 1 && /^[0-9a-f]{32}$/.test(parsed.sessionId) && Array.isArray(parsed.messages)) {
+      if (parsed && parsed.v === 2 && (parsed.sessionId === null || SESSION_TOKEN.test(parsed.sessionId)) &&
+          Array.isArray(parsed.messages)) {
         parsed.messages = parsed.messages.filter(validMessage);
         return parsed;
       }
@@ -483,6 +488,7 @@
   // --- socket.io ------------------------------------------------------------------------------
   var socket = null;
   var confirmedSession = null;
+  var requestedSession = null;     // the token sent with the last session_request
   var phase = "idle";          // idle | loading | connecting | online | offline
   var greetOnConfirm = false;
 
@@ -523,7 +529,9 @@
       });
       socket.on("connect", function () {
         confirmedSession = null;
-        socket.emit("session_request", { session_id: state.sessionId });
+        state = load();
+        requestedSession = state.sessionId;
+        socket.emit("session_request", { session_id: requestedSession });
       });
       socket.on("session_confirm", onSessionConfirm);
       socket.on("bot_uttered", onBotMessage);
@@ -545,7 +553,18 @@
 
   function onSessionConfirm(sessionId) {
     var id = typeof sessionId === "string" ? sessionId : sessionId && sessionId.session_id;
-    if (id !== state.sessionId) { return; }               // an answer to an older request
+    if (!SESSION_TOKEN.test(id || "")) { return; }
+    state = load();
+    if (id !== state.sessionId) {
+      if (state.sessionId !== requestedSession) { return; }   // another tab moved on meanwhile
+      if (state.sessionId) {                                   // the server did not accept ours
+        state.messages = [];
+        renderAll();
+        greetOnConfirm = true;
+      }
+      state.sessionId = id;
+      save();
+    }
     var recovered = phase === "offline";
     phase = "online";
     confirmedSession = id;
@@ -569,12 +588,12 @@
     state = load();
     state.awaiting = { tab: TAB, at: Date.now() };
     save();
-    socket.emit("user_uttered", { message: payload, session_id: state.sessionId });
+    socket.emit("user_uttered", { message: payload });
     showTyping();
   }
 
   function send(payload, shownAs) {
-    if (!(socket && socket.connected && confirmedSession === state.sessionId)) {
+    if (!(socket && socket.connected && state.sessionId && confirmedSession === state.sessionId)) {
       setConnection(TEXT.notSent);
       return false;
     }
@@ -654,7 +673,7 @@
     if (!state.messages.length) { greetOnConfirm = true; }
     if (phase === "idle") {
       connect();
-    } else if (greetOnConfirm && confirmedSession === state.sessionId && greeting) {
+    } else if (greetOnConfirm && state.sessionId && confirmedSession === state.sessionId && greeting) {
       greetOnConfirm = false;
       emit(greeting);
     }
