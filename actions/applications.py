@@ -3,14 +3,13 @@ entry with immediate saving, summary with checklist, changing single fields."""
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import answers, latest_entity, send
+from actions.common import answers, latest_entity, requester, send, services
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
 from bot import eligibility, validation
 from bot.admission.guide import load_guide
@@ -24,17 +23,17 @@ from bot.applications.service import (
     OrganisationTaken,
 )
 from bot.booking.format import format_slot
-from bot.booking.service import BookingError
+from bot.booking.service import BookingError, BookingNotFound
 from bot.knowledge.answers import Button, Reply
-from bot.storage.db import StorageUnavailable, session_factory
+from bot.ratelimit import RateLimited
+from bot.storage.db import StorageUnavailable
 
 DRAFT_FIELD_ENTITY = "draft_field"
 BREAKDOWN = ("actors_companies", "actors_smes", "actors_research", "actors_other")
 
 
-@lru_cache(maxsize=1)
 def draft_service() -> DraftService:
-    return DraftService(session_factory())
+    return services().drafts
 
 
 def say(key: str, **values: Any) -> str:
@@ -205,7 +204,11 @@ async def handle_draft_lookup(dispatcher: CollectingDispatcher, tracker: Tracker
     """After identification with booking reference and e-mail: open the draft or show its status."""
     reference, email = tracker.get_slot("booking_reference") or "", tracker.get_slot("lookup_email") or ""
     lookup_slots = ("booking_reference", "lookup_email")   # the purpose stays for the rules that follow
+    no_consultation = [Reply(say("draft_no_consultation"),
+                             (Button(answers().knowledge.topics["book_consultation"].label, "/book_consultation"),))]
     try:
+        # Who gives reference and e-mail of a booking may open its draft; wrong guesses are limited.
+        booking = await in_thread(services().consultations.identify, reference, email, requester(tracker))
         if purpose == "draft_status":
             draft = await in_thread(draft_service().find, reference, email)
             if draft is None:
@@ -214,14 +217,13 @@ async def handle_draft_lookup(dispatcher: CollectingDispatcher, tracker: Tracker
                 send(dispatcher, summary_replies(draft, draft.fields))
             return reset(lookup_slots) + [SlotSet("lookup_result", "shown")]
         draft = await in_thread(draft_service().open, reference, email)
-    except ConsultationMissing:
-        booking_button = Button(answers().knowledge.topics["book_consultation"].label, "/book_consultation")
-        send(dispatcher, [Reply(say("draft_no_consultation"), (booking_button,))])
+    except RateLimited as limited:
+        send(dispatcher, [Reply(say("lookup_rate_limited", minutes=limited.retry_minutes))])
+        return reset(lookup_slots) + [SlotSet("lookup_result", "not_found")]
+    except (BookingNotFound, ConsultationMissing):
+        send(dispatcher, no_consultation)
         return reset(lookup_slots) + [SlotSet("lookup_result", "not_found")]
     except ConsultationPending:
-        from bot.booking import booking_service
-
-        booking = await in_thread(booking_service().find, reference, email)
         send(dispatcher, [Reply(say("draft_consultation_pending", slot=format_slot(booking.slot_start)))])
         return reset(lookup_slots) + [SlotSet("lookup_result", "not_changeable")]
     except (StorageUnavailable, BookingError):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -15,11 +14,9 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
-from actions.common import answers, send
+from actions.common import requester, send, services
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
 from bot import eligibility, validation
-from bot.booking import booking_service
-from bot.booking.calendar import load_calendar_config
 from bot.booking.dialogue import (
     BookingDialogue,
     choose_slot,
@@ -28,13 +25,10 @@ from bot.booking.dialogue import (
     wish_from_dict,
     wish_to_dict,
 )
-from bot.booking.ics import calendar_for_booking
 from bot.booking.reference import normalise_reference
-from bot.booking.service import REFERENCE_PREFIX, BookingError, BookingNotFound, BookingRequest, BookingView, SlotUnavailable
-from bot.config import settings
+from bot.booking.service import REFERENCE_PREFIX, BookingError, BookingNotFound, BookingRequest, SlotUnavailable
 from bot.dates import parse_time_wish
-from bot.notify.mail import send_mail
-from bot.security import sign
+from bot.ratelimit import RateLimited
 from bot.storage.db import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -42,10 +36,16 @@ logger = logging.getLogger(__name__)
 MAX_FAILURES = 3
 
 
-@lru_cache(maxsize=1)
+_dialogue: Optional[BookingDialogue] = None
+
+
 def dialogue() -> BookingDialogue:
-    config = settings()
-    return BookingDialogue(answers().knowledge.messages, load_calendar_config(), config.public_url, config.privacy_url)
+    global _dialogue
+    current = services()
+    if _dialogue is None or _dialogue.config is not current.calendar:
+        _dialogue = BookingDialogue(current.messages, current.calendar, current.settings.public_url,
+                                    current.settings.privacy_url)
+    return _dialogue
 
 
 ActionAskFormat = prompt_action("consultation_format", "booking_ask_format",
@@ -91,7 +91,7 @@ class TimeChoiceMixin:
             send(dispatcher, [dialogue().time_problem(result)])
             return self.failed("preferred_time", tracker, dispatcher)
         try:
-            proposal = await in_thread(booking_service().propose, result.wish)
+            proposal = await in_thread(services().bookings.propose, result.wish)
         except StorageUnavailable:
             send(dispatcher, [dialogue().say("booking_unavailable")])
             return {"booking_unavailable": True, "requested_slot": None}
@@ -245,21 +245,6 @@ class ActionFinishConsultationForm(Action):
         return [SlotSet("booking_ready", True)]
 
 
-def calendar_file(booking: BookingView) -> str:
-    return calendar_for_booking(booking, dialogue().format_label(booking.format))
-
-
-def calendar_url(booking: BookingView) -> str:
-    return dialogue().calendar_url(booking.reference, sign(booking.reference, "ics"))
-
-
-def confirmation_mail(booking: BookingView) -> bool:
-    text = "\n\n".join(r.text for r in dialogue().confirmed(booking, calendar_url(booking), mail_sent=False))
-    body = f"Guten Tag {booking.name},\n\n{text}\n\nIhr go-cluster-Assistent"
-    attachment = (f"{booking.reference}.ics", "text/calendar", calendar_file(booking).encode("utf-8"))
-    return send_mail(booking.email, f"Ihr Beratungsgespräch go-cluster ({booking.reference})", body, [attachment])
-
-
 class ActionConfirmBooking(Action):
     def name(self) -> Text:
         return "action_confirm_booking"
@@ -273,14 +258,16 @@ class ActionConfirmBooking(Action):
             phone=tracker.get_slot("phone") if fmt == "telefon" else None, consent_at=now(),
         )
         try:
-            booking = await in_thread(booking_service().book, request)
+            booked = await in_thread(services().consultations.book, request, requester(tracker))
         except SlotUnavailable:
             return await self._offer_again(dispatcher, tracker)
+        except RateLimited:
+            send(dispatcher, [dialogue().say("booking_rate_limited")])
+            return reset(slots.BOOKING)
         except (StorageUnavailable, BookingError):
             send(dispatcher, [dialogue().say("booking_unavailable")])
             return reset(slots.BOOKING)
-        mail_sent = await in_thread(confirmation_mail, booking)
-        send(dispatcher, dialogue().confirmed(booking, calendar_url(booking), mail_sent))
+        send(dispatcher, dialogue().confirmed(booked.booking, booked.calendar_url, booked.mail_sent))
         return reset(slots.BOOKING)
 
     async def _offer_again(self, dispatcher, tracker) -> List[EventType]:
@@ -288,7 +275,7 @@ class ActionConfirmBooking(Action):
         send(dispatcher, [dialogue().say("booking_slot_gone")])
         wish = wish_from_dict(tracker.get_slot("time_wish"))
         try:
-            proposal = await in_thread(booking_service().propose, wish)
+            proposal = await in_thread(services().bookings.propose, wish)
         except StorageUnavailable:
             send(dispatcher, [dialogue().say("booking_unavailable")])
             return reset(slots.BOOKING)
@@ -310,8 +297,11 @@ class ActionHandleBookingLookup(Action):
 
             return await handle_draft_lookup(dispatcher, tracker, purpose)
         try:
-            booking = await in_thread(booking_service().find, tracker.get_slot("booking_reference") or "",
-                                      tracker.get_slot("lookup_email") or "")
+            booking = await in_thread(services().consultations.identify, tracker.get_slot("booking_reference") or "",
+                                      tracker.get_slot("lookup_email") or "", requester(tracker))
+        except RateLimited as limited:
+            send(dispatcher, [dialogue().say("lookup_rate_limited", minutes=limited.retry_minutes)])
+            return reset(slots.LOOKUP) + [SlotSet("lookup_result", "not_found")]
         except BookingNotFound:
             retry = {"show": "show_booking", "cancel": "cancel_booking", "reschedule": "reschedule_booking",
                      "delete": "delete_my_data"}[purpose]
@@ -341,7 +331,7 @@ class ActionCancelBooking(Action):
 
     async def run(self, dispatcher, tracker, domain):
         try:
-            booking = await in_thread(booking_service().cancel, tracker.get_slot("booking_reference"),
+            booking = await in_thread(services().consultations.cancel, tracker.get_slot("booking_reference"),
                                       tracker.get_slot("lookup_email"))
             send(dispatcher, [dialogue().say("cancel_done", slot=dialogue().describe_slot(booking.slot_start))])
         except (BookingError, StorageUnavailable):
@@ -384,13 +374,13 @@ class ActionRescheduleBooking(Action):
             return reset(slots.BOOKING + slots.LOOKUP_STATE)
         new_slot = datetime.fromisoformat(tracker.get_slot("consultation_slot"))
         try:
-            booking = await in_thread(booking_service().reschedule, tracker.get_slot("booking_reference"),
-                                      tracker.get_slot("lookup_email"), new_slot)
+            booking = await in_thread(services().consultations.reschedule,
+                                      tracker.get_slot("booking_reference"), tracker.get_slot("lookup_email"), new_slot)
         except SlotUnavailable:
             send(dispatcher, [dialogue().say("booking_slot_gone")])
             return reset(slots.BOOKING + slots.LOOKUP_STATE)
         except (BookingError, StorageUnavailable):
             send(dispatcher, [dialogue().say("booking_unavailable")])
             return reset(slots.BOOKING + slots.LOOKUP_STATE)
-        send(dispatcher, dialogue().confirmed_reschedule(booking, calendar_url(booking)))
+        send(dispatcher, dialogue().confirmed_reschedule(booking, services().consultations.calendar_url(booking)))
         return reset(slots.BOOKING + slots.LOOKUP_STATE)

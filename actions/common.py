@@ -9,6 +9,33 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.knowledge.answers import Answers, Reply
 from bot.knowledge.content import load_knowledge
+from bot.requester import CLIENT_METADATA_KEY, Requester
+from bot.services import Services, build_services
+
+_services: Optional[Services] = None
+
+
+def services() -> Services:
+    """The services of this action-server process, built once from the settings."""
+    global _services
+    if _services is None:
+        from bot.config import settings
+
+        _services = build_services(settings())
+    return _services
+
+
+def use_services(replacement: Optional[Services]) -> None:
+    """For tests: run the actions against other services (None: build from the settings again)."""
+    global _services
+    _services = replacement
+
+
+def requester(tracker: Tracker) -> Requester:
+    """The conversation and the pseudonymous client address of the latest message."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    client = metadata.get(CLIENT_METADATA_KEY) if isinstance(metadata, dict) else None
+    return Requester(tracker.sender_id, client if isinstance(client, str) else None)
 
 
 @lru_cache(maxsize=1)

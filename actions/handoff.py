@@ -2,34 +2,27 @@
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from typing import Any, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import slots
-from actions.common import answers, latest_entity, latest_text, send
+from actions.common import answers, latest_entity, latest_text, requester, send, services
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
 from bot import eligibility, validation
-from bot.booking.calendar import load_calendar_config
 from bot.booking.service import BookingError, BookingNotFound
-from bot.config import settings
 from bot.dates import parse_time_wish
 from bot.handoff import rules, transcript
-from bot.handoff.service import TicketRequest, TicketService, TicketView
+from bot.handoff.desk import Concern
 from bot.knowledge.answers import Button, Reply
-from bot.notify.mail import send_mail
-from bot.privacy import delete_personal_data, retention_days
-from bot.storage.db import StorageUnavailable, session_factory
+from bot.privacy import delete_booking_data
+from bot.ratelimit import RateLimited
+from bot.storage.db import StorageUnavailable
 
 logger = logging.getLogger(__name__)
+ERASE_CONVERSATION_SLOT = "erase_conversation"   # read by rasa_ext/tracker_store.py
 SENSITIVE_INTENTS = {"complaint", "legal_question", "funding_decision"}
-
-
-@lru_cache(maxsize=1)
-def ticket_service() -> TicketService:
-    return TicketService(session_factory())
 
 
 def say(key: str, **values: Any) -> str:
@@ -37,8 +30,8 @@ def say(key: str, **values: Any) -> str:
 
 
 def contact_line() -> str:
-    config = rules.load_config()
-    hours_text = settings().hotline_hours or config.hours
+    config = services().hotline.config
+    hours_text = services().settings.hotline_hours or config.hours
     hours = say("handoff_hours", hours=hours_text) if hours_text else say("handoff_hours_unknown")
     return say("handoff_contact_line", phone=config.phone, email=config.email, hours=hours)
 
@@ -73,7 +66,8 @@ class ActionAskHandoffConsent(Action):
         return "action_ask_handoff_consent"
 
     async def run(self, dispatcher, tracker, domain):
-        text = say("handoff_ask_consent", days=retention_days(), privacy_url=settings().privacy_url)
+        config = services().settings
+        text = say("handoff_ask_consent", days=config.retention_days, privacy_url=config.privacy_url)
         send(dispatcher, [Reply(text, (Button("Ja, einverstanden", "/affirm"), Button("Nein", "/deny")))])
         return []
 
@@ -121,7 +115,7 @@ class ValidateHandoffForm(QuestionAwareForm):
         if problem:
             send(dispatcher, [Reply(say("booking_time_not_understood"))])
             return {"handoff_callback": None}
-        parsed = parse_time_wish(text, now().astimezone(load_calendar_config().tz), None)
+        parsed = parse_time_wish(text, now().astimezone(services().calendar.tz), None)
         if parsed.problem in ("past", "invalid_date"):   # a wish we can read, but not fulfil
             send(dispatcher, [Reply(say("booking_time_past" if parsed.problem == "past" else "booking_time_invalid",
                                         detail=parsed.detail))])
@@ -135,18 +129,6 @@ class ValidateHandoffForm(QuestionAwareForm):
         return {"handoff_concern": text}
 
 
-def hotline_mail(ticket: TicketView) -> bool:
-    recipient = settings().hotline_notify_email
-    if not recipient:
-        return False
-    lines = [ticket.summary, "", f"Name: {ticket.contact_name}", f"E-Mail: {ticket.contact_email or '-'}",
-             f"Telefon: {ticket.contact_phone or '-'}", f"Rückruf: {ticket.callback_time or '-'}",
-             f"Priorität: {ticket.priority}", f"Kanal: {ticket.channel}", "", "Gesprächsverlauf:"]
-    lines += [f"[{line['time']}] {line['from']}: {line['text']}" for line in ticket.transcript]
-    return send_mail(recipient, f"[go-cluster-Assistent] {ticket.reference} ({ticket.priority}): neues Anliegen",
-                     "\n".join(lines))
-
-
 class ActionCreateTicket(Action):
     def name(self) -> Text:
         return "action_create_ticket"
@@ -155,29 +137,27 @@ class ActionCreateTicket(Action):
         if tracker.get_slot("handoff_consent") is not True:
             send(dispatcher, [Reply(say("handoff_consent_declined"))])
             return reset(slots.HANDOFF)
-        config = rules.load_config()
-        reason = tracker.get_slot("handoff_reason") or rules.ASKED_FOR_PERSON
-        topic = rules.topic_of(config, rules.intents_of(tracker.events))
-        concern = tracker.get_slot("handoff_concern") or ""
-        callback = tracker.get_slot("handoff_callback")
         contact = split_contact(tracker.get_slot("handoff_contact") or "") or (None, None)
         try:
             lines = await in_thread(transcript.from_tracker_store, tracker.sender_id)
         except Exception:  # noqa: BLE001 - the tracker database is optional for a ticket
             lines = []
-        request = TicketRequest(
-            topic=topic, reason=reason, summary=rules.summary(config, reason, topic, concern, callback),
-            contact_name=tracker.get_slot("handoff_name") or "", contact_email=contact[0], contact_phone=contact[1],
-            callback_time=callback, concern=concern, transcript=lines or transcript.from_events(tracker.events),
-            channel=tracker.get_latest_input_channel() or "unbekannt",
-            priority=rules.priority(config, reason, topic, concern))
+        concern = Concern(
+            reason=tracker.get_slot("handoff_reason") or rules.ASKED_FOR_PERSON,
+            intents=rules.intents_of(tracker.events), contact_name=tracker.get_slot("handoff_name") or "",
+            contact_email=contact[0], contact_phone=contact[1], callback=tracker.get_slot("handoff_callback"),
+            concern=tracker.get_slot("handoff_concern") or "",
+            transcript=lines or transcript.from_events(tracker.events),
+            channel=tracker.get_latest_input_channel() or "unbekannt")
         try:
-            ticket = await in_thread(ticket_service().create, request)
+            opened = await in_thread(services().hotline.open_ticket, concern, requester(tracker))
+        except RateLimited:
+            send(dispatcher, [Reply(say("handoff_rate_limited"))])
+            return reset(slots.HANDOFF)
         except (StorageUnavailable, BookingError):
             send(dispatcher, [Reply(say("booking_unavailable"))])
             return reset(slots.HANDOFF)
-        await in_thread(hotline_mail, ticket)
-        send(dispatcher, [Reply(say("handoff_created", reference=ticket.reference, contact=contact_line()))])
+        send(dispatcher, [Reply(say("handoff_created", reference=opened.ticket.reference, contact=contact_line()))])
         return reset(slots.HANDOFF)
 
 
@@ -186,8 +166,8 @@ async def log_unanswered(tracker: Tracker, kind: str) -> None:
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
     guess = next((r for r in ranking if r.get("name") not in ("nlu_fallback", None)), {})
     try:
-        await in_thread(ticket_service().log_unanswered, latest_text(tracker), kind, guess.get("name"),
-                        guess.get("confidence"))
+        await in_thread(services().tickets.log_unanswered, latest_text(tracker), kind, guess.get("name"),
+                        guess.get("confidence"), tracker.sender_id)
     except (StorageUnavailable, BookingError):
         logger.warning("Unanswered question could not be logged (database unavailable)")
 
@@ -200,9 +180,9 @@ class ActionDeleteQuestion(Action):
         return "action_delete_question"
 
     async def run(self, dispatcher, tracker, domain):
-        email = tracker.get_slot("lookup_email") or ""
+        reference = tracker.get_slot("booking_reference") or ""
         buttons = (Button(say("delete_yes_button"), "/affirm"), Button(say("delete_no_button"), "/deny"))
-        send(dispatcher, [Reply(say("delete_question", email=email), buttons)])
+        send(dispatcher, [Reply(say("delete_question", reference=reference), buttons)])
         return []
 
 
@@ -211,18 +191,23 @@ class ActionDeleteMyData(Action):
         return "action_delete_my_data"
 
     async def run(self, dispatcher, tracker, domain):
+        reference = tracker.get_slot("booking_reference") or ""
         try:
-            result = await in_thread(delete_personal_data, session_factory(), tracker.get_slot("booking_reference") or "",
-                                     tracker.get_slot("lookup_email") or "")
+            result = await in_thread(delete_booking_data, services().sessions, reference,
+                                     tracker.get_slot("lookup_email") or "", requester(tracker))
+            # Other conversations now; this one when Rasa saves it after this turn (the tracker
+            # store erases it instead of saving, rasa_ext/tracker_store.py).
+            others = [c for c in result.conversations if c != tracker.sender_id]
+            await in_thread(transcript.delete_conversations, others)
         except BookingNotFound:
             send(dispatcher, [Reply(say("lookup_not_found"))])
             return reset(slots.LOOKUP_STATE)
         except StorageUnavailable:
             send(dispatcher, [Reply(say("booking_unavailable"))])
             return reset(slots.LOOKUP_STATE)
-        send(dispatcher, [Reply(say("delete_done", bookings=result.bookings, drafts=result.drafts,
-                                    tickets=result.tickets, days=retention_days()))])
-        return reset(slots.LOOKUP_STATE)
+        send(dispatcher, [Reply(say("delete_done", reference=reference.upper(), drafts=result.drafts,
+                                    tickets=result.tickets, questions=result.questions))])
+        return reset(slots.LOOKUP_STATE) + [SlotSet(ERASE_CONVERSATION_SLOT, True)]
 
 
 class ActionKeepMyData(Action):

@@ -85,7 +85,7 @@ class ActionHandleBadInput(Action):
             # Gibberish the classifier recognised ("asdf"): not understood, so ask back.
             await clarify(dispatcher, tracker)
         else:
-            send(dispatcher, answers().bad_input(problem, len(original)))
+            send(dispatcher, answers().bad_input(problem))
         return []
 
 

@@ -104,7 +104,6 @@ class Settings:
     rest_token: str = field(repr=False, default="")
     rasa_api_token: str = field(repr=False, default="")
     secret_key: str = field(repr=False, default="")
-    telegram_secret_token: str = field(repr=False, default="")
     rate_limits: Mapping[str, RateLimitSpec] = field(default_factory=dict)
     # Mail, hotline, retention, dashboard.
     smtp: Optional[SmtpSettings] = None
@@ -231,7 +230,6 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
         # The Rasa HTTP API (model upload, tracker access) stays off unless a token is set.
         rasa_api_token=env.text("RASA_API_TOKEN"),
         secret_key=env.text("GOCLUSTER_SECRET_KEY"),
-        telegram_secret_token=env.text("TELEGRAM_SECRET_TOKEN"),
         rate_limits=_rate_limits(env),
         smtp=_smtp(env),
         hotline_notify_email=env.text("HOTLINE_NOTIFY_EMAIL"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Optional
+from typing import Callable, Optional, Tuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker
@@ -14,6 +14,7 @@ from bot.booking.reference import normalise_reference
 from bot.config import settings
 from bot.booking.service import REFERENCE_PREFIX, BookingNotFound
 from bot.handoff import transcript
+from bot.requester import Requester
 from bot.storage.db import unit_of_work
 from bot.storage.models import Booking, DraftApplication, SlotReservation, StaffSession, Ticket, UnansweredQuestion
 
@@ -52,11 +53,20 @@ class DeletionResult:
     bookings: int
     drafts: int
     tickets: int
+    questions: int
+    conversations: Tuple[str, ...]   # whose stored history the caller must delete from the tracker store
 
 
-def delete_personal_data(sessions: sessionmaker, booking_reference: str, email: str) -> DeletionResult:
-    """Identified by a booking reference and its e-mail, delete all bookings, drafts and tickets
-    of that e-mail address in one transaction. Raises BookingNotFound if they do not match."""
+def delete_booking_data(sessions: sessionmaker, booking_reference: str, email: str,
+                        requester: Requester) -> DeletionResult:
+    """"Meine Daten löschen", for the person who holds this booking reference and its e-mail.
+
+    Deleted, in one transaction: the booking with its slot and its draft application, and the
+    hand-off tickets and logged questions of the conversation it was booked in and of the
+    conversation asking now. Not deleted: other bookings, drafts or tickets that merely carry the
+    same e-mail address — booking needs no proof of the address, so the address alone proves
+    nothing (README, Datenschutz). Raises BookingNotFound if reference and e-mail do not match.
+    """
     reference = normalise_reference(booking_reference, REFERENCE_PREFIX)
     address = (email or "").strip().lower()
     with unit_of_work(sessions) as session:
@@ -64,9 +74,13 @@ def delete_personal_data(sessions: sessionmaker, booking_reference: str, email: 
             if reference else None
         if booking is None or booking.email != address:
             raise BookingNotFound()
-        ids = [row[0] for row in session.execute(select(Booking.id).where(Booking.email == address))]
-        drafts = session.execute(delete(DraftApplication).where(DraftApplication.booking_id.in_(ids))).rowcount
-        session.execute(delete(SlotReservation).where(SlotReservation.booking_id.in_(ids)))
-        bookings = session.execute(delete(Booking).where(Booking.id.in_(ids))).rowcount
-        tickets = session.execute(delete(Ticket).where(Ticket.contact_email == address)).rowcount
-    return DeletionResult(bookings, drafts, tickets)
+        conversations = tuple(sorted({c for c in (booking.conversation_id, requester.conversation_id) if c}))
+        drafts = session.execute(delete(DraftApplication).where(DraftApplication.booking_id == booking.id)).rowcount
+        session.execute(delete(SlotReservation).where(SlotReservation.booking_id == booking.id))
+        session.execute(delete(Booking).where(Booking.id == booking.id))
+        tickets = questions = 0
+        if conversations:
+            tickets = session.execute(delete(Ticket).where(Ticket.conversation_id.in_(conversations))).rowcount
+            questions = session.execute(delete(UnansweredQuestion).where(
+                UnansweredQuestion.conversation_id.in_(conversations))).rowcount
+    return DeletionResult(1, drafts, tickets, questions, conversations)

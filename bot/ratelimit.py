@@ -48,6 +48,11 @@ class RateLimited(DomainError):
         self.limit = limit
         self.retry_after = retry_after
 
+    @property
+    def retry_minutes(self) -> int:
+        """Whole minutes to wait, at least one: for the user's message."""
+        return max(1, -(-int(self.retry_after.total_seconds()) // 60))
+
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)

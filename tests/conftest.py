@@ -11,6 +11,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+# One secret key for the tests and every server they start (signed links, session tokens, the
+# action server's token); set before any test module is imported.
+os.environ.setdefault("GOCLUSTER_SECRET_KEY", "test-secret-key-0123456789")
 
 from bot.config import PROJECT_ROOT  # noqa: E402
 from bot.knowledge.answers import Answers  # noqa: E402
@@ -23,15 +26,12 @@ MODEL_PATH = PROJECT_ROOT / "models" / "gocluster.tar.gz"
 def isolated_storage(tmp_path_factory):
     """Tests never touch var/: a migrated database and an empty tracker database of their own."""
     from bot.config import settings
-    from bot.storage.db import get_engine, session_factory
     from bot.storage.migrate import upgrade
 
     root = tmp_path_factory.mktemp("var")
     os.environ.update(GOCLUSTER_VAR_DIR=str(root), DATABASE_URL=f"sqlite:///{root / 'gocluster.db'}",
                       TRACKER_DATABASE_URL=f"sqlite:///{root / 'tracker.db'}")
     settings.cache_clear()
-    get_engine.cache_clear()
-    session_factory.cache_clear()
     upgrade()
     yield root
 
@@ -137,9 +137,30 @@ class SmtpSink:
 
 
 @pytest.fixture
+def make_services():
+    """Builds the services on a test database (and a fixed clock) and lets the actions use them."""
+    from datetime import datetime, timezone
+
+    from actions.common import use_services
+    from bot.config import load_settings
+    from bot.services import build_services
+
+    def make(database_url: str, clock=None, **env: str):
+        settings = load_settings({**os.environ, "DATABASE_URL": database_url, **env})
+        built = build_services(settings, clock or (lambda: datetime.now(timezone.utc)))
+        use_services(built)
+        return built
+
+    yield make
+    use_services(None)
+
+
+@pytest.fixture
 def configure(monkeypatch):
     """Set environment variables for one test; the settings are read again with them."""
     from bot.config import settings
+
+    from actions.common import use_services
 
     def apply(**values: Optional[str]) -> None:
         for name, value in values.items():
@@ -148,10 +169,12 @@ def configure(monkeypatch):
             else:
                 monkeypatch.setenv(name, value)
         settings.cache_clear()
+        use_services(None)
 
     yield apply
     monkeypatch.undo()
     settings.cache_clear()
+    use_services(None)
 
 
 @pytest.fixture

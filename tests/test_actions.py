@@ -128,7 +128,7 @@ def test_english_message_without_known_topic_gets_start_buttons():
     [
         ("empty", "", "Ihre Nachricht war leer"),
         ("no_letters", "😀😀", "nicht Emojis oder Sonderzeichen"),
-        ("too_long", "x" * 10_000, "mit 10000 Zeichen zu lang"),
+        ("too_long", "x" * 10_000, "mit mehr als 1000 Zeichen zu lang"),
         ("json", '{"a": 1}', "technischen Daten"),
         ("markup_only", "<script>x</script>", "Programmcode"),
     ],

@@ -24,11 +24,9 @@ DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
 
 
 @pytest.fixture
-def service(database_url, monkeypatch):
-    service = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW)
-    monkeypatch.setattr(booking_actions, "booking_service", lambda: service)
+def service(database_url, monkeypatch, make_services):
     monkeypatch.setattr(booking_actions, "now", lambda: NOW)
-    return service
+    return make_services(database_url, clock=lambda: NOW).bookings
 
 
 def form_tracker(slot, value, intent="nlu_fallback", slots=None, entities=None) -> Tracker:

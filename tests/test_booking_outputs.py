@@ -85,12 +85,15 @@ def test_calendar_download_needs_the_signed_link(service, monkeypatch):
     assert asyncio.run(fetch(f"/termin/{unknown}.ics?sig={sign(unknown, 'ics')}"))[0] == 404
 
 
-def test_confirmation_mail_through_local_smtp(service, configure, smtp_sink):
-    import actions.booking as booking_actions
+def test_confirmation_mail_through_local_smtp(database_url, make_services, smtp_sink):
+    from bot.requester import Requester
 
-    configure(SMTP_FROM="assistent@go-cluster.example")
-    booking = book(service)
-    assert booking_actions.confirmation_mail(booking) is True
+    built = make_services(database_url, clock=lambda: NOW, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_sink.port),
+                          SMTP_FROM="assistent@go-cluster.example")
+    booked = built.consultations.book(BookingRequest(SLOT, "video", "Anna Muster", "Cluster GmbH", "Cluster Nord",
+                                                     "anna@example.org", None, NOW), Requester("web:a", "client-a"))
+    booking = booked.booking
+    assert booked.mail_sent is True
     (sender, recipients, data), = smtp_sink.messages
     assert sender == "assistent@go-cluster.example" and recipients == ["anna@example.org"]
     message = email.message_from_bytes(data if isinstance(data, bytes) else data.encode())
@@ -127,15 +130,12 @@ def test_csv_export(service):
 @pytest.fixture
 def cli_env(database_url, monkeypatch):
     """The staff commands on the test database."""
-    from bot import booking
     from bot.config import settings
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     settings.cache_clear()
-    booking.booking_service.cache_clear()
     yield BookingService(session_factory(database_url), load_calendar_config())
     settings.cache_clear()
-    booking.booking_service.cache_clear()
 
 
 def test_staff_commands(cli_env, capsys, tmp_path):

@@ -636,8 +636,6 @@ def cli_database(database_url, monkeypatch):
 
     def clear():
         settings.cache_clear()
-        db.session_factory.cache_clear()
-        db.get_engine.cache_clear()
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     clear()

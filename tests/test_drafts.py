@@ -35,14 +35,10 @@ DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
 
 
 @pytest.fixture
-def services(database_url, monkeypatch):
-    bookings = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW)
-    drafts = DraftService(session_factory(database_url), clock=lambda: NOW)
-    monkeypatch.setattr(applications, "draft_service", lambda: drafts)
-    monkeypatch.setattr(booking_actions, "booking_service", lambda: bookings)
-    monkeypatch.setattr("bot.booking.booking_service", lambda: bookings)
+def services(database_url, monkeypatch, make_services):
+    built = make_services(database_url, clock=lambda: NOW)
     monkeypatch.setattr(applications, "now", lambda: NOW)
-    return bookings, drafts
+    return built.bookings, built.drafts
 
 
 def consultation(bookings, held=True, email="anna@example.org", hour=10):

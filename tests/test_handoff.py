@@ -19,7 +19,8 @@ from bot.applications.service import DraftService
 from bot.config import PROJECT_ROOT
 from bot.handoff import rules, transcript
 from bot.handoff.service import TicketRequest, TicketService
-from bot.privacy import apply_retention, delete_personal_data
+from bot.privacy import apply_retention, delete_booking_data
+from bot.requester import Requester
 from bot.storage.db import session_factory
 from tests.conftest import slots_of, user_event
 
@@ -148,25 +149,33 @@ def test_retention_deletes_old_tickets_questions_and_conversations(database_url,
     assert [q.text for q in recent.unanswered()] == ["neue Frage"]
 
 
-def test_delete_my_data_needs_reference_and_email_and_removes_everything(database_url):
+def test_delete_my_data_removes_the_booking_and_its_conversations_only(database_url):
     sessions = session_factory(database_url)
     bookings = BookingService(sessions, load_calendar_config(), clock=lambda: NOW)
     booking = bookings.book(BookingRequest(datetime(2026, 12, 3, 10, tzinfo=BERLIN), "video", "Anna", "Org", "Cl",
-                                           "anna@example.org", None, NOW))
-    other = bookings.book(BookingRequest(datetime(2026, 12, 3, 11, tzinfo=BERLIN), "video", "Bob", "Org2", "Cl2",
-                                         "bob@example.org", None, NOW))
+                                           "anna@example.org", None, NOW, conversation_id="web:booked-here"))
+    # A second booking with the same address, made elsewhere (maybe by someone else): not tied to this one.
+    same_address = bookings.book(BookingRequest(datetime(2026, 12, 3, 11, tzinfo=BERLIN), "video", "X", "Org2",
+                                                "Cl2", "anna@example.org", None, NOW, conversation_id="web:other"))
     bookings.mark_held(booking.reference)
     DraftService(sessions).open(booking.reference, booking.email)
-    TicketService(sessions).create(request(contact_email="anna@example.org"))
-    TicketService(sessions).create(request(contact_email="bob@example.org"))
+    tickets = TicketService(sessions)
+    tickets.create(request(contact_email="anna@example.org", conversation_id="web:booked-here"))
+    tickets.create(request(contact_email="anna@example.org", conversation_id="web:asking-now"))
+    tickets.create(request(contact_email="anna@example.org", conversation_id="web:other"))
+    tickets.log_unanswered("eine Frage", "not_understood", conversation_id="web:asking-now")
+    tickets.log_unanswered("fremde Frage", "not_understood", conversation_id="web:other")
+    asking = Requester("web:asking-now", None)
     with pytest.raises(BookingNotFound):
-        delete_personal_data(sessions, booking.reference, "bob@example.org")
-    result = delete_personal_data(sessions, booking.reference.lower(), "ANNA@example.org")
-    assert (result.bookings, result.drafts, result.tickets) == (1, 1, 1)
+        delete_booking_data(sessions, booking.reference, "bob@example.org", asking)
+    result = delete_booking_data(sessions, booking.reference.lower(), "ANNA@example.org", asking)
+    assert (result.bookings, result.drafts, result.tickets, result.questions) == (1, 1, 2, 1)
+    assert result.conversations == ("web:asking-now", "web:booked-here")
     with pytest.raises(BookingNotFound):
         bookings.get(booking.reference)
-    assert bookings.get(other.reference).email == "bob@example.org"       # others untouched
-    assert [t.contact_email for t in TicketService(sessions).list()] == ["bob@example.org"]
+    assert bookings.get(same_address.reference).email == "anna@example.org"    # not tied: untouched
+    assert [t.contact_email for t in tickets.list()] == ["anna@example.org"]   # the one from web:other
+    assert [q.text for q in tickets.unanswered()] == ["fremde Frage"]
     assert bookings.book(BookingRequest(datetime(2026, 12, 3, 10, tzinfo=BERLIN), "video", "C", "O", "C",
                                         "c@example.org", None, NOW))   # the slot is free again
 
@@ -227,20 +236,19 @@ def test_invalid_handoff_answers_get_hints(slot, text, hint):
     assert hint in out and slots_of(events)[slot] is None
 
 
-def test_declined_consent_creates_nothing(database_url, monkeypatch):
-    service = TicketService(session_factory(database_url))
-    monkeypatch.setattr(handoff, "ticket_service", lambda: service)
+def test_declined_consent_creates_nothing(database_url, make_services):
+    service = make_services(database_url).tickets
     _, _, events = run(handoff.ValidateHandoffForm(), form("handoff_consent", "nein", "deny"))
     assert slots_of(events)["handoff_consent"] is False and slots_of(events)["requested_slot"] is None
     text, _, _ = run(handoff.ActionCreateTicket(), plain(slots={"handoff_consent": False}))
     assert "speichere nichts" in text and service.list() == []
 
 
-def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(database_url, monkeypatch, configure, smtp_sink):
-    service = TicketService(session_factory(database_url))
-    monkeypatch.setattr(handoff, "ticket_service", lambda: service)
+def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(database_url, monkeypatch, make_services,
+                                                                     smtp_sink):
+    service = make_services(database_url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_sink.port),
+                            HOTLINE_NOTIFY_EMAIL="info@go-cluster.example").tickets
     monkeypatch.setattr(handoff.transcript, "from_tracker_store", lambda sender: [])   # use the session's events
-    configure(HOTLINE_NOTIFY_EMAIL="info@go-cluster.example")
     history = [{"event": "user", "text": "Bekommen wir die Kostenbeteiligung?", "timestamp": 1795000000,
                 "parse_data": {"intent": {"name": "cost_share_check"}}},
                {"event": "bot", "text": "Ich prüfe mit Ihnen ...", "timestamp": 1795000001}]
@@ -260,9 +268,8 @@ def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(database_ur
     assert "Bekommen wir die Kostenbeteiligung?" in message.get_payload(decode=True).decode("utf-8")
 
 
-def test_not_understood_questions_are_logged(database_url, monkeypatch):
-    service = TicketService(session_factory(database_url))
-    monkeypatch.setattr(handoff, "ticket_service", lambda: service)
+def test_not_understood_questions_are_logged(database_url, make_services):
+    service = make_services(database_url).tickets
     ranking = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "faq_labels", "confidence": 0.2}]
     event = user_event("wie geht das mit dem dingsbums", "nlu_fallback", 0.9, ranking=ranking)
     tracker = Tracker("s", {}, event["parse_data"], [event], False, None, {}, "action_listen")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.booking.calendar import CalendarConfig, Closures, Proposal, bookable_problem, propose
 from bot.booking.reference import new_reference, normalise_reference
 from bot.dates import TimeWish
+from bot.errors import DomainError
 from bot.storage.db import unit_of_work
 from bot.storage.models import BlockedDay, BlockedSlot, Booking, SlotReservation
 
@@ -27,15 +28,8 @@ FORMATS = ("telefon", "video")
 REFERENCE_ATTEMPTS = 5
 
 
-class BookingError(Exception):
-    """Base class; `code` names the reason for messages and logs."""
-
-    code = "error"
-
-    def __init__(self, code: Optional[str] = None) -> None:
-        super().__init__(code or self.code)
-        if code:
-            self.code = code
+class BookingError(DomainError):
+    """Booking errors; `code` names the reason for messages and logs."""
 
 
 class SlotUnavailable(BookingError):
@@ -60,6 +54,7 @@ class BookingRequest:
     email: str
     phone: Optional[str]
     consent_at: datetime
+    conversation_id: Optional[str] = None   # where it was booked; "Meine Daten löschen" removes it
 
 
 @dataclass(frozen=True)
@@ -76,6 +71,7 @@ class BookingView:
     phone: Optional[str]
     created_at: datetime
     held_at: Optional[datetime]
+    conversation_id: Optional[str] = None
 
     @property
     def slot_end(self) -> datetime:
@@ -100,7 +96,7 @@ class BookingService:
             slot_start=booking.slot_start.astimezone(self.config.tz), slot_minutes=booking.slot_minutes,
             format=booking.format, name=booking.name, organisation=booking.organisation,
             cluster_name=booking.cluster_name, email=booking.email, phone=booking.phone,
-            created_at=booking.created_at, held_at=booking.held_at,
+            created_at=booking.created_at, held_at=booking.held_at, conversation_id=booking.conversation_id,
         )
 
     def _day_bounds(self, first_day: date, last_day: date):
@@ -168,6 +164,7 @@ class BookingService:
                         format=request.format, name=request.name, organisation=request.organisation,
                         cluster_name=request.cluster_name, email=request.email.strip().lower(),
                         phone=request.phone, consent_at=request.consent_at,
+                        conversation_id=request.conversation_id,
                     )
                     session.add(booking)
                     session.flush()

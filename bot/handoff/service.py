@@ -41,6 +41,7 @@ class TicketRequest:
     transcript: Sequence[Dict[str, str]]
     channel: str
     priority: str
+    conversation_id: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class TicketService:
                         contact_phone=request.contact_phone, callback_time=request.callback_time,
                         concern=request.concern, transcript=json.dumps(list(request.transcript), ensure_ascii=False),
                         channel=request.channel, priority=request.priority, status=NEW,
-                        created_at=self._clock(), updated_at=self._clock())
+                        conversation_id=request.conversation_id, created_at=self._clock(), updated_at=self._clock())
                     session.add(ticket)
                     session.flush()
                     return self._view(ticket)
@@ -160,14 +161,15 @@ class TicketService:
 
     # --- unanswered questions ------------------------------------------------------------
     def log_unanswered(self, text: str, kind: str, guessed_intent: Optional[str] = None,
-                       confidence: Optional[float] = None) -> None:
+                       confidence: Optional[float] = None, conversation_id: Optional[str] = None) -> None:
         cleaned = (text or "").strip()[:1000]
         if not cleaned:
             return
         with unit_of_work(self._sessions) as session:
             session.add(UnansweredQuestion(
                 text=cleaned, normalised=normalise_question(cleaned), kind=kind, guessed_intent=guessed_intent,
-                confidence=None if confidence is None else f"{confidence:.2f}", created_at=self._clock()))
+                confidence=None if confidence is None else f"{confidence:.2f}", conversation_id=conversation_id,
+                created_at=self._clock()))
 
     def unanswered(self, limit: int = 200) -> List[QuestionCount]:
         """Distinct unanswered questions, the most frequent first."""

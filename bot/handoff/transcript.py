@@ -66,3 +66,17 @@ def delete_conversations_before(cutoff: datetime, url: Optional[str] = None) -> 
         for start in range(0, len(senders), 500):
             connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders[start:start + 500])))
     return len(senders)
+
+
+def delete_conversations(sender_ids: Iterable[str], url: Optional[str] = None) -> int:
+    """Deletes the whole stored history of these conversations; returns how many had events."""
+    senders = sorted({s for s in sender_ids if s})
+    if not senders:
+        return 0
+    with _engine(url or settings().tracker_database_url).begin() as connection:
+        if not sa.inspect(connection).has_table("events"):
+            return 0
+        found = connection.execute(sa.select(sa.func.count(sa.distinct(EVENTS.c.sender_id)))
+                                   .where(EVENTS.c.sender_id.in_(senders))).scalar_one()
+        connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders)))
+    return int(found)

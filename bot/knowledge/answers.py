@@ -179,7 +179,7 @@ class Answers:
                 best, best_score = entry, score
         return best
 
-    def bad_input(self, problem: str, original_length: int = 0) -> List[Reply]:
+    def bad_input(self, problem: str) -> List[Reply]:
         key = {
             textguard.EMPTY: "bad_input_empty",
             textguard.NO_LETTERS: "bad_input_no_letters",
@@ -187,4 +187,5 @@ class Answers:
             textguard.JSON_DATA: "bad_input_json",
             textguard.MARKUP_ONLY: "bad_input_markup",
         }.get(problem, "bad_input_empty")
-        return [Reply(self._say(key, length=original_length, limit=textguard.MAX_MESSAGE_CHARS))]
+        # The channels cut long messages at the door, so the length is "more than the limit".
+        return [Reply(self._say(key, limit=textguard.MAX_MESSAGE_CHARS))]

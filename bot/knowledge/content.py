@@ -253,3 +253,8 @@ def _load(directory: Path) -> Knowledge:
     )
     validate(knowledge)
     return knowledge
+
+
+def load_messages(content_dir: Optional[Path] = None) -> Messages:
+    """The message texts (content/messages.yml), for processes that need nothing else."""
+    return load_knowledge(content_dir).messages

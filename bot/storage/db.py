@@ -45,17 +45,25 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: Optional[str] = None) -> Engine:
-    url = url or settings().database_url
+    """One engine per database URL and process (default: DATABASE_URL)."""
+    return _engine(url or settings().database_url)
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str) -> Engine:
     engine = sa.create_engine(url, future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
 
 
-@lru_cache(maxsize=8)
 def session_factory(url: Optional[str] = None) -> sessionmaker:
+    return _sessions(url or settings().database_url)
+
+
+@lru_cache(maxsize=8)
+def _sessions(url: str) -> sessionmaker:
     return sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False)
 
 

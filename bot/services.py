@@ -1,0 +1,79 @@
+"""Composition root: every service of the assistant, built once from one Settings object.
+
+The action server, the web server and the staff commands each build one `Services` at start and
+pass it on; nothing below reads the environment or builds services of its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy.orm import sessionmaker
+
+from bot.booking.calendar import CalendarConfig, load_calendar_config
+from bot.booking.desk import ConsultationDesk, DeskLimits
+from bot.booking.service import BookingService
+from bot.applications.service import DraftService
+from bot.config import Settings
+from bot.handoff import rules
+from bot.handoff.desk import HotlineDesk
+from bot.handoff.service import TicketService
+from bot.knowledge.content import Messages, load_messages
+from bot.notify.mail import Mailer
+from bot.ratelimit import Limit, RateLimiter
+from bot.security import secret_key, sign
+from bot.storage.db import session_factory
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    sessions: sessionmaker
+    messages: Messages
+    calendar: CalendarConfig
+    limiter: RateLimiter
+    mailer: Mailer
+    bookings: BookingService
+    consultations: ConsultationDesk
+    drafts: DraftService
+    tickets: TicketService
+    hotline: HotlineDesk
+
+    def limit(self, name: str) -> Limit:
+        return Limit.configured(self.settings, name)
+
+
+def calendar_link(public_url: str) -> Callable[[str], str]:
+    """booking reference -> the signed link to its calendar file on the web server."""
+    base = public_url.rstrip("/")
+    return lambda reference: f"{base}/termin/{reference}.ics?sig={sign(reference, 'ics')}"
+
+
+def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+    sessions = session_factory(settings.database_url)
+    messages = load_messages(settings.content_dir)
+    calendar = load_calendar_config()
+    limiter = RateLimiter(sessions, secret_key(), clock)
+
+    def limit(name: str) -> Limit:
+        return Limit.configured(settings, name)
+
+    mailer = Mailer(settings.smtp, limiter, limit("mails_per_recipient"), limit("hotline_mails"))
+    bookings = BookingService(sessions, calendar, clock)
+    tickets = TicketService(sessions, clock)
+    consultations = ConsultationDesk(
+        bookings, limiter,
+        DeskLimits(limit("bookings_per_conversation"), limit("bookings_per_client"),
+                   limit("lookup_failures_per_conversation"), limit("lookup_failures_per_client"),
+                   limit("lookup_failures_per_email")),
+        mailer, messages, calendar_link(settings.public_url))
+    hotline = HotlineDesk(tickets, rules.load_config(settings.content_dir / "handoff.yml"), limiter,
+                          limit("tickets_per_conversation"), limit("tickets_per_client"), mailer,
+                          settings.hotline_notify_email, messages)
+    return Services(settings, sessions, messages, calendar, limiter, mailer, bookings, consultations,
+                    DraftService(sessions, clock), tickets, hotline)
