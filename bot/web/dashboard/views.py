@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.spreadsheet import safe_cell
 from bot.storage.db import StorageUnavailable
 from bot.web.dashboard.accounts import LoginOutcome, SessionCheck, StaffIdentity
 from bot.web.dashboard.chart import build_chart, last_weeks
@@ -330,11 +331,6 @@ def _intent_label(intent: Optional[str]) -> str:
     return load_knowledge().intent_label(intent) or intent
 
 
-def spreadsheet_safe(value: str) -> str:
-    """Text from users must not run as a formula when the file is opened in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 async def _questions(request: web.Request) -> List[Tuple]:
     dashboard = dashboard_of(request)
     found = await dashboard.call(dashboard.tickets.unanswered, QUESTION_LIMIT)
@@ -356,8 +352,8 @@ async def questions_csv(request: web.Request) -> web.StreamResponse:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for question, kind, intent in rows:
-        writer.writerow([spreadsheet_safe(question.text), question.count,
-                         local_time(question.last_seen, dashboard.options.tz), kind, spreadsheet_safe(intent)])
+        cells = (question.text, question.count, local_time(question.last_seen, dashboard.options.tz), kind, intent)
+        writer.writerow([safe_cell(cell) for cell in cells])
     filename = f"unbeantwortete-fragen-{dashboard.today().isoformat()}.csv"
     return web.Response(body=("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv", charset="utf-8",
                         headers={**PAGE_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})
