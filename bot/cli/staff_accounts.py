@@ -46,10 +46,9 @@ def run(args, accounts: Optional[StaffAccounts] = None) -> int:
         found = accounts.list()
         for account in found:
             locked = ""
-            if account.locked_until and account.locked_until > accounts.now():
-                locked = f", gesperrt bis {account.locked_until:%Y-%m-%d %H:%M} UTC"
-            print(f"{account.username}  (angelegt {account.created_at:%Y-%m-%d}, "
-                  f"{account.failed_logins} Fehlversuch(e){locked})")
+            if account.locked_until:
+                locked = (f", gesperrt bis {account.locked_until:%Y-%m-%d %H:%M} UTC nach zu vielen Fehlversuchen")
+            print(f"{account.username}  (angelegt {account.created_at:%Y-%m-%d}{locked})")
         print(f"{len(found)} Konto/Konten")
     elif args.action == "remove":
         if not accounts.remove(args.username):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import math
 from datetime import date, timedelta
 from typing import Awaitable, Callable, List, Optional, Tuple
 from urllib.parse import urlencode
@@ -12,6 +13,7 @@ from aiohttp import web
 
 from bot.spreadsheet import safe_cell
 from bot.storage.db import StorageUnavailable
+from bot.web.client import client_address
 from bot.web.dashboard.accounts import LoginOutcome, SessionCheck, StaffIdentity
 from bot.web.dashboard.chart import build_chart, last_weeks
 from bot.web.dashboard.context import DASHBOARD, Dashboard
@@ -47,8 +49,9 @@ CHART_WEEKS = 8
 
 MESSAGES = {
     "invalid": "Benutzername oder Passwort ist falsch.",
-    "locked": "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist für {minutes} Minuten gesperrt; "
-              "bitte versuchen Sie es danach erneut.",
+    "locked": "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist vorübergehend gesperrt; bitte "
+              "versuchen Sie es in {minutes} Minuten erneut. Wenn Sie sofort Zugang brauchen, wenden Sie sich "
+              "an die Administration.",
     "expired": "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
     "logged_out": "Sie haben sich abgemeldet.",
     "login_form": "Das Anmeldeformular war abgelaufen oder ungültig. Bitte melden Sie sich erneut an.",
@@ -56,6 +59,11 @@ MESSAGES = {
             "und versuchen Sie es erneut.",
     "storage": "Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Minuten erneut.",
 }
+
+
+def minutes_to_wait(wait: Optional[timedelta]) -> int:
+    """Whole minutes, rounded up: "in 0 Minuten" would invite an attempt that is still refused."""
+    return max(1, math.ceil(wait.total_seconds() / 60)) if wait else 1
 
 
 def dashboard_of(request: web.Request) -> Dashboard:
@@ -163,7 +171,8 @@ async def submit_login(request: web.Request) -> web.StreamResponse:
         return login_page(request, status=403, message=MESSAGES["login_form"], username=username, next_path=next_path)
     try:
         async with dashboard.login_slots:
-            result = await dashboard.call(dashboard.accounts.login, username, password)
+            result = await dashboard.call(dashboard.accounts.login, username, password,
+                                          client_address(request, dashboard.options.proxies_count))
     except StorageUnavailable:
         return error_page(request, 503, "Datenbank nicht erreichbar", MESSAGES["storage"])
     if result.outcome is LoginOutcome.OK:
@@ -172,7 +181,7 @@ async def submit_login(request: web.Request) -> web.StreamResponse:
         clear_cookie(response, dashboard.options, LOGIN_COOKIE)
         return response
     if result.outcome is LoginOutcome.LOCKED:
-        message = MESSAGES["locked"].format(minutes=dashboard.options.lockout_minutes)
+        message = MESSAGES["locked"].format(minutes=minutes_to_wait(result.retry_after))
     else:
         message = MESSAGES["invalid"]
     return login_page(request, message=message, username=username, next_path=next_path)
