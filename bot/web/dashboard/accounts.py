@@ -130,7 +130,7 @@ class StaffAccounts:
 
     def _locked_until(self, name: str, now: datetime) -> Optional[datetime]:
         wait = self.guard.account_locked_for(name)
-        return now + wait if wait is not None else None
+        return now.astimezone(timezone.utc) + wait if wait is not None else None
 
     def remove(self, username: str) -> bool:
         with unit_of_work(self._sessions) as session:
