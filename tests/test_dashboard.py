@@ -741,6 +741,24 @@ def test_staff_account_command(cli_database, monkeypatch, capsys):
         assert passwords.verify_password(PASSWORD, users[0].password_hash)
 
 
+def test_staff_account_unlock_command(cli_database, capsys):
+    from bot.cli import main
+    from bot.config import settings
+    from bot.web.dashboard.accounts import StaffAccounts
+
+    accounts = StaffAccounts(session_factory(cli_database), DashboardOptions.from_settings(settings()))
+    accounts.add("dora", PASSWORD)
+    for _ in range(5):
+        accounts.login("dora", "falsches-passwort", "192.0.2.7")
+    assert accounts.login("dora", PASSWORD, "192.0.2.7").outcome.value == "locked"
+
+    assert main(["staff-account", "unlock", "niemand"]) == 1
+    assert "Ein Konto niemand gibt es nicht." in capsys.readouterr().err
+    assert main(["staff-account", "unlock", "Dora"]) == 0
+    assert "Konto Dora entsperrt" in capsys.readouterr().out
+    assert accounts.login("dora", PASSWORD, "192.0.2.7").outcome.value == "ok"
+
+
 def test_chat_page_still_works_next_to_the_dashboard(dashboard):
     async def scenario(client):
         page = await client.get("/")

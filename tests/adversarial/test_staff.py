@@ -247,3 +247,28 @@ def test_unknown_names_are_counted_by_every_web_server_process(database_url, clo
     outcomes = [first.accounts.login("niemand", "geraten", ATTACKER).outcome for _ in range(3)]
     outcomes += [second.accounts.login("niemand", "geraten", ATTACKER).outcome for _ in range(2)]
     assert [o.value for o in outcomes] == ["invalid"] * 4 + ["locked"]
+
+
+def test_unlock_lets_the_colleague_in_at_once(board, capsys):
+    """Anna mistypes five times at home, then a distributed attack uses up the per-account limit:
+    one command lifts both locks, without waiting for the windows to end."""
+    from bot.cli import staff_accounts
+
+    async def attack(client):
+        typos = [await attempt(client, ANNA_AT_HOME, password=f"tippfehler-{i}") for i in range(5)]
+        attacks = [await attempt(client, f"192.0.2.{i // 4}", password=f"geraten-{i}-passwort") for i in range(95)]
+        return typos, attacks, await attempt(client, ANNA_AT_HOME)
+
+    typos, attacks, before = run(board, attack)
+    assert typos[-1] == "locked" and attacks[-1] == "locked" and before == "locked"
+    assert staff_accounts.run(Namespace(action="list"), board.accounts) == 0
+    assert "anna  (angelegt 2026-11-28, gesperrt bis 2026-11-28 10:00 UTC" in capsys.readouterr().out
+
+    assert staff_accounts.run(Namespace(action="unlock", username="anna"), board.accounts) == 0
+    assert "Konto anna entsperrt" in capsys.readouterr().out
+
+    async def after(client):
+        return await attempt(client, ANNA_AT_HOME)
+
+    assert run(board, after) == "ok"
+    assert [account.locked_until for account in board.accounts.list()] == [None]
