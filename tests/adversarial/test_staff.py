@@ -219,11 +219,15 @@ def test_every_failure_takes_the_same_path(board, spy):
     assert wait is not None
 
 
-def test_unknown_names_behave_exactly_like_existing_ones(database_url, clock, spy):
-    """The same series of attempts on an existing and an unknown name: the same outcomes, the
-    same waits, the same scrypt runs and the same counters, call by call."""
+def test_unknown_names_behave_exactly_like_existing_ones(tmp_path, clock, spy):
+    """The same series of attempts on an existing and an unknown name, each on a fresh database:
+    the same outcomes, the same waits, the same scrypt runs and the same counters, call by call."""
+    from bot.storage.migrate import upgrade
+
     def series(name: str) -> list:
-        board = Dashboard(database_url, clock, DashboardOptions(proxies_count=1))
+        url = f"sqlite:///{tmp_path / name}.db"
+        upgrade(url)
+        board = Dashboard(url, clock, DashboardOptions())
         clock.now = START
         if name == "anna":
             board.accounts.add("anna", PASSWORD)
