@@ -638,14 +638,15 @@ def test_login_check_runs_scrypt_exactly_once_whatever_fails(monkeypatch, stored
     assert len(runs) == 1
 
 
-@pytest.mark.parametrize("wait, minutes", [
-    (timedelta(minutes=15), 15), (timedelta(minutes=14, seconds=1), 15), (timedelta(seconds=1), 1),
-    (timedelta(0), 1), (None, 1), (timedelta(minutes=59, seconds=30), 60),
+@pytest.mark.parametrize("wait, text", [
+    (timedelta(minutes=15), "15 Minuten"), (timedelta(minutes=14, seconds=1), "15 Minuten"),
+    (timedelta(seconds=61), "2 Minuten"), (timedelta(seconds=1), "1 Minute"), (timedelta(0), "1 Minute"),
+    (None, "1 Minute"), (timedelta(minutes=59, seconds=30), "60 Minuten"),
 ])
-def test_the_lock_message_rounds_the_wait_up(wait, minutes):
-    from bot.web.dashboard.views import minutes_to_wait
+def test_the_lock_message_rounds_the_wait_up(wait, text):
+    from bot.web.dashboard.views import wait_in_words
 
-    assert minutes_to_wait(wait) == minutes
+    assert wait_in_words(wait) == text
 
 
 @pytest.mark.parametrize("name, client, generation, client_key, account_and_client_key", [

@@ -50,7 +50,7 @@ CHART_WEEKS = 8
 MESSAGES = {
     "invalid": "Benutzername oder Passwort ist falsch.",
     "locked": "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist vorübergehend gesperrt; bitte "
-              "versuchen Sie es in {minutes} Minuten erneut. Wenn Sie sofort Zugang brauchen, wenden Sie sich "
+              "versuchen Sie es in {wait} erneut. Wenn Sie sofort Zugang brauchen, wenden Sie sich "
               "an die Administration.",
     "expired": "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
     "logged_out": "Sie haben sich abgemeldet.",
@@ -61,9 +61,10 @@ MESSAGES = {
 }
 
 
-def minutes_to_wait(wait: Optional[timedelta]) -> int:
-    """Whole minutes, rounded up: "in 0 Minuten" would invite an attempt that is still refused."""
-    return max(1, math.ceil(wait.total_seconds() / 60)) if wait else 1
+def wait_in_words(wait: Optional[timedelta]) -> str:
+    """"1 Minute", "15 Minuten": rounded up, as "in 0 Minuten" would invite an attempt still refused."""
+    minutes = max(1, math.ceil(wait.total_seconds() / 60)) if wait else 1
+    return "1 Minute" if minutes == 1 else f"{minutes} Minuten"
 
 
 def dashboard_of(request: web.Request) -> Dashboard:
@@ -181,7 +182,7 @@ async def submit_login(request: web.Request) -> web.StreamResponse:
         clear_cookie(response, dashboard.options, LOGIN_COOKIE)
         return response
     if result.outcome is LoginOutcome.LOCKED:
-        message = MESSAGES["locked"].format(minutes=minutes_to_wait(result.retry_after))
+        message = MESSAGES["locked"].format(wait=wait_in_words(result.retry_after))
     else:
         message = MESSAGES["invalid"]
     return login_page(request, message=message, username=username, next_path=next_path)
