@@ -10,7 +10,8 @@ import re
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Spreadsheets skip leading blanks before they look for "="; invisible characters count as blank too.
+# Some programs trim cells when they import them, so a formula start after blanks counts too;
+# invisible characters count as blanks as a precaution (nobody reading the file sees them either).
 _LEADING_BLANKS = " \t\r\n\f\v\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff"
 # A signed number is harmless as a formula (it is its own value) and stays a number.
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
