@@ -621,13 +621,13 @@ def test_password_hashing(monkeypatch):
 
 
 @pytest.mark.parametrize("stored, password, expected", [
-    ("good", PASSWORD, True),
-    ("good", PASSWORD + "x", False),
-    ("good", "", False),
-    ("good", PASSWORD + "x" * passwords.MAX_LENGTH, False),          # over-long
-    (None, PASSWORD, False),                                          # no such account
-    ("scrypt$abc", PASSWORD, False),                                  # damaged hash
-    ("scrypt$1073741824$8$1$AAAAAAAAAAAAAAAAAAAAAA==$" + "A" * 44, PASSWORD, False),   # hostile cost
+    pytest.param("good", PASSWORD, True, id="right"),
+    pytest.param("good", PASSWORD + "x", False, id="wrong"),
+    pytest.param("good", "", False, id="empty"),
+    pytest.param("good", PASSWORD + "x" * passwords.MAX_LENGTH, False, id="over-long"),
+    pytest.param(None, PASSWORD, False, id="no-account"),
+    pytest.param("scrypt$abc", PASSWORD, False, id="damaged-hash"),
+    pytest.param("scrypt$1073741824$8$1$AAAAAAAAAAAAAAAAAAAAAA==$" + "A" * 44, PASSWORD, False, id="hostile-cost"),
 ])
 def test_login_check_runs_scrypt_exactly_once_whatever_fails(monkeypatch, stored, password, expected):
     good = passwords.hash_password(PASSWORD)
