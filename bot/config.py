@@ -56,6 +56,12 @@ RATE_LIMIT_DEFAULTS: Dict[str, Tuple[str, str]] = {
 }
 
 
+# Variables that were replaced: still set, they stop the start rather than being silently ignored.
+REMOVED_VARIABLES: Dict[str, str] = {
+    "DASHBOARD_LOCKOUT_MINUTES": "RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT (z. B. 5/15min)",
+}
+
+
 def parse_rate(name: str, spec: str) -> RateLimitSpec:
     """'5/15min', '10/h', '3/d' (count per period). Raises ConfigError."""
     match = _RATE.match(spec or "")
@@ -112,7 +118,6 @@ class Settings:
     retention_days: int = 90
     dashboard_secure_cookies: bool = False
     dashboard_session_minutes: int = 30
-    dashboard_lockout_minutes: int = 15
 
     @property
     def tz(self) -> ZoneInfo:
@@ -195,6 +200,9 @@ def _rate_limits(env: _Env) -> Dict[str, RateLimitSpec]:
 def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
     """Settings from the given mapping (default: the process environment). Raises ConfigError."""
     env = _Env(os.environ if environ is None else environ)
+    for name, replacement in REMOVED_VARIABLES.items():
+        if env.text(name):
+            raise ConfigError(f"{name} gibt es nicht mehr; stattdessen {replacement} setzen")
     var_dir = Path(env.text("GOCLUSTER_VAR_DIR", str(PROJECT_ROOT / "var")))
     web_port = env.port("WEB_PORT", 8080)
     rasa_port = env.port("RASA_PORT", 5005)
@@ -237,7 +245,6 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
         retention_days=env.integer("RETENTION_DAYS", 90, 1, 3650),
         dashboard_secure_cookies=env.flag("DASHBOARD_SECURE_COOKIES", False),
         dashboard_session_minutes=env.integer("DASHBOARD_SESSION_MINUTES", 30, 1, 24 * 60),
-        dashboard_lockout_minutes=env.integer("DASHBOARD_LOCKOUT_MINUTES", 15, 1, 24 * 60),
     )
 
 

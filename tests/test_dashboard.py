@@ -226,9 +226,8 @@ def test_five_failures_lock_the_account_until_the_lock_time_is_over(dashboard, c
     assert locked_status == 200 and LOCKED in locked_body and INVALID not in locked_body
     assert LOCKED in still_locked
     assert allowed.status == 303 and SESSION_COOKIE in allowed.cookies
-    with unit_of_work(dashboard.sessions) as session:
-        user = session.execute(select(StaffUser)).scalar_one()
-        assert user.failed_logins == 0 and user.locked_until is None
+    # Five failures from one address lock that address only, never the account for everybody.
+    assert [account.locked_until for account in dashboard.accounts.list()] == [None]
 
 
 def test_success_resets_the_failure_counter(dashboard):
@@ -328,16 +327,26 @@ def test_sessions_end_after_twelve_hours_even_when_active(dashboard, clock):
     assert statuses[:35] == [200] * 35 and statuses[35] == 303
 
 
-def test_idle_timeout_is_configurable():
-    from bot.config import load_settings
+def test_idle_timeout_and_login_limits_are_configurable():
+    from bot.config import ConfigError, load_settings
+    from bot.ratelimit import Limit
 
-    options = DashboardOptions.from_settings(load_settings({"DASHBOARD_SESSION_MINUTES": "5",
-                                                           "DASHBOARD_LOCKOUT_MINUTES": "60"}))
-    assert options.idle_timeout == timedelta(minutes=5) and options.lockout == timedelta(minutes=60)
+    options = DashboardOptions.from_settings(load_settings({
+        "DASHBOARD_SESSION_MINUTES": "5", "PROXIES_COUNT": "1",
+        "RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT": "3/h"}))
+    assert options.idle_timeout == timedelta(minutes=5) and options.proxies_count == 1
+    limits = options.login_limits
+    assert limits.per_account_and_client == Limit("login_failures_per_account_and_client", 3, timedelta(hours=1))
+    assert limits.per_client == Limit("login_failures_per_client", 20, timedelta(minutes=15))
+    assert limits.per_account == Limit("login_failures_per_account", 100, timedelta(hours=1))
+    assert DashboardOptions().login_limits == limits.__class__.configured(load_settings({}))
     assert not options.secure_cookies
     assert DashboardOptions.from_settings(load_settings({"DASHBOARD_SECURE_COOKIES": "true"})).secure_cookies
     with pytest.raises(ValueError):
         load_settings({"DASHBOARD_SECURE_COOKIES": "vielleicht"})
+    # The old lock-out setting is replaced by the login limits: set, it stops the start.
+    with pytest.raises(ConfigError, match="DASHBOARD_LOCKOUT_MINUTES gibt es nicht mehr.*RATE_LIMIT_LOGIN"):
+        load_settings({"DASHBOARD_LOCKOUT_MINUTES": "60"})
 
 
 def test_logout_deletes_the_session(dashboard):
@@ -611,6 +620,60 @@ def test_password_hashing(monkeypatch):
         assert not passwords.verify_password(PASSWORD, broken)
 
 
+@pytest.mark.parametrize("stored, password, expected", [
+    pytest.param("good", PASSWORD, True, id="right"),
+    pytest.param("good", PASSWORD + "x", False, id="wrong"),
+    pytest.param("good", "", False, id="empty"),
+    pytest.param("good", PASSWORD + "x" * passwords.MAX_LENGTH, False, id="over-long"),
+    pytest.param(None, PASSWORD, False, id="no-account"),
+    pytest.param("scrypt$abc", PASSWORD, False, id="damaged-hash"),
+    pytest.param("scrypt$1073741824$8$1$AAAAAAAAAAAAAAAAAAAAAA==$" + "A" * 44, PASSWORD, False, id="hostile-cost"),
+])
+def test_login_check_runs_scrypt_exactly_once_whatever_fails(monkeypatch, stored, password, expected):
+    good = passwords.hash_password(PASSWORD)
+    runs = []
+    derive = passwords._derive
+    monkeypatch.setattr(passwords, "_derive", lambda *args: runs.append(args) or derive(*args))
+    assert passwords.check_password(password, good if stored == "good" else stored) is expected
+    assert len(runs) == 1
+
+
+@pytest.mark.parametrize("wait, text", [
+    (timedelta(minutes=15), "15 Minuten"), (timedelta(minutes=14, seconds=1), "15 Minuten"),
+    (timedelta(seconds=61), "2 Minuten"), (timedelta(seconds=1), "1 Minute"), (timedelta(0), "1 Minute"),
+    (None, "1 Minute"), (timedelta(minutes=59, seconds=30), "60 Minuten"),
+])
+def test_the_lock_message_rounds_the_wait_up(wait, text):
+    from bot.web.dashboard.views import wait_in_words
+
+    assert wait_in_words(wait) == text
+
+
+@pytest.mark.parametrize("name, client, generation, client_key, account_and_client_key", [
+    ("anna", "192.0.2.7", "", "192.0.2.7", "anna\x00\x00192.0.2.7"),
+    ("anna", "2001:db8:1:2::7", "", "2001:db8:1:2::/64", "anna\x00\x002001:db8:1:2::/64"),
+    ("anna", None, "", "unknown", "anna\x00\x00unknown"),
+    ("anna", "192.0.2.7", "2026-11-28T09:00:00+00:00", "192.0.2.7", "anna\x002026-11-28T09:00:00+00:00\x00192.0.2.7"),
+])
+def test_login_attempt_keys(name, client, generation, client_key, account_and_client_key):
+    from bot.web.dashboard.login_limits import LoginAttempt
+
+    attempt = LoginAttempt(name, client, generation)
+    assert (attempt.client_key, attempt.account_and_client_key) == (client_key, account_and_client_key)
+
+
+def test_a_lock_names_the_minutes_until_the_window_ends(dashboard, clock):
+    clock.advance(minutes=5)           # ten minutes left in the 15-minute window
+
+    async def scenario(client):
+        for i in range(4):
+            await login(client, password=f"falsch-{i}-passwort")
+        return await (await login(client, password="falsch-4-passwort")).text()
+
+    body = run(dashboard, scenario)
+    assert LOCKED in body and "bitte versuchen Sie es in 10 Minuten erneut" in body
+
+
 def test_accounts_store_no_plain_password_and_enforce_the_policy(database_url):
     from bot.web.dashboard.accounts import AccountError, StaffAccounts
 
@@ -675,6 +738,24 @@ def test_staff_account_command(cli_database, monkeypatch, capsys):
         users = session.execute(select(StaffUser)).scalars().all()
         assert [u.username for u in users] == ["emil"]
         assert passwords.verify_password(PASSWORD, users[0].password_hash)
+
+
+def test_staff_account_unlock_command(cli_database, capsys):
+    from bot.cli import main
+    from bot.config import settings
+    from bot.web.dashboard.accounts import StaffAccounts
+
+    accounts = StaffAccounts(session_factory(cli_database), DashboardOptions.from_settings(settings()))
+    accounts.add("dora", PASSWORD)
+    for _ in range(5):
+        accounts.login("dora", "falsches-passwort", "192.0.2.7")
+    assert accounts.login("dora", PASSWORD, "192.0.2.7").outcome.value == "locked"
+
+    assert main(["staff-account", "unlock", "niemand"]) == 1
+    assert "Ein Konto niemand gibt es nicht." in capsys.readouterr().err
+    assert main(["staff-account", "unlock", "Dora"]) == 0
+    assert "Konto Dora entsperrt" in capsys.readouterr().out
+    assert accounts.login("dora", PASSWORD, "192.0.2.7").outcome.value == "ok"
 
 
 def test_chat_page_still_works_next_to_the_dashboard(dashboard):

@@ -10,6 +10,7 @@ from bot.applications.schema import load_schema
 from bot.applications.service import STATUSES, DraftService, DraftView
 from bot.booking.service import BookingError
 from bot.cli.output import export
+from bot.spreadsheet import safe_cell
 
 
 def _columns() -> List[str]:
@@ -26,7 +27,7 @@ def write_csv(drafts: Iterable[DraftView], out: TextIO) -> int:
     writer.writeheader()
     count = 0
     for draft in drafts:
-        writer.writerow(_row(draft))
+        writer.writerow({column: safe_cell(value) for column, value in _row(draft).items()})
         count += 1
     return count
 

@@ -7,8 +7,9 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, List, Optional, TextIO, Tuple
 
 from bot.booking.format import format_slot
-from bot.cli.output import export
 from bot.booking.service import BookingError, BookingView
+from bot.cli.output import export
+from bot.spreadsheet import safe_cell
 
 CSV_COLUMNS = ("reference", "status", "start", "end", "format", "name", "organisation", "cluster_name",
                "email", "phone", "created_at", "held_at")
@@ -47,9 +48,10 @@ def write_csv(bookings: Iterable[BookingView], out: TextIO) -> int:
     writer.writerow(CSV_COLUMNS)
     count = 0
     for b in bookings:
-        writer.writerow([b.reference, b.status, b.slot_start.isoformat(), b.slot_end.isoformat(), b.format,
-                         b.name, b.organisation, b.cluster_name, b.email, b.phone or "",
-                         b.created_at.isoformat(), b.held_at.isoformat() if b.held_at else ""])
+        cells = (b.reference, b.status, b.slot_start.isoformat(), b.slot_end.isoformat(), b.format,
+                 b.name, b.organisation, b.cluster_name, b.email, b.phone or "",
+                 b.created_at.isoformat(), b.held_at.isoformat() if b.held_at else "")
+        writer.writerow([safe_cell(cell) for cell in cells])
         count += 1
     return count
 

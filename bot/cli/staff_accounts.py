@@ -1,4 +1,4 @@
-"""Accounts for the hotline dashboard: `python -m bot staff-account add|list|remove`."""
+"""Accounts for the hotline dashboard: `python -m bot staff-account add|list|remove|unlock`."""
 from __future__ import annotations
 
 import getpass
@@ -46,16 +46,23 @@ def run(args, accounts: Optional[StaffAccounts] = None) -> int:
         found = accounts.list()
         for account in found:
             locked = ""
-            if account.locked_until and account.locked_until > accounts.now():
-                locked = f", gesperrt bis {account.locked_until:%Y-%m-%d %H:%M} UTC"
-            print(f"{account.username}  (angelegt {account.created_at:%Y-%m-%d}, "
-                  f"{account.failed_logins} Fehlversuch(e){locked})")
+            if account.locked_until:
+                locked = (f", gesperrt bis {account.locked_until:%Y-%m-%d %H:%M} UTC nach zu vielen Fehlversuchen; "
+                          f"aufheben mit: staff-account unlock {account.username}")
+            print(f"{account.username}  (angelegt {account.created_at:%Y-%m-%d}{locked})")
         print(f"{len(found)} Konto/Konten")
     elif args.action == "remove":
         if not accounts.remove(args.username):
             print(f"Ein Konto {args.username} gibt es nicht.", file=sys.stderr)
             return 1
         print(f"Konto {args.username} gelöscht (alle Sitzungen beendet).")
+    elif args.action == "unlock":
+        if not accounts.unlock(args.username):
+            print(f"Ein Konto {args.username} gibt es nicht.", file=sys.stderr)
+            return 1
+        print(f"Konto {args.username} entsperrt: Die Fehlversuche für dieses Konto sind zurückgesetzt, die Anmeldung "
+              "ist sofort wieder möglich (außer von einer Netzadresse, die selbst wegen zu vieler Fehlversuche "
+              "gesperrt ist).")
     return 0
 
 
@@ -68,4 +75,5 @@ def add_parsers(commands) -> List:
                      help="Passwort aus der ersten Zeile der Standardeingabe lesen (für Skripte)")
     actions.add_parser("list", help="Konten anzeigen")
     actions.add_parser("remove", help="Konto löschen und abmelden").add_argument("username")
+    actions.add_parser("unlock", help="Sperre nach zu vielen Fehlversuchen aufheben").add_argument("username")
     return [accounts]

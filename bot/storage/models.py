@@ -153,9 +153,10 @@ class StaffUser(Base):
     id = Column(Integer, primary_key=True)
     username = Column(String(80), nullable=False, unique=True)
     password_hash = Column(String(300), nullable=False)
-    failed_logins = Column(Integer, nullable=False, default=0)
-    locked_until = Column(UTCDateTime, nullable=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # Failed logins are counted in rate_counters, by name, for unknown names alike; an unlock
+    # starts a new generation of the account's per-address counters (see login_limits.py).
+    unlocked_at = Column(UTCDateTime, nullable=True)
 
 
 class StaffSession(Base):

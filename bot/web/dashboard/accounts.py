@@ -1,17 +1,16 @@
-"""Staff accounts, logins with lock-out, and server-side sessions of the hotline dashboard.
+"""Staff accounts, logins limited by failures, and server-side sessions of the hotline dashboard.
 
 The session cookie holds a random 32-byte token; the database stores only its SHA-256, so a
-copy of the database does not let anyone take over a session.
+copy of the database does not let anyone take over a session. Failed logins are counted in the
+shared rate limiter (see login_limits.py), by the name typed in, whether an account has it or not.
 """
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from typing import Callable, List, Optional, Tuple
 
@@ -19,14 +18,16 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from bot.ratelimit import RateLimiter
 from bot.storage.db import unit_of_work
 from bot.storage.models import StaffSession, StaffUser
 from bot.web.dashboard import passwords
+from bot.web.dashboard.login_limits import LoginAttempt, LoginGuard
 from bot.web.dashboard.options import DashboardOptions
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
 TOKEN_BYTES = 32
-UNKNOWN_NAMES_TRACKED = 10_000
+MAX_NAME_CHARS = 200       # longer input is cut before it becomes a rate-limit key
 
 
 def utc_now() -> datetime:
@@ -54,8 +55,7 @@ class AccountError(Exception):
 class StaffAccount:
     username: str
     created_at: datetime
-    failed_logins: int
-    locked_until: Optional[datetime]
+    locked_until: Optional[datetime]         # by the per-account limit (attempts from all addresses)
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class StaffIdentity:
 class LoginOutcome(Enum):
     OK = "ok"
     INVALID = "invalid"      # unknown user or wrong password: the same answer for both
-    LOCKED = "locked"
+    LOCKED = "locked"        # a limit on failed logins is used up (for unknown names too)
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ class LoginResult:
     outcome: LoginOutcome
     token: Optional[str] = None              # the new session cookie's value
     identity: Optional[StaffIdentity] = None
+    retry_after: Optional[timedelta] = None  # LOCKED: until the limit opens again
 
 
 @dataclass(frozen=True)
@@ -87,15 +88,15 @@ class SessionCheck:
 
 class StaffAccounts:
     def __init__(self, sessions: sessionmaker, options: Optional[DashboardOptions] = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, limiter: Optional[RateLimiter] = None) -> None:
         self._sessions = sessions
         self.options = options or DashboardOptions()
         self._clock = clock
-        # Failed attempts on names that have no account, so that they get locked out like real
-        # ones (otherwise the lock-out notice would reveal which names exist). In memory only:
-        # nobody can log in with such a name anyway.
-        self._unknown: "OrderedDict[str, Tuple[int, Optional[datetime]]]" = OrderedDict()
-        self._unknown_lock = threading.Lock()
+        if limiter is None:
+            from bot.security import secret_key
+
+            limiter = RateLimiter(sessions, secret_key(), clock)
+        self.guard = LoginGuard(limiter, self.options.login_limits)
 
     def now(self) -> datetime:
         return self._clock()
@@ -113,18 +114,23 @@ class StaffAccounts:
         password_hash = passwords.hash_password(password)
         try:
             with unit_of_work(self._sessions) as session:
-                user = StaffUser(username=name, password_hash=password_hash, failed_logins=0,
-                                 created_at=self._clock())
+                user = StaffUser(username=name, password_hash=password_hash, created_at=self._clock())
                 session.add(user)
                 session.flush()
-                return self._account(user)
+                return StaffAccount(user.username, user.created_at, None)
         except IntegrityError:
             raise AccountError("exists", f"Das Konto {name} gibt es bereits.") from None
 
     def list(self) -> List[StaffAccount]:
         with unit_of_work(self._sessions) as session:
-            users = session.execute(select(StaffUser).order_by(StaffUser.username)).scalars()
-            return [self._account(user) for user in users]
+            users = session.execute(select(StaffUser.username, StaffUser.created_at)
+                                    .order_by(StaffUser.username)).all()
+        now = self._clock()
+        return [StaffAccount(name, created, self._locked_until(name, now)) for name, created in users]
+
+    def _locked_until(self, name: str, now: datetime) -> Optional[datetime]:
+        wait = self.guard.account_locked_for(name)
+        return now.astimezone(timezone.utc) + wait if wait is not None else None
 
     def remove(self, username: str) -> bool:
         with unit_of_work(self._sessions) as session:
@@ -135,71 +141,63 @@ class StaffAccounts:
             session.delete(user)
             return True
 
-    @staticmethod
-    def _account(user: StaffUser) -> StaffAccount:
-        return StaffAccount(user.username, user.created_at, user.failed_logins, user.locked_until)
-
-    @staticmethod
-    def _user(session, username: str, for_update: bool = False) -> Optional[StaffUser]:
-        query = select(StaffUser).where(StaffUser.username == username)
-        if for_update:
-            query = query.with_for_update()
-        return session.execute(query).scalar_one_or_none()
-
-    # --- login -----------------------------------------------------------------------------
-    def login(self, username: str, password: str) -> LoginResult:
-        now = self._clock()
+    def unlock(self, username: str) -> bool:
+        """Lifts the account's lock: its per-account counter and, through a new generation, the
+        per-address counters of its name. False if there is no such account."""
         name = normalise_username(username)
         with unit_of_work(self._sessions) as session:
-            user = self._user(session, name) if name else None
-            snapshot = (user.id, user.password_hash, user.locked_until) if user else None
-        if snapshot is None:
-            passwords.burn_time()
-            return LoginResult(self._unknown_name_failed(name, now))
-        user_id, password_hash, locked_until = snapshot
-        if locked_until is not None and locked_until > now:
-            return LoginResult(LoginOutcome.LOCKED)
-        # The slow hash runs outside the transaction; the counters are re-read under lock below.
-        correct = passwords.verify_password(password, password_hash)
-        with unit_of_work(self._sessions) as session:
-            user = session.execute(select(StaffUser).where(StaffUser.id == user_id).with_for_update()
-                                   ).scalar_one_or_none()
+            user = self._user(session, name)
             if user is None:
+                return False
+            user.unlocked_at = self._clock()
+        self.guard.unlock(name)
+        return True
+
+    @staticmethod
+    def _user(session, username: str) -> Optional[StaffUser]:
+        return session.execute(select(StaffUser).where(StaffUser.username == username)).scalar_one_or_none()
+
+    # --- login -----------------------------------------------------------------------------
+    def login(self, username: str, password: str, client: Optional[str] = None) -> LoginResult:
+        """Every attempt takes the same path, whatever its fate: one read of the account (or
+        none), a look at the limits, one scrypt run; only then is the outcome decided."""
+        name = normalise_username(username)[:MAX_NAME_CHARS]
+        user_id, password_hash, generation = self._login_record(name)
+        attempt = LoginAttempt(name, client, generation)
+        refused_for = self.guard.refused_for(attempt)
+        correct = passwords.check_password(password, password_hash)
+        if refused_for is not None:
+            return LoginResult(LoginOutcome.LOCKED, retry_after=refused_for)
+        if not correct:
+            wait = self.guard.failed(attempt)
+            if wait is not None:
+                return LoginResult(LoginOutcome.LOCKED, retry_after=wait)
+            return LoginResult(LoginOutcome.INVALID)
+        self.guard.succeeded(attempt)
+        return self._open_session(user_id)
+
+    def _login_record(self, name: str) -> Tuple[Optional[int], Optional[str], str]:
+        """(id, password hash, unlock generation) of the account, or (None, None, "") without one."""
+        with unit_of_work(self._sessions) as session:
+            row = session.execute(select(StaffUser.id, StaffUser.password_hash, StaffUser.unlocked_at)
+                                  .where(StaffUser.username == name)).one_or_none()
+        if row is None:
+            return None, None, ""
+        user_id, password_hash, unlocked_at = row
+        return user_id, password_hash, unlocked_at.isoformat() if unlocked_at else ""
+
+    def _open_session(self, user_id: int) -> LoginResult:
+        now = self._clock()
+        with unit_of_work(self._sessions) as session:
+            user = session.get(StaffUser, user_id)
+            if user is None:                 # removed while the password was checked
                 return LoginResult(LoginOutcome.INVALID)
-            if user.locked_until is not None and user.locked_until > now:
-                return LoginResult(LoginOutcome.LOCKED)
-            if not correct:
-                user.failed_logins = (user.failed_logins or 0) + 1
-                if user.failed_logins >= self.options.max_failed_logins:
-                    # Locked; after the lock-out the account gets the full number of attempts again.
-                    user.locked_until = now + self.options.lockout
-                    user.failed_logins = 0
-                    return LoginResult(LoginOutcome.LOCKED)
-                return LoginResult(LoginOutcome.INVALID)
-            user.failed_logins = 0
-            user.locked_until = None
             self._delete_stale_sessions(session, now)
             token = secrets.token_urlsafe(TOKEN_BYTES)
             csrf_token = secrets.token_urlsafe(TOKEN_BYTES)
             session.add(StaffSession(id=session_id(token), user_id=user.id, csrf_token=csrf_token,
                                      created_at=now, last_seen_at=now))
             return LoginResult(LoginOutcome.OK, token, StaffIdentity(user.id, user.username, csrf_token))
-
-    def _unknown_name_failed(self, name: str, now: datetime) -> LoginOutcome:
-        with self._unknown_lock:
-            count, locked_until = self._unknown.pop(name, (0, None))
-            if locked_until is not None and locked_until > now:
-                outcome = LoginOutcome.LOCKED
-            else:
-                count = count + 1 if locked_until is None else 1
-                locked_until = None
-                outcome = LoginOutcome.INVALID
-                if count >= self.options.max_failed_logins:
-                    count, locked_until, outcome = 0, now + self.options.lockout, LoginOutcome.LOCKED
-            self._unknown[name] = (count, locked_until)
-            while len(self._unknown) > UNKNOWN_NAMES_TRACKED:
-                self._unknown.popitem(last=False)
-        return outcome
 
     # --- sessions --------------------------------------------------------------------------
     def _delete_stale_sessions(self, session, now: datetime) -> None:

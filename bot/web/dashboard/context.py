@@ -46,10 +46,18 @@ class Dashboard:
         return self._once("sessions", lambda: session_factory(self.database_url))
 
     @property
+    def limiter(self):
+        """Rate limits shared with every other process on the same database."""
+        from bot.ratelimit import RateLimiter
+        from bot.security import secret_key
+
+        return self._once("limiter", lambda: RateLimiter(self.sessions, secret_key(), self.now))
+
+    @property
     def accounts(self):
         from bot.web.dashboard.accounts import StaffAccounts
 
-        return self._once("accounts", lambda: StaffAccounts(self.sessions, self.options, self.now))
+        return self._once("accounts", lambda: StaffAccounts(self.sessions, self.options, self.now, self.limiter))
 
     @property
     def tickets(self):

@@ -1,11 +1,13 @@
 """Settings of the hotline dashboard, from the one Settings object (see README, "Hotline-Dashboard")."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.web.dashboard.login_limits import LoginLimits
+
 
 @dataclass(frozen=True)
 class DashboardOptions:
@@ -13,24 +15,22 @@ class DashboardOptions:
     secure_cookies: bool = False
     idle_timeout: timedelta = timedelta(minutes=30)
     absolute_timeout: timedelta = timedelta(hours=12)
-    max_failed_logins: int = 5
-    lockout: timedelta = timedelta(minutes=15)
     login_form_lifetime: timedelta = timedelta(minutes=30)
     timezone: str = "Europe/Berlin"
+    # Reverse proxies in front that append to X-Forwarded-For (see bot/web/client.py).
+    proxies_count: int = 0
+    login_limits: LoginLimits = field(default_factory=LoginLimits.defaults)
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
-
-    @property
-    def lockout_minutes(self) -> int:
-        return int(self.lockout.total_seconds() // 60)
 
     @classmethod
     def from_settings(cls, config: Settings) -> "DashboardOptions":
         return cls(
             secure_cookies=config.dashboard_secure_cookies,
             idle_timeout=timedelta(minutes=config.dashboard_session_minutes),
-            lockout=timedelta(minutes=config.dashboard_lockout_minutes),
             timezone=config.timezone,
+            proxies_count=config.proxies_count,
+            login_limits=LoginLimits.configured(config),
         )

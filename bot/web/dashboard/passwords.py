@@ -9,6 +9,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Optional, Tuple
 
 SCHEME = "scrypt"
 MIN_LENGTH = 12
@@ -73,25 +74,46 @@ def hash_password(password: str, cost: Cost | None = None) -> str:
     return f"{SCHEME}${cost.n}${cost.r}${cost.p}${_b64(salt)}${_b64(key)}"
 
 
-def verify_password(password: str, stored: str) -> bool:
-    """True if `password` matches the stored hash; False for any malformed hash."""
+def _parse(stored: Optional[str]) -> Optional[Tuple[Cost, bytes, bytes]]:
+    """(cost, salt, key) of a stored hash; None for a malformed or implausible one."""
     try:
-        scheme, n, r, p, salt, key = stored.split("$")
+        scheme, n, r, p, salt, key = (stored or "").split("$")
         cost = Cost(int(n), int(r), int(p))
         salt_bytes = base64.b64decode(salt, validate=True)
         expected = base64.b64decode(key, validate=True)
     except (ValueError, TypeError):
+        return None
+    if scheme != SCHEME or not cost.plausible() or not 16 <= len(expected) <= 64:
+        return None
+    return cost, salt_bytes, expected
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """True if `password` matches the stored hash; False for any malformed hash."""
+    parsed = _parse(stored)
+    if parsed is None or len(password) > MAX_LENGTH:
         return False
-    if scheme != SCHEME or not cost.plausible() or not 16 <= len(expected) <= 64 or len(password) > MAX_LENGTH:
-        return False
-    return hmac.compare_digest(_derive(password, salt_bytes, cost, len(expected)), expected)
+    cost, salt, expected = parsed
+    return hmac.compare_digest(_derive(password, salt, cost, len(expected)), expected)
 
 
 @lru_cache(maxsize=4)
 def _dummy_hash(cost: Cost) -> str:
-    return hash_password(secrets.token_urlsafe(16), cost)
+    # Random salt and key: nothing matches it, and making it costs no scrypt run.
+    return f"{SCHEME}${cost.n}${cost.r}${cost.p}${_b64(secrets.token_bytes(SALT_BYTES))}${_b64(secrets.token_bytes(KEY_BYTES))}"
 
 
-def burn_time() -> None:
-    """Costs as much as a real check, so an unknown user name cannot be told apart by timing."""
-    verify_password("not the password", _dummy_hash(DEFAULT_COST))
+def check_password(password: str, stored: Optional[str]) -> bool:
+    """The login check: True if `password` matches `stored` (None: no such account).
+
+    Costs exactly one scrypt run whatever the reason for failing (no account, damaged hash,
+    empty or over-long password), so neither the answer's time nor its path tells a wrong
+    password from a user name that does not exist."""
+    parsed = _parse(stored)
+    usable = parsed is not None and 0 < len(password) <= MAX_LENGTH
+    if not usable:
+        parsed = _parse(_dummy_hash(DEFAULT_COST))
+        password = "not the password"
+    cost, salt, expected = parsed
+    matches = hmac.compare_digest(_derive(password, salt, cost, len(expected)), expected)
+    return usable and matches

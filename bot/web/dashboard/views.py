@@ -4,13 +4,16 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import math
 from datetime import date, timedelta
 from typing import Awaitable, Callable, List, Optional, Tuple
 from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.spreadsheet import safe_cell
 from bot.storage.db import StorageUnavailable
+from bot.web.client import client_address
 from bot.web.dashboard.accounts import LoginOutcome, SessionCheck, StaffIdentity
 from bot.web.dashboard.chart import build_chart, last_weeks
 from bot.web.dashboard.context import DASHBOARD, Dashboard
@@ -46,8 +49,9 @@ CHART_WEEKS = 8
 
 MESSAGES = {
     "invalid": "Benutzername oder Passwort ist falsch.",
-    "locked": "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist für {minutes} Minuten gesperrt; "
-              "bitte versuchen Sie es danach erneut.",
+    "locked": "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist vorübergehend gesperrt; bitte "
+              "versuchen Sie es in {wait} erneut. Wenn Sie sofort Zugang brauchen, wenden Sie sich "
+              "an die Administration.",
     "expired": "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
     "logged_out": "Sie haben sich abgemeldet.",
     "login_form": "Das Anmeldeformular war abgelaufen oder ungültig. Bitte melden Sie sich erneut an.",
@@ -55,6 +59,12 @@ MESSAGES = {
             "und versuchen Sie es erneut.",
     "storage": "Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Minuten erneut.",
 }
+
+
+def wait_in_words(wait: Optional[timedelta]) -> str:
+    """"1 Minute", "15 Minuten": rounded up, as "in 0 Minuten" would invite an attempt still refused."""
+    minutes = max(1, math.ceil(wait.total_seconds() / 60)) if wait else 1
+    return "1 Minute" if minutes == 1 else f"{minutes} Minuten"
 
 
 def dashboard_of(request: web.Request) -> Dashboard:
@@ -162,7 +172,8 @@ async def submit_login(request: web.Request) -> web.StreamResponse:
         return login_page(request, status=403, message=MESSAGES["login_form"], username=username, next_path=next_path)
     try:
         async with dashboard.login_slots:
-            result = await dashboard.call(dashboard.accounts.login, username, password)
+            result = await dashboard.call(dashboard.accounts.login, username, password,
+                                          client_address(request, dashboard.options.proxies_count))
     except StorageUnavailable:
         return error_page(request, 503, "Datenbank nicht erreichbar", MESSAGES["storage"])
     if result.outcome is LoginOutcome.OK:
@@ -171,7 +182,7 @@ async def submit_login(request: web.Request) -> web.StreamResponse:
         clear_cookie(response, dashboard.options, LOGIN_COOKIE)
         return response
     if result.outcome is LoginOutcome.LOCKED:
-        message = MESSAGES["locked"].format(minutes=dashboard.options.lockout_minutes)
+        message = MESSAGES["locked"].format(wait=wait_in_words(result.retry_after))
     else:
         message = MESSAGES["invalid"]
     return login_page(request, message=message, username=username, next_path=next_path)
@@ -330,11 +341,6 @@ def _intent_label(intent: Optional[str]) -> str:
     return load_knowledge().intent_label(intent) or intent
 
 
-def spreadsheet_safe(value: str) -> str:
-    """Text from users must not run as a formula when the file is opened in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 async def _questions(request: web.Request) -> List[Tuple]:
     dashboard = dashboard_of(request)
     found = await dashboard.call(dashboard.tickets.unanswered, QUESTION_LIMIT)
@@ -356,8 +362,8 @@ async def questions_csv(request: web.Request) -> web.StreamResponse:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for question, kind, intent in rows:
-        writer.writerow([spreadsheet_safe(question.text), question.count,
-                         local_time(question.last_seen, dashboard.options.tz), kind, spreadsheet_safe(intent)])
+        cells = (question.text, question.count, local_time(question.last_seen, dashboard.options.tz), kind, intent)
+        writer.writerow([safe_cell(cell) for cell in cells])
     filename = f"unbeantwortete-fragen-{dashboard.today().isoformat()}.csv"
     return web.Response(body=("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv", charset="utf-8",
                         headers={**PAGE_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})
