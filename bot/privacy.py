@@ -16,7 +16,8 @@ from bot.booking.service import REFERENCE_PREFIX, BookingNotFound
 from bot.handoff import transcript
 from bot.requester import Requester
 from bot.storage.db import unit_of_work
-from bot.storage.models import Booking, DraftApplication, SlotReservation, StaffSession, Ticket, UnansweredQuestion
+from bot.storage.models import (Booking, DraftApplication, RateCounter, SlotReservation, StaffSession, Ticket,
+                               UnansweredQuestion)
 
 logger = logging.getLogger(__name__)
 STAFF_SESSION_DAYS = 1
@@ -36,13 +37,16 @@ class RetentionResult:
 
 def apply_retention(sessions: sessionmaker, days: Optional[int] = None, tracker_url: Optional[str] = None,
                     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> RetentionResult:
-    """Deletes tickets (with transcripts), logged questions and conversations older than `days`."""
+    """Deletes tickets (with transcripts), logged questions and conversations older than `days`;
+    also rate-limit counters whose windows have long ended."""
     cutoff = now() - timedelta(days=retention_days() if days is None else days)
+    longest_window = max(spec.window for spec in settings().rate_limits.values())
     with unit_of_work(sessions) as session:
         tickets = session.execute(delete(Ticket).where(Ticket.created_at < cutoff)).rowcount
         questions = session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.created_at < cutoff)).rowcount
         staff = session.execute(delete(StaffSession).where(
             StaffSession.last_seen_at < now() - timedelta(days=STAFF_SESSION_DAYS))).rowcount
+        session.execute(delete(RateCounter).where(RateCounter.window_start < now() - longest_window - timedelta(days=1)))
     conversations = transcript.delete_conversations_before(cutoff, tracker_url)
     logger.info("Retention: deleted %d tickets, %d questions, %d conversations", tickets, questions, conversations)
     return RetentionResult(tickets, questions, conversations, staff)

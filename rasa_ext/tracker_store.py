@@ -11,7 +11,6 @@ writes back all events it still holds in memory.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -21,12 +20,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.config import settings
-
-
-def _prepare_sqlite(url: str) -> None:
-    parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+from bot.storage.db import private_sqlite_file
 
 
 ERASE_CONVERSATION_SLOT = "erase_conversation"   # set by actions/handoff.py ActionDeleteMyData
@@ -42,7 +36,7 @@ class EnvSQLTrackerStore(SQLTrackerStore):
     ) -> None:
         # Rasa passes the endpoint's `url` as `host`; without one the environment decides.
         url = host or settings().tracker_database_url
-        _prepare_sqlite(url)
+        private_sqlite_file(url)
         # Rasa treats a host containing "://" as the complete database URL.
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":

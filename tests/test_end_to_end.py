@@ -16,7 +16,16 @@ import pytest
 
 from bot.config import settings
 
-RASA_PORT, ACTIONS_PORT = 15005, 15055
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# Spare ports: another test run on the same machine must not collide with this one.
+RASA_PORT, ACTIONS_PORT = _free_port(), _free_port()
 
 
 def say(sender: str, text: str) -> list:

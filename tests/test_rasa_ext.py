@@ -42,3 +42,18 @@ def test_invalid_responses_raise_like_rasa(result):
     assert ours.value.message.startswith(rasas.value.message)
     assert "Failed to validate Action server response" in ours.value.message
     assert Domain.empty() is not None
+
+
+def test_the_rasa_server_gets_the_configured_limits():
+    import asyncio
+    from types import SimpleNamespace
+
+    from bot.config import load_settings
+    from rasa_ext.server import sanic_limits
+
+    app = SimpleNamespace(config=SimpleNamespace())
+    asyncio.run(sanic_limits(load_settings({}))(app, None))
+    assert app.config.REQUEST_MAX_SIZE == 64 * 1024 and app.config.PROXIES_COUNT == 0
+    asyncio.run(sanic_limits(load_settings({"MAX_REQUEST_BYTES": "32768", "PROXIES_COUNT": "1"}))(app, None))
+    assert app.config.REQUEST_MAX_SIZE == 32768 and app.config.PROXIES_COUNT == 1
+    assert app.config.REAL_IP_HEADER == "x-forwarded-for"

@@ -31,7 +31,8 @@ class Service:
 
     def start(self, log_dir: Path, env: dict) -> None:
         self.log_path = log_dir / f"{self.name}.log"
-        log = self.log_path.open("ab")
+        # Owner only, whatever the umask of whoever starts the services.
+        log = os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
         # A session of its own: Ctrl-C reaches only the supervisor, which stops the services
         # in order instead of having them all die at once mid-write.
         self.process = subprocess.Popen(

@@ -4,6 +4,7 @@ Any SQLAlchemy URL works (DATABASE_URL); the SQLite file under var/ is the embed
 """
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -22,10 +23,23 @@ class StorageUnavailable(RuntimeError):
     """The database cannot be reached or used right now; callers show the hotline instead."""
 
 
+def private_sqlite_file(url: "sa.engine.URL | str") -> None:
+    """Creates a SQLite database file (and its folder) for the owner only, whatever the umask:
+    it holds personal data. SQLite gives its -wal and -shm files the same permissions."""
+    parsed = sa.engine.make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def _configure_sqlite(engine: Engine) -> None:
-    database = engine.url.database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite_file(engine.url)
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):  # pragma: no cover - exercised through every test

@@ -111,7 +111,7 @@ async def health(_request: web.Request) -> web.Response:
 
 
 def create_app(rasa_url: str | None = None) -> web.Application:
-    app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
+    app = web.Application(middlewares=[security_headers], client_max_size=settings().max_request_bytes)
     app[RASA_URL] = rasa_url or settings().rasa_url
     app.router.add_get("/", demo)
     app.router.add_get("/chat", chat)
