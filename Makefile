@@ -30,14 +30,18 @@ help:
 	@echo "make test   – installieren (falls nötig) und alle Tests ausführen"
 	@echo "make bench  – Leistungsmessung gegen den laufenden Bot (startet ihn selbst)"
 
-$(INSTALLED): requirements.txt constraints.txt
+# Exactly the lock, without resolving: aiohttp from overrides.txt sits above Rasa's cap, which pip's
+# resolver would refuse. The second install only checks that requirements.txt and overrides.txt agree
+# with the lock (it installs nothing); bin/pip-check allows only the documented aiohttp conflict.
+$(INSTALLED): requirements.txt overrides.txt constraints.txt bin/pip-check
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 nicht gefunden (Rasa 3.6 läuft nur damit)." >&2; exit 1; }
 	@echo "Installiere Abhängigkeiten mit $(PYTHON310) in $(VENV) ..."
 	rm -rf $(VENV)
 	$(PYTHON310) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip==24.0"
-	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
-	$(PY) -m pip check
+	$(PY) -m pip install --quiet --no-deps -r constraints.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements.txt -r overrides.txt -c constraints.txt
+	$(PY) bin/pip-check
 	touch $@
 
 install: $(INSTALLED)
@@ -86,13 +90,17 @@ test: $(MODEL)
 bench: $(MODEL)
 	$(PY) -m bench
 
-# Re-resolve the lock file from requirements.txt in a scratch environment.
+# Re-resolve the lock file from requirements.txt in a scratch environment, then install the
+# overrides over it (pip warns about Rasa's aiohttp cap; bin/pip-check accepts only that).
 lock:
 	rm -rf var/lockenv && $(PYTHON310) -m venv var/lockenv
 	var/lockenv/bin/pip install --quiet "pip==24.0" && var/lockenv/bin/pip install --quiet -r requirements.txt
-	var/lockenv/bin/pip check
-	{ echo "# Full lock of the Python 3.10 environment (pip freeze of a clean install of requirements.txt)."; \
-	  echo "# Regenerate with: make lock"; var/lockenv/bin/pip freeze; } > constraints.txt
+	var/lockenv/bin/pip install --quiet -r overrides.txt
+	var/lockenv/bin/python bin/pip-check
+	{ echo "# Full lock of the Python 3.10 environment: \`pip freeze --all --exclude pip\` of a clean install of"; \
+	  echo "# requirements.txt followed by overrides.txt. \`make install\` installs exactly these versions (--no-deps)"; \
+	  echo "# and runs bin/pip-check. Regenerate with: make lock"; \
+	  var/lockenv/bin/pip freeze --all --exclude pip; } > constraints.txt
 	rm -rf var/lockenv
 
 clean:
