@@ -138,3 +138,31 @@ def test_dashboard_login_redirect_keeps_the_path_for_every_host_header(host):
     status, headers, _, _ = request_with_host("/hotline/termine?abgesagte=1", host)
     assert status == 303
     assert headers["Location"] == "/hotline/anmelden?next=%2Fhotline%2Ftermine%3Fabgesagte%3D1"
+
+
+def test_compressed_request_bodies_are_not_inflated_past_the_size_limit():
+    """CVE-2025-69223 (GHSA-6mq8-rvhq-8wgg, fixed in aiohttp 3.13.3): aiohttp inflated a compressed
+    request body before checking `client_max_size`. 200 KB of gzip sent to the login form (no login
+    needed) cost the server about 400 MiB with aiohttp 3.9.5; it must be refused without that."""
+    import tracemalloc
+    import zlib
+
+    gzip = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = b"0" * (1 << 20)
+    bomb = gzip.compress(b"username=") + b"".join(gzip.compress(zeros) for _ in range(200)) + gzip.flush()
+    assert len(bomb) < 256 * 1024   # inflates to 200 MiB
+
+    async def go():
+        async with TestClient(TestServer(create_app(rasa_url="http://localhost:5005"))) as client:
+            tracemalloc.start()
+            try:
+                response = await client.post("/hotline/anmelden", data=bomb, headers={
+                    "Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": "gzip"})
+                _, peak = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+            return response.status, peak
+
+    status, peak = asyncio.run(go())
+    assert status == 413
+    assert peak < 32 * 1024 * 1024, f"{peak // (1024 * 1024)} MiB allocated for a 64 KiB request limit"
