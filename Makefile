@@ -9,7 +9,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
-PIP_VERSION := 24.0
+# pip 26.3: pip 24.0 had CVE-2025-8869 and CVE-2026-3219 (see SECURITY-DEPENDENCIES.md); same lock, same pip check.
+PIP_VERSION := 26.3
 SPACY_PIPELINE := models/spacy_de/gocluster-source.json
 MODEL := models/gocluster.tar.gz
 # Debian's Chromium for the widget's browser tests (Playwright drives it; nothing is downloaded).
