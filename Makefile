@@ -9,10 +9,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
+# pip 26.3: pip 24.0 had CVE-2025-8869 and CVE-2026-3219 (see SECURITY-DEPENDENCIES.md); same lock, same pip check.
+PIP_VERSION := 26.3
 SPACY_PIPELINE := models/spacy_de/gocluster-source.json
 MODEL := models/gocluster.tar.gz
 # Debian's Chromium for the widget's browser tests (Playwright drives it; nothing is downloaded).
 CHROMIUM := /usr/bin/chromium
+# `make audit`: pip-audit in a throw-away environment of its own (never in $(VENV)).
+AUDIT_VENV := var/auditenv
+PIP_AUDIT_VERSION := 2.10.1
+AUDIT_FLAGS ?=
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard content/*.yml) \
 	$(SPACY_PIPELINE) $(wildcard rasa_ext/*.py)
 
@@ -23,21 +29,26 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TQDM_DISABLE := 1
 
-.PHONY: help install pipeline sync train run test test-python validate test-stories bench lock clean
+.PHONY: help install pipeline sync train run test test-python validate test-stories bench lock audit clean
 
 help:
 	@echo "make run    – installieren, Sprachpipeline bauen, trainieren (falls nötig), Bot starten"
 	@echo "make test   – installieren (falls nötig) und alle Tests ausführen"
 	@echo "make bench  – Leistungsmessung gegen den laufenden Bot (startet ihn selbst)"
+	@echo "make audit  – gesperrte Pakete mit pip-audit auf bekannte Schwachstellen prüfen (braucht Internet)"
 
-$(INSTALLED): requirements.txt constraints.txt
+# Exactly the lock, without resolving: aiohttp from overrides.txt sits above Rasa's cap, which pip's
+# resolver would refuse. The second install only checks that requirements.txt and overrides.txt agree
+# with the lock (it installs nothing); bin/pip-check allows only the documented aiohttp conflict.
+$(INSTALLED): requirements.txt overrides.txt constraints.txt bin/pip-check
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 nicht gefunden (Rasa 3.6 läuft nur damit)." >&2; exit 1; }
 	@echo "Installiere Abhängigkeiten mit $(PYTHON310) in $(VENV) ..."
 	rm -rf $(VENV)
 	$(PYTHON310) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip==24.0"
-	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
-	$(PY) -m pip check
+	$(PY) -m pip install --quiet --upgrade "pip==$(PIP_VERSION)"
+	$(PY) -m pip install --quiet --no-deps -r constraints.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements.txt -r overrides.txt -c constraints.txt
+	$(PY) bin/pip-check
 	touch $@
 
 install: $(INSTALLED)
@@ -86,14 +97,33 @@ test: $(MODEL)
 bench: $(MODEL)
 	$(PY) -m bench
 
-# Re-resolve the lock file from requirements.txt in a scratch environment.
+# Re-resolve the lock file from requirements.txt in a scratch environment, then install the
+# overrides over it (pip warns about Rasa's aiohttp cap; bin/pip-check accepts only that).
 lock:
 	rm -rf var/lockenv && $(PYTHON310) -m venv var/lockenv
-	var/lockenv/bin/pip install --quiet "pip==24.0" && var/lockenv/bin/pip install --quiet -r requirements.txt
-	var/lockenv/bin/pip check
-	{ echo "# Full lock of the Python 3.10 environment (pip freeze of a clean install of requirements.txt)."; \
-	  echo "# Regenerate with: make lock"; var/lockenv/bin/pip freeze; } > constraints.txt
+	var/lockenv/bin/pip install --quiet "pip==$(PIP_VERSION)" && var/lockenv/bin/pip install --quiet -r requirements.txt
+	var/lockenv/bin/pip install --quiet -r overrides.txt
+	var/lockenv/bin/python bin/pip-check
+	{ echo "# Full lock of the Python 3.10 environment: \`pip freeze --all --exclude pip\` of a clean install of"; \
+	  echo "# requirements.txt followed by overrides.txt. \`make install\` installs exactly these versions (--no-deps)"; \
+	  echo "# and runs bin/pip-check. Regenerate with: make lock"; \
+	  var/lockenv/bin/pip freeze --all --exclude pip; } > constraints.txt
 	rm -rf var/lockenv
+
+# Known vulnerabilities of the locked packages: what $(VENV) has installed (pip freeze, including pip,
+# setuptools and wheel) or, before `make install`, constraints.txt. Needs internet (PyPI's JSON API or
+# OSV, `make audit AUDIT_FLAGS="-s osv"`); without it bin/audit says so and exits 2, on findings 1.
+# Not part of `make test`.
+audit:
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 nicht gefunden." >&2; exit 1; }
+	@rm -rf $(AUDIT_VENV) && $(PYTHON310) -m venv $(AUDIT_VENV)
+	@$(AUDIT_VENV)/bin/python -m pip install --quiet "pip-audit==$(PIP_AUDIT_VERSION)" || { \
+	  echo "pip-audit ließ sich nicht installieren (kein Zugang zum Paketindex?)." >&2; rm -rf $(AUDIT_VENV); exit 2; }
+	@if [ -f $(INSTALLED) ]; then echo "Prüfe die installierten Pakete in $(VENV) ..."; $(PY) -m pip freeze --all > $(AUDIT_VENV)/locked.txt; \
+	  else echo "Prüfe constraints.txt ($(VENV) ist nicht installiert) ..."; \
+	  { grep -v '^#' constraints.txt; echo "pip==$(PIP_VERSION)"; } > $(AUDIT_VENV)/locked.txt; fi
+	@$(AUDIT_VENV)/bin/python bin/audit $(AUDIT_VENV)/bin/pip-audit $(AUDIT_VENV)/locked.txt $(AUDIT_FLAGS); \
+	  status=$$?; rm -rf $(AUDIT_VENV); exit $$status
 
 clean:
 	rm -rf $(VENV) models var/results

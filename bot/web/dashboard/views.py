@@ -22,7 +22,7 @@ from bot.web.dashboard.security import (CSRF_FIELD, LOGIN_COOKIE, PAGE_HEADERS, 
                                         clear_cookie, login_token_from_cookie, new_login_token, safe_next,
                                         set_cookie, tokens_match)
 
-STAFF = "dashboard_staff"
+STAFF = web.RequestKey("dashboard_staff", StaffIdentity)   # typed request storage (aiohttp >= 3.14)
 LOGIN_PATH = f"{PREFIX}/anmelden"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
