@@ -4,13 +4,19 @@
   so the language understanding and the actions only ever see readable text.
 * LemmaNormalizer, after the tokenizer: folds lemmas to lower case without umlauts, so "Förderung",
   "foerderung" and "FOERDERUNG" produce the same features.
+* LanguageGuard, after the classifiers: messages with too little language (digit runs, letter
+  runs, formula strings, keyboard mashing, foreign scripts) are not understood, whatever the
+  classifier guessed. See bot/nlp/language.py for what counts as a word.
 * InputGuard, last: marks messages that cannot be interpreted (empty, emoji only, too long, JSON,
   only markup) with the intent `bad_input`. The action recomputes the reason from the original
   text with the same function, so no entity has to carry it.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+import json
+from typing import Any, Dict, Iterable, List, Optional, Text
+
+import numpy as np
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -30,8 +36,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import textguard
 from bot.knowledge.text import fold
+from bot.nlp.language import WordCheck, general_words, hash_vocabulary
 
 BAD_INPUT_INTENT = "bad_input"
+FALLBACK_INTENT = "nlu_fallback"
 ORIGINAL_TEXT = "gocluster_original_text"
 
 
@@ -80,6 +88,110 @@ class LemmaNormalizer(_Stateless):
             token.lemma = fold(token.lemma or token.text)
 
 
+def _set_intent(message: Message, name: str, confidence: float, ranking: List[Dict[str, Any]]) -> None:
+    message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+def content_words() -> Iterable[str]:
+    """Texts of the content that users may quote: term names and definitions, FAQ questions and
+    answers, topic labels."""
+    from bot.knowledge.content import load_knowledge
+
+    knowledge = load_knowledge()
+    for term in knowledge.terms.values():
+        yield from (term.id, *term.names, term.definition)
+    for entry in knowledge.faq.values():
+        yield from (entry.title, entry.answer, *entry.en_keywords)
+    for topic in knowledge.topics.values():
+        yield topic.label
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class LanguageGuard(GraphComponent):
+    """Not understood when a message has too little language for any prediction to mean much.
+
+    * Less than `nonsense_share` of the visible characters in known words (or no known word):
+      `bad_input` with confidence 1 and no other candidates (the action asks the user to rephrase).
+    * Less than `language_share`: the classifier's prediction stands only with a confidence of
+      at least `min_confidence`, else `nlu_fallback` on top of the ranking (as FallbackClassifier).
+
+    The vocabulary is built at training time (general German and English words, the words of the
+    training examples except the intents in `excluded_intents`, and of content/) and stored with
+    the model.
+    """
+
+    HASHES_FILE = "general_hashes.npy"
+    DOMAIN_FILE = "domain_words.json"
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"nonsense_share": 0.35, "language_share": 0.6, "min_confidence": 0.6,
+                "excluded_intents": [BAD_INPUT_INTENT]}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 check: Optional[WordCheck] = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._check = check
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return []
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "LanguageGuard":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        excluded = set(self._config["excluded_intents"])
+        examples = [m.get(TEXT) or "" for m in training_data.training_examples if m.get(INTENT) not in excluded]
+        lookups = [element for table in training_data.lookup_tables for element in table.get("elements") or []]
+        domain = [*examples, *lookups, *content_words()]
+        self._check = WordCheck(hash_vocabulary(general_words()), domain)
+        with self._model_storage.write_to(self._resource) as directory:
+            np.save(directory / self.HASHES_FILE, self._check.general_hashes)
+            (directory / self.DOMAIN_FILE).write_text(json.dumps(self._check.domain_words), "utf-8")
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "LanguageGuard":
+        try:
+            with model_storage.read_from(resource) as directory:
+                hashes = np.load(directory / cls.HASHES_FILE)
+                domain = json.loads((directory / cls.DOMAIN_FILE).read_text("utf-8"))
+        except (ValueError, FileNotFoundError):
+            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, WordCheck(hashes, domain))
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._check is None:
+            return messages
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text.strip():
+                continue   # InputGuard names the problem
+            share, known = self._check.language_share(text)
+            if known == 0 or share < self._config["nonsense_share"]:
+                _set_intent(message, BAD_INPUT_INTENT, 1.0, [{INTENT_NAME_KEY: BAD_INPUT_INTENT,
+                                                              PREDICTED_CONFIDENCE_KEY: 1.0}])
+            elif share < self._config["language_share"]:
+                intent = message.get(INTENT) or {}
+                confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+                if intent.get(INTENT_NAME_KEY) not in (FALLBACK_INTENT, BAD_INPUT_INTENT) \
+                        and confidence < self._config["min_confidence"]:
+                    fallback = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
+                    _set_intent(message, FALLBACK_INTENT, confidence,
+                                [fallback, *(message.get(INTENT_RANKING_KEY) or [])])
+        return messages
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class InputGuard(_Stateless):
     def process_message(self, message: Message) -> None:
@@ -89,10 +201,5 @@ class InputGuard(_Stateless):
         problem = textguard.input_problem(raw)
         if problem is None:
             return
-        message.set(INTENT, {INTENT_NAME_KEY: BAD_INPUT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
-        message.set(
-            INTENT_RANKING_KEY,
-            [{INTENT_NAME_KEY: BAD_INPUT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}],
-            add_to_output=True,
-        )
+        _set_intent(message, BAD_INPUT_INTENT, 1.0, [{INTENT_NAME_KEY: BAD_INPUT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}])
         message.set(ENTITIES, [], add_to_output=True)
