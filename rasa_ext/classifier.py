@@ -3,10 +3,13 @@
 Rasa's LogisticRegressionClassifier raises for a message that produced no features (an empty
 or whitespace-only text), which makes the server answer with an error. Such messages get no
 intent here; rasa_ext.nlu.InputGuard then marks them as bad input.
+
+It also takes the inverse regularisation strength `C` from the configuration (Rasa's class
+fixes scikit-learn's default of 1.0).
 """
 from __future__ import annotations
 
-from typing import List
+from typing import Any, Dict, List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import TOKENS_NAMES
@@ -29,6 +32,14 @@ def has_features(message: Message) -> bool:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class TolerantLogisticRegressionClassifier(LogisticRegressionClassifier):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0}
+
+    def __init__(self, config: Dict[Text, Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__(config, *args, **kwargs)
+        self.clf.set_params(C=self.config["C"])
+
     def process(self, messages: List[Message]) -> List[Message]:
         with_features = [m for m in messages if has_features(m)]
         if with_features:

@@ -8,7 +8,7 @@ from bot.config import PROJECT_ROOT
 from tests.nlu.holdout_eval import DEVELOPMENT_SETS, evaluate, load_examples, write_report
 from tests.nlu.nonsense import KINDS, REPORT_SEED, generate
 
-MIN_SCORE = 0.90
+MIN_SCORE = 0.93   # both development sets; the target for the final held-out set is 0.95
 MIN_NONSENSE_NOT_UNDERSTOOD = 0.98
 NOT_UNDERSTOOD = {"nlu_fallback", "bad_input"}
 
@@ -106,6 +106,11 @@ def test_generated_nonsense_is_not_understood(nlu_parse, rasa_agent):
 )
 def test_short_answers_keep_their_intent(nlu_parse, text, intent):
     assert intent_of(nlu_parse, text) == intent
+
+
+@pytest.mark.parametrize("text", ["ESCA", "ECEI", "KMU", "Benchmarking", "EUCLES?"])
+def test_bare_glossary_names_are_glossary_questions(nlu_parse, text):
+    assert intent_of(nlu_parse, text) == "ask_glossary"
 
 
 @pytest.mark.parametrize("text", ["10:30", "030 1234567", "2015", "GC-B-7K3Q9", "16 18", "⒗⑱", "nnnnnnnnnnnn"])
