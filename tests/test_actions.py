@@ -147,6 +147,14 @@ def test_core_fallback_apologises_and_reverts_the_message():
     assert events == [{"event": "rewind", "timestamp": None}]
 
 
+def test_nonsense_without_likely_topics_is_asked_to_rephrase():
+    # rasa_ext.nlu.LanguageGuard: "16 18" has no words, so no topic is offered.
+    event = user_event("16 18", "bad_input", 1.0, ranking=[{"name": "bad_input", "confidence": 1.0}])
+    messages, _ = run_action(ActionHandleBadInput(), make_tracker([event]))
+    assert "nicht verstanden" in texts(messages) and "Meinten Sie" not in texts(messages)
+    assert payloads(messages) == ["/ask_capabilities"]
+
+
 def test_gibberish_classified_as_bad_input_gets_a_clarifying_question():
     ranking = [{"name": "bad_input", "confidence": 0.4}, {"name": "faq_kontakt", "confidence": 0.2}]
     event = user_event("asdf", "bad_input", 0.4, ranking=ranking)

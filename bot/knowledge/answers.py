@@ -146,6 +146,9 @@ class Answers:
             label = self.knowledge.intent_label(intent)
             if label:
                 options.append(Button(label, "/" + intent))
+        if not options:   # nonsense: no topic is likely, so none is offered
+            return [Reply(self._say("clarify_rephrase"),
+                          (Button(self._say("clarify_capabilities_button"), "/ask_capabilities"),))]
         options.append(Button(self._say("clarify_none_button"), "/deny"))
         return [Reply(self._say("clarify_question"), tuple(options))]
 
