@@ -114,7 +114,8 @@ class LanguageGuard(GraphComponent):
     * Less than `nonsense_share` of the visible characters in known words (or no known word):
       `bad_input` with confidence 1 and no other candidates (the action asks the user to rephrase).
     * Less than `language_share`: the classifier's prediction stands only with a confidence of
-      at least `min_confidence`, else `nlu_fallback` on top of the ranking (as FallbackClassifier).
+      at least `min_confidence`, else `nlu_fallback`, again without other candidates: topics
+      guessed from a few words between symbols ("-2+3+cmd|calc") are no useful suggestions.
 
     The vocabulary is built at training time (general German and English words, the words of the
     training examples except the intents in `excluded_intents`, and of content/) and stored with
@@ -184,11 +185,9 @@ class LanguageGuard(GraphComponent):
             elif share < self._config["language_share"]:
                 intent = message.get(INTENT) or {}
                 confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-                if intent.get(INTENT_NAME_KEY) not in (FALLBACK_INTENT, BAD_INPUT_INTENT) \
-                        and confidence < self._config["min_confidence"]:
-                    fallback = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
+                if intent.get(INTENT_NAME_KEY) != BAD_INPUT_INTENT and confidence < self._config["min_confidence"]:
                     _set_intent(message, FALLBACK_INTENT, confidence,
-                                [fallback, *(message.get(INTENT_RANKING_KEY) or [])])
+                                [{INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}])
         return messages
 
 
