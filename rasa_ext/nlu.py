@@ -36,7 +36,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import textguard
 from bot.knowledge.text import fold
-from bot.nlp.language import WordCheck, general_words, hash_vocabulary
+from bot.nlp.language import LANGUAGE_SHARE, NONSENSE_SHARE, WordCheck, general_words, hash_vocabulary
 
 BAD_INPUT_INTENT = "bad_input"
 FALLBACK_INTENT = "nlu_fallback"
@@ -127,7 +127,7 @@ class LanguageGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"nonsense_share": 0.35, "language_share": 0.6, "min_confidence": 0.6,
+        return {"nonsense_share": NONSENSE_SHARE, "language_share": LANGUAGE_SHARE, "min_confidence": 0.6,
                 "excluded_intents": [BAD_INPUT_INTENT]}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,

@@ -69,3 +69,12 @@ def test_language_share(check, text, share):
 ])
 def test_is_language(check, text, expected):
     assert check.is_language(text) is expected
+
+
+def test_crafted_long_tokens_stay_cheap(check):
+    import time
+
+    text = " ".join(("dankeschön" * 4)[i:i + 40] + "qx" for i in range(24))[:1000]
+    start = time.perf_counter()
+    check.language_share(text)
+    assert time.perf_counter() - start < 0.5   # each distinct token judged once, at most 40 of them

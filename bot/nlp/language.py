@@ -15,7 +15,7 @@ cannot: how much of the message consists of known words.
   into two or three known words, optionally with a linking "s", "es", "n", "en" or "e".
 
 `language_share(text)` is the share of the message's visible characters (digits excluded: a
-number neither makes nor breaks a sentence) that belong to known words; below MIN_SHARE, or
+number neither makes nor breaks a sentence) that belong to known words; below NONSENSE_SHARE, or
 without any known word, the message is not language. Pure Python and numpy, no Rasa.
 """
 from __future__ import annotations
@@ -32,8 +32,10 @@ import numpy as np
 
 from bot.knowledge.text import edit_distance, fold
 
-# Share of the visible characters that must belong to known words.
-MIN_SHARE = 0.5
+# Below this share of the visible characters in known words a message is no language at all;
+# below LANGUAGE_SHARE it has little language (rasa_ext.nlu.LanguageGuard's defaults).
+NONSENSE_SHARE = 0.35
+LANGUAGE_SHARE = 0.6
 # How many of the most frequent words of each frequency table join the general vocabulary.
 FREQUENT_WORDS = 20_000
 MIN_FUZZY_LENGTH = 5
@@ -42,6 +44,7 @@ MAX_COMPOUND_PARTS = 3
 # Longer tokens are only words if they are in a vocabulary as they are (no compound or typo
 # analysis, whose cost grows with the length).
 MAX_ANALYSED_LENGTH = 40
+MAX_ANALYSED_TOKENS = 40
 LINKING_ELEMENTS = ("", "s", "es", "n", "en", "e")
 LOOKUP_TABLES = ("de_lemma_lookup", "en_lemma_lookup")
 FREQUENCY_TABLES = ("de_lexeme_prob", "en_lexeme_prob")
@@ -140,18 +143,26 @@ class WordCheck:
         candidates = set().union(*(self._fuzzy.get(key, ()) for key in _deletions(form) | {form}))
         return any(edit_distance(form, candidate, 1) <= 1 for candidate in candidates)
 
-    def _compound(self, form: str, parts: int = MAX_COMPOUND_PARTS) -> bool:
-        """`form` is known words joined, at most `parts` of them ("Luft|fahrt|cluster")."""
-        for split in range(MIN_COMPOUND_PART, len(form) - MIN_COMPOUND_PART + 1):
-            head = form[:split]
-            if not (self._known_form(head) or parts > 2 and self._compound(head, parts - 1)):
-                continue
-            tail = form[split:]
-            for link in LINKING_ELEMENTS:
-                if tail.startswith(link) and len(tail) - len(link) >= MIN_COMPOUND_PART \
-                        and self._known_form(tail[len(link):]):
-                    return True
-        return False
+    def _compound(self, form: str) -> bool:
+        """`form` is two or three known words joined ("Luft|fahrt|cluster", "Gründung|s|jahr").
+
+        Dynamic programming over end positions: `parts[i]` is the fewest known words that spell
+        `form[:i]`, so every substring is looked up at most once (quadratic in the length, which
+        MAX_ANALYSED_LENGTH bounds)."""
+        size = len(form)
+        parts: List[Optional[int]] = [0] + [None] * size
+        for end in range(MIN_COMPOUND_PART, size + 1):
+            for start in range(0, end - MIN_COMPOUND_PART + 1):
+                before = parts[start]
+                if before is None or before >= MAX_COMPOUND_PARTS or (parts[end] or 99) <= before + 1:
+                    continue
+                for link in LINKING_ELEMENTS if start else ("",):
+                    word_start = start + len(link)
+                    if end - word_start >= MIN_COMPOUND_PART and form.startswith(link, start) \
+                            and self._known_form(form[word_start:end]):
+                        parts[end] = before + 1
+                        break
+        return (parts[size] or 0) >= 2
 
     def is_word(self, token: str) -> bool:
         """A known word, a known word with one typo or stretched letters ("jaaa", "dankeschöööön"),
@@ -170,12 +181,21 @@ class WordCheck:
         return len(form) <= MAX_ANALYSED_LENGTH and (self._near_domain_word(form) or self._compound(form))
 
     def language_share(self, text: str) -> Tuple[float, int]:
-        """(share of visible non-digit characters in known words, number of known words)."""
-        visible = sum(1 for ch in text if not ch.isspace() and not ch.isnumeric())
-        known = [t for t in tokens(text) if self.is_word(t)]
-        letters = sum(len(t) for t in known)
-        return (letters / visible if visible else 0.0), len(known)
+        """(share of visible non-digit characters in known words, number of known words).
 
-    def is_language(self, text: str, min_share: float = MIN_SHARE) -> bool:
+        Each distinct token is judged once, and at most MAX_ANALYSED_TOKENS distinct tokens per
+        message (the rest count as unknown), so no message costs more than a few milliseconds."""
+        visible = sum(1 for ch in text if not ch.isspace() and not ch.isnumeric())
+        verdicts: Dict[str, bool] = {}
+        letters = known = 0
+        for token in tokens(text):
+            if token not in verdicts:
+                verdicts[token] = len(verdicts) < MAX_ANALYSED_TOKENS and self.is_word(token)
+            if verdicts[token]:
+                letters += len(token)
+                known += 1
+        return (letters / visible if visible else 0.0), known
+
+    def is_language(self, text: str, min_share: float = NONSENSE_SHARE) -> bool:
         share, known = self.language_share(unicodedata.normalize("NFC", text))
         return known > 0 and share >= min_share
