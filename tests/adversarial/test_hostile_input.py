@@ -37,13 +37,20 @@ ADVERSARIAL_UNITS = {
 RATIO_BOUND = 30   # linear: ~10; quadratic: ~100
 
 
-def _best_time(function, text: str, runs: int = 2) -> float:
+def _best_time(function, text: str, trials: int = 3) -> float:
+    """Seconds per call, the best of a few trials; fast calls are repeated until a trial takes
+    about 20 ms, so that timer resolution and cache effects do not decide the ratio."""
+    started = time.perf_counter()
+    function(text)
+    once = time.perf_counter() - started
+    repeats = max(1, min(1000, int(0.02 / max(once, 1e-6))))
     best = float("inf")
-    for _ in range(runs):
+    for _ in range(trials):
         started = time.perf_counter()
-        function(text)
-        best = min(best, time.perf_counter() - started)
-    return max(best, 1e-4)
+        for _ in range(repeats):
+            function(text)
+        best = min(best, (time.perf_counter() - started) / repeats)
+    return best
 
 
 def _text(unit: str, size: int) -> str:
