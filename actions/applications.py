@@ -23,7 +23,8 @@ from bot.applications.service import (
     OrganisationTaken,
 )
 from bot.booking.format import format_slot
-from bot.booking.service import BookingError, BookingNotFound
+from bot.booking.service import BookingNotFound
+from bot.errors import DomainError
 from bot.knowledge.answers import Button, Reply
 from bot.ratelimit import RateLimited
 from bot.storage.db import StorageUnavailable
@@ -168,7 +169,7 @@ class ValidateDraftForm(QuestionAwareForm):
         except OrganisationTaken:
             send(dispatcher, [Reply(say("draft_organisation_taken"))])
             return "organisation_taken"
-        except (StorageUnavailable, BookingError):
+        except (StorageUnavailable, DomainError):
             send(dispatcher, [Reply(say("booking_unavailable"))])
             return "unavailable"
         return None
@@ -226,7 +227,7 @@ async def handle_draft_lookup(dispatcher: CollectingDispatcher, tracker: Tracker
     except ConsultationPending:
         send(dispatcher, [Reply(say("draft_consultation_pending", slot=format_slot(booking.slot_start)))])
         return reset(lookup_slots) + [SlotSet("lookup_result", "not_changeable")]
-    except (StorageUnavailable, BookingError):
+    except (StorageUnavailable, DomainError):
         send(dispatcher, [Reply(say("booking_unavailable"))])
         return reset(lookup_slots) + [SlotSet("lookup_result", "unavailable")]
     schema = load_schema()
@@ -247,7 +248,7 @@ class ActionDraftSummary(Action):
             return reset(draft_slots())
         try:
             draft = await in_thread(draft_service().get, reference)
-        except (StorageUnavailable, BookingError):
+        except (StorageUnavailable, DomainError):
             send(dispatcher, [Reply(say("booking_unavailable"))])
             return []
         send(dispatcher, summary_replies(draft, draft.fields))
@@ -277,7 +278,7 @@ class ActionChangeDraftField(Action):
             fields = ["actors_total", *BREAKDOWN]
         try:
             await in_thread(draft_service().save_fields, tracker.get_slot("draft_reference"), {f: None for f in fields})
-        except (StorageUnavailable, BookingError):
+        except (StorageUnavailable, DomainError):
             send(dispatcher, [Reply(say("booking_unavailable"))])
             return []
         return [SlotSet(f"d_{f}", None) for f in fields] + [ActiveLoop("draft_form"), SlotSet("requested_slot", None)]

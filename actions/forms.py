@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 from abc import abstractmethod
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import partial
 from typing import Any, Callable, Dict, List, Optional, Text
 
@@ -12,6 +12,7 @@ from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
+from bot.clock import utc_now
 from actions.common import answers, latest_entity, latest_text, send
 from bot.knowledge.answers import RESPONSE_FOR_INTENT, TERM_ENTITY, Reply, is_question_intent, looks_like_question
 from bot.knowledge.text import words
@@ -21,7 +22,7 @@ async def in_thread(function: Callable, *args: Any) -> Any:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return utc_now()
 
 
 def intent_of(tracker: Tracker) -> str:

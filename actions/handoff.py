@@ -11,7 +11,8 @@ from actions import slots
 from actions.common import answers, latest_entity, latest_text, requester, send, services
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
 from bot import eligibility, validation
-from bot.booking.service import BookingError, BookingNotFound
+from bot.booking.service import BookingNotFound
+from bot.errors import DomainError
 from bot.dates import parse_time_wish
 from bot.handoff import rules, transcript
 from bot.handoff.desk import Concern
@@ -154,7 +155,7 @@ class ActionCreateTicket(Action):
         except RateLimited:
             send(dispatcher, [Reply(say("handoff_rate_limited"))])
             return reset(slots.HANDOFF)
-        except (StorageUnavailable, BookingError):
+        except (StorageUnavailable, DomainError):
             send(dispatcher, [Reply(say("booking_unavailable"))])
             return reset(slots.HANDOFF)
         send(dispatcher, [Reply(say("handoff_created", reference=opened.ticket.reference, contact=contact_line()))])
@@ -168,7 +169,7 @@ async def log_unanswered(tracker: Tracker, kind: str) -> None:
     try:
         await in_thread(services().tickets.log_unanswered, latest_text(tracker), kind, guess.get("name"),
                         guess.get("confidence"), tracker.sender_id)
-    except (StorageUnavailable, BookingError):
+    except (StorageUnavailable, DomainError):
         logger.warning("Unanswered question could not be logged (database unavailable)")
 
 

@@ -9,7 +9,7 @@ small function that records what it names (days, ranges, weekdays, clock times, 
 is blanked out, so later patterns cannot read the same words again. The findings are then combined
 into one wish and checked against today and the booking horizon.
 
-All results are local Europe/Berlin calendar values without tz. A local time that does not exist
+All results are local calendar values (the calendar's time zone) without tz. A local time that does not exist
 or exists twice because of a daylight-saving switch (02:30 on the last Sunday of March) is
 returned as named: slot generation attaches the tz and only offers slots that exist.
 """
@@ -21,9 +21,6 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Callable, List, Match, Optional, Pattern, Tuple
-from zoneinfo import ZoneInfo
-
-BERLIN = ZoneInfo("Europe/Berlin")
 
 PAST = "past"
 INVALID_DATE = "invalid_date"
@@ -37,7 +34,7 @@ OPEN_SPAN_DAYS = 14
 
 @dataclass(frozen=True)
 class TimeWish:
-    """What the user wants, in local (Europe/Berlin) calendar terms."""
+    """What the user wants, in local calendar terms."""
     first_day: date                 # earliest acceptable day (inclusive)
     last_day: date                  # latest acceptable day (inclusive)
     earliest: Optional[time] = None  # time-of-day window start (inclusive), None = any
@@ -640,14 +637,14 @@ def _checked(wish: TimeWish, today: date, horizon_days: int) -> ParseResult:
 
 
 def _local_today(now: datetime) -> date:
-    if now.tzinfo is None:  # the interface asks for an aware datetime; a naive one is taken as local
-        return now.date()
-    return now.astimezone(BERLIN).date()
+    # `now` is given in the calendar's time zone (the caller converts it): its date is today.
+    return now.date()
 
 
 def parse_time_wish(text: str, now: datetime, previous: Optional[TimeWish] = None,
                     horizon_days: int = 365) -> ParseResult:
-    """Read a German day/time wish. `previous` is the wish being corrected ("lieber nachmittags")."""
+    """Read a German day/time wish. `now` is the current time in the calendar's time zone;
+    `previous` is the wish being corrected ("lieber nachmittags")."""
     if not text or not text.strip():
         return ParseResult(None, NOT_UNDERSTOOD)
     today = _local_today(now)

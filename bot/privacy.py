@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable, Optional, Tuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import sessionmaker
 
-from bot.booking.reference import normalise_reference
+from bot.booking.service import find_booking
+from bot.clock import utc_now
 from bot.config import settings
-from bot.booking.service import REFERENCE_PREFIX, BookingNotFound
 from bot.handoff import transcript
 from bot.requester import Requester
 from bot.storage.db import unit_of_work
@@ -36,7 +36,7 @@ class RetentionResult:
 
 
 def apply_retention(sessions: sessionmaker, days: Optional[int] = None, tracker_url: Optional[str] = None,
-                    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> RetentionResult:
+                    now: Callable[[], datetime] = utc_now) -> RetentionResult:
     """Deletes tickets (with transcripts), logged questions and conversations older than `days`;
     also rate-limit counters whose windows have long ended."""
     cutoff = now() - timedelta(days=retention_days() if days is None else days)
@@ -71,13 +71,8 @@ def delete_booking_data(sessions: sessionmaker, booking_reference: str, email: s
     same e-mail address — booking needs no proof of the address, so the address alone proves
     nothing (README, Datenschutz). Raises BookingNotFound if reference and e-mail do not match.
     """
-    reference = normalise_reference(booking_reference, REFERENCE_PREFIX)
-    address = (email or "").strip().lower()
     with unit_of_work(sessions) as session:
-        booking = session.execute(select(Booking).where(Booking.reference == reference)).scalar_one_or_none() \
-            if reference else None
-        if booking is None or booking.email != address:
-            raise BookingNotFound()
+        booking = find_booking(session, booking_reference, email or "")
         conversations = tuple(sorted({c for c in (booking.conversation_id, requester.conversation_id) if c}))
         drafts = session.execute(delete(DraftApplication).where(DraftApplication.booking_id == booking.id)).rowcount
         session.execute(delete(SlotReservation).where(SlotReservation.booking_id == booking.id))

@@ -6,11 +6,12 @@ pass it on; nothing below reads the environment or builds services of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable
 
 from sqlalchemy.orm import sessionmaker
 
+from bot.clock import utc_now
 from bot.booking.calendar import CalendarConfig, load_calendar_config
 from bot.booking.desk import ConsultationDesk, DeskLimits
 from bot.booking.service import BookingService
@@ -25,9 +26,6 @@ from bot.ratelimit import Limit, RateLimiter
 from bot.security import secret_key, sign
 from bot.storage.db import session_factory
 
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ def calendar_link(public_url: str) -> Callable[[str], str]:
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
     sessions = session_factory(settings.database_url)
     messages = load_messages(settings.content_dir)
-    calendar = load_calendar_config()
+    calendar = load_calendar_config(settings.content_dir / "calendar.yml", settings.timezone)
     limiter = RateLimiter(sessions, secret_key(), clock)
 
     def limit(name: str) -> Limit:

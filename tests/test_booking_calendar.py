@@ -28,11 +28,11 @@ def at(y, m, d, hh=0, mm=0) -> datetime:
 @pytest.fixture(scope="module")
 def config():
     return parse_calendar_config({
-        "timezone": "Europe/Berlin", "weekdays": ["mon", "tue", "wed", "thu", "fri"],
+        "weekdays": ["mon", "tue", "wed", "thu", "fri"],
         "hours": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "16:00"}],
         "slot_minutes": 60, "lead_time_hours": 24, "horizon_days": 120,
         "holidays": {"country": "DE", "subdivision": "BE"},
-    })
+    }, "Europe/Berlin")
 
 
 def test_project_calendar_file_loads():
@@ -161,15 +161,16 @@ def test_propose_too_soon(config):
     assert proposal.reason == "too_soon" and proposal.slots[0] >= now + timedelta(hours=24)
 
 
-@pytest.mark.parametrize("bad", [
-    {"hours": [{"start": "12:00", "end": "09:00"}]},
-    {"timezone": "Mars/Olympus"},
-    {"hours": [{"start": "nine", "end": "12:00"}]},
+@pytest.mark.parametrize("bad, timezone", [
+    ({"hours": [{"start": "12:00", "end": "09:00"}]}, "Europe/Berlin"),
+    ({}, "Mars/Olympus"),
+    ({"timezone": "Europe/Berlin"}, "Europe/Berlin"),      # one source of the time zone: the settings
+    ({"hours": [{"start": "nine", "end": "12:00"}]}, "Europe/Berlin"),
 ])
-def test_invalid_calendar_config_is_rejected(bad):
+def test_invalid_calendar_config_is_rejected(bad, timezone):
     from bot.booking.calendar import CalendarConfigError
 
-    base = {"timezone": "Europe/Berlin", "weekdays": ["mon"], "hours": [{"start": "09:00", "end": "12:00"}],
+    base = {"weekdays": ["mon"], "hours": [{"start": "09:00", "end": "12:00"}],
             "slot_minutes": 60, "lead_time_hours": 24, "horizon_days": 30, "holidays": {"country": "DE"}}
     with pytest.raises(CalendarConfigError):
-        parse_calendar_config({**base, **bad})
+        parse_calendar_config({**base, **bad}, timezone)

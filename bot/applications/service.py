@@ -4,15 +4,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable, Dict, List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from bot.clock import utc_now
 from bot.booking.reference import new_reference, normalise_reference
-from bot.booking.service import HELD, REFERENCE_PREFIX as BOOKING_PREFIX, BookingError
+from bot.booking.service import HELD, BookingNotFound, find_booking
+from bot.errors import DomainError
 from bot.knowledge.text import fold
 from bot.storage.db import unit_of_work
 from bot.storage.models import Booking, DraftApplication
@@ -22,22 +24,26 @@ DRAFT, SUBMITTED, WITHDRAWN = "entwurf", "eingereicht", "zurueckgezogen"
 STATUSES = (DRAFT, SUBMITTED, WITHDRAWN)
 
 
-class ConsultationMissing(BookingError):
+class DraftError(DomainError):
+    code = "draft"
+
+
+class ConsultationMissing(DraftError):
     """No booking with this reference and e-mail: the consultation has to come first."""
     code = "no_consultation"
 
 
-class ConsultationPending(BookingError):
+class ConsultationPending(DraftError):
     """The consultation is booked but has not been held yet."""
     code = "consultation_pending"
 
 
-class OrganisationTaken(BookingError):
+class OrganisationTaken(DraftError):
     """Another draft exists for this organisation."""
     code = "organisation_taken"
 
 
-class DraftNotFound(BookingError):
+class DraftNotFound(DraftError):
     code = "draft_not_found"
 
 
@@ -57,9 +63,6 @@ def organisation_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(name))[:200]
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
 
 class DraftService:
     def __init__(self, sessions: sessionmaker, clock: Callable[[], datetime] = utc_now) -> None:
@@ -72,12 +75,10 @@ class DraftService:
                          booking.slot_start, draft.created_at, draft.updated_at)
 
     def _booking(self, session, booking_reference: str, email: str) -> Booking:
-        reference = normalise_reference(booking_reference, BOOKING_PREFIX)
-        booking = session.execute(select(Booking).where(Booking.reference == reference)).scalar_one_or_none() \
-            if reference else None
-        if booking is None or booking.email != (email or "").strip().lower():
-            raise ConsultationMissing()
-        return booking
+        try:
+            return find_booking(session, booking_reference, email or "")
+        except BookingNotFound:
+            raise ConsultationMissing() from None
 
     def open(self, booking_reference: str, email: str) -> DraftView:
         """The draft of this consultation, created on first use. Needs a held consultation."""
@@ -97,7 +98,7 @@ class DraftService:
                     return self._view(draft, booking)
             except IntegrityError:
                 continue   # reference collision or a parallel first use: try again
-        raise BookingError("draft")
+        raise DraftError("draft")
 
     def find(self, booking_reference: str, email: str) -> Optional[DraftView]:
         """The existing draft of this consultation (for status questions), without creating one."""
@@ -155,7 +156,7 @@ class DraftService:
 
     def set_status(self, draft_reference: str, status: str) -> DraftView:
         if status not in STATUSES:
-            raise BookingError("status")
+            raise DraftError("status")
         with unit_of_work(self._sessions) as session:
             draft = self._draft(session, draft_reference)
             draft.status = status

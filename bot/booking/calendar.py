@@ -55,11 +55,15 @@ def _clock(value: str, where: str) -> time:
         raise CalendarConfigError(f"{where}: {value!r} is not a time like 09:00") from error
 
 
-def parse_calendar_config(data: dict) -> CalendarConfig:
+def parse_calendar_config(data: dict, timezone: str) -> CalendarConfig:
+    """The calendar rules of content/calendar.yml, in the one configured time zone
+    (GOCLUSTER_TIMEZONE; the file names none, so there is one source)."""
+    if "timezone" in data:
+        raise CalendarConfigError("content/calendar.yml: the time zone is set by GOCLUSTER_TIMEZONE, not here")
     try:
         hours = tuple((_clock(h["start"], "hours"), _clock(h["end"], "hours")) for h in data["hours"])
         config = CalendarConfig(
-            timezone=data["timezone"],
+            timezone=timezone,
             weekdays=frozenset(WEEKDAYS.index(d) for d in data["weekdays"]),
             hours=hours,
             slot_minutes=int(data["slot_minutes"]),
@@ -77,10 +81,14 @@ def parse_calendar_config(data: dict) -> CalendarConfig:
     return config
 
 
+def load_calendar_config(path: Optional[Path] = None, timezone: Optional[str] = None) -> CalendarConfig:
+    config = settings()
+    return _load(Path(path or config.content_dir / "calendar.yml"), timezone or config.timezone)
+
+
 @lru_cache(maxsize=4)
-def load_calendar_config(path: Optional[Path] = None) -> CalendarConfig:
-    path = path or settings().content_dir / "calendar.yml"
-    return parse_calendar_config(yaml.safe_load(Path(path).read_text("utf-8")))
+def _load(path: Path, timezone: str) -> CalendarConfig:
+    return parse_calendar_config(yaml.safe_load(path.read_text("utf-8")), timezone)
 
 
 @lru_cache(maxsize=16)

@@ -8,13 +8,14 @@ blocked since is refused cleanly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Callable, List, Optional
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import utc_now
 from bot.booking.calendar import CalendarConfig, Closures, Proposal, bookable_problem, propose
 from bot.booking.reference import new_reference, normalise_reference
 from bot.dates import TimeWish
@@ -78,8 +79,17 @@ class BookingView:
         return self.slot_start + timedelta(minutes=self.slot_minutes)
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+
+def find_booking(session: Session, reference: str, email: Optional[str] = None) -> Booking:
+    """The booking row with this reference (and, if given, this e-mail); the one look-up that
+    bookings, drafts and "Meine Daten löschen" share. Raises BookingNotFound."""
+    normalised = normalise_reference(reference or "", REFERENCE_PREFIX)
+    booking = session.execute(select(Booking).where(Booking.reference == normalised)).scalar_one_or_none() \
+        if normalised else None
+    # Reference and e-mail must both match; a wrong e-mail reveals nothing.
+    if booking is None or (email is not None and booking.email != email.strip().lower()):
+        raise BookingNotFound()
+    return booking
 
 
 class BookingService:
@@ -125,13 +135,7 @@ class BookingService:
         return propose(self.config, wish, now, closures, count)
 
     def _find(self, session: Session, reference: str, email: Optional[str] = None) -> Booking:
-        normalised = normalise_reference(reference, REFERENCE_PREFIX)
-        booking = session.execute(select(Booking).where(Booking.reference == normalised)).scalar_one_or_none() \
-            if normalised else None
-        # Reference and e-mail must both match; a wrong e-mail reveals nothing.
-        if booking is None or (email is not None and booking.email != email.strip().lower()):
-            raise BookingNotFound()
-        return booking
+        return find_booking(session, reference, email)
 
     def get(self, reference: str) -> BookingView:
         """By reference alone: for staff and for links signed by the bot (calendar files)."""

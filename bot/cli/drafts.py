@@ -8,7 +8,7 @@ from typing import Iterable, List, Optional, TextIO
 
 from bot.applications.schema import load_schema
 from bot.applications.service import STATUSES, DraftService, DraftView
-from bot.booking.service import BookingError
+from bot.errors import DomainError
 from bot.cli.output import export
 from bot.spreadsheet import safe_cell
 
@@ -59,7 +59,7 @@ def run(args, service: Optional[DraftService] = None) -> int:
         elif args.action == "status":
             draft = service.set_status(args.reference, args.status)
             print(f"{draft.reference}: Status jetzt {load_schema().statuses.get(draft.status, draft.status)}")
-    except BookingError as error:
+    except DomainError as error:
         print(f"Nicht möglich: {error.code}", file=sys.stderr)
         return 1
     return 0

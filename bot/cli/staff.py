@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, List, Optional, TextIO, Tuple
 
 from bot.booking.format import format_slot
-from bot.booking.service import BookingError, BookingView
+from bot.booking.service import BookingView
+from bot.errors import DomainError
 from bot.cli.output import export
 from bot.spreadsheet import safe_cell
 
@@ -94,7 +95,7 @@ def run(args) -> int:
             print(f"{args.slot} gesperrt.")
         elif args.action == "unblock-slot":
             print("freigegeben" if service.unblock_slot(parse_slot(args.slot, service.config.tz)) else "war nicht gesperrt")
-    except BookingError as error:
+    except DomainError as error:
         print(f"Nicht möglich: {error.code}", file=sys.stderr)
         return 1
     except ValueError as error:

@@ -12,8 +12,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from bot.clock import utc_now
 from bot.booking.reference import new_reference, normalise_reference
-from bot.booking.service import BookingError
+from bot.errors import DomainError
 from bot.knowledge.text import fold
 from bot.storage.db import unit_of_work
 from bot.storage.models import Ticket, UnansweredQuestion
@@ -24,7 +25,11 @@ STATUSES = (NEW, IN_PROGRESS, DONE)
 STATUS_LABELS = {NEW: "neu", IN_PROGRESS: "in Bearbeitung", DONE: "erledigt"}
 
 
-class TicketNotFound(BookingError):
+class TicketError(DomainError):
+    code = "ticket"
+
+
+class TicketNotFound(TicketError):
     code = "ticket_not_found"
 
 
@@ -72,9 +77,6 @@ class QuestionCount:
     kind: str
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
 
 def normalise_question(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", fold(text)))[:300]
@@ -109,7 +111,7 @@ class TicketService:
                     return self._view(ticket)
             except IntegrityError:
                 continue   # reference collision
-        raise BookingError("ticket")
+        raise TicketError("reference")
 
     def get(self, reference: str) -> TicketView:
         with unit_of_work(self._sessions) as session:
@@ -140,7 +142,7 @@ class TicketService:
 
     def set_status(self, reference: str, status: str) -> TicketView:
         if status not in STATUSES:
-            raise BookingError("status")
+            raise TicketError("status")
         with unit_of_work(self._sessions) as session:
             ticket = self._ticket(session, reference)
             ticket.status = status

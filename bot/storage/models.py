@@ -1,11 +1,13 @@
 """Database tables. Constraints express what must never happen (a slot booked twice)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
 from sqlalchemy import Column, Date, ForeignKey, Integer, MetaData, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
+
+from bot.clock import utc_now
 
 # Stable constraint names, so migrations can refer to them on every database.
 metadata = MetaData(naming_convention={
@@ -35,8 +37,7 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+utcnow = utc_now   # column defaults
 
 
 class Booking(Base):
