@@ -72,6 +72,14 @@ def derived_secret(purpose: str) -> str:
     return hmac.new(secret_key(), f"derived:{purpose}".encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+ACTION_TOKEN_HEADER = "X-Gocluster-Action-Token"
+
+
+def action_token() -> str:
+    """What the Rasa servers send to the action servers, and the action servers require."""
+    return derived_secret("action-server")
+
+
 def pseudonym(value: str, purpose: str) -> str:
     """A stable keyed hash of `value` (a network address): it can be compared, not read back."""
     return hmac.new(secret_key(), f"pseudonym:{purpose}:{value}".encode("utf-8"), hashlib.sha256).hexdigest()[:24]

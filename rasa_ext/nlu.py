@@ -30,6 +30,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import textguard
 from bot.knowledge.text import fold
+from rasa_ext import action_results
+
+# Rasa imports this module in every process that runs the model: the place to install the
+# faster action-result validation (rasa_ext/action_results.py).
+action_results.install()
 
 BAD_INPUT_INTENT = "bad_input"
 ORIGINAL_TEXT = "gocluster_original_text"

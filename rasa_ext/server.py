@@ -22,7 +22,7 @@ import yaml
 
 from bot import logs
 from bot.config import PROJECT_ROOT, Settings, settings
-from rasa_ext.action_server import TOKEN_HEADER, action_token
+from bot.security import ACTION_TOKEN_HEADER, action_token
 
 EFFECTIVE_ENDPOINTS = "endpoints.effective.yml"
 REQUEST_TIMEOUT_S = 10
@@ -33,7 +33,7 @@ def effective_endpoints(base: Dict[str, Any], config: Settings) -> Dict[str, Any
     result = dict(base or {})
     action = dict(result.get("action_endpoint") or {})
     action["url"] = config.actions_url
-    action["headers"] = {**(action.get("headers") or {}), TOKEN_HEADER: action_token()}
+    action["headers"] = {**(action.get("headers") or {}), ACTION_TOKEN_HEADER: action_token()}
     result["action_endpoint"] = action
     return result
 

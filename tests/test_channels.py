@@ -324,7 +324,7 @@ class Stack:
     def start_actions(self, env: Dict[str, str]) -> None:
         log = (self.tmp / "actions.log").open("wb")
         self.actions = subprocess.Popen(
-            [sys.executable, "-m", "rasa_ext.action_server"],
+            [sys.executable, "-m", "actions.server"],
             cwd=PROJECT_ROOT, env={**env, "ACTIONS_PORT": str(self.actions_port)}, stdout=log, stderr=subprocess.STDOUT)
         log.close()
 

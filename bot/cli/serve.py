@@ -75,11 +75,11 @@ def services(model: str, credentials: Optional[Path] = None) -> List[Service]:
     """`credentials`: the file for the Rasa server's channels (default: credentials.yml as it is).
 
     No secret appears on a command line: the services read them from the environment or derive
-    them from the secret key (rasa_ext/server.py, rasa_ext/action_server.py)."""
+    them from the secret key (rasa_ext/server.py, actions/server.py)."""
     config = settings()
     python = sys.executable
     return [
-        Service("actions", [python, "-m", "rasa_ext.action_server"],
+        Service("actions", [python, "-m", "actions.server"],
                 f"http://{_local(config.actions_host)}:{config.actions_port}/health"),
         Service("rasa", [python, "-m", "rasa_ext.server", "--model", model,
                          "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml")],
