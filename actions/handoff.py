@@ -14,10 +14,10 @@ from bot import eligibility, validation
 from bot.booking.service import BookingNotFound
 from bot.errors import DomainError
 from bot.dates import parse_time_wish
-from bot.handoff import rules, transcript
+from bot.conversations import transcript_from_events
+from bot.handoff import rules
 from bot.handoff.desk import Concern
 from bot.knowledge.answers import Button, Reply
-from bot.privacy import delete_booking_data
 from bot.ratelimit import RateLimited
 from bot.storage.db import StorageUnavailable
 
@@ -140,7 +140,7 @@ class ActionCreateTicket(Action):
             return reset(slots.HANDOFF)
         contact = split_contact(tracker.get_slot("handoff_contact") or "") or (None, None)
         try:
-            lines = await in_thread(transcript.from_tracker_store, tracker.sender_id)
+            lines = await in_thread(services().conversations.transcript, tracker.sender_id)
         except Exception:  # noqa: BLE001 - the tracker database is optional for a ticket
             lines = []
         concern = Concern(
@@ -148,7 +148,7 @@ class ActionCreateTicket(Action):
             intents=rules.intents_of(tracker.events), contact_name=tracker.get_slot("handoff_name") or "",
             contact_email=contact[0], contact_phone=contact[1], callback=tracker.get_slot("handoff_callback"),
             concern=tracker.get_slot("handoff_concern") or "",
-            transcript=lines or transcript.from_events(tracker.events),
+            transcript=lines or transcript_from_events(tracker.events),
             channel=tracker.get_latest_input_channel() or "unbekannt")
         try:
             opened = await in_thread(services().hotline.open_ticket, concern, requester(tracker))
@@ -194,12 +194,8 @@ class ActionDeleteMyData(Action):
     async def run(self, dispatcher, tracker, domain):
         reference = tracker.get_slot("booking_reference") or ""
         try:
-            result = await in_thread(delete_booking_data, services().sessions, reference,
+            result = await in_thread(services().privacy.delete_my_data, reference,
                                      tracker.get_slot("lookup_email") or "", requester(tracker))
-            # Other conversations now; this one when Rasa saves it after this turn (the tracker
-            # store erases it instead of saving, rasa_ext/tracker_store.py).
-            others = [c for c in result.conversations if c != tracker.sender_id]
-            await in_thread(transcript.delete_conversations, others)
         except BookingNotFound:
             send(dispatcher, [Reply(say("lookup_not_found"))])
             return reset(slots.LOOKUP_STATE)
@@ -208,6 +204,7 @@ class ActionDeleteMyData(Action):
             return reset(slots.LOOKUP_STATE)
         send(dispatcher, [Reply(say("delete_done", reference=reference.upper(), drafts=result.drafts,
                                     tickets=result.tickets, questions=result.questions))])
+        # This conversation is erased by the tracker store when Rasa saves this turn.
         return reset(slots.LOOKUP_STATE) + [SlotSet(ERASE_CONVERSATION_SLOT, True)]
 
 

@@ -2,12 +2,16 @@
 
 The action server, the web server and the staff commands each build one `Services` at start and
 pass it on; nothing below reads the environment or builds services of its own.
+
+Ports with a Rasa-specific implementation (the stored conversations) are bound here by name
+(ADAPTERS), so that `bot/` never imports `rasa_ext/`: the dependency points one way only.
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Dict, Optional
 
 from sqlalchemy.orm import sessionmaker
 
@@ -17,15 +21,24 @@ from bot.booking.desk import ConsultationDesk, DeskLimits
 from bot.booking.service import BookingService
 from bot.applications.service import DraftService
 from bot.config import Settings
+from bot.conversations import ConversationStore
 from bot.handoff import rules
 from bot.handoff.desk import HotlineDesk
 from bot.handoff.service import TicketService
 from bot.knowledge.content import Messages, load_messages
 from bot.notify.mail import Mailer
+from bot.privacy import Privacy
 from bot.ratelimit import Limit, RateLimiter
 from bot.security import secret_key, sign
 from bot.storage.db import session_factory
 
+# Port -> "module:class" of its implementation, constructed with the tracker database URL.
+ADAPTERS: Dict[str, str] = {"conversations": "rasa_ext.conversations:SqlConversationStore"}
+
+
+def adapter(port: str, *args: object) -> object:
+    module, _, name = ADAPTERS[port].partition(":")
+    return getattr(importlib.import_module(module), name)(*args)
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,8 @@ class Services:
     drafts: DraftService
     tickets: TicketService
     hotline: HotlineDesk
+    conversations: ConversationStore
+    privacy: Privacy
 
     def limit(self, name: str) -> Limit:
         return Limit.configured(self.settings, name)
@@ -52,7 +67,8 @@ def calendar_link(public_url: str) -> Callable[[str], str]:
     return lambda reference: f"{base}/termin/{reference}.ics?sig={sign(reference, 'ics')}"
 
 
-def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now,
+                   conversations: Optional[ConversationStore] = None) -> Services:
     sessions = session_factory(settings.database_url)
     messages = load_messages(settings.content_dir)
     calendar = load_calendar_config(settings.content_dir / "calendar.yml", settings.timezone)
@@ -73,5 +89,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     hotline = HotlineDesk(tickets, rules.load_config(settings.content_dir / "handoff.yml"), limiter,
                           limit("tickets_per_conversation"), limit("tickets_per_client"), mailer,
                           settings.hotline_notify_email, messages)
+    store: ConversationStore = conversations or adapter("conversations", settings.tracker_database_url)  # type: ignore[assignment]
+    longest_window = max(spec.window for spec in settings.rate_limits.values())
+    privacy = Privacy(sessions, store, settings.retention_days, longest_window, clock)
     return Services(settings, sessions, messages, calendar, limiter, mailer, bookings, consultations,
-                    DraftService(sessions, clock), tickets, hotline)
+                    DraftService(sessions, clock), tickets, hotline, store, privacy)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import email as email_lib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,10 +17,11 @@ from bot.booking.calendar import load_calendar_config
 from bot.booking.service import BookingNotFound, BookingRequest, BookingService
 from bot.applications.service import DraftService
 from bot.config import PROJECT_ROOT
-from bot.handoff import rules, transcript
+from bot.handoff import rules
 from bot.handoff.service import TicketRequest, TicketService
-from bot.privacy import apply_retention, delete_booking_data
+from bot.privacy import Privacy
 from bot.requester import Requester
+from rasa_ext.conversations import SqlConversationStore
 from bot.storage.db import session_factory
 from tests.conftest import slots_of, user_event
 
@@ -112,28 +113,6 @@ def test_unanswered_questions_are_counted(tickets):
     assert counted[0].guessed_intent == "out_of_scope"
 
 
-# --- transcripts ------------------------------------------------------------------------------
-def test_transcript_spans_all_sessions_of_the_conversation(tmp_path):
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    from rasa_ext.tracker_store import EnvSQLTrackerStore
-
-    url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    store = EnvSQLTrackerStore(domain=Domain.empty(), host=url)
-    events = [ActionExecuted("action_session_start"), SessionStarted(), UserUttered("Erste Sitzung"),
-              BotUttered("Antwort eins"), ActionExecuted("action_session_start"), SessionStarted(),
-              UserUttered("Zweite Sitzung"), BotUttered("Antwort zwei")]
-    asyncio.run(store.save(DialogueStateTracker.from_events("anna", events)))
-    lines = transcript.from_tracker_store("anna", url)
-    assert [(line["from"], line["text"]) for line in lines] == [
-        ("Nutzer", "Erste Sitzung"), ("Assistent", "Antwort eins"), ("Nutzer", "Zweite Sitzung"),
-        ("Assistent", "Antwort zwei")]
-    assert transcript.delete_conversations_before(datetime.now(timezone.utc) + timedelta(seconds=1), url) == 1
-    assert transcript.from_tracker_store("anna", url) == []
-
-
 # --- data protection ----------------------------------------------------------------------------
 def test_retention_deletes_old_tickets_questions_and_conversations(database_url, tmp_path):
     sessions = session_factory(database_url)
@@ -143,14 +122,33 @@ def test_retention_deletes_old_tickets_questions_and_conversations(database_url,
     recent = TicketService(sessions, clock=lambda: NOW - timedelta(days=10))
     kept = recent.create(request())
     recent.log_unanswered("neue Frage", "not_understood")
-    result = apply_retention(sessions, 90, tracker_url=f"sqlite:///{tmp_path / 'empty.db'}", now=lambda: NOW)
+    privacy = Privacy(sessions, SqlConversationStore(f"sqlite:///{tmp_path / 'empty.db'}"), 90, timedelta(days=1),
+                      clock=lambda: NOW)
+    result = privacy.apply_retention()
     assert (result.tickets, result.questions) == (1, 1)
     assert [t.reference for t in recent.list()] == [kept.reference]
     assert [q.text for q in recent.unanswered()] == ["neue Frage"]
 
 
-def test_delete_my_data_removes_the_booking_and_its_conversations_only(database_url):
+class RecordingStore:
+    def __init__(self):
+        self.deleted = []
+
+    def transcript(self, conversation_id):
+        return []
+
+    def delete(self, conversation_ids):
+        self.deleted.append(list(conversation_ids))
+        return len(self.deleted[-1])
+
+    def delete_inactive_since(self, cutoff):
+        return 0
+
+
+def test_delete_my_data_removes_the_booking_and_its_conversations_only(database_url, tmp_path):
     sessions = session_factory(database_url)
+    conversations = RecordingStore()
+    privacy = Privacy(sessions, conversations, 90, timedelta(days=1), clock=lambda: NOW)
     bookings = BookingService(sessions, load_calendar_config(), clock=lambda: NOW)
     booking = bookings.book(BookingRequest(datetime(2026, 12, 3, 10, tzinfo=BERLIN), "video", "Anna", "Org", "Cl",
                                            "anna@example.org", None, NOW, conversation_id="web:booked-here"))
@@ -167,10 +165,13 @@ def test_delete_my_data_removes_the_booking_and_its_conversations_only(database_
     tickets.log_unanswered("fremde Frage", "not_understood", conversation_id="web:other")
     asking = Requester("web:asking-now", None)
     with pytest.raises(BookingNotFound):
-        delete_booking_data(sessions, booking.reference, "bob@example.org", asking)
-    result = delete_booking_data(sessions, booking.reference.lower(), "ANNA@example.org", asking)
+        privacy.delete_my_data(booking.reference, "bob@example.org", asking)
+    assert conversations.deleted == []
+    result = privacy.delete_my_data(booking.reference.lower(), "ANNA@example.org", asking)
     assert (result.bookings, result.drafts, result.tickets, result.questions) == (1, 1, 2, 1)
     assert result.conversations == ("web:asking-now", "web:booked-here")
+    # The booking's conversation at once; the asking one is erased by the tracker store after the turn.
+    assert conversations.deleted == [["web:booked-here"]]
     with pytest.raises(BookingNotFound):
         bookings.get(booking.reference)
     assert bookings.get(same_address.reference).email == "anna@example.org"    # not tied: untouched
@@ -248,7 +249,7 @@ def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(database_ur
                                                                      smtp_sink):
     service = make_services(database_url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_sink.port),
                             HOTLINE_NOTIFY_EMAIL="info@go-cluster.example").tickets
-    monkeypatch.setattr(handoff.transcript, "from_tracker_store", lambda sender: [])   # use the session's events
+    monkeypatch.setattr(handoff.services().conversations, "transcript", lambda sender: [])   # use the session's events
     history = [{"event": "user", "text": "Bekommen wir die Kostenbeteiligung?", "timestamp": 1795000000,
                 "parse_data": {"intent": {"name": "cost_share_check"}}},
                {"event": "bot", "text": "Ich prüfe mit Ihnen ...", "timestamp": 1795000001}]

@@ -82,11 +82,12 @@ def _staff_account(args: argparse.Namespace) -> int:
 
 
 def _retention(args: argparse.Namespace) -> int:
-    from bot.privacy import apply_retention
-    from bot.storage.db import StorageUnavailable, session_factory
+    from bot.config import settings
+    from bot.services import build_services
+    from bot.storage.db import StorageUnavailable
 
     try:
-        result = apply_retention(session_factory(), args.days)
+        result = build_services(settings()).privacy.apply_retention(args.days)
     except StorageUnavailable as error:
         print(f"Datenbank nicht erreichbar: {error}", file=sys.stderr)
         return 3

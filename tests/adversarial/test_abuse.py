@@ -11,7 +11,6 @@ import pytest
 from bot.applications.service import DraftService
 from bot.booking.service import BookingNotFound, BookingRequest
 from bot.handoff.desk import Concern
-from bot.privacy import delete_booking_data
 from bot.ratelimit import RateLimited
 from bot.requester import Requester
 
@@ -158,7 +157,7 @@ def test_a_booking_with_someone_elses_address_opens_only_itself(database_url, ma
     decoy = services.consultations.book(request(slot(3, 11), name="M", organisation="M"), mallory).booking
     assert services.consultations.identify(decoy.reference, "anna@example.org", mallory).reference == decoy.reference
     # ... which deletes only that booking: Anna's consultation, draft and questions stay.
-    result = delete_booking_data(services.sessions, decoy.reference, "anna@example.org", mallory)
+    result = services.privacy.delete_my_data(decoy.reference, "anna@example.org", mallory)
     assert (result.bookings, result.drafts, result.questions) == (1, 0, 0)
     assert services.bookings.get(real.reference).status == "held"
     assert DraftService(services.sessions).find(real.reference, "anna@example.org").reference == draft.reference
