@@ -48,8 +48,6 @@ def dialogue() -> BookingDialogue:
     return _dialogue
 
 
-ActionAskFormat = prompt_action("consultation_format", "booking_ask_format",
-                                 [{"title": "Telefon", "payload": "Telefon"}, {"title": "Video", "payload": "Video"}])
 ActionAskTime = prompt_action("preferred_time", "booking_ask_time")
 ActionAskName = prompt_action("person_name", "booking_ask_name")
 ActionAskOrganisation = prompt_action("organisation", "booking_ask_organisation")
@@ -66,6 +64,15 @@ class ActionAskConsultationSlot(Action):
 
     async def run(self, dispatcher, tracker, domain):
         send(dispatcher, dialogue().offer(tracker.get_slot("slot_offer") or {}))
+        return []
+
+
+class ActionAskFormat(Action):
+    def name(self) -> Text:
+        return "action_ask_consultation_format"
+
+    async def run(self, dispatcher, tracker, domain):
+        send(dispatcher, [dialogue().format_question()])
         return []
 
 

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import slots
-from actions.common import answers, latest_entity, latest_text, requester, send, services
+from actions.common import latest_entity, latest_text, requester, send, services
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
 from bot import eligibility, validation
 from bot.booking.service import BookingNotFound
@@ -17,31 +17,16 @@ from bot.dates import parse_time_wish
 from bot.conversations import transcript_from_events
 from bot.handoff import rules
 from bot.handoff.desk import Concern
-from bot.knowledge.answers import Button, Reply
+from bot.knowledge.answers import Reply
 from bot.ratelimit import RateLimited
 from bot.storage.db import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 ERASE_CONVERSATION_SLOT = "erase_conversation"   # read by rasa_ext/tracker_store.py
-SENSITIVE_INTENTS = {"complaint", "legal_question", "funding_decision"}
 
 
-def say(key: str, **values: Any) -> str:
-    return answers().knowledge.messages.render(key, **values)
-
-
-def contact_line() -> str:
-    config = services().hotline.config
-    hours_text = services().settings.hotline_hours or config.hours
-    hours = say("handoff_hours", hours=hours_text) if hours_text else say("handoff_hours_unknown")
-    return say("handoff_contact_line", phone=config.phone, email=config.email, hours=hours)
-
-
-def reason_of(tracker: Tracker) -> str:
-    given = latest_entity(tracker, "handoff_reason") or tracker.get_slot("handoff_reason")
-    if given in rules.REASONS:
-        return given
-    return rules.SENSITIVE_TOPIC if intent_of(tracker) in SENSITIVE_INTENTS else rules.ASKED_FOR_PERSON
+def say(key: str, **values: Any) -> Reply:
+    return services().handoff_dialogue.say(key, **values)
 
 
 class ActionHandoffIntro(Action):
@@ -49,10 +34,9 @@ class ActionHandoffIntro(Action):
         return "action_handoff_intro"
 
     async def run(self, dispatcher, tracker, domain):
-        reason = reason_of(tracker)
-        key = {rules.SENSITIVE_TOPIC: "handoff_intro_sensitive",
-               rules.NOT_UNDERSTOOD: "handoff_intro_not_understood"}.get(reason, "handoff_intro_person")
-        send(dispatcher, [Reply(say(key, contact=contact_line()))])
+        given = latest_entity(tracker, "handoff_reason") or tracker.get_slot("handoff_reason")
+        reason = rules.reason_of(given, intent_of(tracker))
+        send(dispatcher, [services().handoff_dialogue.intro(reason)])
         return [SlotSet("handoff_reason", reason)]
 
 
@@ -67,19 +51,8 @@ class ActionAskHandoffConsent(Action):
         return "action_ask_handoff_consent"
 
     async def run(self, dispatcher, tracker, domain):
-        config = services().settings
-        text = say("handoff_ask_consent", days=config.retention_days, privacy_url=config.privacy_url)
-        send(dispatcher, [Reply(text, (Button("Ja, einverstanden", "/affirm"), Button("Nein", "/deny")))])
+        send(dispatcher, [services().handoff_dialogue.consent_question()])
         return []
-
-
-def split_contact(value: str):
-    """(email, phone) from one answer; None if it is neither."""
-    email, _ = validation.email(value)
-    if email:
-        return email, None
-    phone, _ = validation.phone(value)
-    return (None, phone) if phone else None
 
 
 class ValidateHandoffForm(QuestionAwareForm):
@@ -95,38 +68,38 @@ class ValidateHandoffForm(QuestionAwareForm):
             return {"handoff_consent": True}
         if answer == eligibility.NO:
             return {"handoff_consent": False, "requested_slot": None}
-        send(dispatcher, [Reply(say("booking_consent_unclear"))])
+        send(dispatcher, [say("booking_consent_unclear")])
         return {"handoff_consent": None}
 
     def validate_handoff_name(self, value, dispatcher, tracker, domain):
         name, problem = validation.free_text(str(value or ""))
         if problem:
-            send(dispatcher, [Reply(say("booking_name_invalid"))])
+            send(dispatcher, [say("booking_name_invalid")])
         return {"handoff_name": name}
 
     def validate_handoff_contact(self, value, dispatcher, tracker, domain):
-        parsed = split_contact(str(value or ""))
+        parsed = validation.contact(str(value or ""))
         if parsed is None:
-            send(dispatcher, [Reply(say("handoff_contact_invalid"))])
+            send(dispatcher, [say("handoff_contact_invalid")])
             return {"handoff_contact": None}
         return {"handoff_contact": parsed[0] or parsed[1]}
 
     def validate_handoff_callback(self, value, dispatcher, tracker, domain):
         text, problem = validation.free_text(str(value or ""), min_length=1)
         if problem:
-            send(dispatcher, [Reply(say("booking_time_not_understood"))])
+            send(dispatcher, [say("booking_time_not_understood")])
             return {"handoff_callback": None}
         parsed = parse_time_wish(text, now().astimezone(services().calendar.tz), None)
         if parsed.problem in ("past", "invalid_date"):   # a wish we can read, but not fulfil
-            send(dispatcher, [Reply(say("booking_time_past" if parsed.problem == "past" else "booking_time_invalid",
-                                        detail=parsed.detail))])
+            send(dispatcher, [say("booking_time_past" if parsed.problem == "past" else "booking_time_invalid",
+                                  detail=parsed.detail)])
             return {"handoff_callback": None}
         return {"handoff_callback": text}
 
     def validate_handoff_concern(self, value, dispatcher, tracker, domain):
         text, problem = validation.free_text(str(value or ""), min_length=3, max_length=500)
         if problem:
-            send(dispatcher, [Reply(say("handoff_concern_invalid"))])
+            send(dispatcher, [say("handoff_concern_invalid")])
         return {"handoff_concern": text}
 
 
@@ -136,9 +109,9 @@ class ActionCreateTicket(Action):
 
     async def run(self, dispatcher, tracker, domain):
         if tracker.get_slot("handoff_consent") is not True:
-            send(dispatcher, [Reply(say("handoff_consent_declined"))])
+            send(dispatcher, [say("handoff_consent_declined")])
             return reset(slots.HANDOFF)
-        contact = split_contact(tracker.get_slot("handoff_contact") or "") or (None, None)
+        email, phone = validation.contact(tracker.get_slot("handoff_contact") or "") or (None, None)
         try:
             lines = await in_thread(services().conversations.transcript, tracker.sender_id)
         except Exception:  # noqa: BLE001 - the tracker database is optional for a ticket
@@ -146,19 +119,19 @@ class ActionCreateTicket(Action):
         concern = Concern(
             reason=tracker.get_slot("handoff_reason") or rules.ASKED_FOR_PERSON,
             intents=rules.intents_of(tracker.events), contact_name=tracker.get_slot("handoff_name") or "",
-            contact_email=contact[0], contact_phone=contact[1], callback=tracker.get_slot("handoff_callback"),
+            contact_email=email, contact_phone=phone, callback=tracker.get_slot("handoff_callback"),
             concern=tracker.get_slot("handoff_concern") or "",
             transcript=lines or transcript_from_events(tracker.events),
             channel=tracker.get_latest_input_channel() or "unbekannt")
         try:
             opened = await in_thread(services().hotline.open_ticket, concern, requester(tracker))
         except RateLimited:
-            send(dispatcher, [Reply(say("handoff_rate_limited"))])
+            send(dispatcher, [say("handoff_rate_limited")])
             return reset(slots.HANDOFF)
         except (StorageUnavailable, DomainError):
-            send(dispatcher, [Reply(say("booking_unavailable"))])
+            send(dispatcher, [say("booking_unavailable")])
             return reset(slots.HANDOFF)
-        send(dispatcher, [Reply(say("handoff_created", reference=opened.ticket.reference, contact=contact_line()))])
+        send(dispatcher, [services().handoff_dialogue.created(opened.ticket.reference)])
         return reset(slots.HANDOFF)
 
 
@@ -181,9 +154,7 @@ class ActionDeleteQuestion(Action):
         return "action_delete_question"
 
     async def run(self, dispatcher, tracker, domain):
-        reference = tracker.get_slot("booking_reference") or ""
-        buttons = (Button(say("delete_yes_button"), "/affirm"), Button(say("delete_no_button"), "/deny"))
-        send(dispatcher, [Reply(say("delete_question", reference=reference), buttons)])
+        send(dispatcher, [services().handoff_dialogue.delete_question(tracker.get_slot("booking_reference") or "")])
         return []
 
 
@@ -197,13 +168,12 @@ class ActionDeleteMyData(Action):
             result = await in_thread(services().privacy.delete_my_data, reference,
                                      tracker.get_slot("lookup_email") or "", requester(tracker))
         except BookingNotFound:
-            send(dispatcher, [Reply(say("lookup_not_found"))])
+            send(dispatcher, [say("lookup_not_found")])
             return reset(slots.LOOKUP_STATE)
         except StorageUnavailable:
-            send(dispatcher, [Reply(say("booking_unavailable"))])
+            send(dispatcher, [say("booking_unavailable")])
             return reset(slots.LOOKUP_STATE)
-        send(dispatcher, [Reply(say("delete_done", reference=reference.upper(), drafts=result.drafts,
-                                    tickets=result.tickets, questions=result.questions))])
+        send(dispatcher, services().handoff_dialogue.deleted(reference, result))
         # This conversation is erased by the tracker store when Rasa saves this turn.
         return reset(slots.LOOKUP_STATE) + [SlotSet(ERASE_CONVERSATION_SLOT, True)]
 
@@ -213,5 +183,5 @@ class ActionKeepMyData(Action):
         return "action_keep_my_data"
 
     async def run(self, dispatcher, tracker, domain):
-        send(dispatcher, [Reply(say("delete_kept"))])
+        send(dispatcher, [say("delete_kept")])
         return reset(slots.LOOKUP_STATE)

@@ -88,6 +88,15 @@ def needed_questions(answers: Mapping[str, str]) -> Tuple[str, ...]:
     return tuple(needed)
 
 
+def questions_in_form(answers: Mapping[str, str]) -> Tuple[str, ...]:
+    """The questions the check consists of now, in order: those answered and those still needed;
+    "gold_or_iso_recent" drops out once silver_done == YES (also if it was answered before)."""
+    needed = set(needed_questions(answers)) | {q for q in QUESTIONS if answers.get(q)}
+    if answers.get("silver_done") == YES:
+        needed.discard("gold_or_iso_recent")
+    return tuple(q for q in QUESTIONS if q in needed)
+
+
 def evaluate(answers: Mapping[str, str]) -> Verdict:
     """The verdict for the answers given; a missing or invalid answer counts as UNKNOWN."""
 

@@ -19,13 +19,19 @@ from bot.clock import utc_now
 from bot.booking.calendar import CalendarConfig, load_calendar_config
 from bot.booking.desk import ConsultationDesk, DeskLimits
 from bot.booking.service import BookingService
+from bot.admission.dialogue import AdmissionDialogue
+from bot.admission.guide import Guide, load_guide
+from bot.applications.desk import DraftDesk
+from bot.applications.dialogue import DraftDialogue
+from bot.applications.schema import ApplicationSchema, load_schema
 from bot.applications.service import DraftService
 from bot.config import Settings
 from bot.conversations import ConversationStore
 from bot.handoff import rules
 from bot.handoff.desk import HotlineDesk
+from bot.handoff.dialogue import HandoffDialogue
 from bot.handoff.service import TicketService
-from bot.knowledge.content import Messages, load_messages
+from bot.knowledge.content import Knowledge, Messages, load_knowledge
 from bot.notify.mail import Mailer
 from bot.privacy import Privacy
 from bot.ratelimit import Limit, RateLimiter
@@ -45,6 +51,7 @@ def adapter(port: str, *args: object) -> object:
 class Services:
     settings: Settings
     sessions: sessionmaker
+    knowledge: Knowledge
     messages: Messages
     calendar: CalendarConfig
     limiter: RateLimiter
@@ -56,6 +63,12 @@ class Services:
     hotline: HotlineDesk
     conversations: ConversationStore
     privacy: Privacy
+    guide: Guide
+    schema: ApplicationSchema
+    draft_desk: DraftDesk
+    draft_dialogue: DraftDialogue
+    admission_dialogue: AdmissionDialogue
+    handoff_dialogue: HandoffDialogue
 
     def limit(self, name: str) -> Limit:
         return Limit.configured(self.settings, name)
@@ -70,7 +83,8 @@ def calendar_link(public_url: str) -> Callable[[str], str]:
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now,
                    conversations: Optional[ConversationStore] = None) -> Services:
     sessions = session_factory(settings.database_url)
-    messages = load_messages(settings.content_dir)
+    knowledge = load_knowledge(settings.content_dir)
+    messages = knowledge.messages
     calendar = load_calendar_config(settings.content_dir / "calendar.yml", settings.timezone)
     limiter = RateLimiter(sessions, secret_key(), clock)
 
@@ -86,11 +100,19 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now,
                    limit("lookup_failures_per_conversation"), limit("lookup_failures_per_client"),
                    limit("lookup_failures_per_email")),
         mailer, messages, calendar_link(settings.public_url))
-    hotline = HotlineDesk(tickets, rules.load_config(settings.content_dir / "handoff.yml"), limiter,
+    handoff_config = rules.load_config(settings.content_dir / "handoff.yml")
+    hotline = HotlineDesk(tickets, handoff_config, limiter,
                           limit("tickets_per_conversation"), limit("tickets_per_client"), mailer,
                           settings.hotline_notify_email, messages)
     store: ConversationStore = conversations or adapter("conversations", settings.tracker_database_url)  # type: ignore[assignment]
     longest_window = max(spec.window for spec in settings.rate_limits.values())
     privacy = Privacy(sessions, store, settings.retention_days, longest_window, clock)
-    return Services(settings, sessions, messages, calendar, limiter, mailer, bookings, consultations,
-                    DraftService(sessions, clock), tickets, hotline, store, privacy)
+    drafts = DraftService(sessions, clock)
+    guide = load_guide(settings.content_dir / "admission.yml")
+    schema = load_schema(settings.content_dir / "application.yml")
+    return Services(settings, sessions, knowledge, messages, calendar, limiter, mailer, bookings, consultations,
+                    drafts, tickets, hotline, store, privacy, guide, schema, DraftDesk(consultations, drafts),
+                    DraftDialogue(messages, schema, guide, knowledge.topics["book_consultation"].label),
+                    AdmissionDialogue(knowledge, guide),
+                    HandoffDialogue(messages, handoff_config, settings.hotline_hours, settings.retention_days,
+                                    settings.privacy_url))

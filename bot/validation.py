@@ -60,3 +60,12 @@ def free_text(text: str, min_length: int = 2, max_length: int = 200) -> Result:
     if not _LETTER.search(value):
         return None, "no_letters"
     return value, None
+
+
+def contact(value: str) -> Optional[Tuple[Optional[str], Optional[str]]]:
+    """(e-mail, phone) from one answer that is either; None if it is neither."""
+    address, _ = email(value)
+    if address:
+        return address, None
+    number, _ = phone(value)
+    return (None, number) if number else None

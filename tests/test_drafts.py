@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.applications as applications
 import actions.booking as booking_actions
+from bot.applications.fields import BREAKDOWN
 from bot.applications.schema import load_schema
 from bot.applications.service import (
     ConsultationMissing,
@@ -66,7 +67,7 @@ def test_one_draft_per_consultation_and_it_is_resumed(services):
     booking = consultation(bookings)
     first = drafts.open(booking.reference, booking.email)
     assert first.reference.startswith("GC-A-") and first.status == "entwurf" and first.fields == {}
-    drafts.save_field(first.reference, "cluster_name", "Cluster Nord")
+    drafts.save_fields(first.reference, {"cluster_name": "Cluster Nord"})
     again = drafts.open(booking.reference, booking.email)
     assert again.reference == first.reference and again.fields == {"cluster_name": "Cluster Nord"}
 
@@ -75,9 +76,9 @@ def test_one_draft_per_organisation(services):
     bookings, drafts = services
     a = drafts.open(*(lambda b: (b.reference, b.email))(consultation(bookings, email="a@example.org", hour=10)))
     b = drafts.open(*(lambda b: (b.reference, b.email))(consultation(bookings, email="b@example.org", hour=11)))
-    drafts.save_field(a.reference, "organisation", "Cluster Nord e. V.")
+    drafts.save_fields(a.reference, {"organisation": "Cluster Nord e. V."})
     with pytest.raises(OrganisationTaken):
-        drafts.save_field(b.reference, "organisation", "cluster nord e.V.")
+        drafts.save_fields(b.reference, {"organisation": "cluster nord e.V."})
     assert drafts.get(b.reference).fields == {}            # nothing half-written
     assert organisation_key("Cluster Nord e. V.") == organisation_key("CLUSTER-NORD e.V.")
 
@@ -138,7 +139,7 @@ def test_draft_is_created_then_resumed_with_its_values(services):
     reference = slots_of(events)["draft_reference"]
     assert f"Antragsentwurf {reference} ist angelegt" in text and "VDI/VDE-IT" in text
     assert slots_of(events)["lookup_result"] == "draft_ready"
-    drafts.save_field(reference, "website", "https://cluster-nord.de")
+    drafts.save_fields(reference, {"website": "https://cluster-nord.de"})
     text, _, events = lookup("draft", booking.reference, booking.email)
     assert "Willkommen zurück" in text and slots_of(events)["d_website"] == "https://cluster-nord.de"
 
@@ -196,7 +197,7 @@ def test_actor_numbers_must_add_up(services, open_draft):
     drafts.save_fields(open_draft, {"actors_total": 120, "actors_companies": 80, "actors_smes": 60, "actors_research": 20})
     text, _, events = validate("actors_other", "5", open_draft, {**counts, "d_actors_smes": 60, "d_actors_research": 20})
     assert "ergeben zusammen 105" in text
-    assert all(slots_of(events)[f"d_{f}"] is None for f in applications.BREAKDOWN)
+    assert all(slots_of(events)[f"d_{f}"] is None for f in BREAKDOWN)
     assert set(drafts.get(open_draft).fields) == {"actors_total"}          # the breakdown is asked again
     _, _, events = validate("actors_other", "20", open_draft, {**counts, "d_actors_smes": 60, "d_actors_research": 20})
     assert slots_of(events)["d_actors_other"] == 20

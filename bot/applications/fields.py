@@ -367,6 +367,37 @@ def check_actor_breakdown(total, companies, smes, research, others) -> List[str]
     return problems
 
 
+PARTS_EXCEED_TOTAL = "parts_exceed_total"
+ACTOR_FIELDS = ("actors_total", "actors_companies", "actors_smes", "actors_research", "actors_other")
+BREAKDOWN = ("actors_companies", "actors_smes", "actors_research", "actors_other")
+
+
+def fields_to_enter_again(field_id: str) -> Tuple[str, ...]:
+    """Changing one actor number means entering the whole breakdown again: the numbers must add up."""
+    if field_id in BREAKDOWN or field_id == "actors_total":
+        return ("actors_total", *BREAKDOWN)
+    return (field_id,)
+
+
+def actor_numbers_problem(field_id: str, value: int, given: dict) -> Tuple[Optional[str], dict]:
+    """Checks a newly entered actor number against those already given, as soon as the numbers
+    allow it: (problem code, values for the message) or (None, {}). `given`: field id -> number.
+
+    SMEs are a part of the companies; companies + research + others must add up to the total
+    (so their sum may never exceed it on the way)."""
+    numbers = {**{f: given.get(f) for f in ACTOR_FIELDS}, field_id: value}
+    total, companies = numbers["actors_total"], numbers["actors_companies"]
+    if field_id == "actors_smes" and companies is not None and value > companies:
+        return SMES_EXCEED_COMPANIES, {"companies": companies}
+    parts = sum(numbers[f] or 0 for f in ("actors_companies", "actors_research", "actors_other"))
+    if field_id in ("actors_companies", "actors_research") and total is not None and parts > total:
+        return PARTS_EXCEED_TOTAL, {"parts": parts, "total": total}
+    if field_id == "actors_other" and total is not None and PARTS_DO_NOT_ADD_UP in check_actor_breakdown(
+            total, companies or 0, numbers["actors_smes"] or 0, numbers["actors_research"] or 0, value):
+        return PARTS_DO_NOT_ADD_UP, {"parts": parts, "total": total}
+    return None, {}
+
+
 # --- years and dates -----------------------------------------------------------------------------
 
 FIRST_FOUNDING_YEAR = 1950

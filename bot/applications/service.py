@@ -34,8 +34,12 @@ class ConsultationMissing(DraftError):
 
 
 class ConsultationPending(DraftError):
-    """The consultation is booked but has not been held yet."""
+    """The consultation is booked but has not been held yet (`slot`: when it takes place)."""
     code = "consultation_pending"
+
+    def __init__(self, slot: Optional[datetime] = None) -> None:
+        super().__init__()
+        self.slot = slot
 
 
 class OrganisationTaken(DraftError):
@@ -107,9 +111,6 @@ class DraftService:
             draft = session.execute(
                 select(DraftApplication).where(DraftApplication.booking_id == booking.id)).scalar_one_or_none()
             return self._view(draft, booking) if draft else None
-
-    def save_field(self, draft_reference: str, field: str, value: Any) -> DraftView:
-        return self.save_fields(draft_reference, {field: value})
 
     def save_fields(self, draft_reference: str, changes: Dict[str, Any]) -> DraftView:
         """Set fields (None removes one) in one transaction."""

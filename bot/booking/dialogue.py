@@ -124,9 +124,13 @@ class BookingDialogue:
         return [Reply(intro, buttons), Reply(self._say("booking_slots_other"))]
 
     # --- personal data and confirmation ----------------------------------------------------
+    def format_question(self) -> Reply:
+        """Phone or video, with the formats of content/calendar.yml as buttons."""
+        return Reply(self._say("booking_ask_format"), tuple(Button(label, label) for label in self.config.formats.values()))
+
     def consent_question(self) -> Reply:
         return Reply(self._say("booking_ask_consent", privacy_url=self.privacy_url),
-                     (Button("Ja, einverstanden", "/affirm"), Button("Nein", "/deny")))
+                     (Button(self._say("button_consent_yes"), "/affirm"), Button(self._say("button_no"), "/deny")))
 
     def format_label(self, fmt: str) -> str:
         return self.config.formats.get(fmt, fmt)

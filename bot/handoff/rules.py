@@ -14,6 +14,8 @@ from bot.knowledge.text import fold
 
 ASKED_FOR_PERSON, NOT_UNDERSTOOD, SENSITIVE_TOPIC = "asked_for_person", "not_understood", "sensitive_topic"
 REASONS = (ASKED_FOR_PERSON, NOT_UNDERSTOOD, SENSITIVE_TOPIC)
+# Intents whose topics the assistant must not decide itself.
+SENSITIVE_INTENTS = frozenset({"complaint", "legal_question", "funding_decision"})
 HIGH, MEDIUM, LOW = "hoch", "mittel", "niedrig"
 FALLBACK_TOPIC = "sonstiges"
 
@@ -49,6 +51,13 @@ def parse_config(data: dict) -> HandoffConfig:
 def load_config(path: Optional[Path] = None) -> HandoffConfig:
     path = path or settings().content_dir / "handoff.yml"
     return parse_config(yaml.safe_load(Path(path).read_text("utf-8")))
+
+
+def reason_of(given: Optional[str], intent: str) -> str:
+    """Why a hand-off happens: the reason a button or an earlier step named, else by the intent."""
+    if given in REASONS:
+        return given
+    return SENSITIVE_TOPIC if intent in SENSITIVE_INTENTS else ASKED_FOR_PERSON
 
 
 def topic_of(config: HandoffConfig, intents: Sequence[str]) -> str:
