@@ -16,6 +16,9 @@ from typing import Dict, Mapping, Optional, Tuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The content shipped with the project; GOCLUSTER_CONTENT_DIR may point elsewhere (Settings.content_dir).
+DEFAULT_CONTENT_DIR = PROJECT_ROOT / "content"
+DEFAULT_TIMEZONE = "Europe/Berlin"
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "ja"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", "nein"})
@@ -173,7 +176,7 @@ def _sqlite_url(path: Path) -> str:
 
 
 def _timezone(env: _Env) -> str:
-    name = env.text("GOCLUSTER_TIMEZONE", "Europe/Berlin")
+    name = env.text("GOCLUSTER_TIMEZONE", DEFAULT_TIMEZONE)
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -210,7 +213,7 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
     public_url = env.text("PUBLIC_BASE_URL", f"http://localhost:{web_port}").rstrip("/")
     rest_token = env.text("REST_CHANNEL_TOKEN")
     return Settings(
-        content_dir=Path(env.text("GOCLUSTER_CONTENT_DIR", str(PROJECT_ROOT / "content"))),
+        content_dir=Path(env.text("GOCLUSTER_CONTENT_DIR", str(DEFAULT_CONTENT_DIR))),
         var_dir=var_dir,
         database_url=env.text("DATABASE_URL", _sqlite_url(var_dir / "gocluster.db")),
         tracker_database_url=env.text("TRACKER_DATABASE_URL", _sqlite_url(var_dir / "tracker.db")),

@@ -32,7 +32,7 @@ def isolated_storage(tmp_path_factory):
     os.environ.update(GOCLUSTER_VAR_DIR=str(root), DATABASE_URL=f"sqlite:///{root / 'gocluster.db'}",
                       TRACKER_DATABASE_URL=f"sqlite:///{root / 'tracker.db'}")
     settings.cache_clear()
-    upgrade()
+    upgrade(os.environ["DATABASE_URL"])
     yield root
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import email
 import io
 from datetime import date, datetime, timedelta
@@ -66,14 +67,15 @@ def test_signatures(tmp_path, monkeypatch):
         secret_key.cache_clear()
 
 
-def test_calendar_download_needs_the_signed_link(service, monkeypatch):
+def test_calendar_download_needs_the_signed_link(service, database_url):
+    from bot.config import load_settings
     from bot.web.app import create_app
 
     booking = book(service)
-    monkeypatch.setattr("bot.booking.booking_service", lambda: service)
+    config = load_settings({**os.environ, "DATABASE_URL": database_url})
 
     async def fetch(path):
-        async with TestClient(TestServer(create_app(rasa_url="http://localhost:5005"))) as client:
+        async with TestClient(TestServer(create_app(config, rasa_url="http://localhost:5005"))) as client:
             response = await client.get(path)
             return response.status, response.headers.get("Content-Type", ""), await response.text()
 

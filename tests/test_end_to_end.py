@@ -61,7 +61,7 @@ class Stack:
         settings.cache_clear()
         from bot.storage.migrate import upgrade
 
-        upgrade()
+        upgrade(env["DATABASE_URL"])
         self.model = str(MODEL_PATH)
         self.log_dir = tmp_path / "var" / "log"
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -135,10 +135,11 @@ def test_bad_input_restart_and_booking(stack):
     assert "ESCA" in text_of(say("half", "Was ist ESCA?"))
 
     # After the consultation (staff mark it as held) a draft application is started.
-    from bot.booking import booking_service
+    from bot.config import load_settings
+    from bot.services import build_services
     from bot.storage.db import get_engine, session_factory
 
-    booking_service().mark_held(reference)
+    build_services(load_settings()).bookings.mark_held(reference)
     say("drafter", "Ich möchte einen Antrag anlegen")
     say("drafter", reference)
     assert "Antragsentwurf" in text_of(say("drafter", "anna@example.org"))

@@ -9,7 +9,7 @@ from typing import List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.config import settings
+from bot.config import DEFAULT_CONTENT_DIR
 from bot.knowledge.text import fold
 
 FIRST_STEP, LAST_STEP = 1, 5
@@ -113,7 +113,7 @@ def parse_guide(data: dict) -> Guide:
 
 @lru_cache(maxsize=4)
 def load_guide(path: Optional[Path] = None) -> Guide:
-    path = path or settings().content_dir / "admission.yml"
+    path = path or DEFAULT_CONTENT_DIR / "admission.yml"
     return parse_guide(yaml.safe_load(Path(path).read_text("utf-8")))
 
 

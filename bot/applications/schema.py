@@ -8,7 +8,7 @@ from typing import Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
-from bot.config import settings
+from bot.config import DEFAULT_CONTENT_DIR
 
 KINDS = ("text", "legal_form", "federal_state", "count", "year", "website", "yesno", "month_year")
 SLOT_PREFIX = "d_"
@@ -67,5 +67,5 @@ def parse_schema(data: Dict) -> ApplicationSchema:
 
 @lru_cache(maxsize=4)
 def load_schema(path: Optional[Path] = None) -> ApplicationSchema:
-    path = path or settings().content_dir / "application.yml"
+    path = path or DEFAULT_CONTENT_DIR / "application.yml"
     return parse_schema(yaml.safe_load(Path(path).read_text("utf-8")))

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import holidays as holiday_calendars
 import yaml
 
-from bot.config import settings
+from bot.config import DEFAULT_CONTENT_DIR, DEFAULT_TIMEZONE
 from bot.dates import TimeWish
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -81,9 +81,9 @@ def parse_calendar_config(data: dict, timezone: str) -> CalendarConfig:
     return config
 
 
-def load_calendar_config(path: Optional[Path] = None, timezone: Optional[str] = None) -> CalendarConfig:
-    config = settings()
-    return _load(Path(path or config.content_dir / "calendar.yml"), timezone or config.timezone)
+def load_calendar_config(path: Optional[Path] = None, timezone: str = DEFAULT_TIMEZONE) -> CalendarConfig:
+    """content/calendar.yml (or `path`) in `timezone` (the composition root passes the settings')."""
+    return _load(Path(path or DEFAULT_CONTENT_DIR / "calendar.yml"), timezone)
 
 
 @lru_cache(maxsize=4)

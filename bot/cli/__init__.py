@@ -49,13 +49,15 @@ def _web(_args: argparse.Namespace) -> int:
 
 
 def _db(args: argparse.Namespace) -> int:
+    from bot.config import settings
     from bot.storage import migrate
 
+    url = settings().database_url
     if args.action == "upgrade":
-        migrate.upgrade()
-        print(f"database at revision {migrate.current()}")
+        migrate.upgrade(url)
+        print(f"database at revision {migrate.current(url)}")
     else:
-        print(migrate.current() or "empty (run: python -m bot db upgrade)")
+        print(migrate.current(url) or "empty (run: python -m bot db upgrade)")
     return 0
 
 

@@ -40,9 +40,10 @@ def write_json(drafts: Iterable[DraftView], out: TextIO) -> int:
 
 
 def run(args, service: Optional[DraftService] = None) -> int:
-    from bot.storage.db import session_factory
+    from bot.config import settings
+    from bot.services import build_services
 
-    service = service or DraftService(session_factory())
+    service = service or build_services(settings()).drafts
     try:
         if args.action == "list":
             drafts = service.list(args.status)

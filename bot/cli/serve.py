@@ -141,7 +141,7 @@ def serve(model: str) -> int:
     print("Starte go-cluster-Assistent (Logs in var/log/) ...", flush=True)
     print("\n".join(messenger_lines), flush=True)
     try:
-        migrate.upgrade()   # schema changes are applied before anything uses the database
+        migrate.upgrade(config.database_url)   # schema changes are applied before anything uses the database
     except Exception as error:  # noqa: BLE001 - any failure must stop the start with a clear message
         print(f"Datenbank-Migration fehlgeschlagen: {error}", file=sys.stderr)
         return 1

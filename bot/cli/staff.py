@@ -66,9 +66,10 @@ def _range(args) -> Tuple[date, date]:
 
 
 def run(args) -> int:
-    from bot.booking import booking_service
+    from bot.config import settings
+    from bot.services import build_services
 
-    service = booking_service()
+    service = build_services(settings()).bookings
     try:
         if args.action == "list":
             first, last = _range(args)

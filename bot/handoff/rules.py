@@ -9,7 +9,7 @@ from typing import Dict, Iterable, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.config import settings
+from bot.config import DEFAULT_CONTENT_DIR
 from bot.knowledge.text import fold
 
 ASKED_FOR_PERSON, NOT_UNDERSTOOD, SENSITIVE_TOPIC = "asked_for_person", "not_understood", "sensitive_topic"
@@ -49,7 +49,7 @@ def parse_config(data: dict) -> HandoffConfig:
 
 @lru_cache(maxsize=4)
 def load_config(path: Optional[Path] = None) -> HandoffConfig:
-    path = path or settings().content_dir / "handoff.yml"
+    path = path or DEFAULT_CONTENT_DIR / "handoff.yml"
     return parse_config(yaml.safe_load(Path(path).read_text("utf-8")))
 
 

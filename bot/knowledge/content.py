@@ -13,7 +13,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
 import yaml
 
-from bot.config import settings
+from bot.config import DEFAULT_CONTENT_DIR
 from bot.knowledge.text import compact
 
 FAQ_INTENT_PREFIX = "faq_"
@@ -238,7 +238,7 @@ def validate(knowledge: Knowledge) -> None:
 
 def load_knowledge(content_dir: Optional[Path] = None) -> Knowledge:
     """Load and validate all content files; raises ContentError on any inconsistency."""
-    return _load(Path(content_dir or settings().content_dir).resolve())
+    return _load(Path(content_dir or DEFAULT_CONTENT_DIR).resolve())
 
 
 @lru_cache(maxsize=4)

@@ -1,6 +1,8 @@
 """Engine and sessions (SQLAlchemy 1.4 in 2.0 style: future engine, select(), no Query API).
 
 Any SQLAlchemy URL works (DATABASE_URL); the SQLite file under var/ is the embedded default.
+Engines and session factories are shared per URL within a process; the URL always comes from the
+caller (the composition root passes the settings'), never from the environment here.
 """
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -16,7 +18,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import settings
 
 
 class StorageUnavailable(RuntimeError):
@@ -59,25 +60,17 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def get_engine(url: Optional[str] = None) -> Engine:
-    """One engine per database URL and process (default: DATABASE_URL)."""
-    return _engine(url or settings().database_url)
-
-
 @lru_cache(maxsize=8)
-def _engine(url: str) -> Engine:
+def get_engine(url: str) -> Engine:
+    """One engine (connection pool) per database URL and process."""
     engine = sa.create_engine(url, future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
 
 
-def session_factory(url: Optional[str] = None) -> sessionmaker:
-    return _sessions(url or settings().database_url)
-
-
 @lru_cache(maxsize=8)
-def _sessions(url: str) -> sessionmaker:
+def session_factory(url: str) -> sessionmaker:
     return sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False)
 
 

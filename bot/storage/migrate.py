@@ -7,28 +7,26 @@ from typing import Optional
 from alembic import command
 from alembic.config import Config
 
-from bot.config import settings
-
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def alembic_config(url: Optional[str] = None) -> Config:
+def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     # ConfigParser interpolation: a literal % in a password must be doubled.
-    config.set_main_option("sqlalchemy.url", (url or settings().database_url).replace("%", "%%"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
-def upgrade(url: Optional[str] = None, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
-def downgrade(url: Optional[str] = None, revision: str = "base") -> None:
+def downgrade(url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
 
 
-def current(url: Optional[str] = None) -> Optional[str]:
+def current(url: str) -> Optional[str]:
     from alembic.runtime.migration import MigrationContext
 
     from bot.storage.db import get_engine

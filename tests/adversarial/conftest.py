@@ -88,7 +88,7 @@ def running_bot(tmp_path_factory):
         from bot.cli.serve import _messenger_credentials, services
         from bot.storage.migrate import upgrade
 
-        upgrade()
+        upgrade(env["DATABASE_URL"])
         credentials, _lines = _messenger_credentials(settings())
         running = services(str(MODEL_PATH), credentials)
         for service in running:

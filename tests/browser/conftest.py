@@ -78,7 +78,7 @@ def stack(tmp_path_factory):
         from bot.cli.serve import services
         from bot.storage.migrate import upgrade
 
-        upgrade()
+        upgrade(env["DATABASE_URL"])
         running = services(str(MODEL_PATH))
         for service in running:
             service.start(var / "log", dict(os.environ))
