@@ -12,7 +12,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.booking.calendar import load_calendar_config
-from bot.booking.ics import calendar_for_booking, consultation_event
+from bot.booking.ics import consultation_event
 from bot.booking.service import BookingRequest, BookingService
 from bot.cli import main as cli
 from bot.cli.staff import parse_week, write_csv
@@ -35,21 +35,33 @@ def book(service, slot=SLOT, email_address="anna@example.org"):
                                        email_address, None, NOW))
 
 
-def test_calendar_file_is_valid_icalendar(service):
-    text = calendar_for_booking(book(service), "Video")
+def test_calendar_file_is_valid_icalendar(database_url, make_services):
+    from icalendar import Calendar
+
+    consultations = make_services(database_url, clock=lambda: NOW).consultations
+    booking = book(consultations.bookings)
+    text = consultations.calendar_file(booking)
     lines = text.split("\r\n")
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and text.endswith("\r\n")
     assert "DTSTART:20261203T090000Z" in lines and "DTEND:20261203T100000Z" in lines   # 10:00 Berlin = 09:00 UTC
     assert "SUMMARY:Beratungsgespräch go-cluster (Video)" in lines
     assert all(len(line.encode("utf-8")) <= 75 for line in lines)
+    event = Calendar.from_ical(text).walk("VEVENT")[0]
+    assert booking.reference in str(event["DESCRIPTION"]) and "310078-387" in str(event["DESCRIPTION"])
+    cancelled = consultations.bookings.staff_cancel(booking.reference)
+    assert "STATUS:CANCELLED" in consultations.calendar_file(cancelled)
 
 
 def test_calendar_text_is_escaped_and_folded():
-    text = consultation_event(reference="GC-B-22222", start=SLOT, end=SLOT + timedelta(hours=1), format_label="Video",
-                              description="a, b; c\nd " + "ä" * 80, stamp=NOW)
+    from icalendar import Calendar
+
+    description = "a, b; c\nd " + "ä" * 80
+    text = consultation_event(reference="GC-B-22222", start=SLOT, end=SLOT + timedelta(hours=1),
+                              summary="Beratung", description=description, stamp=NOW)
     unfolded = text.replace("\r\n ", "")
     assert "DESCRIPTION:a\\, b\\; c\\nd " in unfolded
     assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+    assert str(Calendar.from_ical(text).walk("VEVENT")[0]["DESCRIPTION"]) == description   # round trip
 
 
 def test_signatures(tmp_path, monkeypatch):

@@ -87,7 +87,6 @@ async def privacy(_request: web.Request) -> web.FileResponse:
 
 async def booking_calendar(request: web.Request) -> web.Response:
     """The .ics of a booking; the link carries a signature made by the bot, nothing else opens it."""
-    from bot.booking.ics import calendar_for_booking
     from bot.booking.service import BookingNotFound
     from bot.security import verify
     from bot.storage.db import StorageUnavailable
@@ -96,16 +95,15 @@ async def booking_calendar(request: web.Request) -> web.Response:
     if not verify(reference, "ics", request.query.get("sig", "")):
         raise web.HTTPNotFound()
     loop = asyncio.get_running_loop()
-    bookings = services_of(request.app).bookings
+    consultations = services_of(request.app).consultations
     try:
-        booking = await loop.run_in_executor(None, bookings.get, reference)
+        booking = await loop.run_in_executor(None, consultations.bookings.get, reference)
     except BookingNotFound:
         raise web.HTTPNotFound() from None
     except StorageUnavailable:
         raise web.HTTPServiceUnavailable(text="Der Kalender ist gerade nicht erreichbar.") from None
-    label = bookings.config.formats.get(booking.format, booking.format)
     return web.Response(
-        body=calendar_for_booking(booking, label).encode("utf-8"),
+        body=consultations.calendar_file(booking).encode("utf-8"),
         content_type="text/calendar", charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="{booking.reference}.ics"',
                  "Cache-Control": "no-store"})
