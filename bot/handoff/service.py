@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -185,11 +185,3 @@ class TicketService:
                 select(UnansweredQuestion).where(UnansweredQuestion.id.in_([r[3] for r in rows]))).scalars()}
             return [QuestionCount(latest[last_id].text, count, last_seen, latest[last_id].guessed_intent, latest[last_id].kind)
                     for _normalised, count, last_seen, last_id in rows]
-
-    # --- data protection ---------------------------------------------------------------------
-    def delete_older_than(self, cutoff: datetime) -> Tuple[int, int]:
-        """Deletes tickets (with their transcripts) and logged questions created before `cutoff`."""
-        with unit_of_work(self._sessions) as session:
-            tickets = session.execute(delete(Ticket).where(Ticket.created_at < cutoff)).rowcount
-            questions = session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.created_at < cutoff)).rowcount
-        return tickets, questions
