@@ -110,6 +110,8 @@ class Settings:
     max_action_request_bytes: int        # action server (Rasa sends whole conversations)
     proxies_count: int                   # reverse proxies in front that set X-Forwarded-For
     rest_channel: str                    # on | off
+    actions_timeout_seconds: float       # how long Rasa waits for a custom action
+    database_timeout_seconds: float      # how long a database call waits for a lock or connection
     rest_token: str = field(repr=False, default="")
     rasa_api_token: str = field(repr=False, default="")
     secret_key: str = field(repr=False, default="")
@@ -237,6 +239,8 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
         max_action_request_bytes=env.integer("MAX_ACTION_REQUEST_BYTES", 16 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
         proxies_count=env.integer("PROXIES_COUNT", 0, 0, 5),
         rest_channel=env.choice("REST_CHANNEL", "on", ("on", "off")),
+        actions_timeout_seconds=float(env.integer("ACTIONS_TIMEOUT_SECONDS", 6, 1, 120)),
+        database_timeout_seconds=float(env.integer("DATABASE_TIMEOUT_SECONDS", 5, 1, 60)),
         rest_token=rest_token,
         # The Rasa HTTP API (model upload, tracker access) stays off unless a token is set.
         rasa_api_token=env.text("RASA_API_TOKEN"),

@@ -82,7 +82,7 @@ def calendar_link(public_url: str) -> Callable[[str], str]:
 
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now,
                    conversations: Optional[ConversationStore] = None) -> Services:
-    sessions = session_factory(settings.database_url)
+    sessions = session_factory(settings.database_url, settings.database_timeout_seconds)
     knowledge = load_knowledge(settings.content_dir)
     messages = knowledge.messages
     calendar = load_calendar_config(settings.content_dir / "calendar.yml", settings.timezone)

@@ -93,6 +93,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     configure_colored_logging(args.loglevel)
     plugin_manager().hook.configure_commandline(cmdline_arguments=args)
     configure_structlog(args.loglevel)
+    from rasa_ext import faults
+
+    faults.install(config)
     args.func(args)
 
 
