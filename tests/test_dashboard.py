@@ -23,6 +23,7 @@ from bot.storage.models import StaffSession, StaffUser, Ticket
 from bot.web.app import create_app
 from bot.web.dashboard import DASHBOARD, Dashboard, DashboardOptions, passwords
 from bot.web.dashboard.security import LOGIN_COOKIE, SESSION_COOKIE
+from tests.conftest import mark_held_after_start
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Saturday of ISO week 48/2026, 10:00 in Berlin.
@@ -484,7 +485,7 @@ def test_draft_applications_are_listed(dashboard):
     bookings = BookingService(dashboard.sessions, load_calendar_config(), clock=lambda: START)
     booking = bookings.book(BookingRequest(datetime(2026, 12, 3, 10, tzinfo=BERLIN), "video", "Anna", "Org",
                                            "Cluster Nord", "anna@example.org", None, START))
-    bookings.mark_held(booking.reference)
+    mark_held_after_start(bookings, booking.reference)
     drafts = DraftService(dashboard.sessions, clock=lambda: START)
     draft = drafts.open(booking.reference, booking.email)
     drafts.save_fields(draft.reference, {"cluster_name": "Cluster Nord", "website": "https://cluster-nord.de"})
