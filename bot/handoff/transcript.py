@@ -31,28 +31,49 @@ def _engine(url: str) -> sa.engine.Engine:
     return sa.create_engine(url, future=True)
 
 
-def _line(kind: str, timestamp: float, text: Optional[str]) -> Dict[str, str]:
-    moment = datetime.fromtimestamp(timestamp or 0, tz=timezone.utc)
-    return {"time": moment.isoformat(timespec="seconds"), "from": "Nutzer" if kind == "user" else "Assistent",
-            "text": text or ""}
+def _buttons(event: dict) -> List[Dict[str, str]]:
+    """The buttons of a bot event (Rasa keeps them in the event's `data.buttons`), title and payload only."""
+    buttons = (event.get("data") or {}).get("buttons") if isinstance(event.get("data"), dict) else None
+    return [{"title": str(b.get("title") or ""), "payload": str(b.get("payload") or "")}
+            for b in buttons or [] if isinstance(b, dict)]
 
 
-def from_events(events: Iterable[dict]) -> List[Dict[str, str]]:
+def _line(event: dict) -> Dict:
+    """One transcript line; bot lines keep their buttons, so a later click (stored as the button's
+    payload) can be shown as the title the user clicked (bot/handoff/readable.py)."""
+    moment = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
+    line = {"time": moment.isoformat(timespec="seconds"),
+            "from": "Nutzer" if event.get("event") == "user" else "Assistent", "text": event.get("text") or ""}
+    buttons = _buttons(event) if event.get("event") == "bot" else []
+    if buttons:
+        line["buttons"] = buttons
+    return line
+
+
+def from_events(events: Iterable[dict]) -> List[Dict]:
     """Transcript from tracker events as the action server receives them."""
-    lines = [_line(e["event"], e.get("timestamp") or 0, e.get("text")) for e in events
-             if e.get("event") in ("user", "bot") and e.get("text")]
+    lines = [_line(e) for e in events if e.get("event") in ("user", "bot") and e.get("text")]
     return lines[-TRANSCRIPT_LIMIT:]
 
 
-def from_tracker_store(sender_id: str, url: Optional[str] = None) -> List[Dict[str, str]]:
+def from_tracker_store(sender_id: str, url: Optional[str] = None) -> List[Dict]:
     """The whole conversation of `sender_id` across sessions, oldest first."""
     query = (sa.select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
              .where(EVENTS.c.sender_id == sender_id, EVENTS.c.type_name.in_(("user", "bot")))
              .order_by(EVENTS.c.timestamp.desc(), EVENTS.c.id.desc()).limit(TRANSCRIPT_LIMIT))
     with _engine(url or settings().tracker_database_url).connect() as connection:
         rows = connection.execute(query).all()
-    lines = [_line(kind, timestamp, (json.loads(data or "{}") or {}).get("text")) for kind, timestamp, data in reversed(rows)]
+    lines = [_line({**_event(data), "event": kind, "timestamp": timestamp}) for kind, timestamp, data in reversed(rows)]
     return [line for line in lines if line["text"]]
+
+
+def _event(data: Optional[str]) -> dict:
+    """The stored event (Rasa's SQL tracker store keeps `event.as_dict()` as JSON in `data`)."""
+    try:
+        parsed = json.loads(data or "{}")
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 def delete_conversations_before(cutoff: datetime, url: Optional[str] = None) -> int:

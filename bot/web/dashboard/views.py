@@ -261,7 +261,10 @@ async def ticket_detail(request: web.Request) -> web.StreamResponse:
     ticket = await _ticket_or_404(request)
     if ticket is None:
         return error_page(request, 404, "Anfrage nicht gefunden", "Eine Anfrage mit dieser Nummer gibt es nicht.")
-    transcript = [dict(line, moment=parse_iso_time(line.get("time", ""))) for line in ticket.transcript]
+    from bot.handoff.readable import load_payload_labels, readable_transcript
+
+    transcript = [dict(line, moment=parse_iso_time(line.get("time", "")))
+                  for line in readable_transcript(ticket.transcript, load_payload_labels())]
     return page(request, "ticket.html", f"Anfrage {ticket.reference}", "anfragen", ticket=ticket,
                 transcript=transcript, statuses=STATUSES, status_labels=STATUS_LABELS,
                 topic_labels=dashboard_of(request).topic_labels, priority_labels=PRIORITY_LABELS,
