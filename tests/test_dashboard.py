@@ -407,7 +407,7 @@ def test_ticket_list_and_filters(dashboard):
     assert "Antrag und Aufnahme" in body and "Beratungstermin" in body and "Beschwerde" in body
     assert "in Bearbeitung" in body and "28.11.2026" not in body and "27.11.2026, 00:30 Uhr" in body
     assert "&lt;b&gt;Wartezeit&lt;/b&gt;" in body and "<b>Wartezeit" not in body
-    assert '<th scope="col">Priorität</th>' in body and "hoch" in body
+    assert '<th scope="col" role="columnheader">Priorität</th>' in body and "hoch" in body
 
     def shown(name):
         return {t.reference for t in (old, done, night) if t.reference in pages[name][1]}
