@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.conversations import ConversationStore
 from bot.handoff import rules
 from bot.handoff.desk import HotlineDesk
+from bot.handoff.readable import build_payload_labels
 from bot.handoff.dialogue import HandoffDialogue
 from bot.handoff.service import TicketService
 from bot.knowledge.content import Knowledge, Messages, load_knowledge
@@ -101,9 +102,11 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now,
                    limit("lookup_failures_per_email")),
         mailer, messages, calendar_link(settings.public_url))
     handoff_config = rules.load_config(settings.content_dir / "handoff.yml")
+    payload_labels = build_payload_labels(knowledge, handoff_config,
+                                          messages.templates.get("glossary_button", "{term} erklären"), calendar.tz)
     hotline = HotlineDesk(tickets, handoff_config, limiter,
                           limit("tickets_per_conversation"), limit("tickets_per_client"), mailer,
-                          settings.hotline_notify_email, messages)
+                          settings.hotline_notify_email, messages, payload_labels)
     store: ConversationStore = conversations or adapter("conversations", settings.tracker_database_url)  # type: ignore[assignment]
     longest_window = max(spec.window for spec in settings.rate_limits.values())
     privacy = Privacy(sessions, store, settings.retention_days, longest_window, clock)

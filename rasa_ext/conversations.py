@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from functools import lru_cache
-from typing import Iterable, List
+from typing import Iterable, List, Optional
 
 import sqlalchemy as sa
 
@@ -31,6 +31,15 @@ def _engine(url: str) -> sa.engine.Engine:
     return sa.create_engine(url, future=True)
 
 
+def _event(data: Optional[str]) -> dict:
+    """The stored event (Rasa's SQL tracker store keeps `event.as_dict()` as JSON in `data`)."""
+    try:
+        parsed = json.loads(data or "{}")
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
 class SqlConversationStore:
     def __init__(self, url: str) -> None:
         self._url = url
@@ -47,8 +56,7 @@ class SqlConversationStore:
             if not sa.inspect(connection).has_table("events"):
                 return []
             rows = connection.execute(query).all()
-        lines = [line(kind, timestamp, (json.loads(data or "{}") or {}).get("text"))
-                 for kind, timestamp, data in reversed(rows)]
+        lines = [line({**_event(data), "event": kind, "timestamp": timestamp}) for kind, timestamp, data in reversed(rows)]
         return [entry for entry in lines if entry["text"]]
 
     def delete(self, conversation_ids: Iterable[str]) -> int:

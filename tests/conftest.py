@@ -95,6 +95,15 @@ def run_action(action, tracker: Tracker, domain: Optional[dict] = None):
     return dispatcher.messages, events
 
 
+def mark_held_after_start(bookings, reference: str):
+    """Staff mark a consultation as held once it has begun (BookingService.mark_held refuses
+    earlier): `bookings`' database and calendar, with a clock at the end of the booked slot."""
+    from bot.booking.service import BookingService
+
+    end = bookings.get(reference).slot_end
+    return BookingService(bookings._sessions, bookings.config, clock=lambda: end).mark_held(reference)
+
+
 @pytest.fixture
 def tmp_content(tmp_path: Path) -> Path:
     """A writable copy of content/ for tests that break it on purpose."""

@@ -11,10 +11,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.booking as booking_actions
-from bot.booking.calendar import load_calendar_config
-from bot.booking.service import BookingRequest, BookingService
+from bot.booking.service import BookingRequest
 from bot.config import PROJECT_ROOT
-from bot.storage.db import StorageUnavailable, session_factory
+from bot.storage.db import StorageUnavailable
 from tests.conftest import slots_of, user_event
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -12,6 +12,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.booking.calendar import load_calendar_config
+from bot.booking.format import format_slot
 from bot.booking.ics import consultation_event
 from bot.booking.service import BookingRequest, BookingService
 from bot.cli import main as cli
@@ -152,16 +153,25 @@ def cli_env(database_url, monkeypatch):
     settings.cache_clear()
 
 
+def weekday_slot(start: date, step: int, service: BookingService) -> datetime:
+    """10:00 on the first working day from `start` (moving by `step` days) without holiday or booking."""
+    from bot.booking.calendar import closed_reason
+
+    day = start
+    while closed_reason(service.config, day) or service.bookings_between(day, day, include_cancelled=True):
+        day += timedelta(days=step)
+    return datetime.combine(day, datetime.min.time(), tzinfo=BERLIN).replace(hour=10)
+
+
 def test_staff_commands(cli_env, capsys, tmp_path):
     # A slot far enough ahead for the real clock the commands use.
-    day = date.today() + timedelta(days=14)
-    while day.weekday() >= 5 or cli_env.bookings_between(day, day):
-        day += timedelta(days=1)
-    slot = datetime.combine(day, datetime.min.time(), tzinfo=BERLIN).replace(hour=10)
+    slot = weekday_slot(datetime.now(BERLIN).date() + timedelta(days=14), 1, cli_env)
+    day = slot.date()
     booking = cli_env.book(BookingRequest(slot, "telefon", "Max", "Org", "Cl", "max@example.org", "+4930123456",
                                           datetime.now(BERLIN)))
     assert cli(["bookings", "list", "--day", day.isoformat()]) == 0
-    assert booking.reference in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert booking.reference in out and "bestätigt" in out and f"1 Termin(e) am {day:%d.%m.%Y}" in out
     target = tmp_path / "export.csv"
     assert cli(["bookings", "export", "--day", day.isoformat(), "--out", str(target)]) == 0
     assert booking.reference in target.read_text("utf-8")
@@ -170,7 +180,56 @@ def test_staff_commands(cli_env, capsys, tmp_path):
     assert cli(["calendar", "unblock-day", day.isoformat()]) == 0
     assert cli(["calendar", "block-slot", f"{day.isoformat()} 11:00"]) == 0
     assert cli(["calendar", "block-slot", f"{day.isoformat()} 11:30"]) == 1      # not a slot
-    assert cli(["bookings", "held", booking.reference]) == 0
-    assert cli_env.get(booking.reference).status == "held"
-    assert cli(["bookings", "cancel", booking.reference]) == 1                   # already held
+    assert "Zu dieser Uhrzeit beginnt kein Termin" in capsys.readouterr().err
+    # Two weeks ahead the consultation has not taken place: it cannot be marked as held.
+    assert cli(["bookings", "held", booking.reference]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"Nicht möglich: Das Gespräch hat noch nicht begonnen (Termin: {format_slot(slot)}). "
+        "Als durchgeführt markieren lässt es sich erst ab Beginn des Termins.")
+    assert cli_env.get(booking.reference).status == "confirmed"
+    assert cli(["bookings", "cancel", booking.reference]) == 0
+    assert cli(["bookings", "cancel", booking.reference]) == 1                   # already cancelled
+    assert capsys.readouterr().err.strip() == "Nicht möglich: Der Termin ist abgesagt."
+    assert cli(["bookings", "held", "GC-B-22222"]) == 1
+    assert "Eine Buchung mit dieser Nummer gibt es nicht." in capsys.readouterr().err
     assert cli(["bookings", "list", "--day", "kein-datum"]) == 2
+    assert cli(["bookings", "list", "--all", "--to", day.isoformat()]) == 2
+
+
+def test_staff_mark_a_past_consultation_as_held(cli_env, capsys):
+    # Booked three weeks ago for a day last week; marked as held now (the real clock).
+    slot = weekday_slot(datetime.now(BERLIN).date() - timedelta(days=7), -1, cli_env)
+    booked_at = slot - timedelta(days=14)
+    past = BookingService(cli_env._sessions, cli_env.config, clock=lambda: booked_at)
+    booking = past.book(BookingRequest(slot, "video", "Max", "Org", "Cl", "max@example.org", None, booked_at))
+    assert cli(["bookings", "held", booking.reference]) == 0
+    assert capsys.readouterr().out.strip() == f"{booking.reference} als durchgeführt markiert."
+    assert cli_env.get(booking.reference).status == "held"
+    assert cli(["bookings", "held", booking.reference]) == 1
+    assert capsys.readouterr().err.strip() == "Nicht möglich: Der Termin ist bereits als durchgeführt markiert."
+
+
+def test_staff_list_all_means_every_day_and_status(cli_env, capsys):
+    today = datetime.now(BERLIN).date()   # the day the staff commands mean: Berlin, not UTC
+    slots = [weekday_slot(today + timedelta(days=days), 1, cli_env) for days in (3, 20, 45)]
+    booked = [cli_env.book(BookingRequest(s, "video", f"Person {i}", "Org", "Cl", f"p{i}@example.org", None,
+                                          datetime.now(BERLIN))) for i, s in enumerate(slots)]
+    cli_env.cancel(booked[1].reference, booked[1].email)
+    everything = len(cli_env.all_bookings())
+
+    assert cli(["bookings", "list"]) == 0                            # today only: none of them
+    today_out = capsys.readouterr().out
+    assert not any(b.reference in today_out for b in booked) and f"am {today:%d.%m.%Y}" in today_out
+    assert cli(["bookings", "list", "--all"]) == 0
+    all_out = capsys.readouterr().out
+    assert all(b.reference in all_out for b in booked) and "abgesagt" in all_out
+    assert f"{everything} Termin(e) insgesamt (alle Tage)" in all_out
+    assert cli(["bookings", "list", "--day", slots[0].date().isoformat(), "--to", slots[2].date().isoformat()]) == 0
+    ranged = capsys.readouterr().out
+    assert booked[0].reference in ranged and booked[2].reference in ranged and booked[1].reference not in ranged
+    assert cli(["bookings", "list", "--day", slots[0].date().isoformat(), "--to", slots[2].date().isoformat(),
+                "--cancelled"]) == 0
+    assert booked[1].reference in capsys.readouterr().out
+    assert cli(["bookings", "export", "--all"]) == 0
+    exported = capsys.readouterr().out
+    assert all(b.reference in exported for b in booked)

@@ -15,6 +15,7 @@ from bot.booking.service import (
     BookingRequest,
     BookingService,
     InvalidBooking,
+    NotStartedYet,
     SlotUnavailable,
 )
 from bot.storage.db import StorageUnavailable, session_factory, unit_of_work
@@ -183,11 +184,52 @@ def test_staff_block_day_and_slot(service):
         service.book(request(slot=SLOT + timedelta(hours=1)))
 
 
-def test_mark_held(service):
-    booking = service.book(request())
-    assert service.mark_held(booking.reference).status == "held"
+# Staff mark a consultation as held: only a confirmed one, and only once it has begun, by the
+# service's own clock (marked a minute early, "held" would open a draft application too soon).
+@pytest.mark.parametrize("before, staff_at, expected", [
+    pytest.param("confirmed", SLOT + timedelta(days=2), "held", id="past"),
+    pytest.param("confirmed", SLOT + timedelta(minutes=30), "held", id="running"),
+    pytest.param("confirmed", SLOT, "held", id="now-at-start"),
+    pytest.param("confirmed", SLOT - timedelta(minutes=1), "not_started", id="future-one-minute"),
+    pytest.param("confirmed", SLOT - timedelta(days=10), "not_started", id="future-ten-days"),
+    pytest.param("cancelled", SLOT + timedelta(days=2), "cancelled", id="cancelled"),
+    pytest.param("held", SLOT + timedelta(days=2), "held-again", id="already-held"),
+])
+def test_mark_held_only_after_the_consultation_began(database_url, before, staff_at, expected):
+    booking = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW).book(request())
+    staff = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: staff_at)
+    if before == "cancelled":
+        staff.staff_cancel(booking.reference)
+    elif before == "held":
+        staff.mark_held(booking.reference)
+    if expected == "held":
+        held = staff.mark_held(booking.reference)
+        assert (held.status, held.held_at) == ("held", staff_at)
+        assert staff.get(booking.reference).status == "held"
+        return
+    with pytest.raises(InvalidBooking) as refused:
+        staff.mark_held(booking.reference)
+    assert refused.value.code == {"not_started": "not_started", "cancelled": "cancelled", "held-again": "held"}[expected]
+    if expected == "not_started":
+        assert isinstance(refused.value, NotStartedYet) and refused.value.slot_start == SLOT
+    assert staff.get(booking.reference).status == before          # nothing changed
+
+
+def test_a_held_consultation_cannot_be_cancelled(database_url):
+    booking = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW).book(request())
+    later = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: SLOT + timedelta(hours=1))
+    later.mark_held(booking.reference)
     with pytest.raises(InvalidBooking):
-        service.cancel(booking.reference, booking.email)
+        later.cancel(booking.reference, booking.email)
+
+
+def test_all_bookings_of_every_day(service):
+    first = service.book(request())
+    later = service.book(request(slot=SLOT + timedelta(days=14), email="b@example.org"))
+    cancelled = service.book(request(slot=SLOT + timedelta(days=1), email="c@example.org"))
+    service.cancel(cancelled.reference, cancelled.email)
+    assert [b.reference for b in service.all_bookings()] == [first.reference, cancelled.reference, later.reference]
+    assert [b.reference for b in service.all_bookings(include_cancelled=False)] == [first.reference, later.reference]
 
 
 def test_unreachable_database_raises_storage_unavailable(tmp_path):

@@ -23,6 +23,7 @@ from bot.storage.models import StaffSession, StaffUser, Ticket
 from bot.web.app import create_app
 from bot.web.dashboard import DASHBOARD, Dashboard, DashboardOptions, passwords
 from bot.web.dashboard.security import LOGIN_COOKIE, SESSION_COOKIE
+from tests.conftest import mark_held_after_start
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Saturday of ISO week 48/2026, 10:00 in Berlin.
@@ -406,7 +407,7 @@ def test_ticket_list_and_filters(dashboard):
     assert "Antrag und Aufnahme" in body and "Beratungstermin" in body and "Beschwerde" in body
     assert "in Bearbeitung" in body and "28.11.2026" not in body and "27.11.2026, 00:30 Uhr" in body
     assert "&lt;b&gt;Wartezeit&lt;/b&gt;" in body and "<b>Wartezeit" not in body
-    assert '<th scope="col">Priorität</th>' in body and "hoch" in body
+    assert '<th scope="col" role="columnheader">Priorität</th>' in body and "hoch" in body
 
     def shown(name):
         return {t.reference for t in (old, done, night) if t.reference in pages[name][1]}
@@ -484,7 +485,7 @@ def test_draft_applications_are_listed(dashboard):
     bookings = BookingService(dashboard.sessions, load_calendar_config(), clock=lambda: START)
     booking = bookings.book(BookingRequest(datetime(2026, 12, 3, 10, tzinfo=BERLIN), "video", "Anna", "Org",
                                            "Cluster Nord", "anna@example.org", None, START))
-    bookings.mark_held(booking.reference)
+    mark_held_after_start(bookings, booking.reference)
     drafts = DraftService(dashboard.sessions, clock=lambda: START)
     draft = drafts.open(booking.reference, booking.email)
     drafts.save_fields(draft.reference, {"cluster_name": "Cluster Nord", "website": "https://cluster-nord.de"})
@@ -555,7 +556,8 @@ def test_unanswered_questions_page_and_csv_export(dashboard, clock):
 
     page, status, headers, raw = run(dashboard, scenario)
     assert "Was kostet der Flux-Kompensator?" in page or "was kostet der Flux Kompensator" in page
-    assert "<td>2</td>" in page and "28.11.2026, 11:00 Uhr" in page and "unbekannter Begriff" in page
+    assert '<td role="cell" data-label="Anzahl">2</td>' in page
+    assert "28.11.2026, 11:00 Uhr" in page and "unbekannter Begriff" in page
     assert 'href="/hotline/fragen.csv"' in page
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     assert headers["Content-Disposition"] == 'attachment; filename="unbeantwortete-fragen-2026-11-28.csv"'
@@ -695,7 +697,6 @@ def test_accounts_store_no_plain_password_and_enforce_the_policy(database_url):
 def cli_database(database_url, monkeypatch):
     """The command line uses DATABASE_URL; clear the cached settings and engines around the test."""
     from bot.config import settings
-    from bot.storage import db
 
     def clear():
         settings.cache_clear()

@@ -19,16 +19,13 @@ from bot.applications.schema import load_schema
 from bot.applications.service import (
     ConsultationMissing,
     ConsultationPending,
-    DraftService,
     OrganisationTaken,
     organisation_key,
 )
-from bot.booking.calendar import load_calendar_config
-from bot.booking.service import BookingRequest, BookingService
+from bot.booking.service import BookingRequest
 from bot.cli.drafts import write_csv, write_json
 from bot.config import PROJECT_ROOT
-from bot.storage.db import session_factory
-from tests.conftest import slots_of, user_event
+from tests.conftest import mark_held_after_start, slots_of, user_event
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 28, 10, tzinfo=BERLIN)
@@ -46,7 +43,7 @@ def consultation(bookings, held=True, email="anna@example.org", hour=10):
     booking = bookings.book(BookingRequest(datetime(2026, 12, 3, hour, tzinfo=BERLIN), "video", "Anna", "Org", "Cl",
                                            email, None, NOW))
     if held:
-        bookings.mark_held(booking.reference)
+        mark_held_after_start(bookings, booking.reference)
     return booking
 
 

@@ -137,9 +137,9 @@ def test_bad_input_restart_and_booking(stack):
     # After the consultation (staff mark it as held) a draft application is started.
     from bot.config import load_settings
     from bot.services import build_services
-    from bot.storage.db import get_engine, session_factory
+    from tests.conftest import mark_held_after_start
 
-    build_services(load_settings()).bookings.mark_held(reference)
+    mark_held_after_start(build_services(load_settings()).bookings, reference)
     say("drafter", "Ich möchte einen Antrag anlegen")
     say("drafter", reference)
     assert "Antragsentwurf" in text_of(say("drafter", "anna@example.org"))

@@ -23,7 +23,7 @@ from bot.privacy import Privacy
 from bot.requester import Requester
 from rasa_ext.conversations import SqlConversationStore
 from bot.storage.db import session_factory
-from tests.conftest import slots_of, user_event
+from tests.conftest import mark_held_after_start, slots_of, user_event
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 28, 10, tzinfo=BERLIN)
@@ -155,7 +155,7 @@ def test_delete_my_data_removes_the_booking_and_its_conversations_only(database_
     # A second booking with the same address, made elsewhere (maybe by someone else): not tied to this one.
     same_address = bookings.book(BookingRequest(datetime(2026, 12, 3, 11, tzinfo=BERLIN), "video", "X", "Org2",
                                                 "Cl2", "anna@example.org", None, NOW, conversation_id="web:other"))
-    bookings.mark_held(booking.reference)
+    mark_held_after_start(bookings, booking.reference)
     DraftService(sessions).open(booking.reference, booking.email)
     tickets = TicketService(sessions)
     tickets.create(request(contact_email="anna@example.org", conversation_id="web:booked-here"))

@@ -45,6 +45,16 @@ class InvalidBooking(BookingError):
     code = "invalid"
 
 
+class NotStartedYet(InvalidBooking):
+    """A consultation cannot be marked as held before it has begun."""
+
+    code = "not_started"
+
+    def __init__(self, slot_start: datetime) -> None:
+        super().__init__()
+        self.slot_start = slot_start
+
+
 @dataclass(frozen=True)
 class BookingRequest:
     slot_start: datetime
@@ -222,15 +232,28 @@ class BookingService:
         with unit_of_work(self._sessions) as session:
             return [self._view(b) for b in session.execute(query).scalars()]
 
+    def all_bookings(self, include_cancelled: bool = True) -> List[BookingView]:
+        """Every booking of every day, in time order (staff: `bookings list --all`)."""
+        query = select(Booking).order_by(Booking.slot_start)
+        if not include_cancelled:
+            query = query.where(Booking.status != CANCELLED)
+        with unit_of_work(self._sessions) as session:
+            return [self._view(b) for b in session.execute(query).scalars()]
+
     def staff_cancel(self, reference: str) -> BookingView:
         with unit_of_work(self._sessions) as session:
             return self._cancel(session, self._find(session, reference))
 
     def mark_held(self, reference: str) -> BookingView:
+        """Only a confirmed consultation that has started (by this service's clock) can be held:
+        a draft application opens after a held consultation, so "held" must not come early."""
         with unit_of_work(self._sessions) as session:
             booking = self._find(session, reference)
             if booking.status != CONFIRMED:
                 raise InvalidBooking(booking.status)
+            view = self._view(booking)
+            if view.slot_start > self._clock():
+                raise NotStartedYet(view.slot_start)
             booking.status = HELD
             booking.held_at = self._clock()
             return self._view(booking)

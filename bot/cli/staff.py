@@ -7,10 +7,28 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, List, Optional, TextIO, Tuple
 
 from bot.booking.format import format_slot
-from bot.booking.service import BookingView
+from bot.booking.service import BookingView, NotStartedYet
 from bot.errors import DomainError
 from bot.cli.output import export
 from bot.spreadsheet import safe_cell
+
+# What staff read when a command is refused (error codes of bot/booking/service.py and calendar.py).
+REFUSALS = {
+    "not_found": "Eine Buchung mit dieser Nummer gibt es nicht.",
+    "cancelled": "Der Termin ist abgesagt.",
+    "held": "Der Termin ist bereits als durchgeführt markiert.",
+    "not_started": "Das Gespräch hat noch nicht begonnen (Termin: {slot}). Als durchgeführt markieren "
+                   "lässt es sich erst ab Beginn des Termins.",
+    "not_a_slot": "Zu dieser Uhrzeit beginnt kein Termin (Sprechzeiten und Terminlänge: content/calendar.yml).",
+}
+
+
+def refusal(error: DomainError) -> str:
+    """German text for a refused staff command; unknown codes are named as they are."""
+    if isinstance(error, NotStartedYet):
+        return REFUSALS["not_started"].format(slot=format_slot(error.slot_start))
+    return REFUSALS.get(error.code, f"Vorgang abgelehnt ({error.code}).")
+
 
 CSV_COLUMNS = ("reference", "status", "start", "end", "format", "name", "organisation", "cluster_name",
                "email", "phone", "created_at", "held_at")
@@ -33,14 +51,17 @@ def parse_slot(text: str, tz) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
-def print_table(bookings: Iterable[BookingView], out: Optional[TextIO] = None) -> int:
+STATUS_LABELS = {"confirmed": "bestätigt", "cancelled": "abgesagt", "held": "durchgeführt"}
+
+
+def print_table(bookings: Iterable[BookingView], out: Optional[TextIO] = None, scope: str = "") -> int:
     out = out or sys.stdout
     rows = list(bookings)
     for b in rows:
         phone = f", Tel. {b.phone}" if b.phone else ""
-        out.write(f"{b.reference}  {format_slot(b.slot_start)}  {b.format:7}  {b.status:9}  "
+        out.write(f"{b.reference}  {format_slot(b.slot_start)}  {b.format:7}  {STATUS_LABELS.get(b.status, b.status):12}  "
                   f"{b.name} ({b.organisation}, {b.cluster_name}) <{b.email}>{phone}\n")
-    out.write(f"{len(rows)} Termin(e)\n")
+    out.write(f"{len(rows)} Termin(e){' ' + scope if scope else ''}\n")
     return len(rows)
 
 
@@ -57,12 +78,26 @@ def write_csv(bookings: Iterable[BookingView], out: TextIO) -> int:
     return count
 
 
-def _range(args) -> Tuple[date, date]:
+def _range(args, today: date) -> Tuple[date, date]:
     if getattr(args, "week", None):
         return parse_week(args.week)
-    first = parse_day(args.day) if getattr(args, "day", None) else date.today()
+    first = parse_day(args.day) if getattr(args, "day", None) else today
     last = parse_day(args.to) if getattr(args, "to", None) else first
     return first, last
+
+
+def _selected(service, args, include_cancelled: bool) -> Tuple[List[BookingView], str]:
+    """The bookings and, in German, which ones they are. `--all`: every booking of every day;
+    otherwise the day (default: today), the days up to `--to`, or the week."""
+    if args.all:
+        if args.to:
+            raise ValueError("--to gilt nur mit --day, nicht mit --all")
+        scope = "insgesamt (alle Tage)" + ("" if include_cancelled else ", ohne abgesagte")
+        return service.all_bookings(include_cancelled), scope
+    first, last = _range(args, datetime.now(service.config.tz).date())
+    days = f"am {first:%d.%m.%Y}" if first == last else f"vom {first:%d.%m.%Y} bis zum {last:%d.%m.%Y}"
+    scope = days + ("" if include_cancelled else " (ohne abgesagte; alle mit --cancelled, alle Tage mit --all)")
+    return service.bookings_between(first, last, include_cancelled=include_cancelled), scope
 
 
 def run(args) -> int:
@@ -72,11 +107,10 @@ def run(args) -> int:
     service = build_services(settings()).bookings
     try:
         if args.action == "list":
-            first, last = _range(args)
-            print_table(service.bookings_between(first, last, include_cancelled=args.all))
+            found, scope = _selected(service, args, include_cancelled=args.all or args.cancelled)
+            print_table(found, scope=scope)
         elif args.action == "export":
-            first, last = _range(args)
-            export(write_csv, service.bookings_between(first, last, include_cancelled=True), args.out, "Termin(e)")
+            export(write_csv, _selected(service, args, include_cancelled=True)[0], args.out, "Termin(e)")
         elif args.action == "cancel":
             booking = service.staff_cancel(args.reference)
             print(f"{booking.reference} abgesagt ({format_slot(booking.slot_start)}); bitte informieren Sie {booking.email}.")
@@ -97,7 +131,7 @@ def run(args) -> int:
         elif args.action == "unblock-slot":
             print("freigegeben" if service.unblock_slot(parse_slot(args.slot, service.config.tz)) else "war nicht gesperrt")
     except DomainError as error:
-        print(f"Nicht möglich: {error.code}", file=sys.stderr)
+        print(f"Nicht möglich: {refusal(error)}", file=sys.stderr)
         return 1
     except ValueError as error:
         print(f"Ungültige Eingabe: {error}", file=sys.stderr)
@@ -114,8 +148,11 @@ def add_parsers(commands) -> List:
         group = sub.add_mutually_exclusive_group()
         group.add_argument("--day", help="Tag, z. B. 2026-12-03 (Standard: heute)")
         group.add_argument("--week", help="ISO-Woche, z. B. 2026-W49")
+        group.add_argument("--all", action="store_true",
+                           help="alle Termine aller Tage" + (" in jedem Status" if sub is listing else ""))
         sub.add_argument("--to", help="letzter Tag (mit --day)")
-    listing.add_argument("--all", action="store_true", help="auch abgesagte Termine")
+    listing.add_argument("--cancelled", action="store_true",
+                         help="auch abgesagte Termine (mit --day, --week oder ohne Angabe: heute)")
     export.add_argument("--out", help="Datei (Standard: Ausgabe auf dem Terminal)")
     for name, text in (("cancel", "Termin absagen"), ("held", "Termin als durchgeführt markieren")):
         actions.add_parser(name, help=text).add_argument("reference")

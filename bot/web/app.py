@@ -109,6 +109,14 @@ async def booking_calendar(request: web.Request) -> web.Response:
                  "Cache-Control": "no-store"})
 
 
+async def favicon(request: web.Request) -> web.FileResponse:
+    """The icon browsers ask for by themselves (/favicon.ico) and the SVG the pages link to.
+    favicon.ico is favicon.svg rendered at 16, 32 and 48 pixels."""
+    name = request.path.lstrip("/")
+    kind = "image/svg+xml" if name.endswith(".svg") else "image/vnd.microsoft.icon"
+    return web.FileResponse(STATIC_DIR / name, headers={"Content-Type": kind, "Cache-Control": "public, max-age=86400"})
+
+
 async def health(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
@@ -133,6 +141,8 @@ def create_app(config: Settings | None = None, rasa_url: str | None = None) -> w
     app.router.add_get("/chat", chat)
     app.router.add_get("/config.js", client_config)
     app.router.add_get("/health", health)
+    app.router.add_get("/favicon.ico", favicon)
+    app.router.add_get("/favicon.svg", favicon)
     app.router.add_get("/datenschutz", privacy)
     app.router.add_get(r"/termin/{reference:GC-B-[0-9A-Z]{5}}.ics", booking_calendar)
     app.router.add_static("/static/", STATIC_DIR, show_index=False)

@@ -13,6 +13,7 @@ from bot.booking.service import BookingNotFound, BookingRequest
 from bot.handoff.desk import Concern
 from bot.ratelimit import RateLimited
 from bot.requester import Requester
+from tests.conftest import mark_held_after_start
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=BERLIN)
@@ -148,7 +149,7 @@ def test_a_booking_with_someone_elses_address_opens_only_itself(database_url, ma
     services = make_services(database_url, clock=clock)
     anna = Requester("web:anna", "client-anna")
     real = services.consultations.book(request(slot(3, 10)), anna).booking
-    services.bookings.mark_held(real.reference)
+    mark_held_after_start(services.bookings, real.reference)
     draft = DraftService(services.sessions).open(real.reference, "anna@example.org")
     services.tickets.log_unanswered("Annas Frage", "not_understood", conversation_id="web:anna")
 

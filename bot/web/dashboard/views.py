@@ -6,7 +6,7 @@ import functools
 import io
 import math
 from datetime import date, timedelta
-from typing import Awaitable, Callable, List, Optional, Tuple
+from typing import Awaitable, Callable, List, Optional
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -17,6 +17,7 @@ from bot.web.client import client_address
 from bot.web.dashboard.accounts import LoginOutcome, SessionCheck, StaffIdentity
 from bot.web.dashboard.chart import build_chart, last_weeks
 from bot.web.dashboard.context import DASHBOARD, Dashboard
+from bot.web.dashboard.questions import NO_TOPIC, question_list, topic_label
 from bot.web.dashboard.render import local_time, parse_iso_time, render
 from bot.web.dashboard.security import (CSRF_FIELD, LOGIN_COOKIE, PAGE_HEADERS, PREFIX, SESSION_COOKIE,
                                         clear_cookie, login_token_from_cookie, new_login_token, safe_next,
@@ -261,7 +262,10 @@ async def ticket_detail(request: web.Request) -> web.StreamResponse:
     ticket = await _ticket_or_404(request)
     if ticket is None:
         return error_page(request, 404, "Anfrage nicht gefunden", "Eine Anfrage mit dieser Nummer gibt es nicht.")
-    transcript = [dict(line, moment=parse_iso_time(line.get("time", ""))) for line in ticket.transcript]
+    from bot.handoff.readable import readable_transcript
+
+    transcript = [dict(line, moment=parse_iso_time(line.get("time", "")))
+                  for line in readable_transcript(ticket.transcript, dashboard_of(request).payload_labels)]
     return page(request, "ticket.html", f"Anfrage {ticket.reference}", "anfragen", ticket=ticket,
                 transcript=transcript, statuses=STATUSES, status_labels=STATUS_LABELS,
                 topic_labels=dashboard_of(request).topic_labels, priority_labels=PRIORITY_LABELS,
@@ -301,11 +305,10 @@ async def bookings(request: web.Request) -> web.StreamResponse:
 
 @staff_only
 async def drafts(request: web.Request) -> web.StreamResponse:
-    from bot.applications.schema import load_schema
     from bot.applications.service import STATUSES
 
     dashboard = dashboard_of(request)
-    schema = load_schema()
+    schema = dashboard_of(request).schema
     status = request.query.get("status", "")
     if status not in STATUSES:
         status = ""
@@ -333,36 +336,37 @@ QUESTION_LIMIT = 500
 CSV_HEADER = ("Frage", "Anzahl", "Zuletzt gestellt", "Art", "Vermutetes Thema")
 
 
-def _intent_label(intent: Optional[str]) -> str:
-    if not intent:
-        return ""
-    from bot.knowledge.content import load_knowledge
+def _topic_labels():
+    from bot.handoff.readable import load_payload_labels
 
-    return load_knowledge().intent_label(intent) or intent
+    return load_payload_labels().intents
 
 
-async def _questions(request: web.Request) -> List[Tuple]:
+async def _questions(request: web.Request):
     dashboard = dashboard_of(request)
-    found = await dashboard.call(dashboard.tickets.unanswered, QUESTION_LIMIT)
-    return [(q, QUESTION_KIND_LABELS.get(q.kind, q.kind), _intent_label(q.guessed_intent)) for q in found]
+    return await dashboard.call(dashboard.tickets.unanswered, QUESTION_LIMIT)
 
 
 @staff_only
 async def questions(request: web.Request) -> web.StreamResponse:
-    rows = await _questions(request)
-    return page(request, "questions.html", "Unbeantwortete Fragen", "fragen", rows=rows, limit=QUESTION_LIMIT)
+    found = await _questions(request)
+    listed = question_list(found, _topic_labels(), QUESTION_KIND_LABELS)
+    return page(request, "questions.html", "Unbeantwortete Fragen", "fragen", listed=listed, distinct=len(found),
+                limit=QUESTION_LIMIT)
 
 
 @staff_only
 async def questions_csv(request: web.Request) -> web.StreamResponse:
+    """Every logged question in full (also those the page collapses), with German labels."""
     dashboard = dashboard_of(request)
-    rows = await _questions(request)
+    labels = _topic_labels()
     out = io.StringIO()
     # Semicolons and a byte order mark: German spreadsheet programs open this correctly.
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for question, kind, intent in rows:
-        cells = (question.text, question.count, local_time(question.last_seen, dashboard.options.tz), kind, intent)
+    for question in await _questions(request):
+        cells = (question.text, question.count, local_time(question.last_seen, dashboard.options.tz),
+                 QUESTION_KIND_LABELS.get(question.kind, NO_TOPIC), topic_label(question.guessed_intent, labels))
         writer.writerow([safe_cell(cell) for cell in cells])
     filename = f"unbeantwortete-fragen-{dashboard.today().isoformat()}.csv"
     return web.Response(body=("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv", charset="utf-8",
