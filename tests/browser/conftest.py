@@ -274,7 +274,7 @@ def dashboard_stack(tmp_path_factory):
         settings.cache_clear()
         from bot.storage.migrate import upgrade
 
-        upgrade()
+        upgrade(env["DATABASE_URL"])
         seeded = seed_dashboard(env["DATABASE_URL"])
         server = Service("web", [sys.executable, "-m", "bot", "web"], f"http://127.0.0.1:{web}/health")
         server.start(var / "log", dict(os.environ))
