@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import latest_entity, requester, send, services
+from actions.common import fault, latest_entity, requester, send, services
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, reset
 from bot import eligibility, validation
 from bot.applications import fields as check
@@ -121,10 +121,8 @@ class ValidateDraftForm(QuestionAwareForm):
                 return [SlotSet(f"d_{f}", None) for f in check.BREAKDOWN]
             return [SlotSet(spec.slot, None)]
         problem = await self._save(dispatcher, tracker, {spec.id: normalised})
-        if problem == "organisation_taken":
+        if problem:   # not stored (taken organisation, database down): the same question again
             return [SlotSet(spec.slot, None)]
-        if problem:
-            return [SlotSet(spec.slot, None), SlotSet("requested_slot", None), SlotSet("draft_reference", None)]
         return [SlotSet(spec.slot, normalised)]
 
     @staticmethod
@@ -136,7 +134,7 @@ class ValidateDraftForm(QuestionAwareForm):
             send(dispatcher, [say("draft_organisation_taken")])
             return "organisation_taken"
         except (StorageUnavailable, DomainError):
-            send(dispatcher, [say("booking_unavailable")])
+            send(dispatcher, [fault("draft_field")])
             return "unavailable"
         return None
 
@@ -166,7 +164,7 @@ async def handle_draft_lookup(dispatcher: CollectingDispatcher, tracker: Tracker
         send(dispatcher, [say("draft_consultation_pending", slot=format_slot(pending.slot))])
         return reset(lookup_slots) + [SlotSet("lookup_result", "not_changeable")]
     except (StorageUnavailable, DomainError):
-        send(dispatcher, [say("booking_unavailable")])
+        send(dispatcher, [fault("draft")])
         return reset(lookup_slots) + [SlotSet("lookup_result", "unavailable")]
     draft = opened.draft
     send(dispatcher, [dialogue.opened(draft.reference, opened.fresh)])
@@ -186,7 +184,7 @@ class ActionDraftSummary(Action):
         try:
             draft = await in_thread(services().draft_desk.get, reference)
         except (StorageUnavailable, DomainError):
-            send(dispatcher, [say("booking_unavailable")])
+            send(dispatcher, [fault("draft")])
             return []
         send(dispatcher, services().draft_dialogue.summary(draft))
         return []
@@ -210,7 +208,7 @@ class ActionChangeDraftField(Action):
         try:
             await in_thread(services().draft_desk.save, tracker.get_slot("draft_reference"), {f: None for f in fields})
         except (StorageUnavailable, DomainError):
-            send(dispatcher, [say("booking_unavailable")])
+            send(dispatcher, [fault("draft")])
             return []
         return [SlotSet(f"d_{f}", None) for f in fields] + [ActiveLoop("draft_form"), SlotSet("requested_slot", None)]
 

@@ -14,7 +14,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
-from actions.common import requester, send, services
+from actions.common import fault, requester, send, services
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
 from bot import eligibility, validation
 from bot.booking.dialogue import (
@@ -100,7 +100,7 @@ class TimeChoiceMixin:
         try:
             proposal = await in_thread(services().bookings.propose, result.wish)
         except StorageUnavailable:
-            send(dispatcher, [dialogue().say("booking_unavailable")])
+            send(dispatcher, [fault("booking_slots")])
             return {"booking_unavailable": True, "requested_slot": None}
         offer = offer_to_dict(result.wish, proposal)
         exact = exact_slot(result.wish, dialogue().config)
@@ -272,8 +272,10 @@ class ActionConfirmBooking(Action):
             send(dispatcher, [dialogue().say("booking_rate_limited")])
             return reset(slots.BOOKING)
         except (StorageUnavailable, BookingError):
-            send(dispatcher, [dialogue().say("booking_unavailable")])
-            return reset(slots.BOOKING)
+            # Nothing stored: every answer stays, and "Noch einmal versuchen" books again (a booking
+            # that did reach the database is recognised, not made twice).
+            send(dispatcher, [fault("booking", retry=True)])
+            return [SlotSet("booking_ready", None), SlotSet("retry_step", "booking")]
         send(dispatcher, dialogue().confirmed(booked.booking, booked.calendar_url, booked.mail_sent))
         return reset(slots.BOOKING)
 
@@ -284,7 +286,7 @@ class ActionConfirmBooking(Action):
         try:
             proposal = await in_thread(services().bookings.propose, wish)
         except StorageUnavailable:
-            send(dispatcher, [dialogue().say("booking_unavailable")])
+            send(dispatcher, [fault("booking_slots")])
             return reset(slots.BOOKING)
         # Back into the form at the slot choice; its prompt shows the fresh offer.
         return [SlotSet("slot_offer", offer_to_dict(wish, proposal)), SlotSet("consultation_slot", None),
@@ -315,7 +317,7 @@ class ActionHandleBookingLookup(Action):
             send(dispatcher, [dialogue().not_found(retry)])
             return reset(slots.LOOKUP) + [SlotSet("lookup_result", "not_found")]
         except StorageUnavailable:
-            send(dispatcher, [dialogue().say("booking_unavailable")])
+            send(dispatcher, [fault("lookup")])
             return reset(slots.LOOKUP) + [SlotSet("lookup_result", "unavailable")]
         if purpose == "delete":   # action_delete_question asks before anything is deleted
             return [SlotSet("lookup_result", "found")]
@@ -342,7 +344,7 @@ class ActionCancelBooking(Action):
                                       tracker.get_slot("lookup_email"))
             send(dispatcher, [dialogue().say("cancel_done", slot=dialogue().describe_slot(booking.slot_start))])
         except (BookingError, StorageUnavailable):
-            send(dispatcher, [dialogue().say("booking_unavailable")])
+            send(dispatcher, [fault("cancel")])
         return reset(slots.LOOKUP_STATE)
 
 
@@ -377,7 +379,7 @@ class ActionRescheduleBooking(Action):
 
     async def run(self, dispatcher, tracker, domain):
         if not tracker.get_slot("consultation_slot") or not tracker.get_slot("booking_reference"):
-            send(dispatcher, [dialogue().say("booking_unavailable")])
+            send(dispatcher, [fault("reschedule")])
             return reset(slots.BOOKING + slots.LOOKUP_STATE)
         new_slot = datetime.fromisoformat(tracker.get_slot("consultation_slot"))
         try:
@@ -387,7 +389,7 @@ class ActionRescheduleBooking(Action):
             send(dispatcher, [dialogue().say("booking_slot_gone")])
             return reset(slots.BOOKING + slots.LOOKUP_STATE)
         except (BookingError, StorageUnavailable):
-            send(dispatcher, [dialogue().say("booking_unavailable")])
+            send(dispatcher, [fault("reschedule")])
             return reset(slots.BOOKING + slots.LOOKUP_STATE)
         send(dispatcher, dialogue().confirmed_reschedule(booking, services().consultations.calendar_url(booking)))
         return reset(slots.BOOKING + slots.LOOKUP_STATE)

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import slots
-from actions.common import latest_entity, latest_text, requester, send, services
+from actions.common import fault, latest_entity, latest_text, requester, send, services
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
 from bot import eligibility, validation
 from bot.booking.service import BookingNotFound
@@ -129,8 +129,9 @@ class ActionCreateTicket(Action):
             send(dispatcher, [say("handoff_rate_limited")])
             return reset(slots.HANDOFF)
         except (StorageUnavailable, DomainError):
-            send(dispatcher, [say("booking_unavailable")])
-            return reset(slots.HANDOFF)
+            # Nothing stored: the answers stay, and "Noch einmal versuchen" runs this again.
+            send(dispatcher, [fault("ticket", retry=True)])
+            return [SlotSet("retry_step", "ticket")]
         send(dispatcher, [services().handoff_dialogue.created(opened.ticket.reference)])
         return reset(slots.HANDOFF)
 
@@ -171,7 +172,7 @@ class ActionDeleteMyData(Action):
             send(dispatcher, [say("lookup_not_found")])
             return reset(slots.LOOKUP_STATE)
         except StorageUnavailable:
-            send(dispatcher, [say("booking_unavailable")])
+            send(dispatcher, [fault("deletion")])
             return reset(slots.LOOKUP_STATE)
         send(dispatcher, services().handoff_dialogue.deleted(reference, result))
         # This conversation is erased by the tracker store when Rasa saves this turn.

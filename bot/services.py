@@ -28,6 +28,7 @@ from bot.applications.service import DraftService
 from bot.config import Settings
 from bot.conversations import ConversationStore
 from bot.handoff import rules
+from bot.faults import Faults, load_faults
 from bot.handoff.desk import HotlineDesk
 from bot.handoff.readable import build_payload_labels
 from bot.handoff.dialogue import HandoffDialogue
@@ -70,6 +71,7 @@ class Services:
     draft_dialogue: DraftDialogue
     admission_dialogue: AdmissionDialogue
     handoff_dialogue: HandoffDialogue
+    faults: Faults
 
     def limit(self, name: str) -> Limit:
         return Limit.configured(self.settings, name)
@@ -118,4 +120,4 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now,
                     DraftDialogue(messages, schema, guide, knowledge.topics["book_consultation"].label),
                     AdmissionDialogue(knowledge, guide),
                     HandoffDialogue(messages, handoff_config, settings.hotline_hours, settings.retention_days,
-                                    settings.privacy_url))
+                                    settings.privacy_url), load_faults(settings.content_dir))

@@ -18,6 +18,7 @@ os.environ.setdefault("GOCLUSTER_SECRET_KEY", "test-secret-key-0123456789")
 from bot.config import PROJECT_ROOT  # noqa: E402
 from bot.knowledge.answers import Answers  # noqa: E402
 from bot.knowledge.content import load_knowledge  # noqa: E402
+from tests.stack import running_bot  # noqa: E402,F401 - the running assistant for tests over HTTP
 
 MODEL_PATH = PROJECT_ROOT / "models" / "gocluster.tar.gz"
 

@@ -209,7 +209,7 @@ def test_database_down_while_offering(service, monkeypatch):
 
     monkeypatch.setattr(service, "propose", down)
     messages, events = validate("preferred_time", "morgen")
-    assert "technisch nicht erreichbar" in texts(messages) and "+49 30 310078-387" in texts(messages)
+    assert "freien Termine kann ich gerade nicht abrufen" in texts(messages) and "+49 30 310078-387" in texts(messages)
     assert slots_of(events)["requested_slot"] is None and slots_of(events)["booking_unavailable"] is True
 
 

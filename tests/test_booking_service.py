@@ -252,3 +252,17 @@ def test_times_are_stored_in_utc(service):
     with unit_of_work(service._sessions) as session:
         stored = session.execute(select(Booking.slot_start)).scalar_one()
     assert stored == SLOT.astimezone(timezone.utc)
+
+
+def test_a_retried_booking_is_not_made_twice(service):
+    """The first try reached the database but its answer was lost (time-out): the retry from the
+    same conversation gets that booking back; anyone else still finds the slot taken."""
+    first_try = request(conversation_id="web:anna")
+    first = service.book(first_try)
+    again = service.book(first_try)
+    assert again.reference == first.reference
+    assert len(service.bookings_between(first.slot_start.date(), first.slot_start.date())) == 1
+    for other in (request(conversation_id="web:someone-else"), request(email="bob@example.org", conversation_id="web:anna"),
+                  request()):
+        with pytest.raises(SlotUnavailable):
+            service.book(other)

@@ -185,15 +185,28 @@ class BookingService:
                     session.add(SlotReservation(slot_start=request.slot_start, booking_id=booking.id))
                     session.flush()
                     return self._view(booking)
-            except IntegrityError:
-                if self._slot_taken(request.slot_start):
+            except (IntegrityError, SlotUnavailable) as error:
+                holder = self._holder(request.slot_start)
+                if holder is not None and self._same_request(holder, request):
+                    return holder   # a retry of a booking that did reach the database: not twice
+                if isinstance(error, SlotUnavailable):
+                    raise
+                if holder is not None:
                     raise SlotUnavailable("taken") from None
                 # Otherwise the random reference collided with an existing one: try a new one.
         raise BookingError("reference")
 
-    def _slot_taken(self, slot: datetime) -> bool:
+    def _holder(self, slot: datetime) -> Optional[BookingView]:
+        """The booking that holds this slot, if any."""
         with unit_of_work(self._sessions) as session:
-            return session.get(SlotReservation, slot) is not None
+            reservation = session.get(SlotReservation, slot)
+            return self._view(session.get(Booking, reservation.booking_id)) if reservation else None
+
+    @staticmethod
+    def _same_request(booking: BookingView, request: BookingRequest) -> bool:
+        return (booking.status == CONFIRMED and request.conversation_id is not None
+                and booking.conversation_id == request.conversation_id
+                and booking.email == request.email.strip().lower())
 
     def reschedule(self, reference: str, email: str, new_slot: datetime) -> BookingView:
         try:

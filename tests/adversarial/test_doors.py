@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 
-from tests.adversarial.conftest import http
+from tests.stack import http
 from tests.adversarial.test_hostile_input import ADVERSARIAL_UNITS, _text
 
 KB = 1024
