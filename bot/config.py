@@ -123,6 +123,8 @@ class Settings:
     retention_days: int = 90
     dashboard_secure_cookies: bool = False
     dashboard_session_minutes: int = 30
+    # The messengers' variables as given (bot/channels.py validates them: all or none per messenger).
+    messenger_env: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -202,6 +204,12 @@ def _rate_limits(env: _Env) -> Dict[str, RateLimitSpec]:
             for name, (default, _what) in RATE_LIMIT_DEFAULTS.items()}
 
 
+def messenger_variables() -> Tuple[str, ...]:
+    from bot.channels import CHANNELS
+
+    return tuple(name for channel in CHANNELS for name in channel.variables)
+
+
 def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
     """Settings from the given mapping (default: the process environment). Raises ConfigError."""
     env = _Env(os.environ if environ is None else environ)
@@ -252,6 +260,7 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
         retention_days=env.integer("RETENTION_DAYS", 90, 1, 3650),
         dashboard_secure_cookies=env.flag("DASHBOARD_SECURE_COOKIES", False),
         dashboard_session_minutes=env.integer("DASHBOARD_SESSION_MINUTES", 30, 1, 24 * 60),
+        messenger_env={name: env.text(name) for name in messenger_variables() if env.text(name)},
     )
 
 

@@ -115,3 +115,61 @@ def wait_healthy(service, seconds: float = 60) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"{service.name} did not come back:\n{service.log_tail()}")
         time.sleep(0.2)
+
+
+def test_the_health_endpoint_reports_each_dependency(running_bot):
+    import json
+
+    from tests.stack import http
+
+    status, body = http(f"{running_bot.web_url}/health")
+    assert status == 200 and json.loads(body) == {
+        "status": "ok", "checks": {"database": "ok", "rasa": "ok", "actions": "ok", "smtp": "not_configured"}}
+    actions = running_bot.service("actions")
+    actions.stop()
+    try:
+        status, body = http(f"{running_bot.web_url}/health")
+        assert status == 503 and json.loads(body)["checks"]["actions"] == "failed"
+        assert json.loads(body)["checks"]["rasa"] == "ok"
+    finally:
+        actions.start(running_bot.var / "log", dict(os.environ))
+        wait_healthy(actions)
+    assert http(f"{running_bot.web_url}/health")[0] == 200
+
+
+def test_doctor_checks_a_running_deployment(running_bot, capsys):
+    from bot.cli.doctor import run
+    from tests.conftest import MODEL_PATH
+
+    assert run(str(MODEL_PATH), dict(os.environ)) == 0          # the module's stack environment
+    out = capsys.readouterr().out
+    for line in ("✓ Datenbank: erreichbar, Schema aktuell", "✓ Rasa-Server: antwortet", "✓ Action-Server: antwortet",
+                 "✓ Webserver: antwortet", "✓ Modell", "0 Fehler"):
+        assert line in out, out
+    assert "! REST-Kanal: offen ohne Token" in out            # a warning on loopback, an error when public
+
+
+@pytest.mark.parametrize("environment, expected", [
+    ({"RASA_PORT": "null"}, "✗ Konfiguration: RASA_PORT muss eine ganze Zahl sein"),
+    ({"TELEGRAM_ACCESS_TOKEN": "123:abc"}, "✗ Messenger: Telegram ist nur teilweise eingerichtet"),
+    ({"RASA_HOST": "0.0.0.0"}, "✗ REST-Kanal: offen ohne Token"),
+    ({"GOCLUSTER_SECRET_KEY": ""}, "Geheimer Schlüssel"),
+])
+def test_doctor_names_what_is_wrong(running_bot, capsys, environment, expected):
+    from bot.cli.doctor import run
+    from tests.conftest import MODEL_PATH
+
+    code = run(str(MODEL_PATH), {**os.environ, **environment})
+    out = capsys.readouterr().out
+    assert expected in out, out
+    if expected.startswith("✗"):
+        assert code == 1
+
+
+def test_doctor_finds_a_missing_model_and_stopped_services(tmp_path, capsys):
+    from bot.cli.doctor import run
+
+    environment = {**os.environ, "RASA_PORT": "1", "ACTIONS_PORT": "2", "WEB_PORT": "3"}
+    assert run(str(tmp_path / "kein-modell.tar.gz"), environment) == 1
+    out = capsys.readouterr().out
+    assert "✗ Modell" in out and "make train" in out and "✗ Rasa-Server: antwortet nicht" in out

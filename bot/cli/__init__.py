@@ -48,6 +48,12 @@ def _web(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from bot.cli.doctor import run
+
+    return run(args.model)
+
+
 def _db(args: argparse.Namespace) -> int:
     from bot.config import settings
     from bot.storage import migrate
@@ -113,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     commands.add_parser("web", help="start only the chat page / dashboard server").set_defaults(handler=_web)
+
+    doctor = commands.add_parser("doctor", help="Installation prüfen (Konfiguration, Datenbank, Modell, Dienste, E-Mail)")
+    doctor.add_argument("--model", default="models/gocluster.tar.gz")
+    doctor.set_defaults(handler=_doctor)
 
     retention = commands.add_parser(
         "retention", help="Tickets, Gesprächsverläufe und protokollierte Fragen nach Ablauf der Frist löschen (täglich)")

@@ -84,7 +84,7 @@ def services(model: str, credentials: Optional[Path] = None) -> List[Service]:
         Service("rasa", [python, "-m", "rasa_ext.server", "--model", model,
                          "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml")],
                 f"http://{_local(config.rasa_host)}:{config.rasa_port}/"),
-        Service("web", [python, "-m", "bot", "web"], f"http://{_local(config.web_host)}:{config.web_port}/health"),
+        Service("web", [python, "-m", "bot", "web"], f"http://{_local(config.web_host)}:{config.web_port}/health/live"),
     ]
 
 
@@ -107,7 +107,7 @@ def _messenger_credentials(config: Settings) -> Tuple[Path, List[str]]:
     """credentials.yml plus the messengers switched on in the environment, as a file for Rasa;
     and one German line per messenger for the start-up output. Raises ValueError."""
     path = config.var_dir / EFFECTIVE_CREDENTIALS
-    active = active_channels(write_effective_credentials(PROJECT_ROOT / "credentials.yml", path, os.environ,
+    active = active_channels(write_effective_credentials(PROJECT_ROOT / "credentials.yml", path, config.messenger_env,
                                                          config.rest_channel, config.rest_token))
     lines = [f"  Messenger aktiv: {c.label} (Webhook {c.webhook_path})" for c in active]
     return path, lines or ["  Messenger: keine aktiv (Telegram, Slack, Microsoft Teams lassen sich per "

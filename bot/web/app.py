@@ -117,7 +117,18 @@ async def favicon(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC_DIR / name, headers={"Content-Type": kind, "Cache-Control": "public, max-age=86400"})
 
 
-async def health(_request: web.Request) -> web.Response:
+async def health(request: web.Request) -> web.Response:
+    """Each dependency (Rasa, action server, database; mail configured or not), for a balancer or
+    monitoring: 200 when a conversation can work, else 503. No details beyond ok/failed."""
+    from bot.health import check_all
+
+    result = await asyncio.get_running_loop().run_in_executor(None, check_all, request.app[SETTINGS])
+    return web.json_response({"status": "ok" if result.healthy else "degraded", "checks": result.checks},
+                             status=200 if result.healthy else 503, headers={"Cache-Control": "no-store"})
+
+
+async def alive(_request: web.Request) -> web.Response:
+    """The web server itself answers (for process supervision)."""
     return web.json_response({"status": "ok"})
 
 
@@ -141,6 +152,7 @@ def create_app(config: Settings | None = None, rasa_url: str | None = None) -> w
     app.router.add_get("/chat", chat)
     app.router.add_get("/config.js", client_config)
     app.router.add_get("/health", health)
+    app.router.add_get("/health/live", alive)
     app.router.add_get("/favicon.ico", favicon)
     app.router.add_get("/favicon.svg", favicon)
     app.router.add_get("/datenschutz", privacy)

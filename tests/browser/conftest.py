@@ -276,7 +276,7 @@ def dashboard_stack(tmp_path_factory):
 
         upgrade(env["DATABASE_URL"])
         seeded = seed_dashboard(env["DATABASE_URL"])
-        server = Service("web", [sys.executable, "-m", "bot", "web"], f"http://127.0.0.1:{web}/health")
+        server = Service("web", [sys.executable, "-m", "bot", "web"], f"http://127.0.0.1:{web}/health/live")
         server.start(var / "log", dict(os.environ))
         try:
             deadline = time.monotonic() + 60
