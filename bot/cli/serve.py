@@ -114,8 +114,8 @@ def _messenger_credentials(config: Settings) -> Tuple[Path, List[str]]:
                            "Umgebungsvariablen einschalten, siehe README)"]
 
 
-def serve(model: str) -> int:
-    config = settings()
+def serve(model: str, config: Optional[Settings] = None) -> int:
+    config = config or settings()
     # Databases, logs and generated credentials are for this user only (files 0600, folders 0700).
     os.umask(0o077)
     config.var_dir.mkdir(parents=True, exist_ok=True)
