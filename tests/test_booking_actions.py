@@ -99,6 +99,21 @@ def test_sunday_wish_explains_and_offers_working_days(service):
     assert messages[0]["buttons"][0]["title"] == "Montag, 30. November 2026, 09:00 Uhr"
 
 
+@pytest.mark.parametrize("wish, reason, explained", [
+    ("nächsten Donnerstag um 18 Uhr", "outside_hours", "montags bis freitags von 9 bis 12 und von 13 bis 16 Uhr"),
+    ("nächsten Donnerstag abends", "outside_hours", "montags bis freitags von 9 bis 12 und von 13 bis 16 Uhr"),
+    ("nächsten Donnerstag um 10:30", "not_a_slot", "um 9, 10, 11, 13, 14 und 15 Uhr"),
+])
+def test_a_declined_wish_is_explained_with_the_office_hours(service, wish, reason, explained):
+    _, events = validate("preferred_time", wish)
+    offer = slots_of(events)["slot_offer"]
+    assert offer["matches"] is False and offer["reason"] == reason
+    messages, _ = run(booking_actions.ActionAskConsultationSlot(), plain_tracker({"slot_offer": offer}))
+    assert explained in texts(messages)
+    assert "vergeben" not in texts(messages)
+    assert len(messages[0]["buttons"]) == 3
+
+
 def offer_for(service, text="nächsten Donnerstag um 10"):
     _, events = validate("preferred_time", text)
     return slots_of(events)

@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime, time
 from typing import Any, Dict, List, Optional
 
-from bot.booking.calendar import CalendarConfig, Proposal
+from bot.booking.calendar import CalendarConfig, Proposal, day_slots
 from bot.booking.format import format_day, format_slot
 from bot.booking.service import BookingView
 from bot.dates import ParseResult, TimeWish
@@ -26,6 +26,11 @@ ORDINALS = {
     1: ("2", "zweite", "zweiten", "zweiter", "zwei", "mittlere", "mittleren"),
     2: ("3", "dritte", "dritten", "dritter", "drei", "letzte", "letzten", "unterste"),
 }
+def _clock(moment: time) -> str:
+    """9:00 -> "9", 9:30 -> "9:30"."""
+    return str(moment.hour) if moment.minute == 0 else f"{moment.hour}:{moment.minute:02d}"
+
+
 def parse_format(text: str) -> Optional[str]:
     tokens = set(re.findall(r"[a-z]+", fold(text)))
     found = [fmt for fmt, words in FORMAT_WORDS.items() if tokens & set(words)]
@@ -118,10 +123,29 @@ class BookingDialogue:
             intro = self._say("booking_slots_found", wish=described)
         else:
             reason = self._say(f"booking_reason_{offer.get('reason') or 'none_free'}",
-                               hours=int(self.config.lead_time.total_seconds() // 3600), days=self.config.horizon_days)
+                               hours=int(self.config.lead_time.total_seconds() // 3600), days=self.config.horizon_days,
+                               office_hours=self.office_hours(), slot_starts=self.slot_starts())
             intro = self._say("booking_slots_alternative", wish=described, reason=reason)
         buttons = tuple(Button(format_slot(s), s.isoformat()) for s in slots)
         return [Reply(intro, buttons), Reply(self._say("booking_slots_other"))]
+
+    def office_hours(self) -> str:
+        """"montags bis freitags von 9 bis 12 und von 13 bis 16 Uhr", from content/calendar.yml."""
+        names = ("montags", "dienstags", "mittwochs", "donnerstags", "freitags", "samstags", "sonntags")
+        days = sorted(self.config.weekdays)
+        if days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
+            weekdays = f"{names[days[0]]} bis {names[days[-1]]}"
+        else:
+            weekdays = ", ".join(names[d] for d in days[:-1]) + f" und {names[days[-1]]}" if len(days) > 1 else names[days[0]]
+        spans = " und ".join(f"von {_clock(start)} bis {_clock(end)}" for start, end in self.config.hours)
+        return f"{weekdays} {spans} Uhr"
+
+    def slot_starts(self) -> str:
+        """"um 9, 10, 11, 13, 14 und 15 Uhr": the start times of a consultation day."""
+        monday = date(2026, 1, 5)
+        starts = [_clock(s.time()) for s in day_slots(self.config, monday)]
+        listed = ", ".join(starts[:-1]) + f" und {starts[-1]}" if len(starts) > 1 else starts[0]
+        return f"um {listed} Uhr"
 
     # --- personal data and confirmation ----------------------------------------------------
     def format_question(self) -> Reply:
