@@ -12,6 +12,7 @@ from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
+from bot.conversations import TYPED_COMMAND
 from bot.clock import utc_now
 from actions.common import answers, latest_entity, latest_text, send
 from bot.knowledge.answers import RESPONSE_FOR_INTENT, TERM_ENTITY, Reply, is_question_intent, looks_like_question
@@ -78,11 +79,15 @@ def is_stop(tracker: Tracker) -> bool:
 ANSWER_BUTTON_INTENTS = {"affirm", "deny"}   # "/affirm", "/deny" answer yes/no questions in forms
 
 
+def is_button(tracker: Tracker) -> bool:
+    """A click on a button of this turn; a typed "/…" text is text (rasa_ext/commands.py)."""
+    return latest_text(tracker).startswith("/") and not (tracker.latest_message or {}).get(TYPED_COMMAND)
+
+
 def is_other_button(tracker: Tracker) -> bool:
     """A button payload ("/intent{...}") that is neither a yes/no answer nor a question."""
     intent = intent_of(tracker)
-    return (latest_text(tracker).startswith("/") and intent not in ANSWER_BUTTON_INTENTS
-            and not is_question_intent(intent))
+    return is_button(tracker) and intent not in ANSWER_BUTTON_INTENTS and not is_question_intent(intent)
 
 
 class QuestionAwareForm(FormValidationAction):
@@ -101,7 +106,7 @@ class QuestionAwareForm(FormValidationAction):
     def _is_question(tracker: Tracker) -> bool:
         text = latest_text(tracker)
         return (bool(tracker.get_slot("requested_slot")) and is_question_intent(intent_of(tracker))
-                and (looks_like_question(text) or text.startswith("/")))
+                and (looks_like_question(text) or is_button(tracker)))
 
     async def run(self, dispatcher, tracker, domain):
         if is_stop(tracker) or is_other_button(tracker):
