@@ -35,7 +35,9 @@ def test_faq_answer_comes_from_the_content_with_source(knowledge):
     assert knowledge.faq["gold_kostenbeteiligung"].answer in text
     assert "4.160,00 Euro netto" in text and "3.725,00 Euro" in text
     assert "Quelle:" in text and knowledge.sources["Q1"].url in text
-    assert all(p.startswith("/faq_") for p in payloads(messages))
+    # The check the assistant can run comes first, then the related questions.
+    assert payloads(messages)[0] == "/cost_share_check"
+    assert all(p.startswith("/faq_") for p in payloads(messages)[1:])
 
 
 @pytest.mark.parametrize("intent", ["faq_was_ist_go_cluster", "faq_kontakt", "faq_aufnahmeprozess", "faq_pflichten"])
