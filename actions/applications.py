@@ -89,6 +89,10 @@ class ValidateDraftForm(QuestionAwareForm):
     def name(self) -> Text:
         return "validate_draft_form"
 
+    def example(self, slot: str, tracker) -> Optional[str]:
+        spec = services().schema.by_slot(slot)
+        return spec.example if spec else super().example(slot, tracker)
+
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         if not tracker.get_slot("draft_reference"):
             return []

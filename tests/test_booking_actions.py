@@ -181,11 +181,28 @@ def test_invalid_answers_get_specific_hints(service, slot, value, hint):
     assert slots_of(events)[slot] is None
 
 
-def test_third_failure_in_a_row_offers_hotline_and_stop(service):
-    messages, events = validate("email", "kaputt", slots={"form_failures": 2})
-    assert "+49 30 310078-387" in texts(messages)
-    assert {"title": "Abbrechen", "payload": "/stop"} in [b for m in messages for b in (m.get("buttons") or [])]
-    assert slots_of(events)["form_failures"] == 0
+def buttons_of(messages):
+    return [b for m in messages for b in (m.get("buttons") or [])]
+
+
+def test_the_second_failed_answer_gets_help_and_ways_out(service):
+    messages, events = validate("email", "kaputt")
+    assert "name@beispiel.de" in texts(messages) and buttons_of(messages) == []
+    assert slots_of(events)["form_failures"] == {"slot": "email", "count": 1}
+
+    messages, events = validate("email", "immer noch kaputt", slots={"form_failures": {"slot": "email", "count": 1}})
+    assert "Ein Beispiel: „anna.schmidt@cluster-nord.de“" in texts(messages)
+    assert [b["title"] for b in buttons_of(messages)] == ["Mit einer Person sprechen", "Abbrechen"]
+    assert {"title": "Abbrechen", "payload": "/stop"} in buttons_of(messages)
+    assert slots_of(events)["form_failures"] == {"slot": "email", "count": 2}
+
+
+def test_failures_count_per_question_and_a_good_answer_ends_the_count(service):
+    # A failure at another question starts again at one: no help yet.
+    messages, events = validate("email", "kaputt", slots={"form_failures": {"slot": "person_name", "count": 1}})
+    assert buttons_of(messages) == [] and slots_of(events)["form_failures"] == {"slot": "email", "count": 1}
+    _, events = validate("email", "anna@example.org", slots={"form_failures": {"slot": "email", "count": 2}})
+    assert slots_of(events)["email"] == "anna@example.org" and slots_of(events)["form_failures"] is None
 
 
 def test_question_in_the_middle_is_answered_and_the_slot_asked_again(service, knowledge):

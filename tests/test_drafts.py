@@ -287,3 +287,12 @@ def test_a_button_of_another_feature_is_not_taken_as_an_answer(services, open_dr
                        "policy": None, "confidence": None}]
     _, drafts = services
     assert "cluster_name" not in drafts.get(open_draft).fields
+
+
+def test_the_second_failed_answer_shows_the_fields_example_and_ways_out(services, open_draft):
+    failures = {"form_failures": {"slot": "d_actors_total", "count": 1}}
+    text, messages, events = validate("actors_total", "ganz viele", open_draft, failures)
+    assert "Ein Beispiel: „120“ oder „hundertzwanzig“" in text
+    titles = [b["title"] for m in messages for b in (m.get("buttons") or [])]
+    assert titles == ["Mit einer Person sprechen", "Abbrechen"]
+    assert slots_of(events)["form_failures"] == {"slot": "d_actors_total", "count": 2}
