@@ -83,6 +83,10 @@ class ActionAskConsent(Action):
 
 
 # --- form validation --------------------------------------------------------------------------
+# The intent that starts each form with a time choice, whose message may already hold a wish.
+START_INTENTS = {"consultation_form": "book_consultation", "reschedule_form": "reschedule_booking"}
+
+
 class TimeChoiceMixin:
     """Preferred time and slot choice, shared by booking and rescheduling."""
 
@@ -105,6 +109,20 @@ class TimeChoiceMixin:
         chosen = exact.isoformat() if pick_exact and exact and proposal.matches_wish and exact in proposal.slots else None
         return {"preferred_time": text, "time_wish": wish_to_dict(result.wish), "slot_offer": offer,
                 "consultation_slot": chosen}
+
+    async def extract_preferred_time(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        """A wish given with the request ("Haben Sie nächste Woche einen Termin frei?",
+        "Termin auf Dienstag verschieben") is used, not asked again: at the form's first turn."""
+        if tracker.get_slot("requested_slot") or tracker.get_slot("preferred_time"):
+            return {}
+        trigger = START_INTENTS.get((tracker.active_loop or {}).get("name") or "")
+        text = next((e.get("text") or "" for e in reversed(tracker.events) if e.get("event") == "user"
+                     and ((e.get("parse_data") or {}).get("intent") or {}).get("name") == trigger), "")
+        if not text or text.startswith("/"):
+            return {}
+        result = parse_time_wish(text, now().astimezone(dialogue().config.tz), None,
+                                 horizon_days=dialogue().config.horizon_days)
+        return {"preferred_time": text} if result.wish is not None else {}
 
     async def validate_preferred_time(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return await self._offer_for(str(value or ""), dispatcher, tracker)
