@@ -77,6 +77,18 @@ def is_stop(tracker: Tracker) -> bool:
     return float(intent.get("confidence") or 0) >= STOP_CONFIDENCE or any(w in folded for w in STOP_WORDS)
 
 
+# Wishes that leave any form when said clearly (a rule per form starts the hand-off).
+ESCAPE_INTENTS = frozenset({"ask_human"})
+ESCAPE_CONFIDENCE = 0.8
+
+
+def is_escape(tracker: Tracker) -> bool:
+    """A clear wish to talk to a person instead of answering ("Ich möchte mit einem Menschen
+    sprechen"); a weak guess for an answer like "Anna Mensch" is no such wish."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return intent.get("name") in ESCAPE_INTENTS and float(intent.get("confidence") or 0) >= ESCAPE_CONFIDENCE
+
+
 ANSWER_BUTTON_INTENTS = {"affirm", "deny"}   # "/affirm", "/deny" answer yes/no questions in forms
 
 
@@ -147,8 +159,9 @@ class QuestionAwareForm(FormValidationAction):
     def help(self, slot: str, tracker: Tracker) -> Reply:
         say = answers().knowledge.messages.render
         example = self.example(slot, tracker)
-        text = say("form_help", example=say("form_help_example", example=example) if example else "",
-                   handoff=say("form_help_handoff") if self.offers_handoff else say("form_help_hotline"))
+        parts = [say("form_help"), say("form_help_example", example=example) if example else "",
+                 say("form_help_handoff") if self.offers_handoff else say("form_help_hotline")]
+        text = " ".join(part for part in parts if part)
         buttons = []
         if slot in self.optional_slots(tracker):
             buttons.append(Button(say("form_help_skip_button"), say("form_skip_answer")))
@@ -168,9 +181,12 @@ class QuestionAwareForm(FormValidationAction):
                 and (looks_like_question(text) or is_button(tracker)))
 
     async def run(self, dispatcher, tracker, domain):
-        if is_stop(tracker) or is_other_button(tracker):
+        asked = tracker.get_slot("requested_slot")
+        if asked and (is_stop(tracker) or is_other_button(tracker) or (self.offers_handoff and is_escape(tracker))):
             # Rejecting lets the rule for this intent act: the "stop" rule ends the form (nothing
-            # is stored); a button of another feature ("Angabe ändern") is not taken as an answer.
+            # is stored); a button of another feature ("Angabe ändern") is not taken as an answer;
+            # "Ich möchte mit einem Menschen sprechen" hands off. Not while the form starts (no
+            # question asked yet): then the message is the one that started it.
             return [ActionExecutionRejected(self.form_name())]
         if self._is_question(tracker):
             answer_question(dispatcher, tracker)
@@ -181,7 +197,6 @@ class QuestionAwareForm(FormValidationAction):
             tracker.add_slots(events)
             next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
             return events + ([next_slot] if next_slot else [])
-        asked = tracker.get_slot("requested_slot")
         previous = tracker.get_slot(FAILURES_SLOT)
         events = await super().run(dispatcher, tracker, domain)
         failures = failures_after(asked, answer_failed(asked, events), previous)

@@ -191,7 +191,7 @@ def test_the_second_failed_answer_gets_help_and_ways_out(service):
     assert slots_of(events)["form_failures"] == {"slot": "email", "count": 1}
 
     messages, events = validate("email", "immer noch kaputt", slots={"form_failures": {"slot": "email", "count": 1}})
-    assert "Ein Beispiel: „anna.schmidt@cluster-nord.de“" in texts(messages)
+    assert "weiter. Ein Beispiel: „anna.schmidt@cluster-nord.de“. Sie können" in texts(messages)
     assert [b["title"] for b in buttons_of(messages)] == ["Mit einer Person sprechen", "Abbrechen"]
     assert {"title": "Abbrechen", "payload": "/stop"} in buttons_of(messages)
     assert slots_of(events)["form_failures"] == {"slot": "email", "count": 2}
