@@ -39,9 +39,9 @@ _dialogue: Optional[BookingDialogue] = None
 def dialogue() -> BookingDialogue:
     global _dialogue
     current = services()
-    if _dialogue is None or _dialogue.config is not current.calendar:
+    if _dialogue is None or _dialogue.config is not current.calendar or _dialogue.labels is not current.labels:
         _dialogue = BookingDialogue(current.messages, current.calendar, current.settings.public_url,
-                                    current.settings.privacy_url)
+                                    current.settings.privacy_url, current.labels)
     return _dialogue
 
 

@@ -34,6 +34,7 @@ from bot.handoff.readable import build_payload_labels
 from bot.handoff.dialogue import HandoffDialogue
 from bot.handoff.service import TicketService
 from bot.knowledge.content import Knowledge, Messages, load_knowledge
+from bot.labels import Labels, load_labels
 from bot.notify.mail import Mailer
 from bot.privacy import Privacy
 from bot.ratelimit import Limit, RateLimiter
@@ -72,6 +73,7 @@ class Services:
     admission_dialogue: AdmissionDialogue
     handoff_dialogue: HandoffDialogue
     faults: Faults
+    labels: Labels   # German labels of the stored codes, for every edge
 
     def limit(self, name: str) -> Limit:
         return Limit.configured(self.settings, name)
@@ -88,6 +90,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now,
     sessions = session_factory(settings.database_url, settings.database_timeout_seconds)
     knowledge = load_knowledge(settings.content_dir)
     messages = knowledge.messages
+    labels = load_labels(settings.content_dir)
     calendar = load_calendar_config(settings.content_dir / "calendar.yml", settings.timezone)
     limiter = RateLimiter(sessions, secret_key(), clock)
 
@@ -108,7 +111,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now,
                                           messages.templates.get("glossary_button", "{term} erklären"), calendar.tz)
     hotline = HotlineDesk(tickets, handoff_config, limiter,
                           limit("tickets_per_conversation"), limit("tickets_per_client"), mailer,
-                          settings.hotline_notify_email, messages, payload_labels)
+                          settings.hotline_notify_email, messages, payload_labels, labels)
     store: ConversationStore = conversations or adapter("conversations", settings.tracker_database_url)  # type: ignore[assignment]
     longest_window = max(spec.window for spec in settings.rate_limits.values())
     privacy = Privacy(sessions, store, settings.retention_days, longest_window, clock)
@@ -117,7 +120,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now,
     schema = load_schema(settings.content_dir / "application.yml")
     return Services(settings, sessions, knowledge, messages, calendar, limiter, mailer, bookings, consultations,
                     drafts, tickets, hotline, store, privacy, guide, schema, DraftDesk(consultations, drafts),
-                    DraftDialogue(messages, schema, guide, knowledge.topics["book_consultation"].label),
+                    DraftDialogue(messages, schema, guide, knowledge.topics["book_consultation"].label, labels),
                     AdmissionDialogue(knowledge, guide),
                     HandoffDialogue(messages, handoff_config, settings.hotline_hours, settings.retention_days,
-                                    settings.privacy_url), load_faults(settings.content_dir))
+                                    settings.privacy_url), load_faults(settings.content_dir), labels)

@@ -138,8 +138,9 @@ def test_csv_export(service):
     out = io.StringIO()
     assert write_csv(service.bookings_between(SLOT.date(), SLOT.date()), out) == 1
     header, row = out.getvalue().strip().split("\r\n")
-    assert header.startswith("reference,status,start,end,format")
-    assert row.startswith(f"{booking.reference},confirmed,2026-12-03T10:00:00+01:00,2026-12-03T11:00:00+01:00,video")
+    assert header.startswith("reference,status,status_label,start,end,format")
+    assert row.startswith(f"{booking.reference},confirmed,bestätigt,"
+                          "2026-12-03T10:00:00+01:00,2026-12-03T11:00:00+01:00,video")
 
 
 @pytest.fixture

@@ -263,11 +263,13 @@ def test_staff_export_csv_and_json(services, open_draft):
     out = io.StringIO()
     assert write_csv(drafts.list(), out) == 1
     header, row = out.getvalue().strip().split("\r\n")
-    assert header.startswith("reference,status,booking_reference") and "cluster_name" in header
-    assert row.startswith(f"{open_draft},entwurf,") and "Cluster Nord" in row
+    assert header.startswith("reference,status,status_label,booking_reference") and "cluster_name" in header
+    assert row.startswith(f"{open_draft},entwurf,Entwurf,") and "Cluster Nord" in row
     out = io.StringIO()
     assert write_json(drafts.list(), out) == 1
-    assert json.loads(out.getvalue())[0]["actors_total"] == 120
+    exported = json.loads(out.getvalue())[0]
+    assert exported["actors_total"] == 120
+    assert (exported["status"], exported["status_label"]) == ("entwurf", "Entwurf")
 
 
 def test_values_loaded_from_the_draft_are_not_validated_again(services, open_draft):

@@ -265,8 +265,9 @@ def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(database_ur
     assert all(value is None for value in slots_of(events).values())
     (_sender, recipients, data), = smtp_sink.messages
     message = email_lib.message_from_bytes(data if isinstance(data, bytes) else data.encode())
-    assert recipients == ["info@go-cluster.example"] and ticket.reference in message["Subject"]
-    assert "Bekommen wir die Kostenbeteiligung?" in message.get_payload(decode=True).decode("utf-8")
+    assert recipients == ["info@go-cluster.example"] and f"{ticket.reference} (hoch)" in message["Subject"]
+    body = message.get_payload(decode=True).decode("utf-8")
+    assert "Bekommen wir die Kostenbeteiligung?" in body and "Priorität: hoch" in body   # the label, not the code
 
 
 def test_not_understood_questions_are_logged(database_url, make_services):

@@ -1,6 +1,6 @@
 """What the bot says about draft applications: prompts, values as the user reads them, the
 summary with its checklist. Pure composition from content/ (application.yml, admission.yml,
-messages.yml); no database, no Rasa."""
+messages.yml, labels.yml); no database, no Rasa."""
 from __future__ import annotations
 
 from datetime import date
@@ -11,6 +11,7 @@ from bot.applications.schema import ApplicationSchema, FieldSpec
 from bot.applications.service import DraftView
 from bot.knowledge.answers import Button, Reply
 from bot.knowledge.content import Messages
+from bot.labels import DRAFT_STATUS, Labels
 
 # Draft fields that answer the readiness check's document questions (content/admission.yml ids).
 DOCUMENT_FIELDS = {"strategy_document": "strategy_exists", "actor_overview": "actor_overview_exists"}
@@ -20,11 +21,13 @@ CHANGE_FIELD_PAYLOAD = '/change_draft_field{"draft_field":"%s"}'
 
 
 class DraftDialogue:
-    def __init__(self, messages: Messages, schema: ApplicationSchema, guide: Guide, booking_label: str) -> None:
+    def __init__(self, messages: Messages, schema: ApplicationSchema, guide: Guide, booking_label: str,
+                 labels: Labels) -> None:
         self._say = messages.render
         self.schema = schema
         self.guide = guide
         self.booking_label = booking_label    # the topic "book a consultation" as a button title
+        self.labels = labels
 
     def say(self, key: str, **values: Any) -> Reply:
         return Reply(self._say(key, **values))
@@ -70,7 +73,7 @@ class DraftDialogue:
 
     def summary(self, draft: DraftView, values: Optional[Dict[str, Any]] = None) -> List[Reply]:
         values = draft.fields if values is None else values
-        status = self.schema.statuses.get(draft.status, draft.status)
+        status = self.labels.label(DRAFT_STATUS, draft.status)
         lines = [self._say("draft_summary", reference=draft.reference, status=status)]
         lines += [self._say("draft_line", label=f.label, value=self.display(f, values[f.id]))
                   for f in self.schema.required(values) if values.get(f.id) is not None]

@@ -34,7 +34,6 @@ class FieldSpec:
 @dataclass(frozen=True)
 class ApplicationSchema:
     fields: Tuple[FieldSpec, ...]
-    statuses: Mapping[str, str]
 
     def by_id(self, field_id: str) -> Optional[FieldSpec]:
         return next((f for f in self.fields if f.id == field_id), None)
@@ -66,7 +65,7 @@ def parse_schema(data: Dict) -> ApplicationSchema:
         for other in spec.only_if:
             if other not in ids[: ids.index(spec.id)]:
                 raise ValueError(f"content/application.yml: {spec.id} depends on {other}, which is not asked before it")
-    return ApplicationSchema(tuple(specs), dict(data.get("statuses") or {}))
+    return ApplicationSchema(tuple(specs))
 
 
 @lru_cache(maxsize=4)

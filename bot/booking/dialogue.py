@@ -1,6 +1,7 @@
 """What the bot says while booking, looking up, rescheduling and cancelling consultations.
 
-Pure composition of German replies from content/messages.yml; no database, no Rasa.
+Pure composition of German replies from content/messages.yml (status labels: content/labels.yml);
+no database, no Rasa.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.dates import ParseResult, TimeWish
 from bot.knowledge.answers import Button, Reply
 from bot.knowledge.content import Messages
 from bot.knowledge.text import fold
+from bot.labels import BOOKING_STATUS, Labels
 
 FORMAT_WORDS = {
     "telefon": ("telefon", "tel", "telefonisch", "phone", "anruf", "anrufen", "handy", "festnetz"),
@@ -81,8 +83,10 @@ def choose_slot(text: str, offer: Optional[Dict[str, Any]], config: CalendarConf
 
 
 class BookingDialogue:
-    def __init__(self, messages: Messages, config: CalendarConfig, public_url: str, privacy_url: str) -> None:
+    def __init__(self, messages: Messages, config: CalendarConfig, public_url: str, privacy_url: str,
+                 labels: Labels) -> None:
         self._say = messages.render
+        self.labels = labels
         self.config = config
         self.public_url = public_url.rstrip("/")
         self.privacy_url = privacy_url
@@ -196,7 +200,7 @@ class BookingDialogue:
 
     # --- existing bookings --------------------------------------------------------------
     def status_label(self, status: str) -> str:
-        return self._say(f"lookup_status_{status}")
+        return self.labels.label(BOOKING_STATUS, status)
 
     def show(self, booking: BookingView) -> Reply:
         return Reply(self._say("lookup_show", reference=booking.reference, slot=format_slot(booking.slot_start),

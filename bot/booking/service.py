@@ -25,6 +25,7 @@ from bot.storage.models import BlockedDay, BlockedSlot, Booking, SlotReservation
 
 REFERENCE_PREFIX = "B"
 CONFIRMED, CANCELLED, HELD = "confirmed", "cancelled", "held"
+STATUSES = (CONFIRMED, CANCELLED, HELD)
 FORMATS = ("telefon", "video")
 REFERENCE_ATTEMPTS = 5
 

@@ -25,13 +25,16 @@ def _sync_rasa(args: argparse.Namespace) -> int:
 
 def _check_content(_args: argparse.Namespace) -> int:
     from bot.knowledge.content import ContentError, load_knowledge
+    from bot.labels import load_labels
 
     try:
         knowledge = load_knowledge()
+        labels = load_labels()
     except ContentError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"content ok: {len(knowledge.faq)} FAQ entries, {len(knowledge.terms)} glossary terms")
+    print(f"content ok: {len(knowledge.faq)} FAQ entries, {len(knowledge.terms)} glossary terms, "
+          f"labels for {sum(len(table) for table in labels.tables.values())} stored codes")
     return 0
 
 

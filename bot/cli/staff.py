@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import sys
 from datetime import date, datetime, timedelta
 from typing import Iterable, List, Optional, TextIO, Tuple
@@ -10,6 +11,7 @@ from bot.booking.format import format_slot
 from bot.booking.service import BookingView, NotStartedYet
 from bot.errors import DomainError
 from bot.cli.output import export
+from bot.labels import BOOKING_STATUS, Labels, load_labels
 from bot.spreadsheet import safe_cell
 
 # What staff read when a command is refused (error codes of bot/booking/service.py and calendar.py).
@@ -30,8 +32,9 @@ def refusal(error: DomainError) -> str:
     return REFUSALS.get(error.code, f"Vorgang abgelehnt ({error.code}).")
 
 
-CSV_COLUMNS = ("reference", "status", "start", "end", "format", "name", "organisation", "cluster_name",
-               "email", "phone", "created_at", "held_at")
+# The status as its code (for programs) and as its German label (for people).
+CSV_COLUMNS = ("reference", "status", "status_label", "start", "end", "format", "name", "organisation",
+               "cluster_name", "email", "phone", "created_at", "held_at")
 
 
 def parse_day(text: str) -> date:
@@ -51,26 +54,26 @@ def parse_slot(text: str, tz) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
-STATUS_LABELS = {"confirmed": "bestätigt", "cancelled": "abgesagt", "held": "durchgeführt"}
-
-
-def print_table(bookings: Iterable[BookingView], out: Optional[TextIO] = None, scope: str = "") -> int:
+def print_table(bookings: Iterable[BookingView], labels: Labels, out: Optional[TextIO] = None, scope: str = "") -> int:
     out = out or sys.stdout
     rows = list(bookings)
     for b in rows:
         phone = f", Tel. {b.phone}" if b.phone else ""
-        out.write(f"{b.reference}  {format_slot(b.slot_start)}  {b.format:7}  {STATUS_LABELS.get(b.status, b.status):12}  "
+        status = labels.label(BOOKING_STATUS, b.status)
+        out.write(f"{b.reference}  {format_slot(b.slot_start)}  {b.format:7}  {status:12}  "
                   f"{b.name} ({b.organisation}, {b.cluster_name}) <{b.email}>{phone}\n")
     out.write(f"{len(rows)} Termin(e){' ' + scope if scope else ''}\n")
     return len(rows)
 
 
-def write_csv(bookings: Iterable[BookingView], out: TextIO) -> int:
+def write_csv(bookings: Iterable[BookingView], out: TextIO, labels: Optional[Labels] = None) -> int:
+    labels = labels or load_labels()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     count = 0
     for b in bookings:
-        cells = (b.reference, b.status, b.slot_start.isoformat(), b.slot_end.isoformat(), b.format,
+        cells = (b.reference, b.status, labels.label(BOOKING_STATUS, b.status), b.slot_start.isoformat(),
+                 b.slot_end.isoformat(), b.format,
                  b.name, b.organisation, b.cluster_name, b.email, b.phone or "",
                  b.created_at.isoformat(), b.held_at.isoformat() if b.held_at else "")
         writer.writerow([safe_cell(cell) for cell in cells])
@@ -104,13 +107,15 @@ def run(args) -> int:
     from bot.config import settings
     from bot.services import build_services
 
-    service = build_services(settings()).bookings
+    services = build_services(settings())
+    service, labels = services.bookings, services.labels
     try:
         if args.action == "list":
             found, scope = _selected(service, args, include_cancelled=args.all or args.cancelled)
-            print_table(found, scope=scope)
+            print_table(found, labels, scope=scope)
         elif args.action == "export":
-            export(write_csv, _selected(service, args, include_cancelled=True)[0], args.out, "Termin(e)")
+            found = _selected(service, args, include_cancelled=True)[0]
+            export(functools.partial(write_csv, labels=labels), found, args.out, "Termin(e)")
         elif args.action == "cancel":
             booking = service.staff_cancel(args.reference)
             print(f"{booking.reference} abgesagt ({format_slot(booking.slot_start)}); bitte informieren Sie {booking.email}.")
@@ -122,7 +127,7 @@ def run(args) -> int:
             print(f"{args.day} gesperrt.")
             if affected:
                 print("Achtung, an diesem Tag sind bereits Termine gebucht:")
-                print_table(affected)
+                print_table(affected, labels)
         elif args.action == "unblock-day":
             print("freigegeben" if service.unblock_day(parse_day(args.day)) else "war nicht gesperrt")
         elif args.action == "block-slot":

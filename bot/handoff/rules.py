@@ -17,6 +17,7 @@ REASONS = (ASKED_FOR_PERSON, NOT_UNDERSTOOD, SENSITIVE_TOPIC)
 # Intents whose topics the assistant must not decide itself.
 SENSITIVE_INTENTS = frozenset({"complaint", "legal_question", "funding_decision"})
 HIGH, MEDIUM, LOW = "hoch", "mittel", "niedrig"
+PRIORITIES = (HIGH, MEDIUM, LOW)
 FALLBACK_TOPIC = "sonstiges"
 
 

@@ -101,6 +101,14 @@ class Dashboard:
                                                                          self.options.timezone))
 
     @property
+    def labels(self):
+        """German labels of the stored codes (content/labels.yml), the same the chat and the staff
+        commands use (bot/services.py)."""
+        from bot.labels import load_labels
+
+        return self._once("labels", lambda: load_labels(self.options.content_dir))
+
+    @property
     def schema(self):
         from bot.applications.schema import load_schema
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.labels import BOOKING_STATUS, DRAFT_STATUS, TICKET_PRIORITY, TICKET_REASON, TICKET_STATUS
 from bot.spreadsheet import safe_cell
 from bot.storage.db import StorageUnavailable
 from bot.web.client import client_address
@@ -35,13 +36,6 @@ NAVIGATION = (
     ("fragen", f"{PREFIX}/fragen", "Offene Fragen"),
     ("suche", f"{PREFIX}/suche", "Wissenssuche"),
 )
-REASON_LABELS = {
-    "asked_for_person": "Bitte um persönlichen Kontakt",
-    "not_understood": "Vom Assistenten nicht verstanden",
-    "sensitive_topic": "Thema, das der Assistent nicht entscheiden darf",
-}
-PRIORITY_LABELS = {"hoch": "hoch", "mittel": "mittel", "niedrig": "niedrig"}
-BOOKING_STATUS_LABELS = {"confirmed": "bestätigt", "cancelled": "abgesagt", "held": "durchgeführt"}
 QUESTION_KIND_LABELS = {"not_understood": "nicht verstanden", "unknown_term": "unbekannter Begriff",
                         "english": "auf Englisch"}
 YES_NO = {"yes": "ja", "no": "nein"}
@@ -211,7 +205,7 @@ def _parse_day(text: str, label: str, errors: List[str]) -> Optional[date]:
 
 @staff_only
 async def tickets(request: web.Request) -> web.StreamResponse:
-    from bot.handoff.service import STATUS_LABELS, STATUSES
+    from bot.handoff.service import STATUSES
 
     dashboard = dashboard_of(request)
     labels = dashboard.topic_labels
@@ -240,9 +234,9 @@ async def tickets(request: web.Request) -> web.StreamResponse:
     filters = {"status": status, "thema": topic, "von": first.isoformat() if first else "",
                "bis": last.isoformat() if last else ""}
     return page(request, "tickets.html", "Anfragen", "anfragen", status=400 if errors else 200, tickets=found,
-                errors=errors, filters=filters, statuses=STATUSES, status_labels=STATUS_LABELS,
-                topic_labels=labels, priority_labels=PRIORITY_LABELS,
-                filtered=any(filters.values()))
+                errors=errors, filters=filters, statuses=STATUSES,
+                status_labels=dashboard.labels.of(TICKET_STATUS), topic_labels=labels,
+                priority_labels=dashboard.labels.of(TICKET_PRIORITY), filtered=any(filters.values()))
 
 
 async def _ticket_or_404(request: web.Request):
@@ -257,7 +251,7 @@ async def _ticket_or_404(request: web.Request):
 
 @staff_only
 async def ticket_detail(request: web.Request) -> web.StreamResponse:
-    from bot.handoff.service import STATUS_LABELS, STATUSES
+    from bot.handoff.service import STATUSES
 
     ticket = await _ticket_or_404(request)
     if ticket is None:
@@ -266,10 +260,11 @@ async def ticket_detail(request: web.Request) -> web.StreamResponse:
 
     transcript = [dict(line, moment=parse_iso_time(line.get("time", "")))
                   for line in readable_transcript(ticket.transcript, dashboard_of(request).payload_labels)]
+    labels = dashboard_of(request).labels
     return page(request, "ticket.html", f"Anfrage {ticket.reference}", "anfragen", ticket=ticket,
-                transcript=transcript, statuses=STATUSES, status_labels=STATUS_LABELS,
-                topic_labels=dashboard_of(request).topic_labels, priority_labels=PRIORITY_LABELS,
-                reason_labels=REASON_LABELS, saved=bool(request.query.get("gespeichert")))
+                transcript=transcript, statuses=STATUSES, status_labels=labels.of(TICKET_STATUS),
+                topic_labels=dashboard_of(request).topic_labels, priority_labels=labels.of(TICKET_PRIORITY),
+                reason_labels=labels.of(TICKET_REASON), saved=bool(request.query.get("gespeichert")))
 
 
 @staff_only
@@ -300,7 +295,7 @@ async def bookings(request: web.Request) -> web.StreamResponse:
     found = await dashboard.call(dashboard.bookings.bookings_between, first, last, include_cancelled)
     return page(request, "bookings.html", "Beratungstermine", "termine", bookings=found, first=first, last=last,
                 include_cancelled=include_cancelled, format_slot=format_slot,
-                formats=dashboard.bookings.config.formats, status_labels=BOOKING_STATUS_LABELS)
+                formats=dashboard.bookings.config.formats, status_labels=dashboard.labels.of(BOOKING_STATUS))
 
 
 @staff_only
@@ -319,7 +314,7 @@ async def drafts(request: web.Request) -> web.StreamResponse:
                   for spec in schema.required(draft.fields)]
         rows.append((draft, fields, len(schema.missing(draft.fields))))
     return page(request, "drafts.html", "Antragsentwürfe", "entwuerfe", rows=rows, selected_status=status,
-                statuses=STATUSES, status_labels=schema.statuses)
+                statuses=STATUSES, status_labels=dashboard.labels.of(DRAFT_STATUS))
 
 
 # --- statistics -----------------------------------------------------------------------------
