@@ -64,7 +64,7 @@ def test_one_draft_per_consultation_and_it_is_resumed(services):
     bookings, drafts = services
     booking = consultation(bookings)
     first = drafts.open(booking.reference, booking.email)
-    assert first.reference.startswith("GC-A-") and first.status == "entwurf" and first.fields == {}
+    assert first.reference.startswith("GC-A-") and first.status == "draft" and first.fields == {}
     drafts.save_fields(first.reference, {"cluster_name": "Cluster Nord"})
     again = drafts.open(booking.reference, booking.email)
     assert again.reference == first.reference and again.fields == {"cluster_name": "Cluster Nord"}
@@ -86,9 +86,9 @@ def test_fields_can_be_cleared_and_status_changed(services):
     draft = drafts.open(*(lambda b: (b.reference, b.email))(consultation(bookings)))
     drafts.save_fields(draft.reference, {"actors_total": 120, "actors_companies": 80})
     assert drafts.save_fields(draft.reference, {"actors_companies": None}).fields == {"actors_total": 120}
-    assert drafts.set_status(draft.reference, "eingereicht").status == "eingereicht"
-    assert [d.reference for d in drafts.list("eingereicht")] == [draft.reference]
-    assert drafts.list("entwurf") == []
+    assert drafts.set_status(draft.reference, "submitted").status == "submitted"
+    assert [d.reference for d in drafts.list("submitted")] == [draft.reference]
+    assert drafts.list("draft") == []
 
 
 # --- conversation ----------------------------------------------------------------------------
@@ -264,12 +264,12 @@ def test_staff_export_csv_and_json(services, open_draft):
     assert write_csv(drafts.list(), out) == 1
     header, row = out.getvalue().strip().split("\r\n")
     assert header.startswith("reference,status,status_label,booking_reference") and "cluster_name" in header
-    assert row.startswith(f"{open_draft},entwurf,Entwurf,") and "Cluster Nord" in row
+    assert row.startswith(f"{open_draft},draft,Entwurf,") and "Cluster Nord" in row
     out = io.StringIO()
     assert write_json(drafts.list(), out) == 1
     exported = json.loads(out.getvalue())[0]
     assert exported["actors_total"] == 120
-    assert (exported["status"], exported["status_label"]) == ("entwurf", "Entwurf")
+    assert (exported["status"], exported["status_label"]) == ("draft", "Entwurf")
 
 
 def test_values_loaded_from_the_draft_are_not_validated_again(services, open_draft):

@@ -49,13 +49,13 @@ def test_topic_is_the_latest_subject(config, intents, topic):
 
 
 @pytest.mark.parametrize("reason, topic, concern, priority", [
-    (rules.SENSITIVE_TOPIC, "beschwerde", "Niemand antwortet", "hoch"),
-    (rules.ASKED_FOR_PERSON, "rechtliches", "Frage zum Widerspruch", "hoch"),     # sensitive topic
-    (rules.ASKED_FOR_PERSON, "antrag", "Bitte dringend zurückrufen", "hoch"),     # urgent wording
-    (rules.ASKED_FOR_PERSON, "antrag", "Unsere Frist läuft bald ab", "hoch"),
-    (rules.ASKED_FOR_PERSON, "antrag", "Frage zum Strategiedokument", "mittel"),
-    (rules.NOT_UNDERSTOOD, "sonstiges", "irgendwas mit Labels", "niedrig"),
-    (rules.NOT_UNDERSTOOD, "sonstiges", "bitte heute noch melden", "hoch"),
+    (rules.SENSITIVE_TOPIC, "beschwerde", "Niemand antwortet", "high"),
+    (rules.ASKED_FOR_PERSON, "rechtliches", "Frage zum Widerspruch", "high"),     # sensitive topic
+    (rules.ASKED_FOR_PERSON, "antrag", "Bitte dringend zurückrufen", "high"),     # urgent wording
+    (rules.ASKED_FOR_PERSON, "antrag", "Unsere Frist läuft bald ab", "high"),
+    (rules.ASKED_FOR_PERSON, "antrag", "Frage zum Strategiedokument", "medium"),
+    (rules.NOT_UNDERSTOOD, "sonstiges", "irgendwas mit Labels", "low"),
+    (rules.NOT_UNDERSTOOD, "sonstiges", "bitte heute noch melden", "high"),
 ])
 def test_priority_rule(config, reason, topic, concern, priority):
     assert rules.priority(config, reason, topic, concern) == priority
@@ -80,18 +80,18 @@ def tickets(database_url):
 def request(**overrides):
     values = dict(topic="antrag", reason=rules.ASKED_FOR_PERSON, summary="Thema: Antrag.", contact_name="Anna",
                   contact_email="Anna@Example.org", contact_phone=None, callback_time="morgen", concern="Frage",
-                  transcript=[{"time": "t", "from": "Nutzer", "text": "Hallo"}], channel="rest", priority="mittel")
+                  transcript=[{"time": "t", "from": "Nutzer", "text": "Hallo"}], channel="rest", priority="medium")
     values.update(overrides)
     return TicketRequest(**values)
 
 
 def test_ticket_lifecycle(tickets):
     ticket = tickets.create(request())
-    assert ticket.reference.startswith("GC-T-") and ticket.status == "neu" and ticket.contact_email == "anna@example.org"
+    assert ticket.reference.startswith("GC-T-") and ticket.status == "new" and ticket.contact_email == "anna@example.org"
     assert tickets.get(ticket.reference).transcript == [{"time": "t", "from": "Nutzer", "text": "Hallo"}]
-    assert tickets.set_status(ticket.reference, "in_bearbeitung").status == "in_bearbeitung"
-    assert [t.reference for t in tickets.list(status="in_bearbeitung")] == [ticket.reference]
-    assert tickets.list(status="neu") == [] and tickets.list(topic="beschwerde") == []
+    assert tickets.set_status(ticket.reference, "in_progress").status == "in_progress"
+    assert [t.reference for t in tickets.list(status="in_progress")] == [ticket.reference]
+    assert tickets.list(status="new") == [] and tickets.list(topic="beschwerde") == []
     assert len(tickets.list(first_day=NOW.date(), last_day=NOW.date())) == 1
     assert tickets.list(first_day=NOW.date() + timedelta(days=1)) == []
 
@@ -259,7 +259,7 @@ def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(database_ur
     text, _, events = run(handoff.ActionCreateTicket(), plain("dringend", "ask_human", slots, events=history))
     ticket, = service.list()
     assert f"unter der Nummer {ticket.reference}" in text
-    assert (ticket.topic, ticket.priority, ticket.reason) == ("kostenbeteiligung", "hoch", "asked_for_person")
+    assert (ticket.topic, ticket.priority, ticket.reason) == ("kostenbeteiligung", "high", "asked_for_person")
     assert ticket.contact_email == "anna@example.org" and ticket.callback_time == "morgen vormittag"
     assert ticket.transcript[0]["text"] == "Bekommen wir die Kostenbeteiligung?"
     assert all(value is None for value in slots_of(events).values())

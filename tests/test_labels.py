@@ -52,6 +52,14 @@ def test_every_stored_code_of_the_domain_has_exactly_one_label(labels):
         assert all(labels.label(group, code).strip() for code in codes), group
 
 
+def test_the_stored_codes_are_english():
+    assert bookings.STATUSES == ("confirmed", "cancelled", "held")
+    assert drafts.STATUSES == ("draft", "submitted", "withdrawn")
+    assert tickets.STATUSES == ("new", "in_progress", "done")
+    assert rules.PRIORITIES == ("high", "medium", "low")
+    assert rules.REASONS == ("asked_for_person", "not_understood", "sensitive_topic")
+
+
 @pytest.mark.parametrize("group, code, label", [
     (BOOKING_STATUS, bookings.CONFIRMED, "bestätigt"),
     (BOOKING_STATUS, bookings.CANCELLED, "abgesagt"),
@@ -86,9 +94,13 @@ def test_a_code_without_a_label_is_shown_as_it_is(labels):
     (DRAFT_STATUS, drafts.SUBMITTED, drafts.SUBMITTED),
     (TICKET_STATUS, "in Bearbeitung", tickets.IN_PROGRESS),
     (TICKET_STATUS, "In-Bearbeitung", tickets.IN_PROGRESS),
-    (TICKET_STATUS, "in_bearbeitung", tickets.IN_PROGRESS),
+    (TICKET_STATUS, "in_bearbeitung", tickets.IN_PROGRESS),   # the code stored before migration 0006
+    (TICKET_STATUS, "in_progress", tickets.IN_PROGRESS),
+    (TICKET_STATUS, "Erledigt", tickets.DONE),
+    (DRAFT_STATUS, "withdrawn", drafts.WITHDRAWN),
     (TICKET_STATUS, tickets.IN_PROGRESS, tickets.IN_PROGRESS),
     (TICKET_PRIORITY, "Hoch", rules.HIGH),
+    (TICKET_PRIORITY, "low", rules.LOW),
     (BOOKING_STATUS, "durchgefuehrt", bookings.HELD),
     (BOOKING_STATUS, "held", bookings.HELD),
 ])
@@ -134,8 +146,9 @@ def test_the_shipped_file_is_valid_and_the_only_home_of_the_labels():
 
 
 # --- staff commands: status as code or German label ----------------------------------------
-@pytest.mark.parametrize("typed, code", [(None, None), ("Entwurf", drafts.DRAFT), ("eingereicht", drafts.SUBMITTED),
-                                         (drafts.WITHDRAWN, drafts.WITHDRAWN)])
+@pytest.mark.parametrize("typed, code", [(None, None), ("", None), ("Entwurf", drafts.DRAFT), ("draft", drafts.DRAFT),
+                                         ("eingereicht", drafts.SUBMITTED), ("submitted", drafts.SUBMITTED),
+                                         ("Zurückgezogen", drafts.WITHDRAWN), ("withdrawn", drafts.WITHDRAWN)])
 def test_draft_status_argument(labels, typed, code):
     assert drafts_cli.status_code(labels, typed) == code
 

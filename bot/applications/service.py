@@ -20,7 +20,7 @@ from bot.storage.db import unit_of_work
 from bot.storage.models import Booking, DraftApplication
 
 REFERENCE_PREFIX = "A"
-DRAFT, SUBMITTED, WITHDRAWN = "entwurf", "eingereicht", "zurueckgezogen"
+DRAFT, SUBMITTED, WITHDRAWN = "draft", "submitted", "withdrawn"   # labels: content/labels.yml
 STATUSES = (DRAFT, SUBMITTED, WITHDRAWN)
 
 

@@ -16,7 +16,7 @@ ASKED_FOR_PERSON, NOT_UNDERSTOOD, SENSITIVE_TOPIC = "asked_for_person", "not_und
 REASONS = (ASKED_FOR_PERSON, NOT_UNDERSTOOD, SENSITIVE_TOPIC)
 # Intents whose topics the assistant must not decide itself.
 SENSITIVE_INTENTS = frozenset({"complaint", "legal_question", "funding_decision"})
-HIGH, MEDIUM, LOW = "hoch", "mittel", "niedrig"
+HIGH, MEDIUM, LOW = "high", "medium", "low"   # labels: content/labels.yml
 PRIORITIES = (HIGH, MEDIUM, LOW)
 FALLBACK_TOPIC = "sonstiges"
 
@@ -75,8 +75,8 @@ def is_urgent(config: HandoffConfig, text: str) -> bool:
 
 
 def priority(config: HandoffConfig, reason: str, topic: str, concern: str) -> str:
-    """hoch: topics the bot must not decide, or urgent wording; mittel: the user asked for a
-    person; niedrig: the bot did not understand twice."""
+    """High: topics the bot must not decide, or urgent wording; medium: the user asked for a
+    person; low: the bot did not understand twice."""
     if reason == SENSITIVE_TOPIC or topic in config.sensitive_topics or is_urgent(config, concern):
         return HIGH
     if reason == ASKED_FOR_PERSON:

@@ -20,9 +20,8 @@ from bot.storage.db import unit_of_work
 from bot.storage.models import Ticket, UnansweredQuestion
 
 REFERENCE_PREFIX = "T"
-NEW, IN_PROGRESS, DONE = "neu", "in_bearbeitung", "erledigt"
+NEW, IN_PROGRESS, DONE = "new", "in_progress", "done"   # labels: content/labels.yml
 STATUSES = (NEW, IN_PROGRESS, DONE)
-STATUS_LABELS = {NEW: "neu", IN_PROGRESS: "in Bearbeitung", DONE: "erledigt"}
 
 
 class TicketError(DomainError):

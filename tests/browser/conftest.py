@@ -202,21 +202,21 @@ def seed_dashboard(database_url: str) -> dict:
         values = dict(topic=topic, reason="asked_for_person", summary=summary, contact_name="Berta Beispiel",
                       contact_email="berta.beispiel-mit-sehr-langer-adresse@cluster-mit-langem-namen.example.org",
                       contact_phone="+49 30 1234567", callback_time="vormittags", concern="Rückruf erbeten.",
-                      transcript=[], channel="web", priority="mittel")
+                      transcript=[], channel="web", priority="medium")
         values.update(extra)
         return TicketService(sessions, clock=lambda: created).create(TicketRequest(**values))
 
     long_one = ticket(now - timedelta(hours=3), "beratungstermin",
                       "Thema: Beratungstermin. Die Person bat um eine persönliche Rückmeldung. Anliegen: " + "Bitte "
                       "rufen Sie uns wegen des Termins und der Unterlagen zurück. " * 4,
-                      transcript=_long_transcript(now - timedelta(hours=5)), priority="hoch")
+                      transcript=_long_transcript(now - timedelta(hours=5)), priority="high")
     topics = ["beratungstermin", "antrag", "kostenbeteiligung", "labels", "beschwerde", "rechtliches",
               "foerderentscheidung", "datenschutz", "programm", "sonstiges"]
     for index in range(30):
         created = ticket(now - timedelta(days=index * 53 % 55, hours=index), topics[index % len(topics)],
                          f"Anfrage {index + 1} zum Thema {topics[index % len(topics)]}")
         if index % 3:
-            TicketService(sessions).set_status(created.reference, ("in_bearbeitung", "erledigt")[index % 3 - 1])
+            TicketService(sessions).set_status(created.reference, ("in_progress", "done")[index % 3 - 1])
 
     # Bookings in the next 14 days (one cancelled), and consultations held in the past with drafts.
     bookings = BookingService(sessions, calendar, clock=lambda: now)

@@ -19,7 +19,7 @@ VIEWPORTS = [pytest.param(DESKTOP, id="1280px"), pytest.param(PHONE, id="360px")
 PAGES = {
     "login": "/hotline/anmelden",
     "tickets": "/hotline/",
-    "tickets-filtered": "/hotline/?status=neu&thema=beratungstermin&von=2020-01-01&bis=2099-12-31",
+    "tickets-filtered": "/hotline/?status=new&thema=beratungstermin&von=2020-01-01&bis=2099-12-31",
     "ticket": "/hotline/anfragen/{ticket}",
     "bookings": "/hotline/termine?abgesagte=1",
     "drafts": "/hotline/entwuerfe",

@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.labels import BOOKING_STATUS, DRAFT_STATUS, TICKET_PRIORITY, TICKET_REASON, TICKET_STATUS
+from bot.labels import (BOOKING_STATUS, DRAFT_STATUS, TICKET_PRIORITY, TICKET_REASON, TICKET_STATUS, Labels,
+                        UnknownLabel)
 from bot.spreadsheet import safe_cell
 from bot.storage.db import StorageUnavailable
 from bot.web.client import client_address
@@ -203,6 +204,17 @@ def _parse_day(text: str, label: str, errors: List[str]) -> Optional[date]:
         return None
 
 
+def _status_filter(labels: Labels, group: str, text: str) -> Optional[str]:
+    """The status of a filter link: the code the select sends, or a German label or an old German
+    code of a bookmarked link ("?status=erledigt"). "" for no filter, None if unknown."""
+    if not text:
+        return ""
+    try:
+        return labels.code(group, text)
+    except UnknownLabel:
+        return None
+
+
 @staff_only
 async def tickets(request: web.Request) -> web.StreamResponse:
     from bot.handoff.service import STATUSES
@@ -210,8 +222,8 @@ async def tickets(request: web.Request) -> web.StreamResponse:
     dashboard = dashboard_of(request)
     labels = dashboard.topic_labels
     errors: List[str] = []
-    status = request.query.get("status", "")
-    if status and status not in STATUSES:
+    status = _status_filter(dashboard.labels, TICKET_STATUS, request.query.get("status", ""))
+    if status is None:
         errors.append("Unbekannter Status.")
         status = ""
     topic = request.query.get("thema", "")
@@ -304,9 +316,7 @@ async def drafts(request: web.Request) -> web.StreamResponse:
 
     dashboard = dashboard_of(request)
     schema = dashboard_of(request).schema
-    status = request.query.get("status", "")
-    if status not in STATUSES:
-        status = ""
+    status = _status_filter(dashboard.labels, DRAFT_STATUS, request.query.get("status", "")) or ""
     found = await dashboard.call(dashboard.drafts.list, status or None)
     rows = []
     for draft in found:
