@@ -76,7 +76,8 @@ def render(config: Settings, layout: Topology, run_as: Optional[int] = None) -> 
     """The balancer's configuration. `run_as`: the unprivileged id HAProxy switches to after binding
     (when started by root), None to stay the user who starts it."""
     values: Dict[str, str] = {
-        "run_as": f"    uid {run_as}\n    gid {run_as}" if run_as is not None else "    # läuft als der startende Benutzer",
+        "run_as": (f"    uid {run_as}\n    gid {run_as}" if run_as is not None
+                   else "    # läuft als der startende Benutzer"),
         "public_bind": f"{_bind_address(config.balancer_host)}:{config.balancer_port}",
         "internal_port": str(config.balancer_internal_port),
         "hotline_networks": " ".join(config.hotline_networks),

@@ -211,7 +211,8 @@ def _networks(env: _Env, name: str, default: str) -> Tuple[str, ...]:
     networks = tuple(n.strip() for n in env.text(name, default).split(",") if n.strip())
     wrong = [n for n in networks if not _NETWORK.match(n)]
     if wrong or not networks:
-        raise ConfigError(f"{name}: erwartet Netzadressen wie 10.0.0.0/8 oder ::1, kommagetrennt (nicht {wrong or networks!r})")
+        raise ConfigError(f"{name}: erwartet Netzadressen wie 10.0.0.0/8 oder ::1, kommagetrennt "
+                          f"(nicht {wrong or networks!r})")
     return networks
 
 

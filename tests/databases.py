@@ -107,4 +107,4 @@ def truncate_all(url: str) -> None:
 
 
 def redis_server_binary() -> str:
-    return shutil.which("redis-server") or "/usr/bin/redis-server"
+    return os.environ.get("REDIS_SERVER_BINARY") or shutil.which("redis-server") or "/usr/bin/redis-server"
