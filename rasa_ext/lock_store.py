@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from contextlib import asynccontextmanager
 from typing import Any, AsyncGenerator, Callable, Optional, Text, Tuple, TypeVar
 
@@ -69,7 +70,7 @@ class ClusterLockStore(RedisLockStore):
                 ) -> T:
         """Applies `change` to the stored queue atomically; a returned queue without tickets is deleted."""
         key = self._key(conversation_id)
-        for _attempt in range(CONFLICT_RETRIES):
+        for attempt in range(CONFLICT_RETRIES):
             with self.red.pipeline() as pipe:
                 try:
                     pipe.watch(key)
@@ -84,7 +85,11 @@ class ClusterLockStore(RedisLockStore):
                         pipe.set(key, changed.dumps(), ex=int(self.lifetime) + 60)
                     pipe.execute()
                     return result
-                except WatchError:
+                except WatchError as conflict:
+                    # redis-py reports a connection lost while watching as a WatchError too (Redis
+                    # restarting): wait a little before the next attempt instead of using them all up.
+                    if "ConnectionError" in str(conflict):
+                        time.sleep(min(0.05 * 2 ** attempt, 0.5))
                     continue
         raise LockError(f"Too many concurrent changes of one lock ({CONFLICT_RETRIES})")
 
@@ -136,8 +141,14 @@ class ClusterLockStore(RedisLockStore):
         try:
             wait = wait_time_in_seconds
             while True:
-                self.update_lock(conversation_id)
-                lock = self.get_lock(conversation_id)
+                try:
+                    self.update_lock(conversation_id)
+                    lock = self.get_lock(conversation_id)
+                except (RedisConnectionError, RedisTimeoutError, LockError):
+                    # Redis is away longer than its retries: keep waiting (the balancer's timeout
+                    # ends a wait that lasts too long), the next round asks again.
+                    await asyncio.sleep(0.5)
+                    continue
                 if lock is not None and lock.now_serving == ticket:
                     break
                 if lock is None or not any(t.number == ticket for t in lock.tickets):

@@ -450,7 +450,7 @@ class User:
             except OSError as error:
                 replies, problem = [], str(error)
             else:
-                problem = "" if replies and "technischen Störung" not in text_of(replies) else "no answer"
+                problem = "" if replies and "technischer Fehler aufgetreten" not in text_of(replies) else "no answer"
             if not problem:
                 if attempt:
                     self.answered_after_error = True
@@ -683,12 +683,15 @@ def test_every_service_comes_back_after_a_crash(cluster):
     cluster.wait_healthy(120)
     for name in ("balancer", "web-1", "actions-2", "rasa-2"):
         before = cluster.service(name)
+        back = f"Dienst '{name}' ist wieder bereit"
+        reported = cluster.serve_log().count(back)
         os.kill(before["pid"], signal.SIGKILL)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             now = cluster.service(name)
             try:
-                if now["pid"] != before["pid"] and http(now["health_url"], timeout=3)[0] == 200:
+                if (now["pid"] != before["pid"] and http(now["health_url"], timeout=3)[0] == 200
+                        and cluster.serve_log().count(back) > reported):   # the supervisor saw it too
                     break
             except OSError:
                 pass   # started again, not listening yet
