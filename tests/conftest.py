@@ -125,6 +125,54 @@ def database_url(tmp_path) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    """The PostgreSQL server of the tests (see tests/databases.py); failing, not skipping, without one."""
+    from tests import databases
+
+    problem = databases.postgres_problem()
+    if problem:
+        pytest.fail(f"{problem}. {databases.HINT}")
+    databases.drop_abandoned()
+    return databases.POSTGRES_ADMIN_URL
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_admin_url) -> str:
+    """One migrated PostgreSQL database of this run, shared by the tests (storage_url empties it)."""
+    from bot.storage.migrate import upgrade
+    from tests import databases
+
+    url = databases.create_database(postgres_admin_url)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        databases.drop_database(url, postgres_admin_url)
+
+
+@pytest.fixture
+def fresh_postgres_database(postgres_admin_url) -> str:
+    """An empty PostgreSQL database (no schema) for one test, dropped after it."""
+    from tests import databases
+
+    url = databases.create_database(postgres_admin_url)
+    yield url
+    databases.drop_database(url, postgres_admin_url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def storage_url(request) -> str:
+    """A migrated, empty database of the assistant, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("database_url")
+    from tests.databases import truncate_all
+
+    url = request.getfixturevalue("postgres_database")
+    truncate_all(url)
+    return url
+
+
 class SmtpSink:
     """A local SMTP server (never the internet) that keeps what it receives as
     (sender, recipients, raw message) tuples."""

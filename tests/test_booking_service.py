@@ -1,4 +1,5 @@
-"""Booking service against a real (SQLite) database: happy path, concurrency, rollback, lookup."""
+"""Booking service against real databases (SQLite and PostgreSQL): happy path, concurrency,
+rollback, lookup."""
 from __future__ import annotations
 
 import threading
@@ -27,8 +28,8 @@ SLOT = datetime(2026, 12, 3, 10, 0, tzinfo=BERLIN)
 
 
 @pytest.fixture
-def service(database_url):
-    return BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW)
+def service(storage_url):
+    return BookingService(session_factory(storage_url), load_calendar_config(), clock=lambda: NOW)
 
 
 def request(slot=SLOT, email="Anna.Muster@Cluster.example", **overrides) -> BookingRequest:

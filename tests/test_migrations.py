@@ -1,6 +1,10 @@
-"""Schema changes go through migrations: they build exactly the models' schema, both ways."""
+"""Schema changes go through migrations: they build exactly the models' schema, both ways, on
+SQLite and on PostgreSQL."""
 from __future__ import annotations
 
+import threading
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
@@ -13,16 +17,23 @@ from bot.storage.migrate import current, downgrade, upgrade
 from bot.storage.models import metadata
 
 
-def test_migrations_match_the_models(tmp_path):
-    url = f"sqlite:///{tmp_path / 'schema.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'schema.db'}"
+    return request.getfixturevalue("fresh_postgres_database")
+
+
+def test_migrations_match_the_models(empty_url):
+    url = empty_url
     upgrade(url)
     with get_engine(url).connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": False}), metadata)
     assert differences == []
 
 
-def test_downgrade_and_upgrade_again(tmp_path):
-    url = f"sqlite:///{tmp_path / 'roundtrip.db'}"
+def test_downgrade_and_upgrade_again(empty_url):
+    url = empty_url
     upgrade(url)
     head = current(url)
     downgrade(url, "base")
@@ -73,8 +84,8 @@ def _stored(url: str) -> dict:
                 for column in GERMAN_TO_ENGLISH}
 
 
-def test_0006_rewrites_the_german_codes_to_english_and_back(tmp_path):
-    url = f"sqlite:///{tmp_path / 'codes.db'}"
+def test_0006_rewrites_the_german_codes_to_english_and_back(empty_url):
+    url = empty_url
     upgrade(url, "0005_login_limits")
     _insert_rows_of_revision_0005(url)
     german = {column: [old for old, _ in pairs] for column, pairs in GERMAN_TO_ENGLISH.items()}
@@ -91,3 +102,22 @@ def test_0006_rewrites_the_german_codes_to_english_and_back(tmp_path):
     assert _stored(url) == german
     upgrade(url)
     assert _stored(url) == english
+
+
+def test_servers_starting_together_migrate_one_after_the_other(fresh_postgres_database):
+    """Several machines' `bot serve` may start at once against one PostgreSQL database."""
+    errors = []
+
+    def migrate_now() -> None:
+        try:
+            upgrade(fresh_postgres_database)
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=migrate_now) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert current(fresh_postgres_database) is not None

@@ -39,8 +39,23 @@ def _check_content(_args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from bot.cli.serve import serve
+    import os
 
+    from bot.cli.serve import serve
+    from bot.config import ConfigError, settings
+
+    # The flags are another way to set the variables: the settings (and every server started,
+    # which inherits the environment) see the same numbers.
+    for variable, value in (("RASA_SERVERS", args.rasa_servers), ("ACTION_SERVERS", args.action_servers),
+                            ("WEB_SERVERS", args.web_servers)):
+        if value is not None:
+            os.environ[variable] = str(value)
+    settings.cache_clear()
+    try:
+        settings()
+    except ConfigError as error:
+        print(f"Konfiguration fehlerhaft: {error}", file=sys.stderr)
+        return 1
     return serve(model=args.model)
 
 
@@ -119,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="start action server, Rasa server and chat page")
     serve.add_argument("--model", default="models/gocluster.tar.gz")
+    serve.add_argument("--rasa-servers", type=int, default=None, help="Rasa-Server (RASA_SERVERS, Standard 1)")
+    serve.add_argument("--action-servers", type=int, default=None, help="Action-Server (ACTION_SERVERS, Standard 1)")
+    serve.add_argument("--web-servers", type=int, default=None, help="Webserver (WEB_SERVERS, Standard 1)")
     serve.set_defaults(handler=_serve)
 
     commands.add_parser("web", help="start only the chat page / dashboard server").set_defaults(handler=_web)
