@@ -10,7 +10,7 @@ from typing import List, Optional, Sequence, Tuple
 import yaml
 
 from bot.config import DEFAULT_CONTENT_DIR
-from bot.knowledge.text import fold
+from bot.language import fold, words
 
 FIRST_STEP, LAST_STEP = 1, 5
 
@@ -75,7 +75,7 @@ _NEGATION = re.compile(r"\b(nicht|noch kein\w*|kein\w*)\b")
 def step_from_progress(guide: Guide, text: str) -> Optional[ProgressRule]:
     """Where a user stands ("Wir hatten die Beratung schon" -> step 2), or None if unclear.
     "Wir hatten die Beratung noch nicht" -> step 1: a negated step is still ahead."""
-    folded = " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+    folded = " ".join(words(text))
     for rule in guide.progress:
         if all(_matches(folded, group) for group in rule.word_groups):
             if _NEGATION.search(folded) and rule.outcome is None:

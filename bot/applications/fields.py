@@ -18,7 +18,7 @@ from datetime import date
 from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
-from bot.knowledge.text import edit_distance, fold
+from bot.language import edit_distance, fold
 
 # Problem codes.
 EMPTY = "empty"
