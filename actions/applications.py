@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import fault, latest_entity, requester, send, services
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, reset
-from bot import eligibility, validation
+from bot import language, validation
 from bot.applications import fields as check
 from bot.applications.schema import FieldSpec, load_schema
 from bot.applications.service import ConsultationMissing, ConsultationPending, OrganisationTaken
@@ -67,8 +67,8 @@ def _month_year(text: str):
 
 
 def _yes_no(text: str, intent: str):
-    answer = eligibility.parse_yes_no(text, intent)
-    return (answer, None) if answer in (eligibility.YES, eligibility.NO) else (None, "yesno")
+    answer = language.parse_yes_no(text, intent)
+    return (answer, None) if answer in (language.YES, language.NO) else (None, "yesno")
 
 
 VALIDATORS: Dict[str, Callable[[str, Tracker], Tuple[Any, Optional[str]]]] = {
