@@ -85,7 +85,7 @@ class ValidateHandoffForm(QuestionAwareForm):
         return {"handoff_contact": parsed[0] or parsed[1]}
 
     def validate_handoff_callback(self, value, dispatcher, tracker, domain):
-        text, problem = validation.free_text(str(value or ""), min_length=1)
+        text, problem = validation.free_text(str(value or ""), min_length=1, reject=())
         if problem:
             send(dispatcher, [say("booking_time_not_understood")])
             return {"handoff_callback": None}
@@ -97,7 +97,7 @@ class ValidateHandoffForm(QuestionAwareForm):
         return {"handoff_callback": text}
 
     def validate_handoff_concern(self, value, dispatcher, tracker, domain):
-        text, problem = validation.free_text(str(value or ""), min_length=3, max_length=500)
+        text, problem = validation.free_text(str(value or ""), min_length=3, max_length=500, reject=())
         if problem:
             send(dispatcher, [say("handoff_concern_invalid")])
         return {"handoff_concern": text}
