@@ -10,7 +10,7 @@ from typing import List, Optional, Sequence, Tuple
 import yaml
 
 from bot.config import DEFAULT_CONTENT_DIR
-from bot.language import fold, words
+from bot.language import fold, parse_number, parse_ordinal, words
 
 FIRST_STEP, LAST_STEP = 1, 5
 
@@ -85,18 +85,15 @@ def step_from_progress(guide: Guide, text: str) -> Optional[ProgressRule]:
 
 
 def step_number(text: str) -> Optional[int]:
-    """"Schritt 3", "3", "dritter Schritt" -> 3."""
-    stems = {"eins": 1, "erste": 1, "zwei": 2, "drei": 3, "dritte": 3, "vier": 4, "fuenf": 5}
-    # "zweiter", "vierten", "fünften": a number word plus an ordinal ending
-    words = {stem + ending: number for stem, number in stems.items() for ending in ("", "r", "n", "m", "s", "te",
-                                                                                    "ter", "ten", "tem", "tes")}
+    """"Schritt 3", "3", "dritter Schritt", "Schritt drei" -> 3."""
     folded = fold(text or "")
     digits = re.findall(r"\b([1-5])\b", folded)
     if digits:
         return int(digits[0])
     for word in re.findall(r"[a-z]+", folded):
-        if word in words:
-            return words[word]
+        number = parse_ordinal(word) or parse_number(word)
+        if number in range(FIRST_STEP, LAST_STEP + 1):
+            return int(number)
     return None
 
 

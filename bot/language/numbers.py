@@ -3,9 +3,10 @@
 `parse_number` reads one number word compositionally, the way German builds them: "null" ...
 "neunundneunzig", "hundert"/"einhundert", "zweihundertfünfzig", "tausend", "zweitausenddreihundert",
 up to 999 999, plus "eineinhalb"/"anderthalb" and "zweieinhalb" ..., "zwo" for "zwei", with or without
-umlaut dots ("fünf", "fuenf", "funf"). `number_words` lists the words for a range of numbers, for
-regex alternations ("um zehn", "vor drei Jahren"); `find_numbers` finds every number in a text
-(digits with thousands separators, decimals and sign, and number words) with its position.
+umlaut dots ("fünf", "fuenf", "funf"); `parse_ordinal` reads "dritte", "zweiten", "zwanzigster".
+`number_words` lists the words for a range of numbers, for regex alternations ("um zehn", "vor drei
+Jahren"); `find_numbers` finds every number in a text (digits with thousands separators, decimals
+and sign, and number words) with its position.
 """
 from __future__ import annotations
 
@@ -86,6 +87,28 @@ def parse_number(word: str, article: bool = False) -> Optional[Number]:
         whole = 0 if folded == _HALF else _below_million(folded[:-len(_HALF)], True)
         return None if whole is None else whole + 0.5
     return _below_million(folded, False)
+
+
+# Ordinals that are not the number plus "t" (up to 19) or "st" (from 20).
+_IRREGULAR_ORDINALS = {"erst": 1, "dritt": 3, "siebt": 7, "acht": 8}
+
+
+def parse_ordinal(word: str) -> Optional[int]:
+    """The value of an ordinal number word, inflected or not: "erste" -> 1, "zweiten" -> 2,
+    "dritter" -> 3, "fünftes" -> 5, "siebte"/"siebente" -> 7, "zwanzigsten" -> 20,
+    "einundzwanzigste" -> 21, "hundertste" -> 100. None for anything else ("dritt", "erstens")."""
+    match = re.fullmatch(r"([a-z]+)e[nmrs]?", fold(word).strip())
+    if not match:
+        return None
+    stem = match.group(1)
+    if stem in _IRREGULAR_ORDINALS:
+        return _IRREGULAR_ORDINALS[stem]
+    for ending, smallest, largest in (("st", 20, 999_999), ("t", 2, 19)):
+        if stem.endswith(ending):
+            value = parse_number(stem[:-len(ending)])
+            if isinstance(value, int) and smallest <= value <= largest:
+                return value
+    return None
 
 
 def _spell(number: int, prefix: bool = False) -> List[str]:

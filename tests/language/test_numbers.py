@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import find_numbers, fold, number_words, parse_number
+from bot.language import find_numbers, fold, number_words, parse_number, parse_ordinal
 
 
 @pytest.mark.parametrize("word, value", [
@@ -71,3 +71,15 @@ def test_find_numbers_positions_refer_to_the_folded_text():
     folded = fold("genau fünfzig")
     mention, = find_numbers(folded)
     assert folded[mention.start:mention.end] == "fuenfzig"
+
+
+@pytest.mark.parametrize("word, value", [
+    ("erste", 1), ("ersten", 1), ("zweiter", 2), ("dritten", 3), ("vierte", 4), ("fünften", 5), ("funften", 5),
+    ("Fuenftes", 5), ("sechste", 6), ("siebte", 7), ("siebente", 7), ("achte", 8), ("neunte", 9), ("zehnte", 10),
+    ("elfte", 11), ("zwölfte", 12), ("neunzehnte", 19), ("zwanzigste", 20), ("einundzwanzigsten", 21),
+    ("hundertste", 100), ("tausendste", 1000),
+    ("dritt", None), ("erstens", None), ("eins", None), ("te", None), ("achtste", None), ("zwanzigte", None),
+    ("neunzehnste", None), ("Schritt", None), ("3.", None),
+])
+def test_parse_ordinal(word, value):
+    assert parse_ordinal(word) == value
