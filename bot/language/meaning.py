@@ -77,6 +77,8 @@ _PHRASES: Dict[str, Tuple[str, ...]] = {
         "kurze frage", "gegenfrage", "wie bitte", "hä", "häh",
     ),
 }
+# No message of only such words is longer ("Nein danke, ich möchte jetzt lieber abbrechen").
+_MAX_WORDS = 10
 # Words that change nothing about a message ("Ähm, ja").
 _FILLERS = ("also", "ähm", "äh", "ehm", "hm", "hmm", "oh", "ach", "na", "so", "mal", "einfach", "jetzt", "dann")
 _CLASSES: Tuple[Tuple[str, Pattern[str]], ...] = (
@@ -113,7 +115,10 @@ _SUBJECTS = frozenset(s for w in """ich wir sie man es du ihr er das der die den
 
 def _ends_with_question_mark(text: str) -> bool:
     """A "?" after the last letter or digit ("Was ist das? 🙂", "Wirklich?!")."""
-    return "?" in re.search(r"[^\w]*$", text).group()
+    end = len(text)
+    while end and not text[end - 1].isalnum():
+        end -= 1
+    return "?" in text[end:]
 
 
 def _question_shaped(tokens: Sequence[str], text: str) -> bool:
@@ -187,6 +192,8 @@ def answer_kind(text: str) -> Optional[str]:
         return None
     if _question_shaped(tokens, stripped):
         return QUESTION
+    if len(tokens) > _MAX_WORDS:
+        return None
     kinds = _segment(tokens)
     if kinds is None:
         kinds = next((k for k in map(_segment, _with_one_typo(tokens)) if k is not None), None)
