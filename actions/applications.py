@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import fault, latest_entity, requester, send, services
+from actions.common import fault, latest_entity, latest_text, requester, send, services
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, reset
 from bot import language, validation
 from bot.applications import fields as check
@@ -89,6 +89,10 @@ class ValidateDraftForm(QuestionAwareForm):
     def name(self) -> Text:
         return "validate_draft_form"
 
+    def example(self, slot: str, tracker) -> Optional[str]:
+        spec = services().schema.by_slot(slot)
+        return spec.example if spec else super().example(slot, tracker)
+
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         if not tracker.get_slot("draft_reference"):
             return []
@@ -97,6 +101,12 @@ class ValidateDraftForm(QuestionAwareForm):
     async def get_validation_events(self, dispatcher, tracker, domain) -> List[EventType]:
         events: List[EventType] = []
         requested = tracker.get_slot("requested_slot")
+        existing = tracker.get_slot("draft_existing")
+        if existing and requested == services().schema.by_id("organisation").slot:
+            decided = await self._continue_existing(existing, dispatcher, tracker)
+            if decided is not None:
+                return decided
+            events.append(SlotSet("draft_existing", None))   # another name: validated as usual
         for slot, value in tracker.slots_to_validate().items():
             spec = services().schema.by_slot(slot)
             if spec is None:
@@ -120,19 +130,44 @@ class ValidateDraftForm(QuestionAwareForm):
                 await self._save(dispatcher, tracker, {f: None for f in check.BREAKDOWN})
                 return [SlotSet(f"d_{f}", None) for f in check.BREAKDOWN]
             return [SlotSet(spec.slot, None)]
-        problem = await self._save(dispatcher, tracker, {spec.id: normalised})
+        try:
+            problem = await self._save(dispatcher, tracker, {spec.id: normalised})
+        except OrganisationTaken as taken:
+            if taken.own_draft:   # the same person's draft: offer to continue it
+                send(dispatcher, [services().draft_dialogue.own_draft_found(taken.own_draft)])
+                return [SlotSet(spec.slot, None), SlotSet("draft_existing", taken.own_draft)]
+            send(dispatcher, [say("draft_organisation_taken")])
+            problem = "organisation_taken"
         if problem:   # not stored (taken organisation, database down): the same question again
             return [SlotSet(spec.slot, None)]
         return [SlotSet(spec.slot, normalised)]
 
+    async def _continue_existing(self, existing: str, dispatcher, tracker) -> Optional[List[EventType]]:
+        """The answer to "continue your other draft?": events, or None if it answers neither."""
+        answer = language.parse_yes_no(latest_text(tracker), intent_of(tracker))
+        organisation = services().schema.by_id("organisation").slot
+        if answer == language.NO:
+            send(dispatcher, [say("draft_organisation_again")])
+            return [SlotSet(organisation, None), SlotSet("draft_existing", None)]
+        if answer != language.YES:
+            return None
+        try:
+            draft = await in_thread(services().draft_desk.take_over, tracker.get_slot("draft_reference"), existing)
+        except (StorageUnavailable, DomainError):
+            send(dispatcher, [fault("draft")])
+            return [SlotSet(organisation, None)]
+        send(dispatcher, [say("draft_taken_over", reference=draft.reference)])
+        prefill = [SlotSet(f.slot, draft.fields.get(f.id)) for f in services().schema.fields]
+        return prefill + [SlotSet("draft_reference", draft.reference), SlotSet("draft_existing", None)]
+
     @staticmethod
     async def _save(dispatcher, tracker, changes: Dict[str, Any]) -> Optional[str]:
-        """Store at once, so nothing typed is lost; returns a problem code or None."""
+        """Store at once, so nothing typed is lost; returns a problem code or None.
+        Raises OrganisationTaken for the caller to explain."""
         try:
             await in_thread(services().draft_desk.save, tracker.get_slot("draft_reference"), changes)
         except OrganisationTaken:
-            send(dispatcher, [say("draft_organisation_taken")])
-            return "organisation_taken"
+            raise
         except (StorageUnavailable, DomainError):
             send(dispatcher, [fault("draft_field")])
             return "unavailable"
@@ -219,4 +254,4 @@ class ActionPauseDraft(Action):
 
     async def run(self, dispatcher, tracker, domain):
         send(dispatcher, [say("draft_paused")])
-        return reset(draft_slots() + ("draft_reference",))
+        return reset(draft_slots() + ("draft_reference", "draft_existing"))

@@ -33,9 +33,6 @@ from bot.storage.db import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
-MAX_FAILURES = 3
-
-
 _dialogue: Optional[BookingDialogue] = None
 
 
@@ -86,6 +83,10 @@ class ActionAskConsent(Action):
 
 
 # --- form validation --------------------------------------------------------------------------
+# The intent that starts each form with a time choice, whose message may already hold a wish.
+START_INTENTS = {"consultation_form": "book_consultation", "reschedule_form": "reschedule_booking"}
+
+
 class TimeChoiceMixin:
     """Preferred time and slot choice, shared by booking and rescheduling."""
 
@@ -107,7 +108,21 @@ class TimeChoiceMixin:
         # While choosing, "14 Uhr" names one slot: take it if it is free (the summary follows).
         chosen = exact.isoformat() if pick_exact and exact and proposal.matches_wish and exact in proposal.slots else None
         return {"preferred_time": text, "time_wish": wish_to_dict(result.wish), "slot_offer": offer,
-                "consultation_slot": chosen, "form_failures": 0}
+                "consultation_slot": chosen}
+
+    async def extract_preferred_time(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        """A wish given with the request ("Haben Sie nächste Woche einen Termin frei?",
+        "Termin auf Dienstag verschieben") is used, not asked again: at the form's first turn."""
+        if tracker.get_slot("requested_slot") or tracker.get_slot("preferred_time"):
+            return {}
+        trigger = START_INTENTS.get((tracker.active_loop or {}).get("name") or "")
+        text = next((e.get("text") or "" for e in reversed(tracker.events) if e.get("event") == "user"
+                     and ((e.get("parse_data") or {}).get("intent") or {}).get("name") == trigger), "")
+        if not text or text.startswith("/"):
+            return {}
+        result = parse_time_wish(text, now().astimezone(dialogue().config.tz), None,
+                                 horizon_days=dialogue().config.horizon_days)
+        return {"preferred_time": text} if result.wish is not None else {}
 
     async def validate_preferred_time(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return await self._offer_for(str(value or ""), dispatcher, tracker)
@@ -116,7 +131,7 @@ class TimeChoiceMixin:
         text = str(value or "")
         chosen = choose_slot(text, tracker.get_slot("slot_offer"), dialogue().config)
         if chosen:
-            return {"consultation_slot": chosen.isoformat(), "form_failures": 0}
+            return {"consultation_slot": chosen.isoformat()}
         # Anything else may be a new wish ("lieber Mittwoch"): offer slots for it instead.
         result = parse_time_wish(text, now().astimezone(dialogue().config.tz),
                                  wish_from_dict(tracker.get_slot("time_wish")),
@@ -126,12 +141,10 @@ class TimeChoiceMixin:
             return self.failed("consultation_slot", tracker, dispatcher)
         return await self._offer_for(text, dispatcher, tracker, pick_exact=True)
 
-    def failed(self, slot: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
-        failures = int(tracker.get_slot("form_failures") or 0) + 1
-        if failures >= MAX_FAILURES:
-            send(dispatcher, [dialogue().repeated_failures()])
-            failures = 0
-        return {slot: None, "form_failures": failures}
+    @staticmethod
+    def failed(slot: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        """The same question again (QuestionAwareForm counts the failures and offers help)."""
+        return {slot: None}
 
 
 def exact_slot(wish, config) -> Optional[datetime]:
@@ -158,7 +171,7 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
         if fmt is None:
             send(dispatcher, [dialogue().say("booking_format_unknown")])
             return self.failed("consultation_format", tracker, dispatcher)
-        return {"consultation_format": fmt, "form_failures": 0}
+        return {"consultation_format": fmt}
 
     def validate_consent(self, value, dispatcher, tracker, domain):
         decision = {language.YES: True, language.NO: False}.get(
@@ -169,7 +182,7 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
         if not decision:
             # Without consent nothing is stored: end the form here.
             return {"consent": False, "requested_slot": None}
-        return {"consent": True, "form_failures": 0}
+        return {"consent": True}
 
     def _free_text(self, slot: str, invalid_key: str, value, dispatcher, tracker):
         cleaned, problem = validation.free_text(str(value or ""))
@@ -179,7 +192,7 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
             send(dispatcher, [dialogue().say(invalid_key)])
         if problem:
             return self.failed(slot, tracker, dispatcher)
-        return {slot: cleaned, "form_failures": 0}
+        return {slot: cleaned}
 
     def validate_person_name(self, value, dispatcher, tracker, domain):
         return self._free_text("person_name", "booking_name_invalid", value, dispatcher, tracker)
@@ -195,7 +208,7 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
         if problem:
             send(dispatcher, [dialogue().say("booking_email_invalid", value=str(value or "")[:80])])
             return self.failed("email", tracker, dispatcher)
-        return {"email": email, "form_failures": 0}
+        return {"email": email}
 
     def validate_phone(self, value, dispatcher, tracker, domain):
         phone, problem = validation.phone(str(value or ""))
@@ -204,7 +217,7 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
                 problem, "booking_phone_invalid")
             send(dispatcher, [dialogue().say(key, value=str(value or "")[:40])])
             return self.failed("phone", tracker, dispatcher)
-        return {"phone": phone, "form_failures": 0}
+        return {"phone": phone}
 
 
 class ValidateRescheduleForm(TimeChoiceMixin, QuestionAwareForm):

@@ -37,7 +37,11 @@ class ActionHandoffIntro(Action):
         given = latest_entity(tracker, "handoff_reason") or tracker.get_slot("handoff_reason")
         reason = rules.reason_of(given, intent_of(tracker))
         send(dispatcher, [services().handoff_dialogue.intro(reason)])
-        return [SlotSet("handoff_reason", reason)]
+        # The hand-off replaces a process left unfinished (e.g. "Mit einer Person sprechen" in the
+        # help of a form): its answers are not kept for a later start.
+        abandoned = [SlotSet(slot, None) for slot in slots.PROCESS
+                     if slot not in slots.HANDOFF and tracker.get_slot(slot) is not None]
+        return abandoned + [SlotSet("handoff_reason", reason)]
 
 
 ActionAskHandoffName = prompt_action("handoff_name", "handoff_ask_name")
@@ -56,8 +60,13 @@ class ActionAskHandoffConsent(Action):
 
 
 class ValidateHandoffForm(QuestionAwareForm):
+    offers_handoff = False   # this is the hand-off: its help names the hotline instead
+
     def name(self) -> Text:
         return "validate_handoff_form"
+
+    def optional_slots(self, tracker) -> List[str]:
+        return ["handoff_callback"]
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         return [] if tracker.get_slot("handoff_consent") is False else domain_slots

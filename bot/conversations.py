@@ -16,6 +16,10 @@ TRANSCRIPT_LIMIT = 200   # messages; a hand-off ticket does not need more
 # can be shown as the title the user clicked (bot/handoff/readable.py).
 Line = Dict[str, Any]
 
+# Parse-data key of a user message that starts with "/" but is no button of the current turn and
+# was read as text (rasa_ext/commands.py); forms must not take it for a button click.
+TYPED_COMMAND = "typed_command"
+
 
 class ConversationStore(Protocol):
     def transcript(self, conversation_id: str) -> List[Line]:

@@ -93,9 +93,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     configure_colored_logging(args.loglevel)
     plugin_manager().hook.configure_commandline(cmdline_arguments=args)
     configure_structlog(args.loglevel)
-    from rasa_ext import faults
+    from rasa_ext import commands, faults
 
     faults.install(config)
+    commands.install()
     args.func(args)
 
 

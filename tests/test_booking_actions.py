@@ -187,11 +187,28 @@ def test_invalid_answers_get_specific_hints(service, slot, value, hint):
     assert slots_of(events)[slot] is None
 
 
-def test_third_failure_in_a_row_offers_hotline_and_stop(service):
-    messages, events = validate("email", "kaputt", slots={"form_failures": 2})
-    assert "+49 30 310078-387" in texts(messages)
-    assert {"title": "Abbrechen", "payload": "/stop"} in [b for m in messages for b in (m.get("buttons") or [])]
-    assert slots_of(events)["form_failures"] == 0
+def buttons_of(messages):
+    return [b for m in messages for b in (m.get("buttons") or [])]
+
+
+def test_the_second_failed_answer_gets_help_and_ways_out(service):
+    messages, events = validate("email", "kaputt")
+    assert "name@beispiel.de" in texts(messages) and buttons_of(messages) == []
+    assert slots_of(events)["form_failures"] == {"slot": "email", "count": 1}
+
+    messages, events = validate("email", "immer noch kaputt", slots={"form_failures": {"slot": "email", "count": 1}})
+    assert "weiter. Ein Beispiel: „anna.schmidt@cluster-nord.de“. Sie können" in texts(messages)
+    assert [b["title"] for b in buttons_of(messages)] == ["Mit einer Person sprechen", "Abbrechen"]
+    assert {"title": "Abbrechen", "payload": "/stop"} in buttons_of(messages)
+    assert slots_of(events)["form_failures"] == {"slot": "email", "count": 2}
+
+
+def test_failures_count_per_question_and_a_good_answer_ends_the_count(service):
+    # A failure at another question starts again at one: no help yet.
+    messages, events = validate("email", "kaputt", slots={"form_failures": {"slot": "person_name", "count": 1}})
+    assert buttons_of(messages) == [] and slots_of(events)["form_failures"] == {"slot": "email", "count": 1}
+    _, events = validate("email", "anna@example.org", slots={"form_failures": {"slot": "email", "count": 2}})
+    assert slots_of(events)["email"] == "anna@example.org" and slots_of(events)["form_failures"] is None
 
 
 def test_question_in_the_middle_is_answered_and_the_slot_asked_again(service, knowledge):
@@ -315,3 +332,41 @@ def test_reschedule_flow(service):
 def test_reference_validation(service, reference, ok):
     _, events = run(booking_actions.ValidateBookingLookupForm(), form_tracker("booking_reference", reference))
     assert (slots_of(events)["booking_reference"] == "GC-B-7K3Q9") if ok else slots_of(events)["booking_reference"] is None
+
+
+def starting_tracker(text, intent, form, slots=None, earlier=()) -> Tracker:
+    """The first run of a form, right after the message that started it."""
+    events = [*earlier, user_event(text, intent)]
+    return Tracker("u1", dict(slots or {}), events[-1]["parse_data"], events, False, None, {"name": form},
+                   "action_listen")
+
+
+@pytest.mark.parametrize("text, offered_day", [
+    ("Haben Sie nächste Woche einen Beratungstermin frei?", "Montag, 30. November 2026"),
+    ("Ich möchte am Donnerstag, 3.12., einen Beratungstermin", "Donnerstag, 3. Dezember 2026"),
+])
+def test_a_wish_given_with_the_request_is_used_not_asked_again(service, text, offered_day):
+    _, events = run(booking_actions.ValidateConsultationForm(), starting_tracker(text, "book_consultation",
+                                                                                 "consultation_form"))
+    slots = slots_of(events)
+    assert slots["preferred_time"] == text and slots["slot_offer"]["matches"] is True
+    assert slots["requested_slot"] == "consultation_format"      # the format first, then the offer
+    messages, _ = run(booking_actions.ActionAskConsultationSlot(), plain_tracker({"slot_offer": slots["slot_offer"]}))
+    assert offered_day in messages[0]["buttons"][0]["title"]
+
+
+def test_a_request_without_a_wish_asks_for_it(service):
+    _, events = run(booking_actions.ValidateConsultationForm(),
+                    starting_tracker("Ich möchte einen Beratungstermin vereinbaren", "book_consultation",
+                                     "consultation_form"))
+    assert "preferred_time" not in slots_of(events)
+
+
+def test_a_reschedule_wish_given_before_the_identification_is_used(service):
+    earlier = [user_event("Können wir den Termin auf nächsten Donnerstag verschieben?", "reschedule_booking"),
+               user_event("anna@example.org", "nlu_fallback")]
+    tracker = Tracker("u1", {}, earlier[-1]["parse_data"], earlier, False, None, {"name": "reschedule_form"},
+                      "action_listen")
+    _, events = run(booking_actions.ValidateRescheduleForm(), tracker)
+    offer = slots_of(events)["slot_offer"]
+    assert all(datetime.fromisoformat(s).date() == THURSDAY_10.date() for s in offer["slots"])

@@ -19,6 +19,7 @@ from bot.applications.schema import load_schema
 from bot.applications.service import (
     ConsultationMissing,
     ConsultationPending,
+    DraftNotFound,
     OrganisationTaken,
     organisation_key,
 )
@@ -294,3 +295,65 @@ def test_a_button_of_another_feature_is_not_taken_as_an_answer(services, open_dr
                        "policy": None, "confidence": None}]
     _, drafts = services
     assert "cluster_name" not in drafts.get(open_draft).fields
+
+
+def test_the_second_failed_answer_shows_the_fields_example_and_ways_out(services, open_draft):
+    failures = {"form_failures": {"slot": "d_actors_total", "count": 1}}
+    text, messages, events = validate("actors_total", "ganz viele", open_draft, failures)
+    assert "Ein Beispiel: „120“ oder „hundertzwanzig“" in text
+    titles = [b["title"] for m in messages for b in (m.get("buttons") or [])]
+    assert titles == ["Mit einer Person sprechen", "Abbrechen"]
+    assert slots_of(events)["form_failures"] == {"slot": "d_actors_total", "count": 2}
+
+
+# --- a draft for the organisation exists already ---------------------------------------------
+def two_drafts(bookings, drafts, second_email):
+    first = drafts.open(*(lambda b: (b.reference, b.email))(consultation(bookings, email="anna@example.org", hour=10)))
+    drafts.save_fields(first.reference, {"organisation": "Cluster Nord e. V.", "founding_year": 2012})
+    second = drafts.open(*(lambda b: (b.reference, b.email))(consultation(bookings, email=second_email, hour=11)))
+    drafts.save_fields(second.reference, {"cluster_name": "Cluster Nord"})
+    return first.reference, second.reference
+
+
+def test_the_same_persons_draft_for_the_organisation_is_offered_and_continued(services):
+    bookings, drafts = services
+    first, second = two_drafts(bookings, drafts, "Anna@Example.org")
+    text, messages, events = validate("organisation", "cluster nord e.V.", second)
+    assert first in text and "fortsetzen" in text
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
+    assert slots_of(events)["d_organisation"] is None and slots_of(events)["draft_existing"] == first
+
+    text, _, events = validate("organisation", "ja", second, {"draft_existing": first}, intent="affirm")
+    slots = slots_of(events)
+    assert f"Antragsentwurf {first} fort" in text
+    assert slots["draft_reference"] == first and slots["draft_existing"] is None
+    # Both drafts' answers are kept, and the form goes on with what is still missing.
+    assert slots["d_organisation"] == "Cluster Nord e. V." and slots["d_cluster_name"] == "Cluster Nord"
+    assert drafts.get(first).fields == {"organisation": "Cluster Nord e. V.", "founding_year": 2012,
+                                        "cluster_name": "Cluster Nord"}
+    assert slots["requested_slot"] == "d_legal_form"
+    with pytest.raises(DraftNotFound):
+        drafts.get(second)                               # the duplicate is gone
+
+
+def test_declining_the_own_draft_asks_for_the_organisation_once_more(services):
+    bookings, drafts = services
+    first, second = two_drafts(bookings, drafts, "anna@example.org")
+    text, _, events = validate("organisation", "nein", second, {"draft_existing": first}, intent="deny")
+    assert "Namen der Organisation" in text
+    assert slots_of(events)["d_organisation"] is None and slots_of(events)["draft_existing"] is None
+    assert drafts.get(second).fields == {"cluster_name": "Cluster Nord"}
+
+
+def test_another_persons_draft_is_explained_with_the_hotline_and_never_named(services):
+    bookings, drafts = services
+    first, second = two_drafts(bookings, drafts, "bernd@example.org")
+    text, messages, events = validate("organisation", "Cluster Nord e. V.", second)
+    assert "bereits einen Antragsentwurf" in text and "+49 30 310078-387" in text
+    assert first not in text and "draft_existing" not in slots_of(events)
+    assert slots_of(events)["form_failures"] == {"slot": "d_organisation", "count": 1}
+    # Asked again with the same name: the help with ways out instead of the same loop.
+    text, messages, _ = validate("organisation", "Cluster Nord e. V.", second, slots_of(events))
+    assert [b["title"] for m in messages for b in (m.get("buttons") or [])] == ["Mit einer Person sprechen", "Abbrechen"]
+    with pytest.raises(DraftNotFound):
+        drafts.take_over(second, first)                  # no taking over another person's draft

@@ -299,3 +299,21 @@ def test_retention_command(capsys):
 
     assert main(["retention", "run", "--days", "90"]) == 0
     assert "Gelöscht:" in capsys.readouterr().out
+
+
+def test_the_hand_off_helps_after_two_failures_with_the_hotline_and_a_skip_for_the_callback_time():
+    slots = {"handoff_consent": True, "form_failures": {"slot": "handoff_callback", "count": 1}}
+    out, messages, events = run(handoff.ValidateHandoffForm(), form("handoff_callback", "gestern", slots=slots))
+    buttons = [(b["title"], b["payload"]) for m in messages for b in (m.get("buttons") or [])]
+    assert buttons == [("Überspringen", "keine Angabe"), ("Abbrechen", "/stop")]   # no hand-off inside the hand-off
+    assert "+49 30 310078-387" in out
+    _, _, events = run(handoff.ValidateHandoffForm(), form("handoff_callback", "keine Angabe", slots=slots))
+    assert slots_of(events)["handoff_callback"] == "keine Angabe" and slots_of(events)["form_failures"] is None
+
+
+def test_a_hand_off_out_of_a_form_forgets_the_unfinished_process():
+    started = {"consultation_format": "video", "person_name": "Anna Muster", "form_failures": {"slot": "email", "count": 2}}
+    entities = [{"entity": "handoff_reason", "value": "not_understood"}]
+    _, _, events = run(handoff.ActionHandoffIntro(), plain("x", "ask_human", slots=started, entities=entities))
+    assert slots_of(events) == {"consultation_format": None, "person_name": None, "form_failures": None,
+                                "handoff_reason": "not_understood"}

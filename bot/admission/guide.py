@@ -64,9 +64,10 @@ def move(current: Optional[int], direction: str) -> int:
     return clamp(current)
 
 
-def _matches(text: str, group: Sequence[str]) -> bool:
-    # Substrings, so that compounds count: "Pflichtberatung", "Aufnahmeantrag".
-    return any(word in text for word in group)
+def _evidence(text: str, group: Sequence[str]) -> int:
+    """Length of the longest word of the group in the text, 0 if none. Substrings, so that
+    compounds count: "Pflichtberatung", "Aufnahmeantrag"."""
+    return max((len(word) for word in group if word in text), default=0)
 
 
 _NEGATION = re.compile(r"\b(nicht|noch kein\w*|kein\w*)\b")
@@ -74,14 +75,19 @@ _NEGATION = re.compile(r"\b(nicht|noch kein\w*|kein\w*)\b")
 
 def step_from_progress(guide: Guide, text: str) -> Optional[ProgressRule]:
     """Where a user stands ("Wir hatten die Beratung schon" -> step 2), or None if unclear.
+    Of the rules whose every word group matches, the most specific wins (the longest word, so
+    "Beratungsgespräch" is the consultation, not "Gespräch" of step 4); on a tie, the first listed.
     "Wir hatten die Beratung noch nicht" -> step 1: a negated step is still ahead."""
     folded = " ".join(words(text))
+    best: Optional[ProgressRule] = None
+    best_score = 0
     for rule in guide.progress:
-        if all(_matches(folded, group) for group in rule.word_groups):
-            if _NEGATION.search(folded) and rule.outcome is None:
-                return ProgressRule(clamp(rule.step - 1), rule.word_groups)
-            return rule
-    return None
+        evidence = [_evidence(folded, group) for group in rule.word_groups]
+        if all(evidence) and max(evidence) > best_score:
+            best, best_score = rule, max(evidence)
+    if best is not None and best.outcome is None and _NEGATION.search(folded):
+        return ProgressRule(clamp(best.step - 1), best.word_groups)
+    return best
 
 
 def step_number(text: str) -> Optional[int]:

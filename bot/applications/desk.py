@@ -48,5 +48,9 @@ class DraftDesk:
         """Stores answers at once (None removes one). Raises OrganisationTaken, StorageUnavailable."""
         return self.drafts.save_fields(draft_reference, changes)
 
+    def take_over(self, current_reference: str, existing_reference: str) -> DraftView:
+        """Switch to the same person's existing draft for the organisation (OrganisationTaken.own_draft)."""
+        return self.drafts.take_over(current_reference, existing_reference)
+
     def get(self, draft_reference: str) -> DraftView:
         return self.drafts.get(draft_reference)

@@ -38,6 +38,9 @@ class DraftDialogue:
     def opened(self, reference: str, fresh: bool) -> Reply:
         return Reply(self._say("draft_intro" if fresh else "draft_resumed", reference=reference))
 
+    def own_draft_found(self, reference: str) -> Reply:
+        return Reply(self._say("draft_organisation_own", reference=reference), self.yes_no_buttons())
+
     def change_which(self, values: Mapping[str, Any]) -> Reply:
         buttons = tuple(Button(f.label, CHANGE_FIELD_PAYLOAD % f.id) for f in self.schema.required(values))
         return Reply(self._say("draft_change_which"), buttons)

@@ -21,6 +21,7 @@ class FieldSpec:
     kind: str
     prompt: str
     only_if: Mapping[str, str] = field(default_factory=dict)
+    example: str = ""   # an example answer, offered as help after two failed answers
 
     @property
     def slot(self) -> str:
@@ -51,7 +52,10 @@ class ApplicationSchema:
 def parse_schema(data: Dict) -> ApplicationSchema:
     specs = []
     for item in data["fields"]:
-        spec = FieldSpec(item["id"], item["label"], item["kind"], item["prompt"], dict(item.get("only_if") or {}))
+        spec = FieldSpec(item["id"], item["label"], item["kind"], item["prompt"], dict(item.get("only_if") or {}),
+                         str(item.get("example") or ""))
+        if not spec.example:
+            raise ValueError(f"content/application.yml: {spec.id} needs an example (the help after failed answers)")
         if spec.kind not in KINDS:
             raise ValueError(f"content/application.yml: unknown kind {spec.kind!r} for {spec.id}")
         specs.append(spec)

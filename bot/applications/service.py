@@ -42,8 +42,14 @@ class ConsultationPending(DraftError):
 
 
 class OrganisationTaken(DraftError):
-    """Another draft exists for this organisation."""
+    """Another draft exists for this organisation. `own_draft` is its reference when it is the
+    same person's open draft (its consultation was booked with the same e-mail), else None: a
+    stranger learns nothing about it."""
     code = "organisation_taken"
+
+    def __init__(self, own_draft: Optional[str] = None) -> None:
+        super().__init__()
+        self.own_draft = own_draft
 
 
 class DraftNotFound(DraftError):
@@ -130,7 +136,40 @@ class DraftService:
                 session.flush()
                 return self._view(draft, session.get(Booking, draft.booking_id))
         except IntegrityError:
-            raise OrganisationTaken() from None
+            raise OrganisationTaken(self._own_draft_for(draft_reference, str(changes.get("organisation") or ""))) from None
+
+    def _own_draft_for(self, draft_reference: str, organisation: str) -> Optional[str]:
+        """The reference of the same person's other open draft for this organisation, if any."""
+        with unit_of_work(self._sessions) as session:
+            current = self._draft(session, draft_reference)
+            other = session.execute(select(DraftApplication).where(
+                DraftApplication.organisation_key == organisation_key(organisation))).scalar_one_or_none()
+            if other is None or other.id == current.id or not self._same_owner(session, current, other):
+                return None
+            return other.reference
+
+    @staticmethod
+    def _same_owner(session, current: DraftApplication, other: DraftApplication) -> bool:
+        mine, theirs = session.get(Booking, current.booking_id), session.get(Booking, other.booking_id)
+        return other.status == DRAFT and mine.email.lower() == theirs.email.lower()
+
+    def take_over(self, current_reference: str, existing_reference: str) -> DraftView:
+        """Continue the same person's existing draft instead of the current one: the current
+        draft's answers fill what the existing one lacks (nothing typed is lost), then the
+        current draft is removed. Raises DraftNotFound for another person's draft."""
+        with unit_of_work(self._sessions) as session:
+            current = self._draft(session, current_reference)
+            existing = self._draft(session, existing_reference)
+            if existing.id == current.id or not self._same_owner(session, current, existing):
+                raise DraftNotFound()
+            values = json.loads(existing.fields or "{}")
+            for field, value in json.loads(current.fields or "{}").items():
+                values.setdefault(field, value)
+            existing.fields = json.dumps(values, ensure_ascii=False, sort_keys=True)
+            existing.updated_at = self._clock()
+            session.delete(current)
+            session.flush()
+            return self._view(existing, session.get(Booking, existing.booking_id))
 
     def get(self, draft_reference: str) -> DraftView:
         with unit_of_work(self._sessions) as session:

@@ -194,9 +194,6 @@ class BookingDialogue:
     def say(self, key: str, **values: Any) -> Reply:
         return Reply(self._say(key, **values))
 
-    def repeated_failures(self) -> Reply:
-        return Reply(self._say("booking_repeated_failures"), (self._stop_button(),))
-
     # --- existing bookings --------------------------------------------------------------
     def status_label(self, status: str) -> str:
         return self._say(f"lookup_status_{status}")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import Collection, List, Optional, Sequence, Tuple
 
 from bot import textguard
 from bot.knowledge.content import FaqEntry, Knowledge, Term
@@ -116,8 +116,11 @@ class Answers:
         ]
 
     # --- not understood -------------------------------------------------------------------
-    def clarify(self, ranking: Sequence[Tuple[str, float]], text: str, repeated: bool) -> List[Reply]:
-        """A clarifying question with the most likely topics; the hotline if it happens twice."""
+    def clarify(self, ranking: Sequence[Tuple[str, float]], text: str, repeated: bool,
+                contexts: Collection[str] = ()) -> List[Reply]:
+        """A clarifying question with the most likely topics that fit where the conversation is
+        (`contexts`, see content.CONTEXTS: no "Abbrechen" outside a form); the hotline if it
+        happens twice."""
         if repeated:   # second miss in a row: offer the hand-off to a person
             handoff = '/ask_human{"handoff_reason":"not_understood"}'
             return [Reply(self._say("clarify_give_up"), (Button(self._say("handoff_offer_yes"), handoff),
@@ -126,7 +129,7 @@ class Answers:
         for intent, _confidence in ranking:
             if len(options) == CLARIFY_OPTIONS:
                 break
-            if intent in NOT_A_TOPIC:
+            if intent in NOT_A_TOPIC or not self.fits(intent, contexts):
                 continue
             if intent == GLOSSARY_INTENT:
                 match = self.index.find(text)
@@ -138,6 +141,11 @@ class Answers:
                 options.append(Button(label, "/" + intent))
         options.append(Button(self._say("clarify_none_button"), "/deny"))
         return [Reply(self._say("clarify_question"), tuple(options))]
+
+    def fits(self, intent: str, contexts: Collection[str]) -> bool:
+        """Whether suggesting this intent makes sense where the conversation is."""
+        topic = self.knowledge.topics.get(intent)
+        return topic is None or not topic.only_in or any(c in contexts for c in topic.only_in)
 
     def core_fallback(self) -> List[Reply]:
         return [Reply(self._say("core_fallback"))]
