@@ -166,7 +166,7 @@ def _full_year(text: Optional[str]) -> Optional[int]:
 def _number(token: str) -> int:
     if token.isdigit():
         return int(token)
-    return HOUR_WORDS[token] if token in HOUR_WORDS else COUNT_WORDS[token]
+    return int(HOUR_WORDS[token] if token in HOUR_WORDS else COUNT_WORDS[token])
 
 
 # A date without a year that lies at most this many days back is a slip, not next year's date:

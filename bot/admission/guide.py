@@ -98,8 +98,8 @@ def step_number(text: str) -> Optional[int]:
         return int(digits[0])
     for word in re.findall(r"[a-z]+", folded):
         number = parse_ordinal(word) or parse_number(word)
-        if number in range(FIRST_STEP, LAST_STEP + 1):
-            return int(number)
+        if isinstance(number, int) and FIRST_STEP <= number <= LAST_STEP:
+            return number
     return None
 
 

@@ -125,7 +125,8 @@ def _question_shaped(tokens: Sequence[str], text: str) -> bool:
     first = tokens[0]
     if first in _INTERROGATIVES:
         # "WAS GmbH", "WIE Consult": an acronym, not the interrogative (unless all is in capitals).
-        first_original = re.search(r"[^\W_]+", text).group()
+        found = re.search(r"[^\W_]+", text)
+        first_original = found.group() if found else ""
         return not (len(first_original) > 1 and first_original.isupper() and not text.isupper())
     return first in _QUESTION_VERBS and len(tokens) > 1 and tokens[1] in _SUBJECTS
 

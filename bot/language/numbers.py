@@ -182,7 +182,8 @@ def find_numbers(folded: str) -> List[NumberMention]:
         value = int(re.sub(r"\D", "", digits)) * (-1 if sign else 1)
         found.append(NumberMention(value, match.start(), match.end(), fraction=bool(decimals)))
     for match in _WORD.finditer(folded):
-        value = parse_number(match.group())
-        if value is not None:
-            found.append(NumberMention(value, match.start(), match.end(), fraction=value != int(value), word=True))
+        word_value = parse_number(match.group())
+        if word_value is not None:
+            found.append(NumberMention(word_value, match.start(), match.end(), fraction=word_value != int(word_value),
+                                       word=True))
     return sorted(found, key=lambda mention: mention.start)
