@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from actions import slots
 from actions.common import answers, latest_entity, latest_text, send, services
 from actions.forms import QuestionAwareForm, intent_of, now, reset
-from bot import eligibility
+from bot import eligibility, language
 from bot.admission.guide import move, step_from_progress, step_number
 
 GUIDE_DIRECTIONS = {"guide_next": "next", "guide_back": "back", "guide_details": "details"}
@@ -72,7 +72,7 @@ class ValidateReadinessForm(QuestionAwareForm):
         return "validate_readiness_form"
 
     def _answer(self, slot: str, value, tracker) -> Dict[Text, Any]:
-        return {slot: eligibility.parse_yes_no(str(value or ""), intent_of(tracker))}
+        return {slot: language.parse_yes_no(str(value or ""), intent_of(tracker))}
 
     def validate_rd_application_documents(self, value, dispatcher, tracker, domain):
         return self._answer("rd_application_documents", value, tracker)

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import fault, latest_entity, latest_text, requester, send, services
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, reset
-from bot import eligibility, validation
+from bot import language, validation
 from bot.applications import fields as check
 from bot.applications.schema import FieldSpec, load_schema
 from bot.applications.service import ConsultationMissing, ConsultationPending, OrganisationTaken
@@ -67,8 +67,8 @@ def _month_year(text: str):
 
 
 def _yes_no(text: str, intent: str):
-    answer = eligibility.parse_yes_no(text, intent)
-    return (answer, None) if answer in (eligibility.YES, eligibility.NO) else (None, "yesno")
+    answer = language.parse_yes_no(text, intent)
+    return (answer, None) if answer in (language.YES, language.NO) else (None, "yesno")
 
 
 VALIDATORS: Dict[str, Callable[[str, Tracker], Tuple[Any, Optional[str]]]] = {
@@ -144,12 +144,12 @@ class ValidateDraftForm(QuestionAwareForm):
 
     async def _continue_existing(self, existing: str, dispatcher, tracker) -> Optional[List[EventType]]:
         """The answer to "continue your other draft?": events, or None if it answers neither."""
-        answer = eligibility.parse_yes_no(latest_text(tracker), intent_of(tracker))
+        answer = language.parse_yes_no(latest_text(tracker), intent_of(tracker))
         organisation = services().schema.by_id("organisation").slot
-        if answer == eligibility.NO:
+        if answer == language.NO:
             send(dispatcher, [say("draft_organisation_again")])
             return [SlotSet(organisation, None), SlotSet("draft_existing", None)]
-        if answer != eligibility.YES:
+        if answer != language.YES:
             return None
         try:
             draft = await in_thread(services().draft_desk.take_over, tracker.get_slot("draft_reference"), existing)

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import slots
 from actions.common import fault, requester, send, services
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
-from bot import eligibility, validation
+from bot import language, validation
 from bot.booking.dialogue import (
     BookingDialogue,
     choose_slot,
@@ -174,8 +174,8 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
         return {"consultation_format": fmt}
 
     def validate_consent(self, value, dispatcher, tracker, domain):
-        decision = {eligibility.YES: True, eligibility.NO: False}.get(
-            eligibility.parse_yes_no(str(value or ""), intent_of(tracker)))
+        decision = {language.YES: True, language.NO: False}.get(
+            language.parse_yes_no(str(value or ""), intent_of(tracker)))
         if decision is None:
             send(dispatcher, [dialogue().say("booking_consent_unclear")])
             return self.failed("consent", tracker, dispatcher)

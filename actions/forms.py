@@ -15,9 +15,8 @@ from actions import slots
 from bot.conversations import TYPED_COMMAND
 from bot.clock import utc_now
 from actions.common import answers, latest_entity, latest_text, send
-from bot.knowledge.answers import (RESPONSE_FOR_INTENT, TERM_ENTITY, Button, Reply, is_question_intent,
-                                  looks_like_question)
-from bot.knowledge.text import words
+from bot.knowledge.answers import RESPONSE_FOR_INTENT, TERM_ENTITY, Button, Reply, is_question_intent
+from bot.language import looks_like_question, words
 
 async def in_thread(function: Callable, *args: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(None, partial(function, *args))

@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from actions import slots
 from actions.common import fault, latest_entity, latest_text, requester, send, services
 from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
-from bot import eligibility, validation
+from bot import language, validation
 from bot.booking.service import BookingNotFound
 from bot.errors import DomainError
 from bot.dates import parse_time_wish
@@ -72,10 +72,10 @@ class ValidateHandoffForm(QuestionAwareForm):
         return [] if tracker.get_slot("handoff_consent") is False else domain_slots
 
     def validate_handoff_consent(self, value, dispatcher, tracker, domain):
-        answer = eligibility.parse_yes_no(str(value or ""), intent_of(tracker))
-        if answer == eligibility.YES:
+        answer = language.parse_yes_no(str(value or ""), intent_of(tracker))
+        if answer == language.YES:
             return {"handoff_consent": True}
-        if answer == eligibility.NO:
+        if answer == language.NO:
             return {"handoff_consent": False, "requested_slot": None}
         send(dispatcher, [say("booking_consent_unclear")])
         return {"handoff_consent": None}
@@ -94,7 +94,7 @@ class ValidateHandoffForm(QuestionAwareForm):
         return {"handoff_contact": parsed[0] or parsed[1]}
 
     def validate_handoff_callback(self, value, dispatcher, tracker, domain):
-        text, problem = validation.free_text(str(value or ""), min_length=1)
+        text, problem = validation.free_text(str(value or ""), min_length=1, reject=())
         if problem:
             send(dispatcher, [say("booking_time_not_understood")])
             return {"handoff_callback": None}
@@ -106,7 +106,7 @@ class ValidateHandoffForm(QuestionAwareForm):
         return {"handoff_callback": text}
 
     def validate_handoff_concern(self, value, dispatcher, tracker, domain):
-        text, problem = validation.free_text(str(value or ""), min_length=3, max_length=500)
+        text, problem = validation.free_text(str(value or ""), min_length=3, max_length=500, reject=())
         if problem:
             send(dispatcher, [say("handoff_concern_invalid")])
         return {"handoff_concern": text}

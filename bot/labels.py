@@ -22,7 +22,7 @@ from bot.config import DEFAULT_CONTENT_DIR
 from bot.handoff import rules
 from bot.handoff import service as tickets
 from bot.knowledge.content import ContentError
-from bot.knowledge.text import fold
+from bot.language import fold
 
 FILE_NAME = "labels.yml"
 BOOKING_STATUS, DRAFT_STATUS = "booking_status", "draft_status"

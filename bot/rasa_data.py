@@ -14,7 +14,7 @@ from typing import Dict, Iterable, List
 
 from bot.config import PROJECT_ROOT
 from bot.knowledge.content import Knowledge, load_knowledge
-from bot.knowledge.text import fold
+from bot.language import fold
 
 HEADER = "# Generated from content/ by `python -m bot sync-rasa`. Do not edit by hand.\n"
 DOMAIN_BEGIN = "  # BEGIN generated FAQ intents (python -m bot sync-rasa)\n"

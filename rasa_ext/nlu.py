@@ -29,7 +29,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import textguard
-from bot.knowledge.text import fold
+from bot.language import fold
 from rasa_ext import action_results
 
 # Rasa imports this module in every process that runs the model: the place to install the

@@ -86,7 +86,8 @@ def test_no_progress_in_other_messages(text):
 
 
 @pytest.mark.parametrize("text, number", [("Schritt 3", 3), ("zu Schritt 4", 4), ("den fünften Schritt", 5),
-                                          ("zweiter Schritt", 2), ("Schritt sieben", None), ("3", 3)])
+                                          ("zweiter Schritt", 2), ("Schritt sieben", None), ("3", 3),
+                                          ("Schritt drei", 3), ("den ersten", 1)])
 def test_step_number(text, number):
     assert step_number(text) == number
 

@@ -161,7 +161,9 @@ def test_unclear_consent_is_asked_again(service):
     [("email", "Anna.Muster@Cluster.EXAMPLE", "anna.muster@cluster.example"),
      ("email", "meine Mail ist anna@example.org", "anna@example.org"),
      ("phone", "+49 (30) 123 456-78", "+493012345678"), ("phone", "0049 30 1234567", "+49301234567"),
-     ("person_name", "  Dr. Anna   Muster ", "Dr. Anna Muster"), ("organisation", "Cluster Nord e.V.", "Cluster Nord e.V.")],
+     ("person_name", "  Dr. Anna   Muster ", "Dr. Anna Muster"), ("organisation", "Cluster Nord e.V.", "Cluster Nord e.V."),
+     ("organisation", "Ja-Cluster Energie GmbH", "Ja-Cluster Energie GmbH"),
+     ("cluster_name", "Fragebogen", "Fragebogen")],
 )
 def test_valid_answers_are_normalised(service, slot, value, expected):
     _, events = validate(slot, value, slots={"consultation_format": "telefon"})
@@ -173,7 +175,11 @@ def test_valid_answers_are_normalised(service, slot, value, expected):
     [("email", "anna@", "keine gültige E-Mail-Adresse"), ("email", "anna at example dot org", "keine gültige E-Mail-Adresse"),
      ("email", "<script>alert(1)</script>", "keine gültige E-Mail-Adresse"),
      ("phone", "0301", "zu kurz"), ("phone", "ruf mich an", "keine gültige Telefonnummer"),
-     ("phone", "1" * 25, "zu lang"), ("person_name", "!", "Namen"), ("cluster_name", "x" * 300, "zu lang")],
+     ("phone", "1" * 25, "zu lang"), ("person_name", "!", "Namen"), ("cluster_name", "x" * 300, "zu lang"),
+     # only a yes/no word, a greeting, "weiß nicht", a command or a question is no name
+     ("person_name", "Ja", "Namen"), ("person_name", "Hallo!", "Namen"),
+     ("organisation", "keine Ahnung", "Organisation"), ("cluster_name", "Wie heißt das?", "Clusters"),
+     ("cluster_name", "zurück", "Clusters")],
 )
 def test_invalid_answers_get_specific_hints(service, slot, value, hint):
     messages, events = validate(slot, value, slots={"consultation_format": "telefon"})

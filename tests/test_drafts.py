@@ -159,6 +159,8 @@ def validate(field, text, draft, slots=None, intent="nlu_fallback"):
     ("federal_state", "Meck-Pomm", "Mecklenburg-Vorpommern"),
     ("legal_form", "eingetragener Verein", "e. V."),
     ("actors_total", "120", 120),
+    ("actors_total", "zweihundertfünfzig", 250),
+    ("cluster_name", "Ja-Cluster Energie", "Ja-Cluster Energie"),
     ("founding_year", "gegründet 2012", 2012),
     ("website", "www.Cluster-Nord.de", "https://www.cluster-nord.de"),
     ("strategy_exists", "ja", "yes"),
@@ -177,6 +179,11 @@ def test_valid_fields_are_stored_immediately(services, open_draft, field, text, 
     ("founding_year", "2031", "in der Zukunft"),
     ("website", "anna@example.org", "Internetadresse"),
     ("strategy_exists", "vielleicht", "„Ja“ oder „Nein“"),
+    ("cluster_name", "Ja", "kein „Ja“ oder „Nein“"),
+    ("organisation", "Hallo", "noch Ihre Angabe"),
+    ("technology_field", "weiß ich nicht", "Antrag fortsetzen"),
+    ("contact_person", "überspringen", "Befehl"),
+    ("technology_field", "Was meinen Sie damit?", "nach einer Frage"),
 ])
 def test_invalid_fields_get_hints_and_are_not_stored(services, open_draft, field, text, hint):
     _, drafts = services

@@ -231,10 +231,22 @@ def test_contact_is_email_or_phone(text, stored):
     ("handoff_contact", "ruf mich an", "weder eine gültige E-Mail-Adresse noch eine Telefonnummer"),
     ("handoff_callback", "gestern", "Vergangenheit"),
     ("handoff_concern", "x" * 600, "höchstens 500 Zeichen"),
+    ("handoff_name", "Hallo", "Bitte nennen Sie Ihren Namen"),
+    ("handoff_name", "weiß ich nicht", "Bitte nennen Sie Ihren Namen"),
 ])
 def test_invalid_handoff_answers_get_hints(slot, text, hint):
     out, _, events = run(handoff.ValidateHandoffForm(), form(slot, text, slots={"handoff_consent": True}))
     assert hint in out and slots_of(events)[slot] is None
+
+
+@pytest.mark.parametrize("slot, text", [
+    ("handoff_concern", "Wie lange dauert die Zertifizierung?"),   # a question is a fine concern
+    ("handoff_callback", "egal"),
+    ("handoff_name", "Anna Ja-Schmidt"),
+])
+def test_handoff_texts_that_are_answers(slot, text):
+    _, _, events = run(handoff.ValidateHandoffForm(), form(slot, text, slots={"handoff_consent": True}))
+    assert slots_of(events)[slot] == text
 
 
 def test_declined_consent_creates_nothing(database_url, make_services):

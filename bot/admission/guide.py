@@ -10,7 +10,7 @@ from typing import List, Optional, Sequence, Tuple
 import yaml
 
 from bot.config import DEFAULT_CONTENT_DIR
-from bot.knowledge.text import fold
+from bot.language import fold, parse_number, parse_ordinal, words
 
 FIRST_STEP, LAST_STEP = 1, 5
 
@@ -78,7 +78,7 @@ def step_from_progress(guide: Guide, text: str) -> Optional[ProgressRule]:
     Of the rules whose every word group matches, the most specific wins (the longest word, so
     "Beratungsgespräch" is the consultation, not "Gespräch" of step 4); on a tie, the first listed.
     "Wir hatten die Beratung noch nicht" -> step 1: a negated step is still ahead."""
-    folded = " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+    folded = " ".join(words(text))
     best: Optional[ProgressRule] = None
     best_score = 0
     for rule in guide.progress:
@@ -91,18 +91,15 @@ def step_from_progress(guide: Guide, text: str) -> Optional[ProgressRule]:
 
 
 def step_number(text: str) -> Optional[int]:
-    """"Schritt 3", "3", "dritter Schritt" -> 3."""
-    stems = {"eins": 1, "erste": 1, "zwei": 2, "drei": 3, "dritte": 3, "vier": 4, "fuenf": 5}
-    # "zweiter", "vierten", "fünften": a number word plus an ordinal ending
-    words = {stem + ending: number for stem, number in stems.items() for ending in ("", "r", "n", "m", "s", "te",
-                                                                                    "ter", "ten", "tem", "tes")}
+    """"Schritt 3", "3", "dritter Schritt", "Schritt drei" -> 3."""
     folded = fold(text or "")
     digits = re.findall(r"\b([1-5])\b", folded)
     if digits:
         return int(digits[0])
     for word in re.findall(r"[a-z]+", folded):
-        if word in words:
-            return words[word]
+        number = parse_ordinal(word) or parse_number(word)
+        if isinstance(number, int) and FIRST_STEP <= number <= LAST_STEP:
+            return number
     return None
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Dict, List, Optional
@@ -15,7 +14,7 @@ from bot.clock import utc_now
 from bot.booking.reference import new_reference, normalise_reference
 from bot.booking.service import HELD, BookingNotFound, find_booking
 from bot.errors import DomainError
-from bot.knowledge.text import fold
+from bot.language import compact
 from bot.storage.db import unit_of_work
 from bot.storage.models import Booking, DraftApplication
 
@@ -70,7 +69,7 @@ class DraftView:
 
 def organisation_key(name: str) -> str:
     """Legal-form-insensitive key: "Cluster Nord e. V." and "cluster nord e.V." are the same."""
-    return re.sub(r"[^a-z0-9]", "", fold(name))[:200]
+    return compact(name)[:200]
 
 
 

@@ -15,7 +15,7 @@ from bot.booking.service import BookingView
 from bot.dates import ParseResult, TimeWish
 from bot.knowledge.answers import Button, Reply
 from bot.knowledge.content import Messages
-from bot.knowledge.text import fold
+from bot.language import fold, words
 from bot.labels import BOOKING_STATUS, Labels
 
 FORMAT_WORDS = {
@@ -75,7 +75,7 @@ def choose_slot(text: str, offer: Optional[Dict[str, Any]], config: CalendarConf
     for slot in slots:
         if stripped in (slot.isoformat(), format_slot(slot.astimezone(config.tz))):
             return slot
-    folded = " " + " ".join(re.findall(r"[a-z0-9]+", fold(stripped))) + " "
+    folded = " " + " ".join(words(stripped)) + " "
     for index, names in ORDINALS.items():
         if index < len(slots) and any(f" {name} " in folded for name in names):
             return slots[index]

@@ -1,7 +1,6 @@
 """Pure rules of the hand-off: topic of a conversation, priority, summary."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Dict, Iterable, Mapping, Optional, Sequence, Tuple
 import yaml
 
 from bot.config import DEFAULT_CONTENT_DIR
-from bot.knowledge.text import fold
+from bot.language import fold, words
 
 ASKED_FOR_PERSON, NOT_UNDERSTOOD, SENSITIVE_TOPIC = "asked_for_person", "not_understood", "sensitive_topic"
 REASONS = (ASKED_FOR_PERSON, NOT_UNDERSTOOD, SENSITIVE_TOPIC)
@@ -70,7 +69,7 @@ def topic_of(config: HandoffConfig, intents: Sequence[str]) -> str:
 
 
 def is_urgent(config: HandoffConfig, text: str) -> bool:
-    folded = " " + " ".join(re.findall(r"[a-z0-9]+", fold(text or ""))) + " "
+    folded = " " + " ".join(words(text or "")) + " "
     return any(f" {word} " in folded or (" " not in word and f" {word}" in folded) for word in config.urgent_words)
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -15,7 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.clock import utc_now
 from bot.booking.reference import new_reference, normalise_reference
 from bot.errors import DomainError
-from bot.knowledge.text import fold
+from bot.language import words
 from bot.storage.db import unit_of_work
 from bot.storage.models import Ticket, UnansweredQuestion
 
@@ -78,7 +77,7 @@ class QuestionCount:
 
 
 def normalise_question(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))[:300]
+    return " ".join(words(text))[:300]
 
 
 class TicketService:

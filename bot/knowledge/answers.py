@@ -8,7 +8,7 @@ from typing import Collection, List, Optional, Sequence, Tuple
 from bot import textguard
 from bot.knowledge.content import FaqEntry, Knowledge, Term
 from bot.knowledge.glossary import GlossaryIndex, extract_query
-from bot.knowledge.text import words
+from bot.language import words
 
 GLOSSARY_INTENT = "ask_glossary"
 TERM_ENTITY = "glossary_term"
@@ -21,22 +21,12 @@ CLARIFY_OPTIONS = 2
 QUESTION_INTENTS_BESIDES_FAQ = frozenset({GLOSSARY_INTENT, "bot_challenge", "ask_capabilities"})
 # Replies that are domain responses rather than composed texts.
 RESPONSE_FOR_INTENT = {"bot_challenge": "utter_bot_challenge", "ask_capabilities": "utter_capabilities"}
-_QUESTION_START = frozenset(
-    """was wer wie wann wo warum weshalb wieso welche welcher welches welchen welchem wozu woher
-    wohin womit wofuer worum gibt gibts kann kann's koennen kannst darf duerfen muss muessen
-    musst soll sollen ist sind bedeutet heisst erklaer erklaere hat haben habt wird werden brauche
-    brauchen braucht bekomme bekommen""".split())
 
 
 def is_question_intent(intent: str) -> bool:
     return intent.startswith("faq_") or intent in QUESTION_INTENTS_BESIDES_FAQ
 
 
-def looks_like_question(text: str) -> bool:
-    """A question mark, or a first word that opens a German question ("Was ist …", "Gibt es …")."""
-    stripped = text.strip()
-    first = words(stripped[:40])
-    return stripped.endswith("?") or bool(first and first[0] in _QUESTION_START)
 # Shown when an English message matches nothing the bot knows.
 ENGLISH_START_TOPICS = ("was_ist_go_cluster", "aufnahmeprozess", "kontakt")
 

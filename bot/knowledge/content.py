@@ -14,7 +14,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 import yaml
 
 from bot.config import DEFAULT_CONTENT_DIR
-from bot.knowledge.text import compact
+from bot.language import compact
 
 FAQ_INTENT_PREFIX = "faq_"
 
