@@ -18,6 +18,7 @@ from bot.applications.service import ConsultationMissing, ConsultationPending, O
 from bot.booking.format import format_slot
 from bot.errors import DomainError
 from bot.knowledge.answers import Reply
+from bot.language import NAME_REJECTED_KINDS
 from bot.ratelimit import RateLimited
 from bot.storage.db import StorageUnavailable
 
@@ -125,7 +126,11 @@ class ValidateDraftForm(QuestionAwareForm):
         if problem is None and spec.kind == "count":
             problem, extra = check.actor_numbers_problem(spec.id, normalised, values_from(tracker))
         if problem:
-            send(dispatcher, [say(f"draft_invalid_{problem}", **extra)])
+            if problem in NAME_REJECTED_KINDS:   # the field's question follows right after
+                key = "draft_invalid_dont_know" if problem == "dont_know" else f"text_answer_{problem}"
+            else:
+                key = f"draft_invalid_{problem}"
+            send(dispatcher, [say(key, **extra)])
             if problem == check.PARTS_DO_NOT_ADD_UP:   # ask the whole breakdown again, also in the draft
                 await self._save(dispatcher, tracker, {f: None for f in check.BREAKDOWN})
                 return [SlotSet(f"d_{f}", None) for f in check.BREAKDOWN]

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
 from actions.common import fault, requester, send, services
-from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
+from actions.forms import QuestionAwareForm, free_text_hint, in_thread, intent_of, now, prompt_action, reset
 from bot import language, validation
 from bot.booking.dialogue import (
     BookingDialogue,
@@ -189,7 +189,7 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
         if problem == "too_long":
             send(dispatcher, [dialogue().say("booking_text_too_long", limit=200)])
         elif problem:
-            send(dispatcher, [dialogue().say(invalid_key)])
+            send(dispatcher, [free_text_hint(problem, invalid_key)])
         if problem:
             return self.failed(slot, tracker, dispatcher)
         return {slot: cleaned}

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
 from bot.conversations import TYPED_COMMAND
+from bot.language import NAME_REJECTED_KINDS
 from bot.clock import utc_now
 from actions.common import answers, latest_entity, latest_text, send
 from bot.knowledge.answers import RESPONSE_FOR_INTENT, TERM_ENTITY, Button, Reply, is_question_intent
@@ -106,6 +107,14 @@ FAILURES_SLOT = "form_failures"      # {"slot": the question, "count": failed an
 HELP_AFTER_FAILURES = 2              # no loop longer than two: then help and ways out
 _BOOKKEEPING = frozenset({"requested_slot", FAILURES_SLOT})
 STUCK_HANDOFF = '/ask_human{"handoff_reason":"not_understood"}'
+
+
+def free_text_hint(problem: str, field_hint: str) -> Reply:
+    """The hint for a free-text answer: for one that is something else ("Ja", "Hallo", a question,
+    a command, "weiß nicht") what it was (text_answer_<kind>), then what the field needs."""
+    say = answers().knowledge.messages.render
+    lead = say(f"text_answer_{problem}") if problem in NAME_REJECTED_KINDS else ""
+    return Reply(" ".join(part for part in (lead, say(field_hint)) if part))
 
 
 def answer_failed(asked: Optional[str], events: List[EventType]) -> bool:

@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import slots
 from actions.common import fault, latest_entity, latest_text, requester, send, services
-from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
+from actions.forms import QuestionAwareForm, free_text_hint, in_thread, intent_of, now, prompt_action, reset
 from bot import language, validation
 from bot.booking.service import BookingNotFound
 from bot.errors import DomainError
@@ -83,7 +83,7 @@ class ValidateHandoffForm(QuestionAwareForm):
     def validate_handoff_name(self, value, dispatcher, tracker, domain):
         name, problem = validation.free_text(str(value or ""))
         if problem:
-            send(dispatcher, [say("booking_name_invalid")])
+            send(dispatcher, [free_text_hint(problem, "booking_name_invalid")])
         return {"handoff_name": name}
 
     def validate_handoff_contact(self, value, dispatcher, tracker, domain):

@@ -370,3 +370,15 @@ def test_a_reschedule_wish_given_before_the_identification_is_used(service):
     _, events = run(booking_actions.ValidateRescheduleForm(), tracker)
     offer = slots_of(events)["slot_offer"]
     assert all(datetime.fromisoformat(s).date() == THURSDAY_10.date() for s in offer["slots"])
+
+
+@pytest.mark.parametrize("slot, answer, hint", [
+    ("person_name", "Ja", "„Ja“ oder „Nein“ passt hier nicht. Bitte nennen Sie Ihren Namen"),
+    ("organisation", "Hallo", "Guten Tag! Bitte nennen Sie den Namen Ihrer Clustermanagement-Organisation"),
+    ("cluster_name", "weiß ich nicht", "Ohne diese Angabe kann ich leider nicht weitermachen"),
+    ("person_name", "Wie bitte?", "Das klingt nach einer Frage"),
+    ("person_name", "x", "mindestens zwei Buchstaben"),
+])
+def test_a_name_that_is_something_else_says_what_it_was(service, slot, answer, hint):
+    messages, events = validate(slot, answer)
+    assert hint in texts(messages) and slots_of(events)[slot] is None
