@@ -342,6 +342,12 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
     )
 
 
-@lru_cache(maxsize=1)
 def settings() -> Settings:
-    return load_settings()
+    """The settings of this process's environment, built once per distinct environment: a test or
+    a command that sets a variable gets settings with it, and there is no cache to clear."""
+    return _settings_for(tuple(sorted(os.environ.items())))
+
+
+@lru_cache(maxsize=16)
+def _settings_for(environment: Tuple[Tuple[str, str], ...]) -> Settings:
+    return load_settings(dict(environment))

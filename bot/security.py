@@ -48,13 +48,17 @@ def create_key_file(path: Path) -> bytes:
     return _read_key(path)
 
 
-@lru_cache(maxsize=1)
 def secret_key() -> bytes:
     """GOCLUSTER_SECRET_KEY, or a random key created once under var/ (readable by the owner only)."""
-    configured = settings().secret_key
+    config = settings()
+    return _secret_key(config.secret_key, config.var_dir)
+
+
+@lru_cache(maxsize=16)
+def _secret_key(configured: str, var_dir: Path) -> bytes:
     if configured:
         return configured.encode("utf-8")
-    return create_key_file(settings().var_dir / SECRET_FILE)
+    return create_key_file(var_dir / SECRET_FILE)
 
 
 def sign(value: str, purpose: str) -> str:

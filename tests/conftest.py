@@ -26,13 +26,11 @@ MODEL_PATH = PROJECT_ROOT / "models" / "gocluster.tar.gz"
 @pytest.fixture(scope="session", autouse=True)
 def isolated_storage(tmp_path_factory):
     """Tests never touch var/: a migrated database and an empty tracker database of their own."""
-    from bot.config import settings
     from bot.storage.migrate import upgrade
 
     root = tmp_path_factory.mktemp("var")
     os.environ.update(GOCLUSTER_VAR_DIR=str(root), DATABASE_URL=f"sqlite:///{root / 'gocluster.db'}",
                       TRACKER_DATABASE_URL=f"sqlite:///{root / 'tracker.db'}")
-    settings.cache_clear()
     upgrade(os.environ["DATABASE_URL"])
     yield root
 
@@ -216,7 +214,6 @@ def make_services():
 @pytest.fixture
 def configure(monkeypatch):
     """Set environment variables for one test; the settings are read again with them."""
-    from bot.config import settings
 
     from actions.common import use_services
 
@@ -226,12 +223,10 @@ def configure(monkeypatch):
                 monkeypatch.delenv(name, raising=False)
             else:
                 monkeypatch.setenv(name, value)
-        settings.cache_clear()
         use_services(None)
 
     yield apply
     monkeypatch.undo()
-    settings.cache_clear()
     use_services(None)
 
 

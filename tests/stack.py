@@ -88,7 +88,6 @@ def running_bot(tmp_path_factory, request):
     with pytest.MonkeyPatch.context() as patch:
         for key, value in env.items():
             patch.setenv(key, value)
-        settings.cache_clear()
         from bot.cli.serve import _messenger_credentials, services
         from bot.storage.migrate import upgrade
 
@@ -109,4 +108,3 @@ def running_bot(tmp_path_factory, request):
         finally:
             for service in reversed(running):
                 service.stop()
-            settings.cache_clear()

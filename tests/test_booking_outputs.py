@@ -67,17 +67,11 @@ def test_calendar_text_is_escaped_and_folded():
 
 def test_signatures(tmp_path, monkeypatch):
     monkeypatch.setenv("GOCLUSTER_SECRET_KEY", "test-key")
-    from bot.security import secret_key
-
-    secret_key.cache_clear()
-    try:
-        signature = sign("GC-B-22222", "ics")
-        assert verify("GC-B-22222", "ics", signature)
-        assert not verify("GC-B-33333", "ics", signature)
-        assert not verify("GC-B-22222", "other", signature)
-        assert not verify("GC-B-22222", "ics", "")
-    finally:
-        secret_key.cache_clear()
+    signature = sign("GC-B-22222", "ics")
+    assert verify("GC-B-22222", "ics", signature)
+    assert not verify("GC-B-33333", "ics", signature)
+    assert not verify("GC-B-22222", "other", signature)
+    assert not verify("GC-B-22222", "ics", "")
 
 
 def test_calendar_download_needs_the_signed_link(service, database_url):
@@ -146,12 +140,8 @@ def test_csv_export(service):
 @pytest.fixture
 def cli_env(database_url, monkeypatch):
     """The staff commands on the test database."""
-    from bot.config import settings
-
     monkeypatch.setenv("DATABASE_URL", database_url)
-    settings.cache_clear()
     yield BookingService(session_factory(database_url), load_calendar_config())
-    settings.cache_clear()
 
 
 def weekday_slot(start: date, step: int, service: BookingService) -> datetime:

@@ -713,17 +713,9 @@ def test_accounts_store_no_plain_password_and_enforce_the_policy(database_url):
 
 @pytest.fixture
 def cli_database(database_url, monkeypatch):
-    """The command line uses DATABASE_URL; clear the cached settings and engines around the test."""
-    from bot.config import settings
-
-    def clear():
-        settings.cache_clear()
-
+    """The command line uses DATABASE_URL (the settings follow the environment)."""
     monkeypatch.setenv("DATABASE_URL", database_url)
-    clear()
     yield database_url
-    monkeypatch.delenv("DATABASE_URL")
-    clear()
 
 
 def test_staff_account_command(cli_database, monkeypatch, capsys):

@@ -14,7 +14,6 @@ import urllib.request
 
 import pytest
 
-from bot.config import settings
 
 def _free_port() -> int:
     import socket
@@ -58,7 +57,6 @@ class Stack:
                "RASA_TELEMETRY_ENABLED": "false"}
         for key, value in env.items():
             monkeypatch.setenv(key, value)
-        settings.cache_clear()
         from bot.storage.migrate import upgrade
 
         upgrade(env["DATABASE_URL"])
@@ -93,7 +91,6 @@ def stack(tmp_path, monkeypatch):
     running.start()
     yield running
     running.stop()
-    settings.cache_clear()
 
 
 BAD_INPUTS = [

@@ -50,7 +50,6 @@ def _serve(args: argparse.Namespace) -> int:
                             ("WEB_SERVERS", args.web_servers)):
         if value is not None:
             os.environ[variable] = str(value)
-    settings.cache_clear()
     try:
         settings()
     except ConfigError as error:

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -77,7 +76,6 @@ def stack(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         for key, value in env.items():
             patch.setenv(key, value)
-        settings.cache_clear()
         from bot.cli.serve import services
         from bot.storage.migrate import upgrade
 
@@ -97,7 +95,6 @@ def stack(tmp_path_factory):
         finally:
             for service in reversed(running):
                 service.stop()
-            settings.cache_clear()
 
 
 @pytest.fixture(scope="module")
@@ -271,7 +268,6 @@ def dashboard_stack(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         for key, value in env.items():
             patch.setenv(key, value)
-        settings.cache_clear()
         from bot.storage.migrate import upgrade
 
         upgrade(env["DATABASE_URL"])
@@ -287,4 +283,3 @@ def dashboard_stack(tmp_path_factory):
             yield DashboardStack(f"http://127.0.0.1:{web}", seeded["ticket"], seeded["garbage"], server)
         finally:
             server.stop()
-            settings.cache_clear()
