@@ -264,7 +264,7 @@ def messenger_variables() -> Tuple[str, ...]:
 
 def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
     """Settings from the given mapping (default: the process environment). Raises ConfigError."""
-    env = _Env(os.environ if environ is None else environ)
+    env = _Env(environment() if environ is None else environ)
     for name, replacement in REMOVED_VARIABLES.items():
         if env.text(name):
             raise ConfigError(f"{name} gibt es nicht mehr; stattdessen {replacement} setzen")
@@ -342,10 +342,16 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
     )
 
 
+def environment(overrides: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """This process's environment with `overrides`: what settings are built from and what the
+    servers started by `bot serve` inherit. The one place that reads os.environ."""
+    return {**os.environ, **(overrides or {})}
+
+
 def settings() -> Settings:
     """The settings of this process's environment, built once per distinct environment: a test or
     a command that sets a variable gets settings with it, and there is no cache to clear."""
-    return _settings_for(tuple(sorted(os.environ.items())))
+    return _settings_for(tuple(sorted(environment().items())))
 
 
 @lru_cache(maxsize=16)

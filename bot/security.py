@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from bot.config import settings
+from bot.config import Settings, settings
 
 SECRET_FILE = "secret_key"
 
@@ -48,9 +48,9 @@ def create_key_file(path: Path) -> bytes:
     return _read_key(path)
 
 
-def secret_key() -> bytes:
+def secret_key(config: Optional[Settings] = None) -> bytes:
     """GOCLUSTER_SECRET_KEY, or a random key created once under var/ (readable by the owner only)."""
-    config = settings()
+    config = config or settings()
     return _secret_key(config.secret_key, config.var_dir)
 
 

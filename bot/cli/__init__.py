@@ -39,23 +39,21 @@ def _check_content(_args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import os
-
     from bot.cli.serve import serve
-    from bot.config import ConfigError, settings
+    from bot.config import ConfigError, environment, load_settings
 
-    # The flags are another way to set the variables: the settings (and every server started,
-    # which inherits the environment) see the same numbers.
-    for variable, value in (("RASA_SERVERS", args.rasa_servers), ("ACTION_SERVERS", args.action_servers),
-                            ("WEB_SERVERS", args.web_servers)):
-        if value is not None:
-            os.environ[variable] = str(value)
+    # The flags are another way to set the variables: the settings and every server started
+    # (which inherits this environment) see the same numbers.
+    flags = {variable: str(value) for variable, value in (("RASA_SERVERS", args.rasa_servers),
+                                                          ("ACTION_SERVERS", args.action_servers),
+                                                          ("WEB_SERVERS", args.web_servers)) if value is not None}
+    environ = environment(flags)
     try:
-        settings()
+        config = load_settings(environ)
     except ConfigError as error:
         print(f"Konfiguration fehlerhaft: {error}", file=sys.stderr)
         return 1
-    return serve(model=args.model)
+    return serve(args.model, config, environ)
 
 
 def _web(_args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from typing import Dict, List, Optional, Tuple
 
 from bot import balancer
 from bot.channels import active_channels, write_effective_credentials
-from bot.config import PROJECT_ROOT, Settings, settings
+from bot.config import PROJECT_ROOT, Settings, environment, load_settings, settings
 from bot.storage import migrate
 
 READY_TIMEOUT_S = 300
@@ -95,14 +95,14 @@ def _local(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
 
-def services(model: str, credentials: Optional[Path] = None, balancer_config: Optional[Path] = None
-             ) -> List[Service]:
+def services(model: str, credentials: Optional[Path] = None, balancer_config: Optional[Path] = None,
+             config: Optional[Settings] = None) -> List[Service]:
     """`credentials`: the file for the Rasa server's channels (default: credentials.yml as it is).
     `balancer_config`: HAProxy's file, when the settings ask for the balancer (serve writes it).
 
     No secret appears on a command line: the services read them from the environment or derive
     them from the secret key (rasa_ext/server.py, actions/server.py)."""
-    config = settings()
+    config = config or settings()
     python = sys.executable
     layout = balancer.topology(config)
     commands = {
@@ -233,8 +233,11 @@ def _cluster_problem(config: Settings) -> Optional[str]:
     return None
 
 
-def serve(model: str, config: Optional[Settings] = None) -> int:
-    config = config or settings()
+def serve(model: str, config: Optional[Settings] = None, environ: Optional[Dict[str, str]] = None) -> int:
+    """Starts and supervises the servers. `environ` (default: this process's) is what they inherit;
+    `config` the settings built from it."""
+    environ = environment() if environ is None else environ
+    config = config or load_settings(environ)
     # Databases, logs and generated credentials are for this user only (files 0600, folders 0700).
     os.umask(0o077)
     config.var_dir.mkdir(parents=True, exist_ok=True)
@@ -249,8 +252,8 @@ def serve(model: str, config: Optional[Settings] = None) -> int:
 
     # One key for every server of this machine, handed over in the environment (never on argv):
     # the action servers' token and the signed chat sessions are derived from it.
-    env = dict(os.environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2",
-               GOCLUSTER_SECRET_KEY=secret_key().decode("utf-8"))
+    env = dict(environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2",
+               GOCLUSTER_SECRET_KEY=secret_key(config).decode("utf-8"))
     try:
         credentials, messenger_lines = _messenger_credentials(config)
     except ValueError as error:
@@ -258,7 +261,7 @@ def serve(model: str, config: Optional[Settings] = None) -> int:
         return 1
     layout = balancer.topology(config)
     balancer_file = balancer.write_config(config, layout) if layout.balancer else None
-    running = services(model, credentials, balancer_file)
+    running = services(model, credentials, balancer_file, config)
     supervisor = Supervisor(running, log_dir, env, config.var_dir / STATE_FILE)
     stopping = False
 
