@@ -15,6 +15,12 @@ SPACY_PIPELINE := models/spacy_de/gocluster-source.json
 MODEL := models/gocluster.tar.gz
 # Debian's Chromium for the widget's browser tests (Playwright drives it; nothing is downloaded).
 CHROMIUM := /usr/bin/chromium
+# Debian's HAProxy: the balancer of `make cluster` (and of the cluster tests).
+HAPROXY := /usr/sbin/haproxy
+# `make cluster`: servers of each kind on this machine (RASA_SERVERS=3 make cluster …).
+RASA_SERVERS ?= 2
+ACTION_SERVERS ?= 2
+WEB_SERVERS ?= 2
 # `make audit`: pip-audit in a throw-away environment of its own (never in $(VENV)).
 AUDIT_VENV := var/auditenv
 PIP_AUDIT_VERSION := 2.10.1
@@ -29,10 +35,11 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TQDM_DISABLE := 1
 
-.PHONY: help install pipeline sync train run test test-python validate test-stories bench lock audit clean
+.PHONY: help install pipeline sync train run cluster test test-python validate test-stories bench lock audit clean
 
 help:
 	@echo "make run    – installieren, Sprachpipeline bauen, trainieren (falls nötig), Bot starten"
+	@echo "make cluster – mehrere Rasa-, Action- und Webserver hinter HAProxy (braucht PostgreSQL und Redis, siehe README)"
 	@echo "make test   – installieren (falls nötig) und alle Tests ausführen"
 	@echo "make bench  – Leistungsmessung gegen den laufenden Bot (startet ihn selbst)"
 	@echo "make audit  – gesperrte Pakete mit pip-audit auf bekannte Schwachstellen prüfen (braucht Internet)"
@@ -74,6 +81,18 @@ train: $(MODEL)
 run: $(MODEL)
 	$(PY) -m bot serve --model $(MODEL)
 
+$(HAPROXY):
+	@echo "Installiere HAProxy (Lastverteiler) ..."
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	else echo "HAProxy fehlt und kann ohne Root nicht installiert werden: apt-get install haproxy" >&2; exit 1; fi
+
+# The scale-out topology on this machine; DATABASE_URL, TRACKER_DATABASE_URL (PostgreSQL) and
+# LOCK_STORE_URL (Redis) come from the environment (README "Betrieb mit mehreren Servern").
+cluster: $(MODEL) $(HAPROXY)
+	$(PY) -m bot serve --model $(MODEL) --rasa-servers $(RASA_SERVERS) --action-servers $(ACTION_SERVERS) \
+		--web-servers $(WEB_SERVERS)
+
 validate: $(INSTALLED)
 	$(RASA) data validate --fail-on-warnings
 
@@ -83,8 +102,10 @@ $(CHROMIUM):
 	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "Chromium fehlt und kann ohne Root nicht installiert werden: apt-get install chromium" >&2; exit 1; fi
 
+# bin/test-services: this machine's PostgreSQL and Redis, or throw-away instances where none answers
+# (installed from Debian's packages if missing); the tests create and drop databases of their own.
 test-python: $(MODEL) $(CHROMIUM)
-	$(PY) -m pytest
+	$(PY) bin/test-services $(PY) -m pytest
 
 test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --e2e --fail-on-prediction-errors --out var/results/stories

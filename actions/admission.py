@@ -1,4 +1,5 @@
-"""Admission guide, readiness check for the application, Gold-label cost-share check."""
+"""Admission guide, readiness check, Gold-label cost-share check: thin adapters around
+bot/admission (guide rules, AdmissionDialogue for the texts) and bot/eligibility (pure rules)."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,41 +9,33 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import slots
-from actions.common import answers, latest_entity, latest_text, send
-from actions.forms import QuestionAwareForm, intent_of, now, prompt_action, reset
-from bot import eligibility
-from bot.admission.guide import Guide, load_guide, missing_documents, move, step_from_progress, step_number
-from bot.knowledge.answers import Button, Reply
+from actions.common import answers, latest_entity, latest_text, send, services
+from actions.forms import QuestionAwareForm, intent_of, now, reset
+from bot import eligibility, language
+from bot.admission.guide import move, step_from_progress, step_number
 
 GUIDE_DIRECTIONS = {"guide_next": "next", "guide_back": "back", "guide_details": "details"}
 
 
-def say(key: str, **values: Any) -> str:
-    return answers().knowledge.messages.render(key, **values)
-
-
 def today() -> date:
-    return now().date()
+    return now().astimezone(services().calendar.tz).date()
+
+
+def asking(slot: str, reply):
+    """An `action_ask_<slot>` that sends one reply of the admission dialogue."""
+    class Ask(Action):
+        def name(self) -> Text:
+            return f"action_ask_{slot}"
+
+        async def run(self, dispatcher, tracker, domain):
+            send(dispatcher, [reply(services().admission_dialogue)])
+            return []
+
+    Ask.__name__ = Ask.__qualname__ = f"ActionAsk_{slot}"
+    return Ask
 
 
 # --- guided tour --------------------------------------------------------------------------------
-def guide_buttons(guide: Guide, number: int) -> List[Button]:
-    buttons = [Button(answers().knowledge.topics[o].label, "/" + o) for o in guide.step(number).offers]
-    buttons.append(Button(say("guide_button_details"), '/guide_details{"guide_target":"%d"}' % number))
-    if number < 5:
-        buttons.append(Button(say("guide_button_next"), '/guide_goto{"guide_target":"%d"}' % (number + 1)))
-    if number > 1:
-        buttons.append(Button(say("guide_button_back"), '/guide_goto{"guide_target":"%d"}' % (number - 1)))
-    return buttons
-
-
-def step_reply(guide: Guide, number: int, details: bool = False) -> Reply:
-    step = guide.step(number)
-    key = "guide_details" if details else "guide_step"
-    text = say(key, number=step.number, title=step.title, summary=step.summary, details=step.details)
-    return Reply(text, tuple(guide_buttons(guide, number)))
-
-
 class ActionGuide(Action):
     """Shows a step of the admission process; remembers it, so the tour continues after questions."""
 
@@ -50,47 +43,28 @@ class ActionGuide(Action):
         return "action_guide"
 
     async def run(self, dispatcher, tracker, domain):
-        guide, intent = load_guide(), intent_of(tracker)
+        dialogue, intent = services().admission_dialogue, intent_of(tracker)
+        if intent == "guide_progress":
+            rule = step_from_progress(dialogue.guide, latest_text(tracker))
+            send(dispatcher, dialogue.progress(rule, answers().faq("faq_pflichten")))
+            return [SlotSet("guide_step", rule.step)] if rule else []
         current = tracker.get_slot("guide_step")
         current = int(current) if current else None
         target = latest_entity(tracker, "guide_target")
-        if intent == "guide_progress":
-            return self._progress(dispatcher, guide, latest_text(tracker))
         if intent == "guide_goto" or (intent == "guide_details" and target):
             number = step_number(target or latest_text(tracker)) or move(current, "details")
         else:
             number = move(current, GUIDE_DIRECTIONS.get(intent, "start"))
-        replies = []
-        if intent not in GUIDE_DIRECTIONS and intent != "guide_goto":   # the tour starts
-            titles = "\n".join(f"{s.number}. {s.title}" for s in guide.steps)
-            replies.append(Reply(say("guide_overview", steps=titles)))
-        replies.append(step_reply(guide, number, details=intent == "guide_details"))
-        send(dispatcher, replies)
+        starts = intent not in GUIDE_DIRECTIONS and intent != "guide_goto"
+        send(dispatcher, dialogue.tour(number, starts, details=intent == "guide_details"))
         return [SlotSet("guide_step", number)]
-
-    def _progress(self, dispatcher, guide: Guide, text: str):
-        rule = step_from_progress(guide, text)
-        if rule is None:
-            buttons = tuple(Button(say("guide_button_step", number=s.number) + f": {s.title}",
-                                   '/guide_goto{"guide_target":"%d"}' % s.number) for s in guide.steps)
-            send(dispatcher, [Reply(say("guide_progress_unknown"), buttons)])
-            return []
-        if rule.outcome == "admitted":
-            send(dispatcher, [Reply(say("guide_after_admission")), *answers().faq("faq_pflichten")])
-        elif rule.outcome == "rejected":
-            send(dispatcher, [Reply(say("guide_rejected"))])
-        else:
-            send(dispatcher, [Reply(say("guide_progress_step", number=rule.step)), step_reply(guide, rule.step)])
-        return [SlotSet("guide_step", rule.step)]
 
 
 # --- readiness check ----------------------------------------------------------------------------
-ActionAskReadinessDocuments = prompt_action("rd_application_documents", "readiness_ask_application_documents",
-                                            [{"title": "Ja", "payload": "/affirm"}, {"title": "Nein", "payload": "/deny"}])
-ActionAskReadinessStrategy = prompt_action("rd_strategy_document", "readiness_ask_strategy_document",
-                                           [{"title": "Ja", "payload": "/affirm"}, {"title": "Nein", "payload": "/deny"}])
-ActionAskReadinessActors = prompt_action("rd_actor_overview", "readiness_ask_actor_overview",
-                                         [{"title": "Ja", "payload": "/affirm"}, {"title": "Nein", "payload": "/deny"}])
+ActionAskReadinessDocuments = asking("rd_application_documents",
+                                     lambda d: d.readiness_question("application_documents"))
+ActionAskReadinessStrategy = asking("rd_strategy_document", lambda d: d.readiness_question("strategy_document"))
+ActionAskReadinessActors = asking("rd_actor_overview", lambda d: d.readiness_question("actor_overview"))
 
 
 class ValidateReadinessForm(QuestionAwareForm):
@@ -98,7 +72,7 @@ class ValidateReadinessForm(QuestionAwareForm):
         return "validate_readiness_form"
 
     def _answer(self, slot: str, value, tracker) -> Dict[Text, Any]:
-        return {slot: eligibility.parse_yes_no(str(value or ""), intent_of(tracker))}
+        return {slot: language.parse_yes_no(str(value or ""), intent_of(tracker))}
 
     def validate_rd_application_documents(self, value, dispatcher, tracker, domain):
         return self._answer("rd_application_documents", value, tracker)
@@ -115,30 +89,14 @@ class ActionReadinessResult(Action):
         return "action_readiness_result"
 
     async def run(self, dispatcher, tracker, domain):
-        guide = load_guide()
         given = {slot[3:]: tracker.get_slot(slot) for slot in slots.READINESS}
-        missing = missing_documents(guide, given)
-        if missing:
-            lines = [say("readiness_missing")] + [say("readiness_item", title=d.title, explanation=d.explanation)
-                                                  for d in missing]
-            if "unknown" in given.values():
-                lines.append(say("readiness_unknown_hint"))
-        else:
-            lines = [say("readiness_all_there")]
-        lines.append(say("readiness_criteria"))
-        buttons = (Button(answers().knowledge.topics["book_consultation"].label, "/book_consultation"),
-                   Button(answers().knowledge.topics["create_draft"].label, "/create_draft"))
-        send(dispatcher, [Reply("\n".join(lines), buttons)])
+        send(dispatcher, services().admission_dialogue.readiness_result(given))
         return reset(slots.READINESS)
 
 
 # --- Gold-label cost-share check --------------------------------------------------------------
 def _cost_share_prompt(question: str):
-    buttons = ([{"title": "Erstzertifizierung", "payload": "Erstzertifizierung"},
-                {"title": "Re-Zertifizierung", "payload": "Re-Zertifizierung"}] if question == "kind" else
-               [{"title": "Ja", "payload": "/affirm"}, {"title": "Nein", "payload": "/deny"},
-                {"title": "Weiß nicht", "payload": "weiß nicht"}])
-    return prompt_action(f"cs_{question}", f"cost_share_ask_{question}", buttons)
+    return asking(f"cs_{question}", lambda d: d.cost_share_question(question))
 
 
 ActionAskCsMember = _cost_share_prompt("member")
@@ -158,11 +116,7 @@ class ValidateCostShareForm(QuestionAwareForm):
         return "validate_cost_share_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
-        given = cost_share_answers(tracker)
-        needed = set(eligibility.needed_questions(given)) | set(given)
-        if given.get("silver_done") == eligibility.YES:
-            needed.discard("gold_or_iso_recent")
-        return [f"cs_{q}" for q in eligibility.QUESTIONS if q in needed]
+        return [f"cs_{q}" for q in eligibility.questions_in_form(cost_share_answers(tracker))]
 
     def _answer(self, question: str, value, tracker) -> Dict[Text, Any]:
         return {f"cs_{question}": eligibility.parse_answer(question, str(value or ""), intent_of(tracker), today())}
@@ -186,35 +140,11 @@ class ValidateCostShareForm(QuestionAwareForm):
         return self._answer("kind", value, tracker)
 
 
-def verdict_replies(verdict: eligibility.Verdict) -> List[Reply]:
-    lines: List[str] = []
-    buttons: List[Button] = []
-    if verdict.outcome == "eligible":
-        lines.append(say("cost_share_eligible"))
-    elif verdict.outcome == "not_eligible":
-        lines.append(say("cost_share_not_eligible"))
-        lines += [say(f"cost_share_unmet_{code}") for code in verdict.unmet]
-        if verdict.unclear:
-            lines.append(say("cost_share_unclear"))
-            lines += [say(f"cost_share_unclear_{code}") for code in verdict.unclear]
-    else:
-        lines.append(say("cost_share_unclear"))
-        lines += [say(f"cost_share_unclear_{code}") for code in verdict.unclear]
-    amount_key = {eligibility.FIRST: "cost_share_amount_first", eligibility.RECERT: "cost_share_amount_recert"}
-    lines.append(say(amount_key.get(verdict.kind, "cost_share_amount_unknown")))
-    lines.append(say("cost_share_conditions"))
-    if verdict.outcome == "unclear":
-        lines.append(say("cost_share_unclear_next"))
-    if eligibility.NOT_MEMBER in verdict.unmet + verdict.unclear:
-        guide_entry = answers().knowledge.faq["aufnahmeprozess"]
-        buttons.append(Button(guide_entry.title, "/" + guide_entry.intent))
-    return [Reply("\n".join(lines), tuple(buttons))]
-
-
 class ActionCostShareVerdict(Action):
     def name(self) -> Text:
         return "action_cost_share_verdict"
 
     async def run(self, dispatcher, tracker, domain):
-        send(dispatcher, verdict_replies(eligibility.evaluate(cost_share_answers(tracker))))
+        verdict = eligibility.evaluate(cost_share_answers(tracker))
+        send(dispatcher, services().admission_dialogue.verdict(verdict))
         return reset(slots.COST_SHARE)

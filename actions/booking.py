@@ -14,9 +14,9 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
-from actions.common import requester, send, services
-from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
-from bot import eligibility, validation
+from actions.common import fault, requester, send, services
+from actions.forms import QuestionAwareForm, free_text_hint, in_thread, intent_of, now, prompt_action, reset
+from bot import language, validation
 from bot.booking.dialogue import (
     BookingDialogue,
     choose_slot,
@@ -33,23 +33,18 @@ from bot.storage.db import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
-MAX_FAILURES = 3
-
-
 _dialogue: Optional[BookingDialogue] = None
 
 
 def dialogue() -> BookingDialogue:
     global _dialogue
     current = services()
-    if _dialogue is None or _dialogue.config is not current.calendar:
+    if _dialogue is None or _dialogue.config is not current.calendar or _dialogue.labels is not current.labels:
         _dialogue = BookingDialogue(current.messages, current.calendar, current.settings.public_url,
-                                    current.settings.privacy_url)
+                                    current.settings.privacy_url, current.labels)
     return _dialogue
 
 
-ActionAskFormat = prompt_action("consultation_format", "booking_ask_format",
-                                 [{"title": "Telefon", "payload": "Telefon"}, {"title": "Video", "payload": "Video"}])
 ActionAskTime = prompt_action("preferred_time", "booking_ask_time")
 ActionAskName = prompt_action("person_name", "booking_ask_name")
 ActionAskOrganisation = prompt_action("organisation", "booking_ask_organisation")
@@ -69,6 +64,15 @@ class ActionAskConsultationSlot(Action):
         return []
 
 
+class ActionAskFormat(Action):
+    def name(self) -> Text:
+        return "action_ask_consultation_format"
+
+    async def run(self, dispatcher, tracker, domain):
+        send(dispatcher, [dialogue().format_question()])
+        return []
+
+
 class ActionAskConsent(Action):
     def name(self) -> Text:
         return "action_ask_consent"
@@ -79,6 +83,10 @@ class ActionAskConsent(Action):
 
 
 # --- form validation --------------------------------------------------------------------------
+# The intent that starts each form with a time choice, whose message may already hold a wish.
+START_INTENTS = {"consultation_form": "book_consultation", "reschedule_form": "reschedule_booking"}
+
+
 class TimeChoiceMixin:
     """Preferred time and slot choice, shared by booking and rescheduling."""
 
@@ -93,14 +101,28 @@ class TimeChoiceMixin:
         try:
             proposal = await in_thread(services().bookings.propose, result.wish)
         except StorageUnavailable:
-            send(dispatcher, [dialogue().say("booking_unavailable")])
+            send(dispatcher, [fault("booking_slots")])
             return {"booking_unavailable": True, "requested_slot": None}
         offer = offer_to_dict(result.wish, proposal)
         exact = exact_slot(result.wish, dialogue().config)
         # While choosing, "14 Uhr" names one slot: take it if it is free (the summary follows).
         chosen = exact.isoformat() if pick_exact and exact and proposal.matches_wish and exact in proposal.slots else None
         return {"preferred_time": text, "time_wish": wish_to_dict(result.wish), "slot_offer": offer,
-                "consultation_slot": chosen, "form_failures": 0}
+                "consultation_slot": chosen}
+
+    async def extract_preferred_time(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        """A wish given with the request ("Haben Sie nächste Woche einen Termin frei?",
+        "Termin auf Dienstag verschieben") is used, not asked again: at the form's first turn."""
+        if tracker.get_slot("requested_slot") or tracker.get_slot("preferred_time"):
+            return {}
+        trigger = START_INTENTS.get((tracker.active_loop or {}).get("name") or "")
+        text = next((e.get("text") or "" for e in reversed(tracker.events) if e.get("event") == "user"
+                     and ((e.get("parse_data") or {}).get("intent") or {}).get("name") == trigger), "")
+        if not text or text.startswith("/"):
+            return {}
+        result = parse_time_wish(text, now().astimezone(dialogue().config.tz), None,
+                                 horizon_days=dialogue().config.horizon_days)
+        return {"preferred_time": text} if result.wish is not None else {}
 
     async def validate_preferred_time(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return await self._offer_for(str(value or ""), dispatcher, tracker)
@@ -109,7 +131,7 @@ class TimeChoiceMixin:
         text = str(value or "")
         chosen = choose_slot(text, tracker.get_slot("slot_offer"), dialogue().config)
         if chosen:
-            return {"consultation_slot": chosen.isoformat(), "form_failures": 0}
+            return {"consultation_slot": chosen.isoformat()}
         # Anything else may be a new wish ("lieber Mittwoch"): offer slots for it instead.
         result = parse_time_wish(text, now().astimezone(dialogue().config.tz),
                                  wish_from_dict(tracker.get_slot("time_wish")),
@@ -119,12 +141,10 @@ class TimeChoiceMixin:
             return self.failed("consultation_slot", tracker, dispatcher)
         return await self._offer_for(text, dispatcher, tracker, pick_exact=True)
 
-    def failed(self, slot: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
-        failures = int(tracker.get_slot("form_failures") or 0) + 1
-        if failures >= MAX_FAILURES:
-            send(dispatcher, [dialogue().repeated_failures()])
-            failures = 0
-        return {slot: None, "form_failures": failures}
+    @staticmethod
+    def failed(slot: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        """The same question again (QuestionAwareForm counts the failures and offers help)."""
+        return {slot: None}
 
 
 def exact_slot(wish, config) -> Optional[datetime]:
@@ -151,28 +171,28 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
         if fmt is None:
             send(dispatcher, [dialogue().say("booking_format_unknown")])
             return self.failed("consultation_format", tracker, dispatcher)
-        return {"consultation_format": fmt, "form_failures": 0}
+        return {"consultation_format": fmt}
 
     def validate_consent(self, value, dispatcher, tracker, domain):
-        decision = {eligibility.YES: True, eligibility.NO: False}.get(
-            eligibility.parse_yes_no(str(value or ""), intent_of(tracker)))
+        decision = {language.YES: True, language.NO: False}.get(
+            language.parse_yes_no(str(value or ""), intent_of(tracker)))
         if decision is None:
             send(dispatcher, [dialogue().say("booking_consent_unclear")])
             return self.failed("consent", tracker, dispatcher)
         if not decision:
             # Without consent nothing is stored: end the form here.
             return {"consent": False, "requested_slot": None}
-        return {"consent": True, "form_failures": 0}
+        return {"consent": True}
 
     def _free_text(self, slot: str, invalid_key: str, value, dispatcher, tracker):
         cleaned, problem = validation.free_text(str(value or ""))
         if problem == "too_long":
             send(dispatcher, [dialogue().say("booking_text_too_long", limit=200)])
         elif problem:
-            send(dispatcher, [dialogue().say(invalid_key)])
+            send(dispatcher, [free_text_hint(problem, invalid_key)])
         if problem:
             return self.failed(slot, tracker, dispatcher)
-        return {slot: cleaned, "form_failures": 0}
+        return {slot: cleaned}
 
     def validate_person_name(self, value, dispatcher, tracker, domain):
         return self._free_text("person_name", "booking_name_invalid", value, dispatcher, tracker)
@@ -188,7 +208,7 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
         if problem:
             send(dispatcher, [dialogue().say("booking_email_invalid", value=str(value or "")[:80])])
             return self.failed("email", tracker, dispatcher)
-        return {"email": email, "form_failures": 0}
+        return {"email": email}
 
     def validate_phone(self, value, dispatcher, tracker, domain):
         phone, problem = validation.phone(str(value or ""))
@@ -197,7 +217,7 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
                 problem, "booking_phone_invalid")
             send(dispatcher, [dialogue().say(key, value=str(value or "")[:40])])
             return self.failed("phone", tracker, dispatcher)
-        return {"phone": phone, "form_failures": 0}
+        return {"phone": phone}
 
 
 class ValidateRescheduleForm(TimeChoiceMixin, QuestionAwareForm):
@@ -265,8 +285,10 @@ class ActionConfirmBooking(Action):
             send(dispatcher, [dialogue().say("booking_rate_limited")])
             return reset(slots.BOOKING)
         except (StorageUnavailable, BookingError):
-            send(dispatcher, [dialogue().say("booking_unavailable")])
-            return reset(slots.BOOKING)
+            # Nothing stored: every answer stays, and "Noch einmal versuchen" books again (a booking
+            # that did reach the database is recognised, not made twice).
+            send(dispatcher, [fault("booking", retry=True)])
+            return [SlotSet("booking_ready", None), SlotSet("retry_step", "booking")]
         send(dispatcher, dialogue().confirmed(booked.booking, booked.calendar_url, booked.mail_sent))
         return reset(slots.BOOKING)
 
@@ -277,7 +299,7 @@ class ActionConfirmBooking(Action):
         try:
             proposal = await in_thread(services().bookings.propose, wish)
         except StorageUnavailable:
-            send(dispatcher, [dialogue().say("booking_unavailable")])
+            send(dispatcher, [fault("booking_slots")])
             return reset(slots.BOOKING)
         # Back into the form at the slot choice; its prompt shows the fresh offer.
         return [SlotSet("slot_offer", offer_to_dict(wish, proposal)), SlotSet("consultation_slot", None),
@@ -308,7 +330,7 @@ class ActionHandleBookingLookup(Action):
             send(dispatcher, [dialogue().not_found(retry)])
             return reset(slots.LOOKUP) + [SlotSet("lookup_result", "not_found")]
         except StorageUnavailable:
-            send(dispatcher, [dialogue().say("booking_unavailable")])
+            send(dispatcher, [fault("lookup")])
             return reset(slots.LOOKUP) + [SlotSet("lookup_result", "unavailable")]
         if purpose == "delete":   # action_delete_question asks before anything is deleted
             return [SlotSet("lookup_result", "found")]
@@ -335,7 +357,7 @@ class ActionCancelBooking(Action):
                                       tracker.get_slot("lookup_email"))
             send(dispatcher, [dialogue().say("cancel_done", slot=dialogue().describe_slot(booking.slot_start))])
         except (BookingError, StorageUnavailable):
-            send(dispatcher, [dialogue().say("booking_unavailable")])
+            send(dispatcher, [fault("cancel")])
         return reset(slots.LOOKUP_STATE)
 
 
@@ -370,7 +392,7 @@ class ActionRescheduleBooking(Action):
 
     async def run(self, dispatcher, tracker, domain):
         if not tracker.get_slot("consultation_slot") or not tracker.get_slot("booking_reference"):
-            send(dispatcher, [dialogue().say("booking_unavailable")])
+            send(dispatcher, [fault("reschedule")])
             return reset(slots.BOOKING + slots.LOOKUP_STATE)
         new_slot = datetime.fromisoformat(tracker.get_slot("consultation_slot"))
         try:
@@ -380,7 +402,7 @@ class ActionRescheduleBooking(Action):
             send(dispatcher, [dialogue().say("booking_slot_gone")])
             return reset(slots.BOOKING + slots.LOOKUP_STATE)
         except (BookingError, StorageUnavailable):
-            send(dispatcher, [dialogue().say("booking_unavailable")])
+            send(dispatcher, [fault("reschedule")])
             return reset(slots.BOOKING + slots.LOOKUP_STATE)
         send(dispatcher, dialogue().confirmed_reschedule(booking, services().consultations.calendar_url(booking)))
         return reset(slots.BOOKING + slots.LOOKUP_STATE)

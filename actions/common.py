@@ -7,7 +7,7 @@ from typing import Iterable, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.knowledge.answers import Answers, Reply
+from bot.knowledge.answers import Answers, Button, Reply
 from bot.knowledge.content import load_knowledge
 from bot.requester import CLIENT_METADATA_KEY, Requester
 from bot.services import Services, build_services
@@ -42,6 +42,14 @@ def requester(tracker: Tracker) -> Requester:
 def answers() -> Answers:
     """Content is loaded and indexed once per action-server process."""
     return Answers(load_knowledge())
+
+
+def fault(context: str, retry: bool = False) -> Reply:
+    """The fault message of content/faults.yml for what the user was doing; with `retry`, buttons
+    to try the same step again or to stop."""
+    messages = services().messages
+    buttons = (Button(messages.render("retry_button"), "/affirm"), Button(messages.render("booking_stop_button"), "/stop"))
+    return Reply(services().faults.text(context), buttons if retry else ())
 
 
 def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:

@@ -3,25 +3,28 @@ from __future__ import annotations
 
 import asyncio
 from abc import abstractmethod
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import partial
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Callable, Collection, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
+from bot.conversations import TYPED_COMMAND
+from bot.language import NAME_REJECTED_KINDS
+from bot.clock import utc_now
 from actions.common import answers, latest_entity, latest_text, send
-from bot.knowledge.answers import RESPONSE_FOR_INTENT, TERM_ENTITY, Reply, is_question_intent, looks_like_question
-from bot.knowledge.text import words
+from bot.knowledge.answers import RESPONSE_FOR_INTENT, TERM_ENTITY, Button, Reply, is_question_intent
+from bot.language import looks_like_question, words
 
 async def in_thread(function: Callable, *args: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(None, partial(function, *args))
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return utc_now()
 
 
 def intent_of(tracker: Tracker) -> str:
@@ -74,14 +77,66 @@ def is_stop(tracker: Tracker) -> bool:
     return float(intent.get("confidence") or 0) >= STOP_CONFIDENCE or any(w in folded for w in STOP_WORDS)
 
 
+# Wishes that leave any form when said clearly (a rule per form starts the hand-off).
+ESCAPE_INTENTS = frozenset({"ask_human"})
+ESCAPE_CONFIDENCE = 0.8
+
+
+def is_escape(tracker: Tracker) -> bool:
+    """A clear wish to talk to a person instead of answering ("Ich möchte mit einem Menschen
+    sprechen"); a weak guess for an answer like "Anna Mensch" is no such wish."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return intent.get("name") in ESCAPE_INTENTS and float(intent.get("confidence") or 0) >= ESCAPE_CONFIDENCE
+
+
 ANSWER_BUTTON_INTENTS = {"affirm", "deny"}   # "/affirm", "/deny" answer yes/no questions in forms
+
+
+def is_button(tracker: Tracker) -> bool:
+    """A click on a button of this turn; a typed "/…" text is text (rasa_ext/commands.py)."""
+    return latest_text(tracker).startswith("/") and not (tracker.latest_message or {}).get(TYPED_COMMAND)
 
 
 def is_other_button(tracker: Tracker) -> bool:
     """A button payload ("/intent{...}") that is neither a yes/no answer nor a question."""
     intent = intent_of(tracker)
-    return (latest_text(tracker).startswith("/") and intent not in ANSWER_BUTTON_INTENTS
-            and not is_question_intent(intent))
+    return is_button(tracker) and intent not in ANSWER_BUTTON_INTENTS and not is_question_intent(intent)
+
+
+FAILURES_SLOT = "form_failures"      # {"slot": the question, "count": failed answers in a row}
+HELP_AFTER_FAILURES = 2              # no loop longer than two: then help and ways out
+_BOOKKEEPING = frozenset({"requested_slot", FAILURES_SLOT})
+STUCK_HANDOFF = '/ask_human{"handoff_reason":"not_understood"}'
+
+
+def free_text_hint(problem: str, field_hint: str) -> Reply:
+    """The hint for a free-text answer: for one that is something else ("Ja", "Hallo", a question,
+    a command, "weiß nicht") what it was (text_answer_<kind>), then what the field needs."""
+    say = answers().knowledge.messages.render
+    lead = say(f"text_answer_{problem}") if problem in NAME_REJECTED_KINDS else ""
+    return Reply(" ".join(part for part in (lead, say(field_hint)) if part))
+
+
+def answer_failed(asked: Optional[str], events: List[EventType]) -> bool:
+    """Whether the answer to `asked` got the same question again: it was validated to nothing,
+    nothing else was learnt from it (no other slot filled, e.g. a new slot offer) and the form
+    goes on."""
+    if not asked:
+        return False
+    changes = {e.get("name"): e.get("value") for e in events if e.get("event") == "slot"}
+    if asked not in changes or changes[asked] is not None:
+        return False
+    if "requested_slot" in changes and changes["requested_slot"] is None:
+        return False   # the answer ended the form (declined consent, database down)
+    return not any(value is not None for name, value in changes.items() if name not in _BOOKKEEPING | {asked})
+
+
+def failures_after(asked: str, failed: bool, previous: Any) -> Optional[Dict[str, Any]]:
+    """The failure count of the question after this answer (None once an answer succeeded)."""
+    if not failed:
+        return None
+    same = isinstance(previous, dict) and previous.get("slot") == asked
+    return {"slot": asked, "count": (int(previous.get("count") or 0) if same else 0) + 1}
 
 
 class QuestionAwareForm(FormValidationAction):
@@ -90,7 +145,38 @@ class QuestionAwareForm(FormValidationAction):
     A message counts as a question when the NLU found a question intent AND it is shaped like
     one ("Was ist ESCA?", "Gibt es eine Frist") or is a button payload. Answers that merely
     contain a term ("Cluster Nord e. V.", "www.cluster-nord.de") stay answers.
+
+    An answer the form cannot use gets the validator's hint; from the second failed answer to the
+    same question on, also help: an example and buttons to skip (optional questions), to talk to
+    a person and to stop.
     """
+
+    offers_handoff = True   # the hand-off form itself does not offer a hand-off
+
+    def optional_slots(self, tracker: Tracker) -> Collection[str]:
+        """Questions a user may skip: "Überspringen" answers them with "keine Angabe"
+        (form_skip_answer), which their validators accept."""
+        return ()
+
+    def example(self, slot: str, tracker: Tracker) -> Optional[str]:
+        """An example answer for the help, from content/messages.yml (form_example_<slot>)."""
+        messages = answers().knowledge.messages
+        key = f"form_example_{slot}"
+        return messages.render(key) if key in messages.templates else None
+
+    def help(self, slot: str, tracker: Tracker) -> Reply:
+        say = answers().knowledge.messages.render
+        example = self.example(slot, tracker)
+        parts = [say("form_help"), say("form_help_example", example=example) if example else "",
+                 say("form_help_handoff") if self.offers_handoff else say("form_help_hotline")]
+        text = " ".join(part for part in parts if part)
+        buttons = []
+        if slot in self.optional_slots(tracker):
+            buttons.append(Button(say("form_help_skip_button"), say("form_skip_answer")))
+        if self.offers_handoff:
+            buttons.append(Button(say("form_help_handoff_button"), STUCK_HANDOFF))
+        buttons.append(Button(say("booking_stop_button"), "/stop"))
+        return Reply(text, tuple(buttons))
 
     @abstractmethod
     def name(self) -> Text:
@@ -100,12 +186,15 @@ class QuestionAwareForm(FormValidationAction):
     def _is_question(tracker: Tracker) -> bool:
         text = latest_text(tracker)
         return (bool(tracker.get_slot("requested_slot")) and is_question_intent(intent_of(tracker))
-                and (looks_like_question(text) or text.startswith("/")))
+                and (looks_like_question(text) or is_button(tracker)))
 
     async def run(self, dispatcher, tracker, domain):
-        if is_stop(tracker) or is_other_button(tracker):
+        asked = tracker.get_slot("requested_slot")
+        if asked and (is_stop(tracker) or is_other_button(tracker) or (self.offers_handoff and is_escape(tracker))):
             # Rejecting lets the rule for this intent act: the "stop" rule ends the form (nothing
-            # is stored); a button of another feature ("Angabe ändern") is not taken as an answer.
+            # is stored); a button of another feature ("Angabe ändern") is not taken as an answer;
+            # "Ich möchte mit einem Menschen sprechen" hands off. Not while the form starts (no
+            # question asked yet): then the message is the one that started it.
             return [ActionExecutionRejected(self.form_name())]
         if self._is_question(tracker):
             answer_question(dispatcher, tracker)
@@ -116,7 +205,14 @@ class QuestionAwareForm(FormValidationAction):
             tracker.add_slots(events)
             next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
             return events + ([next_slot] if next_slot else [])
-        return await super().run(dispatcher, tracker, domain)
+        previous = tracker.get_slot(FAILURES_SLOT)
+        events = await super().run(dispatcher, tracker, domain)
+        failures = failures_after(asked, answer_failed(asked, events), previous)
+        if failures and failures["count"] >= HELP_AFTER_FAILURES:
+            send(dispatcher, [self.help(asked, tracker)])
+        if failures or previous:
+            events.append(SlotSet(FAILURES_SLOT, failures))
+        return events
 
 
 

@@ -8,39 +8,25 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import slots
-from actions.common import answers, latest_entity, latest_text, requester, send, services
-from actions.forms import QuestionAwareForm, in_thread, intent_of, now, prompt_action, reset
-from bot import eligibility, validation
-from bot.booking.service import BookingError, BookingNotFound
+from actions.common import fault, latest_entity, latest_text, requester, send, services
+from actions.forms import QuestionAwareForm, free_text_hint, in_thread, intent_of, now, prompt_action, reset
+from bot import language, validation
+from bot.booking.service import BookingNotFound
+from bot.errors import DomainError
 from bot.dates import parse_time_wish
-from bot.handoff import rules, transcript
+from bot.conversations import transcript_from_events
+from bot.handoff import rules
 from bot.handoff.desk import Concern
-from bot.knowledge.answers import Button, Reply
-from bot.privacy import delete_booking_data
+from bot.knowledge.answers import Reply
 from bot.ratelimit import RateLimited
 from bot.storage.db import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 ERASE_CONVERSATION_SLOT = "erase_conversation"   # read by rasa_ext/tracker_store.py
-SENSITIVE_INTENTS = {"complaint", "legal_question", "funding_decision"}
 
 
-def say(key: str, **values: Any) -> str:
-    return answers().knowledge.messages.render(key, **values)
-
-
-def contact_line() -> str:
-    config = services().hotline.config
-    hours_text = services().settings.hotline_hours or config.hours
-    hours = say("handoff_hours", hours=hours_text) if hours_text else say("handoff_hours_unknown")
-    return say("handoff_contact_line", phone=config.phone, email=config.email, hours=hours)
-
-
-def reason_of(tracker: Tracker) -> str:
-    given = latest_entity(tracker, "handoff_reason") or tracker.get_slot("handoff_reason")
-    if given in rules.REASONS:
-        return given
-    return rules.SENSITIVE_TOPIC if intent_of(tracker) in SENSITIVE_INTENTS else rules.ASKED_FOR_PERSON
+def say(key: str, **values: Any) -> Reply:
+    return services().handoff_dialogue.say(key, **values)
 
 
 class ActionHandoffIntro(Action):
@@ -48,11 +34,14 @@ class ActionHandoffIntro(Action):
         return "action_handoff_intro"
 
     async def run(self, dispatcher, tracker, domain):
-        reason = reason_of(tracker)
-        key = {rules.SENSITIVE_TOPIC: "handoff_intro_sensitive",
-               rules.NOT_UNDERSTOOD: "handoff_intro_not_understood"}.get(reason, "handoff_intro_person")
-        send(dispatcher, [Reply(say(key, contact=contact_line()))])
-        return [SlotSet("handoff_reason", reason)]
+        given = latest_entity(tracker, "handoff_reason") or tracker.get_slot("handoff_reason")
+        reason = rules.reason_of(given, intent_of(tracker))
+        send(dispatcher, [services().handoff_dialogue.intro(reason)])
+        # The hand-off replaces a process left unfinished (e.g. "Mit einer Person sprechen" in the
+        # help of a form): its answers are not kept for a later start.
+        abandoned = [SlotSet(slot, None) for slot in slots.PROCESS
+                     if slot not in slots.HANDOFF and tracker.get_slot(slot) is not None]
+        return abandoned + [SlotSet("handoff_reason", reason)]
 
 
 ActionAskHandoffName = prompt_action("handoff_name", "handoff_ask_name")
@@ -66,66 +55,60 @@ class ActionAskHandoffConsent(Action):
         return "action_ask_handoff_consent"
 
     async def run(self, dispatcher, tracker, domain):
-        config = services().settings
-        text = say("handoff_ask_consent", days=config.retention_days, privacy_url=config.privacy_url)
-        send(dispatcher, [Reply(text, (Button("Ja, einverstanden", "/affirm"), Button("Nein", "/deny")))])
+        send(dispatcher, [services().handoff_dialogue.consent_question()])
         return []
 
 
-def split_contact(value: str):
-    """(email, phone) from one answer; None if it is neither."""
-    email, _ = validation.email(value)
-    if email:
-        return email, None
-    phone, _ = validation.phone(value)
-    return (None, phone) if phone else None
-
-
 class ValidateHandoffForm(QuestionAwareForm):
+    offers_handoff = False   # this is the hand-off: its help names the hotline instead
+
     def name(self) -> Text:
         return "validate_handoff_form"
+
+    def optional_slots(self, tracker) -> List[str]:
+        return ["handoff_callback"]
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         return [] if tracker.get_slot("handoff_consent") is False else domain_slots
 
     def validate_handoff_consent(self, value, dispatcher, tracker, domain):
-        answer = eligibility.parse_yes_no(str(value or ""), intent_of(tracker))
-        if answer == eligibility.YES:
+        answer = language.parse_yes_no(str(value or ""), intent_of(tracker))
+        if answer == language.YES:
             return {"handoff_consent": True}
-        if answer == eligibility.NO:
+        if answer == language.NO:
             return {"handoff_consent": False, "requested_slot": None}
-        send(dispatcher, [Reply(say("booking_consent_unclear"))])
+        send(dispatcher, [say("booking_consent_unclear")])
         return {"handoff_consent": None}
 
     def validate_handoff_name(self, value, dispatcher, tracker, domain):
         name, problem = validation.free_text(str(value or ""))
         if problem:
-            send(dispatcher, [Reply(say("booking_name_invalid"))])
+            send(dispatcher, [free_text_hint(problem, "booking_name_invalid")])
         return {"handoff_name": name}
 
     def validate_handoff_contact(self, value, dispatcher, tracker, domain):
-        parsed = split_contact(str(value or ""))
+        parsed = validation.contact(str(value or ""))
         if parsed is None:
-            send(dispatcher, [Reply(say("handoff_contact_invalid"))])
+            send(dispatcher, [say("handoff_contact_invalid")])
             return {"handoff_contact": None}
         return {"handoff_contact": parsed[0] or parsed[1]}
 
     def validate_handoff_callback(self, value, dispatcher, tracker, domain):
-        text, problem = validation.free_text(str(value or ""), min_length=1)
+        text, problem = validation.free_text(str(value or ""), min_length=1, reject=())
         if problem:
-            send(dispatcher, [Reply(say("booking_time_not_understood"))])
+            send(dispatcher, [say("booking_time_not_understood")])
             return {"handoff_callback": None}
         parsed = parse_time_wish(text, now().astimezone(services().calendar.tz), None)
         if parsed.problem in ("past", "invalid_date"):   # a wish we can read, but not fulfil
-            send(dispatcher, [Reply(say("booking_time_past" if parsed.problem == "past" else "booking_time_invalid",
-                                        detail=parsed.detail))])
+            send(dispatcher, [say("booking_time_past" if parsed.problem == "past" else "booking_time_invalid",
+                                  detail=parsed.detail)])
             return {"handoff_callback": None}
         return {"handoff_callback": text}
 
     def validate_handoff_concern(self, value, dispatcher, tracker, domain):
-        text, problem = validation.free_text(str(value or ""), min_length=3, max_length=500)
+        text, problem = validation.free_text(str(value or ""), min_length=3, max_length=500, reject=())
         if problem:
-            send(dispatcher, [Reply(say("handoff_concern_invalid"))])
+            send(dispatcher, [say("handoff_concern_invalid")])
         return {"handoff_concern": text}
 
 
@@ -135,29 +118,30 @@ class ActionCreateTicket(Action):
 
     async def run(self, dispatcher, tracker, domain):
         if tracker.get_slot("handoff_consent") is not True:
-            send(dispatcher, [Reply(say("handoff_consent_declined"))])
+            send(dispatcher, [say("handoff_consent_declined")])
             return reset(slots.HANDOFF)
-        contact = split_contact(tracker.get_slot("handoff_contact") or "") or (None, None)
+        email, phone = validation.contact(tracker.get_slot("handoff_contact") or "") or (None, None)
         try:
-            lines = await in_thread(transcript.from_tracker_store, tracker.sender_id)
+            lines = await in_thread(services().conversations.transcript, tracker.sender_id)
         except Exception:  # noqa: BLE001 - the tracker database is optional for a ticket
             lines = []
         concern = Concern(
             reason=tracker.get_slot("handoff_reason") or rules.ASKED_FOR_PERSON,
             intents=rules.intents_of(tracker.events), contact_name=tracker.get_slot("handoff_name") or "",
-            contact_email=contact[0], contact_phone=contact[1], callback=tracker.get_slot("handoff_callback"),
+            contact_email=email, contact_phone=phone, callback=tracker.get_slot("handoff_callback"),
             concern=tracker.get_slot("handoff_concern") or "",
-            transcript=lines or transcript.from_events(tracker.events),
+            transcript=lines or transcript_from_events(tracker.events),
             channel=tracker.get_latest_input_channel() or "unbekannt")
         try:
             opened = await in_thread(services().hotline.open_ticket, concern, requester(tracker))
         except RateLimited:
-            send(dispatcher, [Reply(say("handoff_rate_limited"))])
+            send(dispatcher, [say("handoff_rate_limited")])
             return reset(slots.HANDOFF)
-        except (StorageUnavailable, BookingError):
-            send(dispatcher, [Reply(say("booking_unavailable"))])
-            return reset(slots.HANDOFF)
-        send(dispatcher, [Reply(say("handoff_created", reference=opened.ticket.reference, contact=contact_line()))])
+        except (StorageUnavailable, DomainError):
+            # Nothing stored: the answers stay, and "Noch einmal versuchen" runs this again.
+            send(dispatcher, [fault("ticket", retry=True)])
+            return [SlotSet("retry_step", "ticket")]
+        send(dispatcher, [services().handoff_dialogue.created(opened.ticket.reference)])
         return reset(slots.HANDOFF)
 
 
@@ -168,7 +152,7 @@ async def log_unanswered(tracker: Tracker, kind: str) -> None:
     try:
         await in_thread(services().tickets.log_unanswered, latest_text(tracker), kind, guess.get("name"),
                         guess.get("confidence"), tracker.sender_id)
-    except (StorageUnavailable, BookingError):
+    except (StorageUnavailable, DomainError):
         logger.warning("Unanswered question could not be logged (database unavailable)")
 
 
@@ -180,9 +164,7 @@ class ActionDeleteQuestion(Action):
         return "action_delete_question"
 
     async def run(self, dispatcher, tracker, domain):
-        reference = tracker.get_slot("booking_reference") or ""
-        buttons = (Button(say("delete_yes_button"), "/affirm"), Button(say("delete_no_button"), "/deny"))
-        send(dispatcher, [Reply(say("delete_question", reference=reference), buttons)])
+        send(dispatcher, [services().handoff_dialogue.delete_question(tracker.get_slot("booking_reference") or "")])
         return []
 
 
@@ -193,20 +175,16 @@ class ActionDeleteMyData(Action):
     async def run(self, dispatcher, tracker, domain):
         reference = tracker.get_slot("booking_reference") or ""
         try:
-            result = await in_thread(delete_booking_data, services().sessions, reference,
+            result = await in_thread(services().privacy.delete_my_data, reference,
                                      tracker.get_slot("lookup_email") or "", requester(tracker))
-            # Other conversations now; this one when Rasa saves it after this turn (the tracker
-            # store erases it instead of saving, rasa_ext/tracker_store.py).
-            others = [c for c in result.conversations if c != tracker.sender_id]
-            await in_thread(transcript.delete_conversations, others)
         except BookingNotFound:
-            send(dispatcher, [Reply(say("lookup_not_found"))])
+            send(dispatcher, [say("lookup_not_found")])
             return reset(slots.LOOKUP_STATE)
         except StorageUnavailable:
-            send(dispatcher, [Reply(say("booking_unavailable"))])
+            send(dispatcher, [fault("deletion")])
             return reset(slots.LOOKUP_STATE)
-        send(dispatcher, [Reply(say("delete_done", reference=reference.upper(), drafts=result.drafts,
-                                    tickets=result.tickets, questions=result.questions))])
+        send(dispatcher, services().handoff_dialogue.deleted(reference, result))
+        # This conversation is erased by the tracker store when Rasa saves this turn.
         return reset(slots.LOOKUP_STATE) + [SlotSet(ERASE_CONVERSATION_SLOT, True)]
 
 
@@ -215,5 +193,5 @@ class ActionKeepMyData(Action):
         return "action_keep_my_data"
 
     async def run(self, dispatcher, tracker, domain):
-        send(dispatcher, [Reply(say("delete_kept"))])
+        send(dispatcher, [say("delete_kept")])
         return reset(slots.LOOKUP_STATE)

@@ -16,6 +16,18 @@ from bot.knowledge.answers import TERM_ENTITY
 NOT_UNDERSTOOD = {"nlu_fallback", "bad_input"}
 
 
+def contexts_of(tracker: Tracker) -> List[str]:
+    """Where the conversation is (bot.knowledge.content.CONTEXTS)."""
+    found = []
+    if (tracker.active_loop or {}).get("name"):
+        found.append("form")
+    if tracker.get_slot("guide_step") is not None:
+        found.append("tour")
+    if tracker.get_slot("draft_reference"):
+        found.append("draft")
+    return found
+
+
 async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     ranking = [
         (item.get("name") or "", float(item.get("confidence") or 0.0))
@@ -23,7 +35,7 @@ async def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     ]
     intents = user_intents(tracker)
     repeated = len(intents) >= 2 and intents[-2] in NOT_UNDERSTOOD
-    send(dispatcher, answers().clarify(ranking, latest_text(tracker), repeated))
+    send(dispatcher, answers().clarify(ranking, latest_text(tracker), repeated, contexts_of(tracker)))
     await log_unanswered(tracker, "not_understood")
 
 

@@ -16,6 +16,9 @@ from typing import Dict, Mapping, Optional, Tuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The content shipped with the project; GOCLUSTER_CONTENT_DIR may point elsewhere (Settings.content_dir).
+DEFAULT_CONTENT_DIR = PROJECT_ROOT / "content"
+DEFAULT_TIMEZONE = "Europe/Berlin"
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "ja"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", "nein"})
@@ -107,6 +110,8 @@ class Settings:
     max_action_request_bytes: int        # action server (Rasa sends whole conversations)
     proxies_count: int                   # reverse proxies in front that set X-Forwarded-For
     rest_channel: str                    # on | off
+    actions_timeout_seconds: float       # how long Rasa waits for a custom action
+    database_timeout_seconds: float      # how long a database call waits for a lock or connection
     rest_token: str = field(repr=False, default="")
     rasa_api_token: str = field(repr=False, default="")
     secret_key: str = field(repr=False, default="")
@@ -118,6 +123,32 @@ class Settings:
     retention_days: int = 90
     dashboard_secure_cookies: bool = False
     dashboard_session_minutes: int = 30
+    # The messengers' variables as given (bot/channels.py validates them: all or none per messenger).
+    messenger_env: Mapping[str, str] = field(default_factory=dict)
+    # Scale-out (README "Betrieb mit mehreren Servern"): one machine runs this many servers of each
+    # kind behind the balancer; the lock store serialises the messages of one conversation across
+    # Rasa servers. One of each, no balancer and Rasa's in-memory lock store are the default.
+    rasa_servers: int = 1
+    action_servers: int = 1
+    web_servers: int = 1
+    balancer: bool = False
+    balancer_host: str = "0.0.0.0"
+    balancer_port: int = 8000
+    balancer_internal_port: int = 8001
+    hotline_networks: Tuple[str, ...] = ("127.0.0.0/8", "::1/128")
+    lock_store_url: str = field(repr=False, default="")
+    lock_lifetime_seconds: int = 60
+    rasa_node: str = ""                  # this Rasa server's name in the balancer (socket.io stickiness)
+
+    @property
+    def balancer_url(self) -> str:
+        """Where processes on this machine reach the balancer's public door."""
+        return f"http://127.0.0.1:{self.balancer_port}"
+
+    @property
+    def balancer_internal_url(self) -> str:
+        """The balancer's private door (loopback): action servers for Rasa, the REST channel for tools."""
+        return f"http://127.0.0.1:{self.balancer_internal_port}"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -168,12 +199,40 @@ class _Env:
         return raw
 
 
+_NODE = re.compile(r"^[a-z][a-z0-9]{0,15}$")
+_NETWORK = re.compile(r"^[0-9a-fA-F.:]+(/\d{1,3})?$")
+
+
+def _node(env: _Env) -> str:
+    name = env.text("RASA_NODE").lower()
+    if name and not _NODE.match(name):
+        raise ConfigError(f"RASA_NODE: {name!r} ist kein gültiger Servername "
+                          "(Kleinbuchstaben und Ziffern, beginnt mit einem Buchstaben, höchstens 16 Zeichen)")
+    return name
+
+
+def _networks(env: _Env, name: str, default: str) -> Tuple[str, ...]:
+    networks = tuple(n.strip() for n in env.text(name, default).split(",") if n.strip())
+    wrong = [n for n in networks if not _NETWORK.match(n)]
+    if wrong or not networks:
+        raise ConfigError(f"{name}: erwartet Netzadressen wie 10.0.0.0/8 oder ::1, kommagetrennt "
+                          f"(nicht {wrong or networks!r})")
+    return networks
+
+
+def _lock_store_url(env: _Env) -> str:
+    url = env.text("LOCK_STORE_URL") or env.text("REDIS_URL")
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("LOCK_STORE_URL (oder REDIS_URL) muss eine Redis-Adresse sein, z. B. redis://127.0.0.1:6379/0")
+    return url
+
+
 def _sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
 def _timezone(env: _Env) -> str:
-    name = env.text("GOCLUSTER_TIMEZONE", "Europe/Berlin")
+    name = env.text("GOCLUSTER_TIMEZONE", DEFAULT_TIMEZONE)
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -197,9 +256,15 @@ def _rate_limits(env: _Env) -> Dict[str, RateLimitSpec]:
             for name, (default, _what) in RATE_LIMIT_DEFAULTS.items()}
 
 
+def messenger_variables() -> Tuple[str, ...]:
+    from bot.channels import CHANNELS
+
+    return tuple(name for channel in CHANNELS for name in channel.variables)
+
+
 def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
     """Settings from the given mapping (default: the process environment). Raises ConfigError."""
-    env = _Env(os.environ if environ is None else environ)
+    env = _Env(environment() if environ is None else environ)
     for name, replacement in REMOVED_VARIABLES.items():
         if env.text(name):
             raise ConfigError(f"{name} gibt es nicht mehr; stattdessen {replacement} setzen")
@@ -207,33 +272,50 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
     web_port = env.port("WEB_PORT", 8080)
     rasa_port = env.port("RASA_PORT", 5005)
     actions_port = env.port("ACTIONS_PORT", 5055)
-    public_url = env.text("PUBLIC_BASE_URL", f"http://localhost:{web_port}").rstrip("/")
+    servers = {name: env.integer(name, 1, 1, 16) for name in ("RASA_SERVERS", "ACTION_SERVERS", "WEB_SERVERS")}
+    balancer = env.flag("BALANCER", any(count > 1 for count in servers.values()))
+    balancer_port = env.port("BALANCER_PORT", 8000)
+    balancer_internal_port = env.port("BALANCER_INTERNAL_PORT", 8001)
+    # Behind the balancer the browser reaches web pages and Rasa at the balancer's address, and Rasa
+    # reaches the action servers through its private door; without it, each server directly.
+    front_port = balancer_port if balancer else web_port
+    public_url = env.text("PUBLIC_BASE_URL", f"http://localhost:{front_port}").rstrip("/")
+    default_rasa_url = public_url if balancer else f"http://localhost:{rasa_port}"
+    default_actions_url = (f"http://127.0.0.1:{balancer_internal_port}/webhook" if balancer
+                           else f"http://127.0.0.1:{actions_port}/webhook")
+    lock_store_url = _lock_store_url(env)
+    if servers["RASA_SERVERS"] > 1 and not lock_store_url:
+        raise ConfigError("RASA_SERVERS > 1 braucht einen gemeinsamen Sperrspeicher: LOCK_STORE_URL "
+                          "(oder REDIS_URL) auf einen Redis-Server setzen, z. B. redis://127.0.0.1:6379/0")
     rest_token = env.text("REST_CHANNEL_TOKEN")
     return Settings(
-        content_dir=Path(env.text("GOCLUSTER_CONTENT_DIR", str(PROJECT_ROOT / "content"))),
+        content_dir=Path(env.text("GOCLUSTER_CONTENT_DIR", str(DEFAULT_CONTENT_DIR))),
         var_dir=var_dir,
         database_url=env.text("DATABASE_URL", _sqlite_url(var_dir / "gocluster.db")),
         tracker_database_url=env.text("TRACKER_DATABASE_URL", _sqlite_url(var_dir / "tracker.db")),
         timezone=_timezone(env),
         rasa_host=env.text("RASA_HOST", "127.0.0.1"),
         rasa_port=rasa_port,
-        rasa_url=env.text("RASA_URL", f"http://localhost:{rasa_port}").rstrip("/"),
+        rasa_url=env.text("RASA_URL", default_rasa_url).rstrip("/"),
         actions_host=env.text("ACTIONS_HOST", "127.0.0.1"),
         actions_port=actions_port,
-        actions_url=env.text("ACTIONS_URL", f"http://127.0.0.1:{actions_port}/webhook"),
+        actions_url=env.text("ACTIONS_URL", default_actions_url),
         web_host=env.text("WEB_HOST", "127.0.0.1"),
         web_port=web_port,
         # Where users reach the web server (links to calendar files and the privacy notice).
         public_url=public_url,
         privacy_url=env.text("PRIVACY_URL", f"{public_url}/datenschutz"),
         cors_origins=tuple(
-            o.strip() for o in env.text("CORS_ORIGINS", f"http://localhost:{web_port},http://127.0.0.1:{web_port}"
+            o.strip() for o in env.text("CORS_ORIGINS", f"http://localhost:{front_port},http://127.0.0.1:{front_port}"
                                         ).split(",") if o.strip()),
         endpoints_file=Path(env.text("ENDPOINTS_FILE", str(PROJECT_ROOT / "endpoints.yml"))),
         max_request_bytes=env.integer("MAX_REQUEST_BYTES", 64 * 1024, 4 * 1024, 16 * 1024 * 1024),
         max_action_request_bytes=env.integer("MAX_ACTION_REQUEST_BYTES", 16 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
-        proxies_count=env.integer("PROXIES_COUNT", 0, 0, 5),
+        # The balancer adds X-Forwarded-For: behind it, one proxy by default.
+        proxies_count=env.integer("PROXIES_COUNT", 1 if balancer else 0, 0, 5),
         rest_channel=env.choice("REST_CHANNEL", "on", ("on", "off")),
+        actions_timeout_seconds=float(env.integer("ACTIONS_TIMEOUT_SECONDS", 6, 1, 120)),
+        database_timeout_seconds=float(env.integer("DATABASE_TIMEOUT_SECONDS", 5, 1, 60)),
         rest_token=rest_token,
         # The Rasa HTTP API (model upload, tracker access) stays off unless a token is set.
         rasa_api_token=env.text("RASA_API_TOKEN"),
@@ -245,9 +327,33 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
         retention_days=env.integer("RETENTION_DAYS", 90, 1, 3650),
         dashboard_secure_cookies=env.flag("DASHBOARD_SECURE_COOKIES", False),
         dashboard_session_minutes=env.integer("DASHBOARD_SESSION_MINUTES", 30, 1, 24 * 60),
+        messenger_env={name: env.text(name) for name in messenger_variables() if env.text(name)},
+        rasa_servers=servers["RASA_SERVERS"],
+        action_servers=servers["ACTION_SERVERS"],
+        web_servers=servers["WEB_SERVERS"],
+        balancer=balancer,
+        balancer_host=env.text("BALANCER_HOST", "0.0.0.0"),
+        balancer_port=balancer_port,
+        balancer_internal_port=balancer_internal_port,
+        hotline_networks=_networks(env, "HOTLINE_NETWORKS", "127.0.0.0/8,::1/128"),
+        lock_store_url=lock_store_url,
+        lock_lifetime_seconds=env.integer("LOCK_LIFETIME_SECONDS", 60, 5, 3600),
+        rasa_node=_node(env),
     )
 
 
-@lru_cache(maxsize=1)
+def environment(overrides: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """This process's environment with `overrides`: what settings are built from and what the
+    servers started by `bot serve` inherit. The one place that reads os.environ."""
+    return {**os.environ, **(overrides or {})}
+
+
 def settings() -> Settings:
-    return load_settings()
+    """The settings of this process's environment, built once per distinct environment: a test or
+    a command that sets a variable gets settings with it, and there is no cache to clear."""
+    return _settings_for(tuple(sorted(environment().items())))
+
+
+@lru_cache(maxsize=16)
+def _settings_for(environment: Tuple[Tuple[str, str], ...]) -> Settings:
+    return load_settings(dict(environment))

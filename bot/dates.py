@@ -3,13 +3,14 @@
 Pure standard-library code without Rasa: the booking dialogue passes the user's text and the
 current time, slot generation turns the resulting `TimeWish` into bookable slots.
 
-How it works: the text is normalised (lower case, umlauts and their ae/oe/ue spellings folded to
-plain vowels), then a table of regular expressions is applied in order. Each match is handed to a
-small function that records what it names (days, ranges, weekdays, clock times, time windows) and
-is blanked out, so later patterns cannot read the same words again. The findings are then combined
-into one wish and checked against today and the booking horizon.
+How it works: the text is folded by bot.language (lower case, umlauts as ae/oe/ue; the patterns are
+written with umlauts and also match the dotless spelling "ubermorgen"), then a table of regular
+expressions is applied in order. Each match is handed to a small function that records what it
+names (days, ranges, weekdays, clock times, time windows) and is blanked out, so later patterns
+cannot read the same words again. The findings are then combined into one wish and checked against
+today and the booking horizon.
 
-All results are local Europe/Berlin calendar values without tz. A local time that does not exist
+All results are local calendar values (the calendar's time zone) without tz. A local time that does not exist
 or exists twice because of a daylight-saving switch (02:30 on the last Sunday of March) is
 returned as named: slot generation attaches the tz and only offers slots that exist.
 """
@@ -17,13 +18,11 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Callable, List, Match, Optional, Pattern, Tuple
-from zoneinfo import ZoneInfo
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from bot.language import MONTHS, WEEKDAY_ABBREVIATIONS, WEEKDAYS, alternation, fold, number_words, spelled, umlauts
 
 PAST = "past"
 INVALID_DATE = "invalid_date"
@@ -37,7 +36,7 @@ OPEN_SPAN_DAYS = 14
 
 @dataclass(frozen=True)
 class TimeWish:
-    """What the user wants, in local (Europe/Berlin) calendar terms."""
+    """What the user wants, in local calendar terms."""
     first_day: date                 # earliest acceptable day (inclusive)
     last_day: date                  # latest acceptable day (inclusive)
     earliest: Optional[time] = None  # time-of-day window start (inclusive), None = any
@@ -54,28 +53,14 @@ class ParseResult:
     detail: str = ""                # e.g. the offending date "31.02." for messages
 
 
-# --- vocabulary (in normalised spelling: lower case, "ä"/"ae" -> "a", "ß" -> "ss") ---------------
+# --- vocabulary (folded spelling, see bot.language.text: lower case, "ä" -> "ae"; tables list every
+# spelling and patterns written with umlauts match "ä", "ae" and "a") ------------------------------
 
-HOUR_WORDS = {
-    "null": 0, "ein": 1, "eins": 1, "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "funf": 5, "sechs": 6,
-    "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwolf": 12, "dreizehn": 13,
-    "vierzehn": 14, "funfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19,
-    "zwanzig": 20,
-}
+HOUR_WORDS = {**number_words(range(0, 21)), "ein": 1}
 # "in einer Woche", "in einem Tag": the inflected forms only count; "ab einem ..." is no hour.
-COUNT_WORDS = {**{w: n for w, n in HOUR_WORDS.items() if n}, "eine": 1, "einer": 1, "einem": 1, "einen": 1}
-
-MONTHS = {
-    "januar": 1, "janner": 1, "jan": 1, "februar": 2, "feb": 2, "marz": 3, "mar": 3, "april": 4,
-    "apr": 4, "mai": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
-    "dezember": 12, "dez": 12,
-}
-WEEKDAYS = {
-    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,
-    "sonnabend": 5, "sonntag": 6,
-}
-WEEKDAY_ABBREVIATIONS = {"mo": 0, "di": 1, "mi": 2, "do": 3, "fr": 4, "sa": 5, "so": 6}
+COUNT_WORDS = number_words(range(1, 21), article=True)
+# MONTHS (names and abbreviations -> 1-12), WEEKDAYS and WEEKDAY_ABBREVIATIONS (-> 0=Monday):
+# from bot.language.calendar_words.
 
 WINDOWS = {
     "morning": (time(8), time(12)),
@@ -92,20 +77,14 @@ MONTH_PARTS = {None: (1, 31), "anfang": (1, 10), "mitte": (11, 20), "ende": (21,
 WEEK_PARTS = {None: (0, 6), "anfang": (0, 1), "mitte": (1, 3), "ende": (3, 4)}
 
 # "nächste", "kommende", ...: how many weeks / months ahead.
-RELATIVE_OFFSETS = {"diese": 0, "nachste": 1, "kommende": 1, "ubernachste": 2}
+RELATIVE_OFFSETS = spelled({"diese": 0, "nächste": 1, "kommende": 1, "übernächste": 2})
 
-
-def _alternation(words) -> str:
-    """A regex alternation that prefers the longest word ("september" before "sep")."""
-    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-
-
-_HOUR = rf"(?:\d{{1,2}}|{_alternation(HOUR_WORDS)})"
-_COUNT = rf"(?:\d{{1,3}}|{_alternation(COUNT_WORDS)})"
-_MONTH = rf"(?P<month>{_alternation(MONTHS)})\b\.?"
-_RELATIVE = r"(?P<which>ubernachste|nachste|kommende|diese)[nmrs]?"
+_HOUR = rf"(?:\d{{1,2}}|{alternation(HOUR_WORDS)})"
+_COUNT = rf"(?:\d{{1,3}}|{alternation(COUNT_WORDS)})"
+_MONTH = rf"(?P<month>{alternation(MONTHS)})\b\.?"
+_RELATIVE = rf"(?P<which>{alternation(RELATIVE_OFFSETS)})[nmrs]?"
 _PART = r"(?P<part>anfang|mitte|ende)"
-_DAY_PART = rf"(?P<daypart>{_alternation(DAY_PARTS)})"
+_DAY_PART = rf"(?P<daypart>{alternation(DAY_PARTS)})"
 
 # --- extraction state --------------------------------------------------------------------------
 
@@ -187,7 +166,7 @@ def _full_year(text: Optional[str]) -> Optional[int]:
 def _number(token: str) -> int:
     if token.isdigit():
         return int(token)
-    return HOUR_WORDS[token] if token in HOUR_WORDS else COUNT_WORDS[token]
+    return int(HOUR_WORDS[token] if token in HOUR_WORDS else COUNT_WORDS[token])
 
 
 # A date without a year that lies at most this many days back is a slip, not next year's date:
@@ -262,10 +241,10 @@ def _clock(hour: int, minute: int, explicit: bool) -> _Clock:
 
 Handler = Callable[[Match, _Findings, date], Optional[bool]]
 
-_ASAP = re.compile(
-    r"\b(?:so\s+(?:bald|schnell|fruh)\s+wie\s+moglich|asap|moglichst\s+(?:bald|fruh|schnell|zeitnah)"
-    r"|baldmoglichst|schnellstmoglich|fruhestmoglich|nachstmoglich\w*|zeitnah|egal|jederzeit"
-    r"|wann\s+immer|zu\s+jeder\s+zeit|beliebig)\b")
+_ASAP = re.compile(umlauts(
+    r"\b(?:so\s+(?:bald|schnell|früh)\s+wie\s+möglich|asap|möglichst\s+(?:bald|früh|schnell|zeitnah)"
+    r"|baldmöglichst|schnellstmöglich|frühestmöglich|nächstmöglich\w*|zeitnah|egal|jederzeit"
+    r"|wann\s+immer|zu\s+jeder\s+zeit|beliebig)\b"))
 
 
 def _on_asap(m: Match, found: _Findings, today: date) -> None:
@@ -304,10 +283,10 @@ def _on_time_range(m: Match, found: _Findings, today: date) -> None:
 
 
 # Words before a clock time; they decide whether it is exact, the earliest or the latest time.
-_CLOCK_PREFIX = (r"um|gegen|ca|circa|zirka|etwa|ungefahr|ab|nach|fruhestens|spatestens|bis|vor|nicht"
-                 r"|spater\s+als|fruher\s+als")
-_EARLIEST_WORDS = {"ab", "nach", "fruhestens", "spater"}
-_LATEST_WORDS = {"bis", "vor", "spatestens", "fruher"}
+_CLOCK_PREFIX = umlauts(r"um|gegen|ca|circa|zirka|etwa|ungefähr|ab|nach|frühestens|spätestens|bis|vor|nicht"
+                        r"|später\s+als|früher\s+als")
+_EARLIEST_WORDS = set(spelled(dict.fromkeys(("ab", "nach", "frühestens", "später"))))
+_LATEST_WORDS = set(spelled(dict.fromkeys(("bis", "vor", "spätestens", "früher"))))
 _FRACTIONS = {"halb": (-1, 30), "viertel nach": (0, 15), "viertel vor": (-1, 45), "dreiviertel": (-1, 45)}
 
 _CLOCK = re.compile(
@@ -319,7 +298,7 @@ _CLOCK = re.compile(
     r"|(?P<h_h>\d{1,2})\s?h\b"                                                        # 14h
     rf"|(?P<frac>halb|viertel\s+nach|viertel\s+vor|dreiviertel)\s+(?P<frac_h>{_HOUR})\b"  # halb elf
     # A bare number is an hour only after "um", "ab", ... and when no date or duration follows.
-    rf"|(?(prefix)\b(?P<bare_h>{_HOUR})\b(?!\s*[:.]\s*\d|\.?\s*(?:{_alternation(MONTHS)})\b"
+    rf"|(?(prefix)\b(?P<bare_h>{_HOUR})\b(?!\s*[:.]\s*\d|\.?\s*(?:{alternation(MONTHS)})\b"
     r"|\s*(?:uhr|h|tage?n?|wochen?|monate?n?|jahre?n?)\b)|(?!))"
     r")")
 
@@ -442,15 +421,15 @@ def _on_weekend(m: Match, found: _Findings, today: date) -> None:
     # On Saturday or Sunday "Wochenende" is the one in progress, "nächstes Wochenende" the following one.
     in_weekend = today.weekday() >= 5
     saturday = today + timedelta(days=5 - today.weekday()) if not in_weekend else _monday(today) + timedelta(days=5)
-    skip = {None: 0, "diese": 0, "nachste": int(in_weekend), "kommende": int(in_weekend),
-            "ubernachste": int(in_weekend) + 1}[m["which"]]
+    offset = RELATIVE_OFFSETS[m["which"]] if m["which"] else 0
+    skip = int(in_weekend) + offset - 1 if offset else 0
     saturday += timedelta(weeks=skip)
     found.ranges.append((saturday, saturday + timedelta(days=1)))
 
 
 _WEEKDAY = re.compile(
     rf"\b(?:{_RELATIVE}\s+)?"
-    rf"(?:(?P<name>{_alternation(WEEKDAYS)})|(?P<abbr>{_alternation(WEEKDAY_ABBREVIATIONS)})(?=\W|$))"
+    rf"(?:(?P<name>{alternation(WEEKDAYS)})|(?P<abbr>{alternation(WEEKDAY_ABBREVIATIONS)})(?=\W|$))"
     rf"(?:s?\.?\s*{_DAY_PART}s?\b|s\b|\.|\b)")
 # "so" is also a filler ("so gegen 10", "so um 3"): it is Sunday only in a day context.
 _SUNDAY_BEFORE = re.compile(r"\b(?:am|den|jeden)\s*$")
@@ -472,15 +451,15 @@ def _on_weekday(m: Match, found: _Findings, today: date) -> Optional[bool]:
         return False
     weekday = WEEKDAYS[m["name"]] if m["name"] else WEEKDAY_ABBREVIATIONS[m["abbr"]]
     # "nächsten Dienstag" is the next Tuesday like plain "Dienstag"; "übernächsten" the one after.
-    found.weekdays.append((weekday, 1 if m["which"] == "ubernachste" else 0))
+    found.weekdays.append((weekday, 1 if m["which"] and RELATIVE_OFFSETS[m["which"]] == 2 else 0))
     if m["daypart"]:
         found.windows.append(DAY_PARTS[m["daypart"]])
     return None
 
 
 _WINDOW = re.compile(
-    r"\b(?:(?P<morning>vormittags?|morgens|fruh|am\s+morgen)|(?P<afternoon>nachmittags?)"
-    r"|(?P<noon>mittags?|mittagszeit)|(?P<evening>abends?))\b")
+    umlauts(r"\b(?:(?P<morning>vormittags?|morgens|früh|am\s+morgen)|(?P<afternoon>nachmittags?)"
+            r"|(?P<noon>mittags?|mittagszeit)|(?P<evening>abends?))\b"))
 
 
 def _on_window(m: Match, found: _Findings, today: date) -> None:
@@ -488,9 +467,10 @@ def _on_window(m: Match, found: _Findings, today: date) -> None:
 
 
 # "heute Morgen" is this morning; plain "morgen" is tomorrow, "morgens" a window (matched above).
-_RELATIVE_DAY = re.compile(r"\b(?P<day>heute|ubermorgen|morgen|vorgestern|gestern)\b(?:\s+(?P<this_morning>morgen)\b)?")
+_RELATIVE_DAY = re.compile(
+    umlauts(r"\b(?P<day>heute|übermorgen|morgen|vorgestern|gestern)\b(?:\s+(?P<this_morning>morgen)\b)?"))
 # Yesterday is understood so that it can be refused as "past" instead of "not understood".
-_RELATIVE_DAYS = {"heute": 0, "morgen": 1, "ubermorgen": 2, "gestern": -1, "vorgestern": -2}
+_RELATIVE_DAYS = spelled({"heute": 0, "morgen": 1, "übermorgen": 2, "gestern": -1, "vorgestern": -2})
 
 
 def _on_relative_day(m: Match, found: _Findings, today: date) -> None:
@@ -528,12 +508,8 @@ _CORRECTION = re.compile(r"^\W*(?:nein|doch|besser|eher)\b|\b(?:lieber|stattdess
 # --- putting it together -----------------------------------------------------------------------
 
 def normalize(text: str) -> str:
-    """Lower case, umlauts and their ae/oe/ue spellings folded: "Übermorgen", "uebermorgen" -> "ubermorgen"."""
-    text = unicodedata.normalize("NFC", text).lower()
-    text = text.translate(str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "–": "-", "—": "-"}))
-    # None of the vocabulary has a real "ae", "oe" or "ue", so folding them is safe here.
-    text = re.sub(r"([aou])e", r"\1", text)
-    return re.sub(r"\s+", " ", text).strip()
+    """Folded (bot.language.fold) with whitespace collapsed: "Übermorgen  früh" -> "uebermorgen frueh"."""
+    return re.sub(r"\s+", " ", fold(text)).strip()
 
 
 def _extract(text: str, today: date) -> Tuple[_Findings, str]:
@@ -640,14 +616,14 @@ def _checked(wish: TimeWish, today: date, horizon_days: int) -> ParseResult:
 
 
 def _local_today(now: datetime) -> date:
-    if now.tzinfo is None:  # the interface asks for an aware datetime; a naive one is taken as local
-        return now.date()
-    return now.astimezone(BERLIN).date()
+    # `now` is given in the calendar's time zone (the caller converts it): its date is today.
+    return now.date()
 
 
 def parse_time_wish(text: str, now: datetime, previous: Optional[TimeWish] = None,
                     horizon_days: int = 365) -> ParseResult:
-    """Read a German day/time wish. `previous` is the wish being corrected ("lieber nachmittags")."""
+    """Read a German day/time wish. `now` is the current time in the calendar's time zone;
+    `previous` is the wish being corrected ("lieber nachmittags")."""
     if not text or not text.strip():
         return ParseResult(None, NOT_UNDERSTOOD)
     today = _local_today(now)

@@ -18,25 +18,29 @@ plus the timing rule: the process must not have started yet                -> AL
 
 The kind of certification (first / re-certification) only decides the amount, never eligibility.
 
-How answers are read: the text is normalised (lower case; "ä" becomes "ae", so "Verlängerung" and
-"Verlaengerung" are the same word; patterns also accept the plain-vowel spelling "Verlangerung"),
-numeric dates are rewritten as words ("03/2022" -> "maerz 2022"), the text is split into tokens
-and obvious typos are corrected ("nien" -> "nein", "vieleicht" -> "vielleicht"). Then, in this order:
-a hedge ("jein", "weiß nicht", "vielleicht", "?") makes the answer UNKNOWN; dates and periods are
-read where the question is about time; finally the yes/no words decide. A negation in the content
-("haben wir nicht", "keine") beats an affirmative content word, a leading "ja" against a negated
-content ("Ja, leider nicht") is a contradiction: the NLU intent breaks the tie, else UNKNOWN.
+How answers are read: bot.language folds the text (lower case, "ä" as "ae"; patterns also accept the
+plain-vowel spelling "Verlangerung"), corrects obvious typos ("nien" -> "nein", "vieleicht" ->
+"vielleicht") and knows hedges ("jein", "weiß nicht", "vielleicht", "?"), negations and yes/no
+words (see bot/language/yes_no.py). Here numeric dates are rewritten as words first ("03/2022" ->
+"maerz 2022"); then a hedge makes the answer UNKNOWN, dates and periods are read where the question
+is about time, and finally the yes/no words decide. A negation in the content ("haben wir nicht",
+"keine") beats an affirmative content word, a leading "ja" against a negated content ("Ja, leider
+nicht") is a contradiction: the NLU intent breaks the tie, else UNKNOWN.
 """
 from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple
 
-YES, NO, UNKNOWN = "yes", "no", "unknown"
+from bot.language import yes_no
+from bot.language.calendar_words import MONTHS, month_name
+from bot.language.numbers import number_words
+from bot.language.text import alternation, phrases, spelled, spellings, umlauts
+from bot.language.yes_no import NO, UNKNOWN, YES
+
 FIRST, RECERT = "first", "recert"
 # question keys, in the order a dialogue asks them
 QUESTIONS = ("member", "other_funding", "silver_done", "gold_or_iso_recent", "started", "kind")
@@ -52,7 +56,6 @@ RECENT_YEARS = 4
 
 _YES_NO_VALUES = frozenset((YES, NO, UNKNOWN))
 _KIND_VALUES = frozenset((FIRST, RECERT, UNKNOWN))
-_CONFLICT = "conflict"  # internal: the text says yes and no
 
 
 # --- the rules ---------------------------------------------------------------------------------
@@ -88,6 +91,15 @@ def needed_questions(answers: Mapping[str, str]) -> Tuple[str, ...]:
     return tuple(needed)
 
 
+def questions_in_form(answers: Mapping[str, str]) -> Tuple[str, ...]:
+    """The questions the check consists of now, in order: those answered and those still needed;
+    "gold_or_iso_recent" drops out once silver_done == YES (also if it was answered before)."""
+    needed = set(needed_questions(answers)) | {q for q in QUESTIONS if answers.get(q)}
+    if answers.get("silver_done") == YES:
+        needed.discard("gold_or_iso_recent")
+    return tuple(q for q in QUESTIONS if q in needed)
+
+
 def evaluate(answers: Mapping[str, str]) -> Verdict:
     """The verdict for the answers given; a missing or invalid answer counts as UNKNOWN."""
 
@@ -117,115 +129,19 @@ def evaluate(answers: Mapping[str, str]) -> Verdict:
 
 
 # --- text normalisation ------------------------------------------------------------------------
+# Reading German answers is bot.language's job (folding, typos, hedges, yes/no); here only what is
+# special to the questions: dates, periods, certificates and the kind of certification.
 
-_EXPAND = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "–": "-", "—": "-", "’": "'"})
+# Longer words of these questions a typo is corrected to (besides the general ones of bot.language).
+_DOMAIN_WORDS = ("mitglied", "zertifizierung", "rezertifizierung", "erstzertifizierung", "verlängerung",
+                 "erneuerung", "erstmals", "wiederholung", "januar", "februar", "august", "september",
+                 "oktober", "november", "dezember")
+_correct = yes_no.Corrector((*yes_no.FUZZY_TARGETS, *(s for w in _DOMAIN_WORDS for s in spellings(w))))
 
-
-def _normalise(text: str) -> str:
-    """Lower case, umlauts written out ("ä" -> "ae"), other accents dropped."""
-    text = unicodedata.normalize("NFC", text).lower().translate(_EXPAND)
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
-def _rx(phrase: str) -> str:
-    """A phrase written with umlauts (and possibly regex syntax) -> regex for both spellings."""
-    return (phrase.replace("ä", "(?:ae|a)").replace("ö", "(?:oe|o)").replace("ü", "(?:ue|u)")
-            .replace("ß", "ss"))
-
-
-def _words(*phrases: str) -> "re.Pattern[str]":
-    """Whole-token matcher for phrases on the space-joined token string."""
-    body = "|".join(_rx(p) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"(?<!\S)(?:{body})(?!\S)")
-
-
-MONTHS = ("januar", "februar", "maerz", "april", "mai", "juni", "juli", "august", "september",
-          "oktober", "november", "dezember")
-_MONTH_TOKENS = {**{m: i + 1 for i, m in enumerate(MONTHS)}, "marz": 3, "mrz": 3, "jan": 1,
-                 "jaenner": 1, "janner": 1, "feb": 2, "febr": 2, "apr": 4, "jun": 6, "jul": 7,
-                 "aug": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dez": 12}
-_MONTH_ALT = "|".join(sorted(_MONTH_TOKENS, key=len, reverse=True))
-
+_MONTH_ALT = alternation(MONTHS)
 # "vor N Jahren": number words (digits are read as such), in years
-_NUMBER_WORDS = {"ein": 1, "eins": 1, "einem": 1, "einen": 1, "einer": 1, "zwei": 2, "zwo": 2,
-                 "drei": 3, "vier": 4, "fuenf": 5, "funf": 5, "sechs": 6, "sieben": 7, "acht": 8,
-                 "neun": 9, "zehn": 10, "elf": 11, "zwoelf": 12, "zwolf": 12,
-                 "anderthalb": 1.5, "eineinhalb": 1.5, "zweieinhalb": 2.5, "dreieinhalb": 3.5,
-                 "viereinhalb": 4.5, "fuenfeinhalb": 5.5, "funfeinhalb": 5.5, "einem halben": 0.5}
-_NUMBER_ALT = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
-
-# Typos and colloquial forms of short words, mapped to one spelling (after normalisation).
-_TYPOS = {
-    "jaa": "ja", "jo": "ja", "joa": "ja", "jup": "ja", "jep": "ja", "jap": "ja", "yes": "ja",
-    "yep": "ja", "jawohl": "ja", "jawoll": "ja",
-    "nee": "nein", "noe": "nein", "no": "nein", "nope": "nein", "nien": "nein", "nain": "nein",
-    "neim": "nein", "nei": "nein", "neinn": "nein", "neiin": "nein",
-    "nciht": "nicht", "nich": "nicht", "nicth": "nicht", "nihct": "nicht", "ncht": "nicht",
-    "niht": "nicht", "nichit": "nicht", "keien": "keine", "kiene": "keine", "kene": "keine",
-    "kien": "kein", "gneau": "genau", "genua": "genau", "gnau": "genau", "geanu": "genau",
-    "genuo": "genau", "kalr": "klar", "klaar": "klar", "jien": "jein", "jaein": "jein",
-    "weis": "weiss", "wiess": "weiss", "vllt": "vielleicht", "vlt": "vielleicht",
-    "viell": "vielleicht", "evtl": "eventuell", "ahnugn": "ahnung", "anhung": "ahnung",
-}
-# Short words a squeezed token ("jaaa", "neeein") may turn into.
-_SQUEEZE_TARGETS = {"ja", "nein", "nee", "nicht", "klar", "genau", "keine", "kein", "jein", "noch"}
-# Longer words corrected with one (from 9 letters two) edits of the same first letter.
-_FUZZY_TARGETS = (
-    "vielleicht", "teilweise", "erledigt", "natuerlich", "naturlich", "selbstverstaendlich",
-    "selbstverstandlich", "richtig", "korrekt", "stimmt", "mitglied", "bereits", "begonnen",
-    "gemacht", "ahnung", "unklar", "eventuell", "wahrscheinlich", "vermutlich",
-    "moeglicherweise", "moglicherweise", "zertifizierung", "rezertifizierung",
-    "erstzertifizierung", "verlaengerung", "verlangerung", "erneuerung", "erstmals",
-    "wiederholung", "abgeschlossen", "durchgefuehrt", "durchgefuhrt", "gestartet", "angefangen",
-    "januar", "februar", "august", "september", "oktober", "november", "dezember", "definitiv",
-    "bestimmt", "absolut", "zutreffend",
-)
-# Real words one edit away from a fuzzy target: never "corrected".
-_REAL_WORDS = {"gedacht", "bereit", "erstmal", "weder", "wider", "stimme", "stimmen", "richte",
-               "richten", "bestimme", "bestimmte", "begannen", "gewonnen", "absolute", "absolvent"}
-
-
-def _squeeze(token: str) -> Iterable[str]:
-    yield re.sub(r"(.)\1{2,}", r"\1\1", token)
-    yield re.sub(r"(.)\1+", r"\1", token)
-
-
-def _edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance (insert, delete, substitute, swap neighbours)."""
-    prev2: List[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
-def _correct(token: str) -> str:
-    if not token.isalpha():
-        return token
-    if token in _TYPOS:
-        return _TYPOS[token]
-    if re.search(r"(.)\1\1", token):  # "jaaa", "neeein"; "kenne" is left alone
-        for squeezed in _squeeze(token):
-            if squeezed in _SQUEEZE_TARGETS or squeezed in _TYPOS:
-                return _TYPOS.get(squeezed, squeezed)
-    if len(token) < 6 or token in _REAL_WORDS or token in _FUZZY_TARGETS:
-        return token
-    best: Optional[Tuple[int, str]] = None
-    for target in _FUZZY_TARGETS:
-        if target[0] != token[0] or abs(len(target) - len(token)) > 2:
-            continue
-        limit = 1 if len(target) < 9 else 2
-        distance = _edit_distance(token, target)
-        if distance <= limit and (best is None or distance < best[0]):
-            best = (distance, target)
-    return best[1] if best else token
+_NUMBER_WORDS: Dict[str, float] = {**number_words(range(1, 100), article=True, halves=True), "einem halben": 0.5}
+_NUMBER_ALT = alternation(_NUMBER_WORDS)
 
 
 _ISO_VERSION = re.compile(r"9001\s*(?::\s*|\s)(?:1987|1994|2000|2008|2015)(?!\d)")
@@ -233,7 +149,7 @@ _ISO_VERSION = re.compile(r"9001\s*(?::\s*|\s)(?:1987|1994|2000|2008|2015)(?!\d)
 
 def _month_name(number: str) -> Optional[str]:
     n = int(number)
-    return MONTHS[n - 1] if 1 <= n <= 12 else None
+    return month_name(n) if 1 <= n <= 12 else None
 
 
 def _rewrite_numeric_dates(s: str) -> str:
@@ -260,61 +176,10 @@ def _rewrite_numeric_dates(s: str) -> str:
 
 
 def _tokens(text: str) -> List[str]:
-    s = _normalise(text or "")
-    s = re.sub(r"(?<![a-z])k\s?\.\s?a(?:\s?\.|(?![a-z]))", " keine ahnung ", s)
+    s = yes_no.prepare(text)
     s = _ISO_VERSION.sub("9001 ", s)
     s = _rewrite_numeric_dates(s)
-    return [_correct(t) for t in re.findall(r"[a-z]+|\d+|[?,.;!:]", s)]
-
-
-# --- yes / no ----------------------------------------------------------------------------------
-
-# Anything unsure makes the answer UNKNOWN, whatever else it says.
-_HEDGE = _words(
-    "jein", "ja und nein", "ja nein", "ja oder nein", "nein ja",
-    r"weiss(?: \w+){0,3} nicht", r"weiss(?: \w+){0,2} nicht so genau", "nicht genau",
-    r"keine ahnung", r"keinen? (?:plan|idee|schimmer)", "unklar", r"nicht (?:ganz |so |wirklich )?klar",
-    r"(?:bin |sind )?(?:mir |uns )?nicht (?:ganz |so |hundertprozentig |100 prozent |wirklich )?sicher",
-    r"unsicher", "vielleicht", "eventuell", "möglicherweise", "womöglich", "vermutlich",
-    "wahrscheinlich", r"glaube?", "denke", "schätze", "eher", r"teilweise", "teils",
-    "zum teil", "halb", r"kann ich(?: \w+)? nicht sagen", r"schwer zu sagen", r"nachschauen",
-    r"nachsehen", r"nachfragen", r"prüfen", r"klären", "erkundigen", "unbekannt", "nicht bekannt",
-    "ungewiss", r"(?:noch )?offen", "mal sehen", "mal schauen", "keine angabe",
-    r"kommt (?:dar|dr)auf an", r"hängt davon ab", "sowohl als auch", "unentschieden",
-    r"wüsste ich(?: \w+)? nicht", r"\?",
-)
-# The bare particles: "ja" (and its variants, see _TYPOS), "nein".
-_YES_PARTICLE = _words("ja")
-_NO_PARTICLE = _words("nein")
-# "nicht nur" is no negation.
-_NOT_NEGATION = _words("nicht nur", "nicht zuletzt")
-_NEGATION = _words("nicht", "nichts", "nie", "niemals", r"kein\w*", "fehlt", "fehlen",
-                   "nirgends", "mitnichten", "negativ")
-_AFFIRMATION = _words(
-    "genau", "klar", "logo", "logisch", "sicher", "sicherlich", "natürlich", "selbstverständlich",
-    "freilich", "gewiss", "richtig", "korrekt", "stimmt", "exakt", "absolut", "definitiv",
-    "bestimmt", "auf jeden fall", "durchaus", "zutreffend", "trifft zu", "positiv", "zweifellos",
-    r"(?:sind|waren|haben|hatten) wir", r"wir (?:sind|waren|haben|hatten)", "hat es", "es gibt",
-    "gibt es", "gibts", r"ist (?:\w+ )?erledigt", "erledigt", "gemacht", "geschafft", "bestanden",
-    "durchgeführt", "abgeschlossen", "absolviert", "erhalten", "erhält", "bekommen", "bekommt",
-    "vorhanden", "schon", "bereits", "läuft", "laufen", "begonnen", "angefangen", "gestartet",
-    "zertifiziert", "mitglied", "dabei",
-)
-
-
-def _polarity(text: str) -> Optional[str]:
-    """YES, NO, UNKNOWN (hedged), _CONFLICT, or None when the text says nothing either way."""
-    if _HEDGE.search(text):
-        return UNKNOWN
-    text = _NOT_NEGATION.sub(" ", text)
-    said_yes, said_no = bool(_YES_PARTICLE.search(text)), bool(_NO_PARTICLE.search(text))
-    particle = _CONFLICT if said_yes and said_no else YES if said_yes else NO if said_no else None
-    content = NO if _NEGATION.search(text) else YES if _AFFIRMATION.search(text) else None
-    if particle is None or particle == content:
-        return content
-    if content is None:
-        return particle
-    return _CONFLICT
+    return [_correct(t) for t in yes_no.TOKEN.findall(s)]
 
 
 # --- dates and periods -------------------------------------------------------------------------
@@ -364,30 +229,29 @@ def _months_ago_mention(months: float, qualifier: Optional[str], since: bool) ->
 
 _SINCE_BEFORE = re.compile(
     r"(?<!\S)seit(?: (?:dem|der|den|im|in|anfang|beginn|mitte|ende|jahr|jahre|monat|sommer|herbst"
-    r"|fruehjahr|fruhjahr|\d{1,2}|\.))* $")
+    + umlauts(r"|frühjahr|\d{1,2}|\.))* $"))
 _DAY_MONTH_YEAR = re.compile(
     rf"(?<!\S)(?:(\d{{1,2}}) (?:\. )?)?({_MONTH_ALT}) (?:\. )?(?:(?:des jahres|im jahr|im jahre) )?"
     rf"((?:19|20)\d\d)(?!\S)")
-_YEAR_PARTS = {"anfang": (1, 4), "beginn": (1, 4), "fruehjahr": (3, 5), "fruhjahr": (3, 5),
-               "mitte": (4, 9), "sommer": (6, 8), "herbst": (9, 11), "ende": (9, 12)}
+_YEAR_PARTS = spelled({"anfang": (1, 4), "beginn": (1, 4), "frühjahr": (3, 5), "mitte": (4, 9),
+                       "sommer": (6, 8), "herbst": (9, 11), "ende": (9, 12)})
 _PART_YEAR = re.compile(
-    rf"(?<!\S)({'|'.join(_YEAR_PARTS)}) (?:(?:des jahres|des jahrs|im jahr|im jahre) )?((?:19|20)\d\d)(?!\S)")
+    rf"(?<!\S)({alternation(_YEAR_PARTS)}) (?:(?:des jahres|des jahrs|im jahr|im jahre) )?((?:19|20)\d\d)(?!\S)")
 _YEAR = re.compile(r"(?<!\S)((?:19|20)\d\d)(?!\S)")
-_QUALIFIERS = {"ueber": "more", "uber": "more", "mehr als": "more", "gut": "more", "knapp": "less",
-               "fast": "less", "beinahe": "less", "weniger als": "less", "unter": "less",
-               "rund": None, "etwa": None, "ca": None, "circa": None, "zirka": None,
-               "ungefaehr": None, "ungefahr": None}
+_QUALIFIERS = spelled({"über": "more", "mehr als": "more", "gut": "more", "knapp": "less", "fast": "less",
+                       "beinahe": "less", "weniger als": "less", "unter": "less", "rund": None, "etwa": None,
+                       "ca": None, "circa": None, "zirka": None, "ungefähr": None})
 _AGO = re.compile(
-    rf"(?<!\S)(vor|seit) (?:({'|'.join(sorted(_QUALIFIERS, key=len, reverse=True))}) (?:\. )?)?"
+    rf"(?<!\S)(vor|seit) (?:({alternation(_QUALIFIERS)}) (?:\. )?)?"
     rf"(\d+|{_NUMBER_ALT}) (jahr|jahre|jahren|jahrn|monat|monate|monaten)(?!\S)")
-_RECENT = _words(r"(?:im )?(?:letzte[nms]?|vergangene[nms]?|vorige[nms]?|vorletzte[nms]?) jahr",
-                 r"(?:dieses|diesem|in diesem|im laufenden|laufenden) jahr", "heuer", "kürzlich",
-                 "neulich", "vor kurzem", "seit kurzem", "vor kurzer zeit", "gerade erst",
-                 "gerade eben", r"vor (?:ein paar|einigen|wenigen|mehreren) monaten")
-_VAGUE_PAST = _words(r"vor (?:vielen|einigen|ein paar|mehreren|wenigen|etlichen) jahren",
-                     r"(?:schon |ist )?lange her", r"ewig(?:e jahre)? her", "vor langer zeit",
-                     r"seit (?:langem|jahren|vielen jahren|längerem)", "schon länger",
-                     "schon lange", "vor jahren")
+_RECENT = phrases(r"(?:im )?(?:letzte[nms]?|vergangene[nms]?|vorige[nms]?|vorletzte[nms]?) jahr",
+                  r"(?:dieses|diesem|in diesem|im laufenden|laufenden) jahr", "heuer", "kürzlich",
+                  "neulich", "vor kurzem", "seit kurzem", "vor kurzer zeit", "gerade erst",
+                  "gerade eben", r"vor (?:ein paar|einigen|wenigen|mehreren) monaten")
+_VAGUE_PAST = phrases(r"vor (?:vielen|einigen|ein paar|mehreren|wenigen|etlichen) jahren",
+                      r"(?:schon |ist )?lange her", r"ewig(?:e jahre)? her", "vor langer zeit",
+                      r"seit (?:langem|jahren|vielen jahren|längerem)", "schon länger",
+                      "schon lange", "vor jahren")
 
 
 def _find_dates(text: str, today: date) -> Tuple[List[_Mention], str]:
@@ -398,7 +262,7 @@ def _find_dates(text: str, today: date) -> Tuple[List[_Mention], str]:
         return bool(_SINCE_BEFORE.search(m.string[:m.start()]))
 
     def day_month_year(m: "re.Match[str]") -> str:
-        year, month = int(m.group(3)), _MONTH_TOKENS[m.group(2)]
+        year, month = int(m.group(3)), MONTHS[m.group(2)]
         lo, hi = date(year, month, 1), _last_day(year, month)
         if m.group(1):
             try:
@@ -446,7 +310,7 @@ def _find_dates(text: str, today: date) -> Tuple[List[_Mention], str]:
 
 # --- the questions -----------------------------------------------------------------------------
 
-_SUBJECT = _words("iso", "9001", "gold", "goldlabel", "goldzertifizierung", "goldzertifikat")
+_SUBJECT = phrases("iso", "9001", "gold", "goldlabel", "goldzertifizierung", "goldzertifikat")
 _SEPARATORS = {",", ".", ";", "!", "aber", "sondern", "und", "bzw", "oder", "sowie"}
 
 
@@ -472,10 +336,10 @@ def _subject_groups(tokens: List[str]) -> List[List[str]]:
 
 
 def _recent_single(text: str, today: date) -> Optional[str]:
-    if _HEDGE.search(text):
+    if yes_no.HEDGE.search(text):
         return UNKNOWN
     mentions, rest = _find_dates(text, today)
-    polarity = _polarity(rest)
+    polarity = yes_no.polarity(rest)
     if not mentions:
         return polarity
     # "ISO 9001 seit 2015": a certificate held since then has been renewed since: not decidable.
@@ -499,23 +363,23 @@ def _parse_recent(tokens: List[str], today: date) -> Optional[str]:
 def _parse_done(tokens: List[str], today: date) -> Optional[str]:
     """silver_done: a date in the past just confirms it ("haben wir 2023 gemacht")."""
     text = " ".join(tokens)
-    if _HEDGE.search(text):
+    if yes_no.HEDGE.search(text):
         return UNKNOWN
     mentions, rest = _find_dates(text, today)
-    polarity = _polarity(rest)
+    polarity = yes_no.polarity(rest)
     if polarity == NO or not mentions:
         return polarity
     return YES if any(m.past for m in mentions) else UNKNOWN  # only a future date: not done yet
 
 
 _MEMBER_SINCE = re.compile(rf"(?<!\S)seit (?:(?:{_MONTH_ALT}) )?((?:19|20)\d\d)(?!\S)")
-_MEMBER_SINCE_PERIOD = _words(rf"seit (?:\d{{1,2}}|{_NUMBER_ALT}) (?:jahr\w*|monat\w*)",
-                              r"seit (?:langem|jahren|vielen jahren|längerem)")
+_MEMBER_SINCE_PERIOD = phrases(rf"seit (?:\d{{1,2}}|{_NUMBER_ALT}) (?:jahr\w*|monat\w*)",
+                               r"seit (?:langem|jahren|vielen jahren|längerem)")
 
 
 def _parse_member(tokens: List[str], today: date) -> Optional[str]:
     text = " ".join(tokens)
-    polarity = _polarity(text)
+    polarity = yes_no.polarity(text)
     if polarity is None:  # "seit 2019", "seit drei Jahren"
         m = _MEMBER_SINCE.search(text)
         if (m and int(m.group(1)) <= today.year) or _MEMBER_SINCE_PERIOD.search(text):
@@ -524,21 +388,21 @@ def _parse_member(tokens: List[str], today: date) -> Optional[str]:
 
 
 # kind: strong words decide over weak ones; a preceding negation turns the side around
-_FIRST_STRONG = _words(r"erst ?zertifizier\w*", r"erstmal(?:s|ig\w*)", r"(?:zum |das )?erste[ns]? mal",
-                       r"noch (?:nie|nicht|kein\w*)", r"(?:bisher|bislang) (?:nie|nicht|kein\w*)",
-                       r"neu ?zertifizier\w*", r"erst ?antrag\w*", r"erste zertifizierung")
-_FIRST_WEAK = _words(r"erste[nrs]?", r"neu(?:e[nrs]?)?", "neuling")
-_RECERT_STRONG = _words(r"re ?zertifizier\w*", r"re ?zert\w*", r"re ?cert\w*", r"verlängerung\w*",
-                        r"verlänger\w*", r"erneuerung\w*", r"(?:zum |das )?zweite[ns]? mal",
-                        r"folge ?zertifizier\w*", r"wiederhol\w*", r"nach ?zertifizier\w*",
-                        r"(?:schon|bereits) (?:einmal|mal|ein gold\w*)")
-_RECERT_WEAK = _words(r"erneu\w*", r"wieder\w*", r"nochmal\w*", "noch einmal", r"zweite[nrs]?")
+_FIRST_STRONG = phrases(r"erst ?zertifizier\w*", r"erstmal(?:s|ig\w*)", r"(?:zum |das )?erste[ns]? mal",
+                        r"noch (?:nie|nicht|kein\w*)", r"(?:bisher|bislang) (?:nie|nicht|kein\w*)",
+                        r"neu ?zertifizier\w*", r"erst ?antrag\w*", r"erste zertifizierung")
+_FIRST_WEAK = phrases(r"erste[nrs]?", r"neu(?:e[nrs]?)?", "neuling")
+_RECERT_STRONG = phrases(r"re ?zertifizier\w*", r"re ?zert\w*", r"re ?cert\w*", r"verlängerung\w*",
+                         r"verlänger\w*", r"erneuerung\w*", r"(?:zum |das )?zweite[ns]? mal",
+                         r"folge ?zertifizier\w*", r"wiederhol\w*", r"nach ?zertifizier\w*",
+                         r"(?:schon|bereits) (?:einmal|mal|ein gold\w*)")
+_RECERT_WEAK = phrases(r"erneu\w*", r"wieder\w*", r"nochmal\w*", "noch einmal", r"zweite[nrs]?")
 _NEGATORS = {"nicht", "kein", "keine", "keinen", "keiner", "keines", "keinem"}
 
 
 def _parse_kind(tokens: List[str]) -> str:
     text = " ".join(tokens)
-    if _HEDGE.search(text):
+    if yes_no.HEDGE.search(text):
         return UNKNOWN
     strong: Dict[str, bool] = {FIRST: False, RECERT: False}
     weak: Dict[str, bool] = {FIRST: False, RECERT: False}
@@ -558,24 +422,6 @@ def _parse_kind(tokens: List[str]) -> str:
     return UNKNOWN
 
 
-_INTENTS = {"affirm": YES, "deny": NO}
-
-
-def parse_yes_no(text: str, intent: Optional[str]) -> str:
-    """YES/NO/UNKNOWN for any yes/no question without dates ("Sind Sie einverstanden?").
-    The text decides; the intent only counts when the text says neither or both."""
-    tokens = _tokens(text)
-    if "?" in tokens:
-        return UNKNOWN
-    return _decided(_polarity(" ".join(tokens)), intent)
-
-
-def _decided(result: Optional[str], intent: Optional[str]) -> str:
-    if result is None or result == _CONFLICT:
-        return _INTENTS.get(intent or "", UNKNOWN)
-    return result
-
-
 def parse_answer(question: str, text: str, intent: Optional[str], today: date) -> str:
     """YES/NO/UNKNOWN for yes/no questions; FIRST/RECERT/UNKNOWN for "kind".
 
@@ -588,14 +434,14 @@ def parse_answer(question: str, text: str, intent: Optional[str], today: date) -
     tokens = _tokens(text)
     if question == "kind":
         return _parse_kind(tokens)
-    if question not in ("gold_or_iso_recent", "silver_done", "member"):
-        return parse_yes_no(text, intent)
     if "?" in tokens:
         return UNKNOWN
     if question == "gold_or_iso_recent":
         result = _parse_recent(tokens, today)
     elif question == "silver_done":
         result = _parse_done(tokens, today)
-    else:
+    elif question == "member":
         result = _parse_member(tokens, today)
-    return _decided(result, intent)
+    else:  # the questions without dates
+        result = yes_no.polarity(" ".join(tokens))
+    return yes_no.decided(result, intent)

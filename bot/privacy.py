@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Callable, Optional, Tuple
+from datetime import timedelta
+from typing import Optional, Tuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import sessionmaker
 
-from bot.booking.reference import normalise_reference
-from bot.config import settings
-from bot.booking.service import REFERENCE_PREFIX, BookingNotFound
-from bot.handoff import transcript
+from bot.booking.service import find_booking
+from bot.clock import Clock, utc_now
+from bot.conversations import ConversationStore
 from bot.requester import Requester
 from bot.storage.db import unit_of_work
 from bot.storage.models import (Booking, DraftApplication, RateCounter, SlotReservation, StaffSession, Ticket,
@@ -21,10 +20,6 @@ from bot.storage.models import (Booking, DraftApplication, RateCounter, SlotRese
 
 logger = logging.getLogger(__name__)
 STAFF_SESSION_DAYS = 1
-
-
-def retention_days() -> int:
-    return settings().retention_days
 
 
 @dataclass(frozen=True)
@@ -35,56 +30,63 @@ class RetentionResult:
     staff_sessions: int
 
 
-def apply_retention(sessions: sessionmaker, days: Optional[int] = None, tracker_url: Optional[str] = None,
-                    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> RetentionResult:
-    """Deletes tickets (with transcripts), logged questions and conversations older than `days`;
-    also rate-limit counters whose windows have long ended."""
-    cutoff = now() - timedelta(days=retention_days() if days is None else days)
-    longest_window = max(spec.window for spec in settings().rate_limits.values())
-    with unit_of_work(sessions) as session:
-        tickets = session.execute(delete(Ticket).where(Ticket.created_at < cutoff)).rowcount
-        questions = session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.created_at < cutoff)).rowcount
-        staff = session.execute(delete(StaffSession).where(
-            StaffSession.last_seen_at < now() - timedelta(days=STAFF_SESSION_DAYS))).rowcount
-        session.execute(delete(RateCounter).where(RateCounter.window_start < now() - longest_window - timedelta(days=1)))
-    conversations = transcript.delete_conversations_before(cutoff, tracker_url)
-    logger.info("Retention: deleted %d tickets, %d questions, %d conversations", tickets, questions, conversations)
-    return RetentionResult(tickets, questions, conversations, staff)
-
-
 @dataclass(frozen=True)
 class DeletionResult:
     bookings: int
     drafts: int
     tickets: int
     questions: int
-    conversations: Tuple[str, ...]   # whose stored history the caller must delete from the tracker store
+    conversations: Tuple[str, ...]   # whose stored history is gone (the asking one: see delete_my_data)
 
 
-def delete_booking_data(sessions: sessionmaker, booking_reference: str, email: str,
-                        requester: Requester) -> DeletionResult:
-    """"Meine Daten löschen", for the person who holds this booking reference and its e-mail.
+class Privacy:
+    """The data-protection use cases: retention (daily, by cron) and "Meine Daten löschen"."""
 
-    Deleted, in one transaction: the booking with its slot and its draft application, and the
-    hand-off tickets and logged questions of the conversation it was booked in and of the
-    conversation asking now. Not deleted: other bookings, drafts or tickets that merely carry the
-    same e-mail address — booking needs no proof of the address, so the address alone proves
-    nothing (README, Datenschutz). Raises BookingNotFound if reference and e-mail do not match.
-    """
-    reference = normalise_reference(booking_reference, REFERENCE_PREFIX)
-    address = (email or "").strip().lower()
-    with unit_of_work(sessions) as session:
-        booking = session.execute(select(Booking).where(Booking.reference == reference)).scalar_one_or_none() \
-            if reference else None
-        if booking is None or booking.email != address:
-            raise BookingNotFound()
-        conversations = tuple(sorted({c for c in (booking.conversation_id, requester.conversation_id) if c}))
-        drafts = session.execute(delete(DraftApplication).where(DraftApplication.booking_id == booking.id)).rowcount
-        session.execute(delete(SlotReservation).where(SlotReservation.booking_id == booking.id))
-        session.execute(delete(Booking).where(Booking.id == booking.id))
-        tickets = questions = 0
-        if conversations:
-            tickets = session.execute(delete(Ticket).where(Ticket.conversation_id.in_(conversations))).rowcount
-            questions = session.execute(delete(UnansweredQuestion).where(
-                UnansweredQuestion.conversation_id.in_(conversations))).rowcount
-    return DeletionResult(1, drafts, tickets, questions, conversations)
+    def __init__(self, sessions: sessionmaker, conversations: ConversationStore, retention_days: int,
+                 longest_rate_window: timedelta, clock: Clock = utc_now) -> None:
+        self._sessions = sessions
+        self._conversations = conversations
+        self.retention_days = retention_days
+        self._longest_rate_window = longest_rate_window
+        self._clock = clock
+
+    def apply_retention(self, days: Optional[int] = None) -> RetentionResult:
+        """Deletes tickets (with transcripts), logged questions and conversations older than `days`
+        (default RETENTION_DAYS); also staff sessions and rate-limit counters long over."""
+        now = self._clock()
+        cutoff = now - timedelta(days=self.retention_days if days is None else days)
+        with unit_of_work(self._sessions) as session:
+            tickets = session.execute(delete(Ticket).where(Ticket.created_at < cutoff)).rowcount
+            questions = session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.created_at < cutoff)).rowcount
+            staff = session.execute(delete(StaffSession).where(
+                StaffSession.last_seen_at < now - timedelta(days=STAFF_SESSION_DAYS))).rowcount
+            session.execute(delete(RateCounter).where(
+                RateCounter.window_start < now - self._longest_rate_window - timedelta(days=1)))
+        conversations = self._conversations.delete_inactive_since(cutoff)
+        logger.info("Retention: deleted %d tickets, %d questions, %d conversations", tickets, questions, conversations)
+        return RetentionResult(tickets, questions, conversations, staff)
+
+    def delete_my_data(self, booking_reference: str, email: str, requester: Requester) -> DeletionResult:
+        """"Meine Daten löschen", for the person who holds this booking reference and its e-mail.
+
+        Deleted, in one transaction: the booking with its slot and its draft application, and the
+        hand-off tickets and logged questions of the conversation it was booked in and of the
+        conversation asking now; then the stored history of the booking's conversation. The asking
+        conversation is still running: the tracker store erases it when it saves this turn (the
+        caller flags it). Not deleted: other bookings, drafts or tickets that merely carry the
+        same e-mail address — booking needs no proof of the address, so the address alone proves
+        nothing (README, Datenschutz). Raises BookingNotFound if reference and e-mail do not match.
+        """
+        with unit_of_work(self._sessions) as session:
+            booking = find_booking(session, booking_reference, email or "")
+            conversations = tuple(sorted({c for c in (booking.conversation_id, requester.conversation_id) if c}))
+            drafts = session.execute(delete(DraftApplication).where(DraftApplication.booking_id == booking.id)).rowcount
+            session.execute(delete(SlotReservation).where(SlotReservation.booking_id == booking.id))
+            session.execute(delete(Booking).where(Booking.id == booking.id))
+            tickets = questions = 0
+            if conversations:
+                tickets = session.execute(delete(Ticket).where(Ticket.conversation_id.in_(conversations))).rowcount
+                questions = session.execute(delete(UnansweredQuestion).where(
+                    UnansweredQuestion.conversation_id.in_(conversations))).rowcount
+        self._conversations.delete([c for c in conversations if c != requester.conversation_id])
+        return DeletionResult(1, drafts, tickets, questions, conversations)

@@ -9,22 +9,17 @@ fails when a content change was not synced. Plain text output, no Rasa import ne
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Dict, Iterable, List
 
 from bot.config import PROJECT_ROOT
 from bot.knowledge.content import Knowledge, load_knowledge
-from bot.knowledge.text import fold
+from bot.language import fold
 
 HEADER = "# Generated from content/ by `python -m bot sync-rasa`. Do not edit by hand.\n"
 DOMAIN_BEGIN = "  # BEGIN generated FAQ intents (python -m bot sync-rasa)\n"
 DOMAIN_END = "  # END generated FAQ intents\n"
 
-
-def _quote(text: str) -> str:
-    # JSON strings are valid YAML scalars and escape everything that needs it.
-    return json.dumps(text, ensure_ascii=False)
 
 
 def faq_rules(knowledge: Knowledge) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
 
+from bot.clock import utc_now
 from bot.config import Settings
 from bot.errors import DomainError
 from bot.storage.db import unit_of_work
@@ -53,9 +54,6 @@ class RateLimited(DomainError):
         """Whole minutes to wait, at least one: for the user's message."""
         return max(1, -(-int(self.retry_after.total_seconds()) // 60))
 
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class RateLimiter:

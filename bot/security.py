@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from bot.config import settings
+from bot.config import Settings, settings
 
 SECRET_FILE = "secret_key"
 
@@ -48,13 +48,17 @@ def create_key_file(path: Path) -> bytes:
     return _read_key(path)
 
 
-@lru_cache(maxsize=1)
-def secret_key() -> bytes:
+def secret_key(config: Optional[Settings] = None) -> bytes:
     """GOCLUSTER_SECRET_KEY, or a random key created once under var/ (readable by the owner only)."""
-    configured = settings().secret_key
+    config = config or settings()
+    return _secret_key(config.secret_key, config.var_dir)
+
+
+@lru_cache(maxsize=16)
+def _secret_key(configured: str, var_dir: Path) -> bytes:
     if configured:
         return configured.encode("utf-8")
-    return create_key_file(settings().var_dir / SECRET_FILE)
+    return create_key_file(var_dir / SECRET_FILE)
 
 
 def sign(value: str, purpose: str) -> str:
@@ -70,6 +74,14 @@ def derived_secret(purpose: str) -> str:
     """A secret for one purpose (the action server's token, Telegram's webhook secret), derived from
     the secret key, so that every process of a deployment agrees on it without configuration."""
     return hmac.new(secret_key(), f"derived:{purpose}".encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+ACTION_TOKEN_HEADER = "X-Gocluster-Action-Token"
+
+
+def action_token() -> str:
+    """What the Rasa servers send to the action servers, and the action servers require."""
+    return derived_secret("action-server")
 
 
 def pseudonym(value: str, purpose: str) -> str:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
-from typing import Optional, Tuple
+from typing import Collection, Optional, Tuple
 
+from bot.language import NAME_REJECTED_KINDS, answer_kind
 from bot.textguard import clean_text
 
 Result = Tuple[Optional[str], Optional[str]]
@@ -48,8 +49,14 @@ def phone(text: str) -> Result:
     return normalised, None
 
 
-def free_text(text: str, min_length: int = 2, max_length: int = 200) -> Result:
-    """Names of people, organisations, clusters. Problems: "empty", "too_short", "too_long", "no_letters"."""
+def free_text(text: str, min_length: int = 2, max_length: int = 200,
+              reject: Collection[str] = NAME_REJECTED_KINDS) -> Result:
+    """Names of people, organisations, clusters and other short free texts.
+    Problems: "empty", "too_short", "too_long", "no_letters", and, when the whole text is only such
+    words (see bot.language.answer_kind) and the kind is in `reject` (by default all of them):
+    "yes_no" ("Ja", "nein danke", "okay"), "greeting" ("Hallo", "Danke"), "dont_know" ("weiß ich
+    nicht", "k. A."), "command" ("abbrechen", "zurück", "/restart") or "question" ("Was ist ESCA?").
+    A text where a question or "Ja" is a fine answer passes reject=()."""
     value = " ".join(clean_text(text, limit=10_000).split())
     if not value:
         return None, "empty"
@@ -59,4 +66,16 @@ def free_text(text: str, min_length: int = 2, max_length: int = 200) -> Result:
         return None, "too_short"
     if not _LETTER.search(value):
         return None, "no_letters"
+    kind = answer_kind(value) if reject else None
+    if kind in reject:
+        return None, kind
     return value, None
+
+
+def contact(value: str) -> Optional[Tuple[Optional[str], Optional[str]]]:
+    """(e-mail, phone) from one answer that is either; None if it is neither."""
+    address, _ = email(value)
+    if address:
+        return address, None
+    number, _ = phone(value)
+    return (None, number) if number else None

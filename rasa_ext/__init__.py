@@ -1,8 +1,6 @@
-"""Rasa plug-ins of the go-cluster assistant: NLU components and the tracker store.
+"""Rasa plug-ins of the go-cluster assistant: NLU components, channels, the tracker store and
+the server launcher.
 
-Everything here is a thin adapter; the logic lives in `bot/`.
+Everything here is a thin adapter; the logic lives in `bot/`. Importing the package imports no
+Rasa module: each module imports what it plugs into.
 """
-
-from rasa_ext import action_results
-
-action_results.install()

@@ -5,7 +5,7 @@ validates the (constant) schema itself on every call before the response: about 
 action with jsonschema 3.2 (19 ms with 4.17), for every custom action of every message. Here
 the validator is built once; responses are checked against the same schema with the same error
 (jsonschema.ValidationError, message extended as Rasa does). Installed when Rasa imports
-rasa_ext (the NLU components of config.yml), so it applies in the server that runs them.
+rasa_ext.nlu (the NLU components of config.yml), so it applies in the server that runs them.
 """
 from __future__ import annotations
 

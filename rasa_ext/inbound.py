@@ -23,6 +23,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot import textguard
 from bot.config import Settings, settings
+from bot.faults import GENERAL, load_faults
 from bot.knowledge.content import load_messages
 from bot.requester import CLIENT_METADATA_KEY
 from bot.security import pseudonym
@@ -140,7 +141,7 @@ def too_many_messages_text() -> str:
 
 def technical_fault_text() -> str:
     """For a message that got no answer at all because something failed on the way."""
-    return load_messages().render("technical_fault")
+    return load_faults(settings().content_dir).text(GENERAL)
 
 
 _door: Optional[Door] = None

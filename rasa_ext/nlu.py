@@ -6,7 +6,7 @@
   "foerderung" and "FOERDERUNG" produce the same features.
 * LanguageGuard, after the classifiers: messages with too little language (digit runs, letter
   runs, formula strings, keyboard mashing, foreign scripts) are not understood, whatever the
-  classifier guessed. See bot/nlp/language.py for what counts as a word.
+  classifier guessed. See bot/nlp/vocabulary.py for what counts as a word.
 * InputGuard, last: marks messages that cannot be interpreted (empty, emoji only, too long, JSON,
   only markup) with the intent `bad_input`. The action recomputes the reason from the original
   text with the same function, so no entity has to carry it.
@@ -35,8 +35,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import textguard
-from bot.knowledge.text import fold
-from bot.nlp.language import LANGUAGE_SHARE, NONSENSE_SHARE, WordCheck, general_words, hash_vocabulary
+from bot.language import fold
+from bot.nlp.vocabulary import LANGUAGE_SHARE, NONSENSE_SHARE, WordCheck, general_words, hash_vocabulary
+from rasa_ext import action_results
+
+# Rasa imports this module in every process that runs the model: the place to install the
+# faster action-result validation (rasa_ext/action_results.py).
+action_results.install()
 
 BAD_INPUT_INTENT = "bad_input"
 FALLBACK_INTENT = "nlu_fallback"

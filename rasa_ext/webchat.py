@@ -13,6 +13,9 @@ id reads and continues that conversation. Here:
   with `cors_allowed_origins=[]`, which turns python-engineio's origin check off.
 * engine.io packets are limited to MAX_REQUEST_BYTES (python-engineio's default is 1 MB).
 * Every message passes the shared door (rasa_ext.inbound): text cut, flood limit, client pseudonym.
+* Behind the balancer (several Rasa servers), every engine.io session id starts with this server's
+  name (RASA_NODE, e.g. "rasa2.…"): the balancer sends the polling requests and the WebSocket of a
+  socket to the server that opened it, without cookies and without state of its own.
 * Rasa 3.6 calls `sio.enter_room()` without `await` (a coroutine in python-socketio 5), so the
   socket never joined the session's room and answers were lost; here it is awaited.
 """
@@ -47,8 +50,13 @@ class _OriginCheckingEngineIO(engineio.AsyncServer):
     browsers reject a response with two.
     """
 
+    node_prefix = ""   # "<RASA_NODE>." when the server has a name
+
     def _cors_headers(self, environ: Dict[str, Any]) -> List[Any]:
         return []
+
+    def generate_id(self) -> str:
+        return self.node_prefix + super().generate_id()
 
 
 class _OriginCheckingSocketIO(socketio.AsyncServer):
@@ -83,6 +91,7 @@ class WebChatInput(SocketIOInput):
         config = settings()
         self.allowed_origins = list(config.cors_origins if allowed_origins is None else allowed_origins)
         self.max_bytes = max_bytes or config.max_request_bytes
+        self.node = config.rasa_node
         # socket id -> sender id of its session, and the client's address; only for open sockets.
         self._sessions: Dict[str, str] = {}
         self._addresses: Dict[str, Optional[str]] = {}
@@ -91,6 +100,7 @@ class WebChatInput(SocketIOInput):
         origins: Any = "*" if "*" in self.allowed_origins else list(self.allowed_origins)
         sio = _OriginCheckingSocketIO(async_mode="sanic", cors_allowed_origins=origins,
                                       max_http_buffer_size=self.max_bytes)
+        sio.eio.node_prefix = f"{self.node}." if self.node else ""
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         namespace = self.namespace

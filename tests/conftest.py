@@ -18,6 +18,7 @@ os.environ.setdefault("GOCLUSTER_SECRET_KEY", "test-secret-key-0123456789")
 from bot.config import PROJECT_ROOT  # noqa: E402
 from bot.knowledge.answers import Answers  # noqa: E402
 from bot.knowledge.content import load_knowledge  # noqa: E402
+from tests.stack import running_bot  # noqa: E402,F401 - the running assistant for tests over HTTP
 
 MODEL_PATH = PROJECT_ROOT / "models" / "gocluster.tar.gz"
 
@@ -25,14 +26,12 @@ MODEL_PATH = PROJECT_ROOT / "models" / "gocluster.tar.gz"
 @pytest.fixture(scope="session", autouse=True)
 def isolated_storage(tmp_path_factory):
     """Tests never touch var/: a migrated database and an empty tracker database of their own."""
-    from bot.config import settings
     from bot.storage.migrate import upgrade
 
     root = tmp_path_factory.mktemp("var")
     os.environ.update(GOCLUSTER_VAR_DIR=str(root), DATABASE_URL=f"sqlite:///{root / 'gocluster.db'}",
                       TRACKER_DATABASE_URL=f"sqlite:///{root / 'tracker.db'}")
-    settings.cache_clear()
-    upgrade()
+    upgrade(os.environ["DATABASE_URL"])
     yield root
 
 
@@ -95,6 +94,15 @@ def run_action(action, tracker: Tracker, domain: Optional[dict] = None):
     return dispatcher.messages, events
 
 
+def mark_held_after_start(bookings, reference: str):
+    """Staff mark a consultation as held once it has begun (BookingService.mark_held refuses
+    earlier): `bookings`' database and calendar, with a clock at the end of the booked slot."""
+    from bot.booking.service import BookingService
+
+    end = bookings.get(reference).slot_end
+    return BookingService(bookings._sessions, bookings.config, clock=lambda: end).mark_held(reference)
+
+
 @pytest.fixture
 def tmp_content(tmp_path: Path) -> Path:
     """A writable copy of content/ for tests that break it on purpose."""
@@ -112,6 +120,54 @@ def database_url(tmp_path) -> str:
 
     url = f"sqlite:///{tmp_path / 'gocluster.db'}"
     upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    """The PostgreSQL server of the tests (see tests/databases.py); failing, not skipping, without one."""
+    from tests import databases
+
+    problem = databases.postgres_problem()
+    if problem:
+        pytest.fail(f"{problem}. {databases.HINT}")
+    databases.drop_abandoned()
+    return databases.POSTGRES_ADMIN_URL
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_admin_url) -> str:
+    """One migrated PostgreSQL database of this run, shared by the tests (storage_url empties it)."""
+    from bot.storage.migrate import upgrade
+    from tests import databases
+
+    url = databases.create_database(postgres_admin_url)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        databases.drop_database(url, postgres_admin_url)
+
+
+@pytest.fixture
+def fresh_postgres_database(postgres_admin_url) -> str:
+    """An empty PostgreSQL database (no schema) for one test, dropped after it."""
+    from tests import databases
+
+    url = databases.create_database(postgres_admin_url)
+    yield url
+    databases.drop_database(url, postgres_admin_url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def storage_url(request) -> str:
+    """A migrated, empty database of the assistant, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("database_url")
+    from tests.databases import truncate_all
+
+    url = request.getfixturevalue("postgres_database")
+    truncate_all(url)
     return url
 
 
@@ -158,7 +214,6 @@ def make_services():
 @pytest.fixture
 def configure(monkeypatch):
     """Set environment variables for one test; the settings are read again with them."""
-    from bot.config import settings
 
     from actions.common import use_services
 
@@ -168,12 +223,10 @@ def configure(monkeypatch):
                 monkeypatch.delenv(name, raising=False)
             else:
                 monkeypatch.setenv(name, value)
-        settings.cache_clear()
         use_services(None)
 
     yield apply
     monkeypatch.undo()
-    settings.cache_clear()
     use_services(None)
 
 

@@ -35,7 +35,9 @@ def test_faq_answer_comes_from_the_content_with_source(knowledge):
     assert knowledge.faq["gold_kostenbeteiligung"].answer in text
     assert "4.160,00 Euro netto" in text and "3.725,00 Euro" in text
     assert "Quelle:" in text and knowledge.sources["Q1"].url in text
-    assert all(p.startswith("/faq_") for p in payloads(messages))
+    # The check the assistant can run comes first, then the related questions.
+    assert payloads(messages)[0] == "/cost_share_check"
+    assert all(p.startswith("/faq_") for p in payloads(messages)[1:])
 
 
 @pytest.mark.parametrize("intent", ["faq_was_ist_go_cluster", "faq_kontakt", "faq_aufnahmeprozess", "faq_pflichten"])
@@ -108,6 +110,24 @@ def test_clarify_offers_a_glossary_term_found_in_the_text():
                {"name": "faq_labels", "confidence": 0.1}]
     messages, _ = run_action(ActionClarify(), make_tracker([user_event("hmm eucles?? labels", "nlu_fallback", ranking=ranking)]))
     assert payloads(messages)[0] == '/ask_glossary{"glossary_term":"eucles"}'
+
+
+PROCESS_RANKING = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "stop", "confidence": 0.3},
+                   {"name": "guide_goto", "confidence": 0.2}, {"name": "change_draft_field", "confidence": 0.15},
+                   {"name": "faq_kontakt", "confidence": 0.1}, {"name": "faq_labels", "confidence": 0.05}]
+
+
+@pytest.mark.parametrize("slots, active_loop, expected", [
+    # Outside any process: no "Abbrechen", no tour step, no draft change (seen for "qwertz asdfg yxcvb").
+    ({}, None, ["/faq_kontakt", "/faq_labels", "/deny"]),
+    ({}, {"name": "booking_form"}, ["/stop", "/faq_kontakt", "/deny"]),
+    ({"guide_step": 2}, None, ["/guide_goto", "/faq_kontakt", "/deny"]),
+    ({"draft_reference": "A-1"}, None, ["/change_draft_field", "/faq_kontakt", "/deny"]),
+])
+def test_clarifying_suggestions_fit_where_the_conversation_is(slots, active_loop, expected):
+    message = user_event("qwertz asdfg yxcvb", "nlu_fallback", 0.9, ranking=PROCESS_RANKING)
+    messages, _ = run_action(ActionClarify(), make_tracker([message], slots=slots, active_loop=active_loop))
+    assert payloads(messages) == expected
 
 
 def test_english_message_gets_german_notice_and_help_where_possible(knowledge):

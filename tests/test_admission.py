@@ -66,6 +66,11 @@ def test_move(current, direction, expected):
     ("Antrag ist noch nicht eingereicht", 2, None),
     ("Das Aufnahmegespräch liegt hinter uns", 4, None),
     ("Wir warten auf die Entscheidung", 4, None),
+    # A compound names the most specific step: the consultation is no "Gespräch" of step 4.
+    ("Wir hatten das Beratungsgespräch schon", 2, None),
+    ("Das Erstgespräch haben wir geführt", 2, None),
+    ("Das Aufnahmegespräch haben wir bereits geführt", 4, None),
+    ("Wir haben den Antrag eingereicht und warten auf die Entscheidung", 4, None),
     ("Wir wurden aufgenommen!", 5, "admitted"),
     ("Leider wurden wir abgelehnt", 5, "rejected"),
     ("Wir wurden nicht aufgenommen", 5, "rejected"),
@@ -81,7 +86,8 @@ def test_no_progress_in_other_messages(text):
 
 
 @pytest.mark.parametrize("text, number", [("Schritt 3", 3), ("zu Schritt 4", 4), ("den fünften Schritt", 5),
-                                          ("zweiter Schritt", 2), ("Schritt sieben", None), ("3", 3)])
+                                          ("zweiter Schritt", 2), ("Schritt sieben", None), ("3", 3),
+                                          ("Schritt drei", 3), ("den ersten", 1)])
 def test_step_number(text, number):
     assert step_number(text) == number
 

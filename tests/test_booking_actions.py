@@ -11,10 +11,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.booking as booking_actions
-from bot.booking.calendar import load_calendar_config
-from bot.booking.service import BookingRequest, BookingService
+from bot.booking.service import BookingRequest
 from bot.config import PROJECT_ROOT
-from bot.storage.db import StorageUnavailable, session_factory
+from bot.storage.db import StorageUnavailable
 from tests.conftest import slots_of, user_event
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -100,6 +99,21 @@ def test_sunday_wish_explains_and_offers_working_days(service):
     assert messages[0]["buttons"][0]["title"] == "Montag, 30. November 2026, 09:00 Uhr"
 
 
+@pytest.mark.parametrize("wish, reason, explained", [
+    ("nächsten Donnerstag um 18 Uhr", "outside_hours", "montags bis freitags von 9 bis 12 und von 13 bis 16 Uhr"),
+    ("nächsten Donnerstag abends", "outside_hours", "montags bis freitags von 9 bis 12 und von 13 bis 16 Uhr"),
+    ("nächsten Donnerstag um 10:30", "not_a_slot", "um 9, 10, 11, 13, 14 und 15 Uhr"),
+])
+def test_a_declined_wish_is_explained_with_the_office_hours(service, wish, reason, explained):
+    _, events = validate("preferred_time", wish)
+    offer = slots_of(events)["slot_offer"]
+    assert offer["matches"] is False and offer["reason"] == reason
+    messages, _ = run(booking_actions.ActionAskConsultationSlot(), plain_tracker({"slot_offer": offer}))
+    assert explained in texts(messages)
+    assert "vergeben" not in texts(messages)
+    assert len(messages[0]["buttons"]) == 3
+
+
 def offer_for(service, text="nächsten Donnerstag um 10"):
     _, events = validate("preferred_time", text)
     return slots_of(events)
@@ -147,7 +161,9 @@ def test_unclear_consent_is_asked_again(service):
     [("email", "Anna.Muster@Cluster.EXAMPLE", "anna.muster@cluster.example"),
      ("email", "meine Mail ist anna@example.org", "anna@example.org"),
      ("phone", "+49 (30) 123 456-78", "+493012345678"), ("phone", "0049 30 1234567", "+49301234567"),
-     ("person_name", "  Dr. Anna   Muster ", "Dr. Anna Muster"), ("organisation", "Cluster Nord e.V.", "Cluster Nord e.V.")],
+     ("person_name", "  Dr. Anna   Muster ", "Dr. Anna Muster"), ("organisation", "Cluster Nord e.V.", "Cluster Nord e.V."),
+     ("organisation", "Ja-Cluster Energie GmbH", "Ja-Cluster Energie GmbH"),
+     ("cluster_name", "Fragebogen", "Fragebogen")],
 )
 def test_valid_answers_are_normalised(service, slot, value, expected):
     _, events = validate(slot, value, slots={"consultation_format": "telefon"})
@@ -159,7 +175,11 @@ def test_valid_answers_are_normalised(service, slot, value, expected):
     [("email", "anna@", "keine gültige E-Mail-Adresse"), ("email", "anna at example dot org", "keine gültige E-Mail-Adresse"),
      ("email", "<script>alert(1)</script>", "keine gültige E-Mail-Adresse"),
      ("phone", "0301", "zu kurz"), ("phone", "ruf mich an", "keine gültige Telefonnummer"),
-     ("phone", "1" * 25, "zu lang"), ("person_name", "!", "Namen"), ("cluster_name", "x" * 300, "zu lang")],
+     ("phone", "1" * 25, "zu lang"), ("person_name", "!", "Namen"), ("cluster_name", "x" * 300, "zu lang"),
+     # only a yes/no word, a greeting, "weiß nicht", a command or a question is no name
+     ("person_name", "Ja", "Namen"), ("person_name", "Hallo!", "Namen"),
+     ("organisation", "keine Ahnung", "Organisation"), ("cluster_name", "Wie heißt das?", "Clusters"),
+     ("cluster_name", "zurück", "Clusters")],
 )
 def test_invalid_answers_get_specific_hints(service, slot, value, hint):
     messages, events = validate(slot, value, slots={"consultation_format": "telefon"})
@@ -167,11 +187,28 @@ def test_invalid_answers_get_specific_hints(service, slot, value, hint):
     assert slots_of(events)[slot] is None
 
 
-def test_third_failure_in_a_row_offers_hotline_and_stop(service):
-    messages, events = validate("email", "kaputt", slots={"form_failures": 2})
-    assert "+49 30 310078-387" in texts(messages)
-    assert {"title": "Abbrechen", "payload": "/stop"} in [b for m in messages for b in (m.get("buttons") or [])]
-    assert slots_of(events)["form_failures"] == 0
+def buttons_of(messages):
+    return [b for m in messages for b in (m.get("buttons") or [])]
+
+
+def test_the_second_failed_answer_gets_help_and_ways_out(service):
+    messages, events = validate("email", "kaputt")
+    assert "name@beispiel.de" in texts(messages) and buttons_of(messages) == []
+    assert slots_of(events)["form_failures"] == {"slot": "email", "count": 1}
+
+    messages, events = validate("email", "immer noch kaputt", slots={"form_failures": {"slot": "email", "count": 1}})
+    assert "weiter. Ein Beispiel: „anna.schmidt@cluster-nord.de“. Sie können" in texts(messages)
+    assert [b["title"] for b in buttons_of(messages)] == ["Mit einer Person sprechen", "Abbrechen"]
+    assert {"title": "Abbrechen", "payload": "/stop"} in buttons_of(messages)
+    assert slots_of(events)["form_failures"] == {"slot": "email", "count": 2}
+
+
+def test_failures_count_per_question_and_a_good_answer_ends_the_count(service):
+    # A failure at another question starts again at one: no help yet.
+    messages, events = validate("email", "kaputt", slots={"form_failures": {"slot": "person_name", "count": 1}})
+    assert buttons_of(messages) == [] and slots_of(events)["form_failures"] == {"slot": "email", "count": 1}
+    _, events = validate("email", "anna@example.org", slots={"form_failures": {"slot": "email", "count": 2}})
+    assert slots_of(events)["email"] == "anna@example.org" and slots_of(events)["form_failures"] is None
 
 
 def test_question_in_the_middle_is_answered_and_the_slot_asked_again(service, knowledge):
@@ -210,7 +247,7 @@ def test_database_down_while_offering(service, monkeypatch):
 
     monkeypatch.setattr(service, "propose", down)
     messages, events = validate("preferred_time", "morgen")
-    assert "technisch nicht erreichbar" in texts(messages) and "+49 30 310078-387" in texts(messages)
+    assert "freien Termine kann ich gerade nicht abrufen" in texts(messages) and "+49 30 310078-387" in texts(messages)
     assert slots_of(events)["requested_slot"] is None and slots_of(events)["booking_unavailable"] is True
 
 
@@ -295,3 +332,53 @@ def test_reschedule_flow(service):
 def test_reference_validation(service, reference, ok):
     _, events = run(booking_actions.ValidateBookingLookupForm(), form_tracker("booking_reference", reference))
     assert (slots_of(events)["booking_reference"] == "GC-B-7K3Q9") if ok else slots_of(events)["booking_reference"] is None
+
+
+def starting_tracker(text, intent, form, slots=None, earlier=()) -> Tracker:
+    """The first run of a form, right after the message that started it."""
+    events = [*earlier, user_event(text, intent)]
+    return Tracker("u1", dict(slots or {}), events[-1]["parse_data"], events, False, None, {"name": form},
+                   "action_listen")
+
+
+@pytest.mark.parametrize("text, offered_day", [
+    ("Haben Sie nächste Woche einen Beratungstermin frei?", "Montag, 30. November 2026"),
+    ("Ich möchte am Donnerstag, 3.12., einen Beratungstermin", "Donnerstag, 3. Dezember 2026"),
+])
+def test_a_wish_given_with_the_request_is_used_not_asked_again(service, text, offered_day):
+    _, events = run(booking_actions.ValidateConsultationForm(), starting_tracker(text, "book_consultation",
+                                                                                 "consultation_form"))
+    slots = slots_of(events)
+    assert slots["preferred_time"] == text and slots["slot_offer"]["matches"] is True
+    assert slots["requested_slot"] == "consultation_format"      # the format first, then the offer
+    messages, _ = run(booking_actions.ActionAskConsultationSlot(), plain_tracker({"slot_offer": slots["slot_offer"]}))
+    assert offered_day in messages[0]["buttons"][0]["title"]
+
+
+def test_a_request_without_a_wish_asks_for_it(service):
+    _, events = run(booking_actions.ValidateConsultationForm(),
+                    starting_tracker("Ich möchte einen Beratungstermin vereinbaren", "book_consultation",
+                                     "consultation_form"))
+    assert "preferred_time" not in slots_of(events)
+
+
+def test_a_reschedule_wish_given_before_the_identification_is_used(service):
+    earlier = [user_event("Können wir den Termin auf nächsten Donnerstag verschieben?", "reschedule_booking"),
+               user_event("anna@example.org", "nlu_fallback")]
+    tracker = Tracker("u1", {}, earlier[-1]["parse_data"], earlier, False, None, {"name": "reschedule_form"},
+                      "action_listen")
+    _, events = run(booking_actions.ValidateRescheduleForm(), tracker)
+    offer = slots_of(events)["slot_offer"]
+    assert all(datetime.fromisoformat(s).date() == THURSDAY_10.date() for s in offer["slots"])
+
+
+@pytest.mark.parametrize("slot, answer, hint", [
+    ("person_name", "Ja", "„Ja“ oder „Nein“ passt hier nicht. Bitte nennen Sie Ihren Namen"),
+    ("organisation", "Hallo", "Guten Tag! Bitte nennen Sie den Namen Ihrer Clustermanagement-Organisation"),
+    ("cluster_name", "weiß ich nicht", "Ohne diese Angabe kann ich leider nicht weitermachen"),
+    ("person_name", "Wie bitte?", "Das klingt nach einer Frage"),
+    ("person_name", "x", "mindestens zwei Buchstaben"),
+])
+def test_a_name_that_is_something_else_says_what_it_was(service, slot, answer, hint):
+    messages, events = validate(slot, answer)
+    assert hint in texts(messages) and slots_of(events)[slot] is None

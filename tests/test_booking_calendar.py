@@ -28,11 +28,11 @@ def at(y, m, d, hh=0, mm=0) -> datetime:
 @pytest.fixture(scope="module")
 def config():
     return parse_calendar_config({
-        "timezone": "Europe/Berlin", "weekdays": ["mon", "tue", "wed", "thu", "fri"],
+        "weekdays": ["mon", "tue", "wed", "thu", "fri"],
         "hours": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "16:00"}],
         "slot_minutes": 60, "lead_time_hours": 24, "horizon_days": 120,
         "holidays": {"country": "DE", "subdivision": "BE"},
-    })
+    }, "Europe/Berlin")
 
 
 def test_project_calendar_file_loads():
@@ -122,10 +122,55 @@ def test_slots_on_daylight_saving_days_keep_local_office_hours(config):
 
 def test_propose_exact_time_prefers_closest(config):
     now = at(2026, 11, 28, 10)
-    wish = TimeWish(date(2026, 12, 3), date(2026, 12, 3), exact=time(10, 30))
+    wish = TimeWish(date(2026, 12, 3), date(2026, 12, 3), exact=time(14))
     proposal = propose(config, wish, now)
     assert proposal.matches_wish
+    assert [s.strftime("%H:%M") for s in proposal.slots] == ["13:00", "14:00", "15:00"]
+
+
+def test_an_exact_time_that_is_no_slot_is_declined_with_the_nearest(config):
+    now = at(2026, 11, 28, 10)
+    wish = TimeWish(date(2026, 12, 3), date(2026, 12, 3), exact=time(10, 30))
+    proposal = propose(config, wish, now)
+    assert not proposal.matches_wish and proposal.reason == "not_a_slot"
     assert [s.strftime("%H:%M") for s in proposal.slots] == ["09:00", "10:00", "11:00"]
+
+
+def day_slots_at(day):
+    return [at(day.year, day.month, day.day, h) for h in (9, 10, 11, 13, 14, 15)]
+
+
+THURSDAY = date(2026, 12, 3)
+MONDAY_EVENING = at(2026, 11, 30, 19)
+
+
+@pytest.mark.parametrize("wish, now, closures, reason", [
+    # An exact time: the reason of that very slot.
+    (TimeWish(THURSDAY, THURSDAY, exact=time(10)), at(2026, 11, 28, 10),
+     Closures(taken=frozenset({at(2026, 12, 3, 10)})), "taken"),
+    (TimeWish(THURSDAY, THURSDAY, exact=time(10)), at(2026, 11, 28, 10),
+     Closures(blocked_slots=frozenset({at(2026, 12, 3, 10)})), "blocked"),
+    (TimeWish(THURSDAY, THURSDAY, exact=time(12, 30)), at(2026, 11, 28, 10), Closures(), "outside_hours"),
+    (TimeWish(THURSDAY, THURSDAY, exact=time(7)), at(2026, 11, 28, 10), Closures(), "outside_hours"),
+    (TimeWish(THURSDAY, THURSDAY, exact=time(10, 30)), at(2026, 11, 28, 10), Closures(), "not_a_slot"),
+    (TimeWish(date(2026, 12, 1), date(2026, 12, 1), exact=time(10)), MONDAY_EVENING, Closures(), "too_soon"),
+    (TimeWish(date(2026, 12, 5), date(2026, 12, 5), exact=time(10)), at(2026, 12, 4, 12), Closures(), "weekend"),
+    # A time of day: tomorrow morning asked on Monday evening is too soon, not booked out.
+    (TimeWish(date(2026, 12, 1), date(2026, 12, 1), earliest=time(8), latest=time(12)), MONDAY_EVENING,
+     Closures(), "too_soon"),
+    # Monday 11:00: Tuesday 9 and 10 are too soon, the rest is taken.
+    (TimeWish(date(2026, 12, 1), date(2026, 12, 1)), at(2026, 11, 30, 11),
+     Closures(taken=frozenset({at(2026, 12, 1, h) for h in (11, 13, 14, 15)})), "too_soon_and_booked"),
+    (TimeWish(THURSDAY, THURSDAY), at(2026, 11, 28, 10),
+     Closures(taken=frozenset(day_slots_at(THURSDAY))), "booked_out"),
+    (TimeWish(THURSDAY, THURSDAY, earliest=time(17), latest=time(22)), at(2026, 11, 28, 10), Closures(),
+     "outside_hours"),
+    (TimeWish(date(2026, 12, 25), date(2026, 12, 25)), at(2026, 11, 28, 10), Closures(), "holiday"),
+    (TimeWish(THURSDAY, THURSDAY), at(2026, 11, 28, 10), Closures(blocked_days=frozenset({THURSDAY})), "blocked"),
+])
+def test_a_declined_wish_names_its_true_reason(config, wish, now, closures, reason):
+    proposal = propose(config, wish, now, closures)
+    assert not proposal.matches_wish and proposal.reason == reason
 
 
 def test_propose_window(config):
@@ -161,15 +206,16 @@ def test_propose_too_soon(config):
     assert proposal.reason == "too_soon" and proposal.slots[0] >= now + timedelta(hours=24)
 
 
-@pytest.mark.parametrize("bad", [
-    {"hours": [{"start": "12:00", "end": "09:00"}]},
-    {"timezone": "Mars/Olympus"},
-    {"hours": [{"start": "nine", "end": "12:00"}]},
+@pytest.mark.parametrize("bad, timezone", [
+    ({"hours": [{"start": "12:00", "end": "09:00"}]}, "Europe/Berlin"),
+    ({}, "Mars/Olympus"),
+    ({"timezone": "Europe/Berlin"}, "Europe/Berlin"),      # one source of the time zone: the settings
+    ({"hours": [{"start": "nine", "end": "12:00"}]}, "Europe/Berlin"),
 ])
-def test_invalid_calendar_config_is_rejected(bad):
+def test_invalid_calendar_config_is_rejected(bad, timezone):
     from bot.booking.calendar import CalendarConfigError
 
-    base = {"timezone": "Europe/Berlin", "weekdays": ["mon"], "hours": [{"start": "09:00", "end": "12:00"}],
+    base = {"weekdays": ["mon"], "hours": [{"start": "09:00", "end": "12:00"}],
             "slot_minutes": 60, "lead_time_hours": 24, "horizon_days": 30, "holidays": {"country": "DE"}}
     with pytest.raises(CalendarConfigError):
-        parse_calendar_config({**base, **bad})
+        parse_calendar_config({**base, **bad}, timezone)

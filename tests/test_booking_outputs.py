@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import email
 import io
 from datetime import date, datetime, timedelta
@@ -11,7 +12,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.booking.calendar import load_calendar_config
-from bot.booking.ics import calendar_for_booking, consultation_event
+from bot.booking.format import format_slot
+from bot.booking.ics import consultation_event
 from bot.booking.service import BookingRequest, BookingService
 from bot.cli import main as cli
 from bot.cli.staff import parse_week, write_csv
@@ -34,46 +36,53 @@ def book(service, slot=SLOT, email_address="anna@example.org"):
                                        email_address, None, NOW))
 
 
-def test_calendar_file_is_valid_icalendar(service):
-    text = calendar_for_booking(book(service), "Video")
+def test_calendar_file_is_valid_icalendar(database_url, make_services):
+    from icalendar import Calendar
+
+    consultations = make_services(database_url, clock=lambda: NOW).consultations
+    booking = book(consultations.bookings)
+    text = consultations.calendar_file(booking)
     lines = text.split("\r\n")
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and text.endswith("\r\n")
     assert "DTSTART:20261203T090000Z" in lines and "DTEND:20261203T100000Z" in lines   # 10:00 Berlin = 09:00 UTC
     assert "SUMMARY:Beratungsgespräch go-cluster (Video)" in lines
     assert all(len(line.encode("utf-8")) <= 75 for line in lines)
+    event = Calendar.from_ical(text).walk("VEVENT")[0]
+    assert booking.reference in str(event["DESCRIPTION"]) and "310078-387" in str(event["DESCRIPTION"])
+    cancelled = consultations.bookings.staff_cancel(booking.reference)
+    assert "STATUS:CANCELLED" in consultations.calendar_file(cancelled)
 
 
 def test_calendar_text_is_escaped_and_folded():
-    text = consultation_event(reference="GC-B-22222", start=SLOT, end=SLOT + timedelta(hours=1), format_label="Video",
-                              description="a, b; c\nd " + "ä" * 80, stamp=NOW)
+    from icalendar import Calendar
+
+    description = "a, b; c\nd " + "ä" * 80
+    text = consultation_event(reference="GC-B-22222", start=SLOT, end=SLOT + timedelta(hours=1),
+                              summary="Beratung", description=description, stamp=NOW)
     unfolded = text.replace("\r\n ", "")
     assert "DESCRIPTION:a\\, b\\; c\\nd " in unfolded
     assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+    assert str(Calendar.from_ical(text).walk("VEVENT")[0]["DESCRIPTION"]) == description   # round trip
 
 
 def test_signatures(tmp_path, monkeypatch):
     monkeypatch.setenv("GOCLUSTER_SECRET_KEY", "test-key")
-    from bot.security import secret_key
-
-    secret_key.cache_clear()
-    try:
-        signature = sign("GC-B-22222", "ics")
-        assert verify("GC-B-22222", "ics", signature)
-        assert not verify("GC-B-33333", "ics", signature)
-        assert not verify("GC-B-22222", "other", signature)
-        assert not verify("GC-B-22222", "ics", "")
-    finally:
-        secret_key.cache_clear()
+    signature = sign("GC-B-22222", "ics")
+    assert verify("GC-B-22222", "ics", signature)
+    assert not verify("GC-B-33333", "ics", signature)
+    assert not verify("GC-B-22222", "other", signature)
+    assert not verify("GC-B-22222", "ics", "")
 
 
-def test_calendar_download_needs_the_signed_link(service, monkeypatch):
+def test_calendar_download_needs_the_signed_link(service, database_url):
+    from bot.config import load_settings
     from bot.web.app import create_app
 
     booking = book(service)
-    monkeypatch.setattr("bot.booking.booking_service", lambda: service)
+    config = load_settings({**os.environ, "DATABASE_URL": database_url})
 
     async def fetch(path):
-        async with TestClient(TestServer(create_app(rasa_url="http://localhost:5005"))) as client:
+        async with TestClient(TestServer(create_app(config, rasa_url="http://localhost:5005"))) as client:
             response = await client.get(path)
             return response.status, response.headers.get("Content-Type", ""), await response.text()
 
@@ -123,31 +132,37 @@ def test_csv_export(service):
     out = io.StringIO()
     assert write_csv(service.bookings_between(SLOT.date(), SLOT.date()), out) == 1
     header, row = out.getvalue().strip().split("\r\n")
-    assert header.startswith("reference,status,start,end,format")
-    assert row.startswith(f"{booking.reference},confirmed,2026-12-03T10:00:00+01:00,2026-12-03T11:00:00+01:00,video")
+    assert header.startswith("reference,status,status_label,start,end,format")
+    assert row.startswith(f"{booking.reference},confirmed,bestätigt,"
+                          "2026-12-03T10:00:00+01:00,2026-12-03T11:00:00+01:00,video")
 
 
 @pytest.fixture
 def cli_env(database_url, monkeypatch):
     """The staff commands on the test database."""
-    from bot.config import settings
-
     monkeypatch.setenv("DATABASE_URL", database_url)
-    settings.cache_clear()
     yield BookingService(session_factory(database_url), load_calendar_config())
-    settings.cache_clear()
+
+
+def weekday_slot(start: date, step: int, service: BookingService) -> datetime:
+    """10:00 on the first working day from `start` (moving by `step` days) without holiday or booking."""
+    from bot.booking.calendar import closed_reason
+
+    day = start
+    while closed_reason(service.config, day) or service.bookings_between(day, day, include_cancelled=True):
+        day += timedelta(days=step)
+    return datetime.combine(day, datetime.min.time(), tzinfo=BERLIN).replace(hour=10)
 
 
 def test_staff_commands(cli_env, capsys, tmp_path):
     # A slot far enough ahead for the real clock the commands use.
-    day = date.today() + timedelta(days=14)
-    while day.weekday() >= 5 or cli_env.bookings_between(day, day):
-        day += timedelta(days=1)
-    slot = datetime.combine(day, datetime.min.time(), tzinfo=BERLIN).replace(hour=10)
+    slot = weekday_slot(datetime.now(BERLIN).date() + timedelta(days=14), 1, cli_env)
+    day = slot.date()
     booking = cli_env.book(BookingRequest(slot, "telefon", "Max", "Org", "Cl", "max@example.org", "+4930123456",
                                           datetime.now(BERLIN)))
     assert cli(["bookings", "list", "--day", day.isoformat()]) == 0
-    assert booking.reference in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert booking.reference in out and "bestätigt" in out and f"1 Termin(e) am {day:%d.%m.%Y}" in out
     target = tmp_path / "export.csv"
     assert cli(["bookings", "export", "--day", day.isoformat(), "--out", str(target)]) == 0
     assert booking.reference in target.read_text("utf-8")
@@ -156,7 +171,56 @@ def test_staff_commands(cli_env, capsys, tmp_path):
     assert cli(["calendar", "unblock-day", day.isoformat()]) == 0
     assert cli(["calendar", "block-slot", f"{day.isoformat()} 11:00"]) == 0
     assert cli(["calendar", "block-slot", f"{day.isoformat()} 11:30"]) == 1      # not a slot
-    assert cli(["bookings", "held", booking.reference]) == 0
-    assert cli_env.get(booking.reference).status == "held"
-    assert cli(["bookings", "cancel", booking.reference]) == 1                   # already held
+    assert "Zu dieser Uhrzeit beginnt kein Termin" in capsys.readouterr().err
+    # Two weeks ahead the consultation has not taken place: it cannot be marked as held.
+    assert cli(["bookings", "held", booking.reference]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"Nicht möglich: Das Gespräch hat noch nicht begonnen (Termin: {format_slot(slot)}). "
+        "Als durchgeführt markieren lässt es sich erst ab Beginn des Termins.")
+    assert cli_env.get(booking.reference).status == "confirmed"
+    assert cli(["bookings", "cancel", booking.reference]) == 0
+    assert cli(["bookings", "cancel", booking.reference]) == 1                   # already cancelled
+    assert capsys.readouterr().err.strip() == "Nicht möglich: Der Termin ist abgesagt."
+    assert cli(["bookings", "held", "GC-B-22222"]) == 1
+    assert "Eine Buchung mit dieser Nummer gibt es nicht." in capsys.readouterr().err
     assert cli(["bookings", "list", "--day", "kein-datum"]) == 2
+    assert cli(["bookings", "list", "--all", "--to", day.isoformat()]) == 2
+
+
+def test_staff_mark_a_past_consultation_as_held(cli_env, capsys):
+    # Booked three weeks ago for a day last week; marked as held now (the real clock).
+    slot = weekday_slot(datetime.now(BERLIN).date() - timedelta(days=7), -1, cli_env)
+    booked_at = slot - timedelta(days=14)
+    past = BookingService(cli_env._sessions, cli_env.config, clock=lambda: booked_at)
+    booking = past.book(BookingRequest(slot, "video", "Max", "Org", "Cl", "max@example.org", None, booked_at))
+    assert cli(["bookings", "held", booking.reference]) == 0
+    assert capsys.readouterr().out.strip() == f"{booking.reference} als durchgeführt markiert."
+    assert cli_env.get(booking.reference).status == "held"
+    assert cli(["bookings", "held", booking.reference]) == 1
+    assert capsys.readouterr().err.strip() == "Nicht möglich: Der Termin ist bereits als durchgeführt markiert."
+
+
+def test_staff_list_all_means_every_day_and_status(cli_env, capsys):
+    today = datetime.now(BERLIN).date()   # the day the staff commands mean: Berlin, not UTC
+    slots = [weekday_slot(today + timedelta(days=days), 1, cli_env) for days in (3, 20, 45)]
+    booked = [cli_env.book(BookingRequest(s, "video", f"Person {i}", "Org", "Cl", f"p{i}@example.org", None,
+                                          datetime.now(BERLIN))) for i, s in enumerate(slots)]
+    cli_env.cancel(booked[1].reference, booked[1].email)
+    everything = len(cli_env.all_bookings())
+
+    assert cli(["bookings", "list"]) == 0                            # today only: none of them
+    today_out = capsys.readouterr().out
+    assert not any(b.reference in today_out for b in booked) and f"am {today:%d.%m.%Y}" in today_out
+    assert cli(["bookings", "list", "--all"]) == 0
+    all_out = capsys.readouterr().out
+    assert all(b.reference in all_out for b in booked) and "abgesagt" in all_out
+    assert f"{everything} Termin(e) insgesamt (alle Tage)" in all_out
+    assert cli(["bookings", "list", "--day", slots[0].date().isoformat(), "--to", slots[2].date().isoformat()]) == 0
+    ranged = capsys.readouterr().out
+    assert booked[0].reference in ranged and booked[2].reference in ranged and booked[1].reference not in ranged
+    assert cli(["bookings", "list", "--day", slots[0].date().isoformat(), "--to", slots[2].date().isoformat(),
+                "--cancelled"]) == 0
+    assert booked[1].reference in capsys.readouterr().out
+    assert cli(["bookings", "export", "--all"]) == 0
+    exported = capsys.readouterr().out
+    assert all(b.reference in exported for b in booked)

@@ -1,4 +1,5 @@
-"""Booking service against a real (SQLite) database: happy path, concurrency, rollback, lookup."""
+"""Booking service against real databases (SQLite and PostgreSQL): happy path, concurrency,
+rollback, lookup."""
 from __future__ import annotations
 
 import threading
@@ -15,6 +16,7 @@ from bot.booking.service import (
     BookingRequest,
     BookingService,
     InvalidBooking,
+    NotStartedYet,
     SlotUnavailable,
 )
 from bot.storage.db import StorageUnavailable, session_factory, unit_of_work
@@ -26,8 +28,8 @@ SLOT = datetime(2026, 12, 3, 10, 0, tzinfo=BERLIN)
 
 
 @pytest.fixture
-def service(database_url):
-    return BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW)
+def service(storage_url):
+    return BookingService(session_factory(storage_url), load_calendar_config(), clock=lambda: NOW)
 
 
 def request(slot=SLOT, email="Anna.Muster@Cluster.example", **overrides) -> BookingRequest:
@@ -183,11 +185,52 @@ def test_staff_block_day_and_slot(service):
         service.book(request(slot=SLOT + timedelta(hours=1)))
 
 
-def test_mark_held(service):
-    booking = service.book(request())
-    assert service.mark_held(booking.reference).status == "held"
+# Staff mark a consultation as held: only a confirmed one, and only once it has begun, by the
+# service's own clock (marked a minute early, "held" would open a draft application too soon).
+@pytest.mark.parametrize("before, staff_at, expected", [
+    pytest.param("confirmed", SLOT + timedelta(days=2), "held", id="past"),
+    pytest.param("confirmed", SLOT + timedelta(minutes=30), "held", id="running"),
+    pytest.param("confirmed", SLOT, "held", id="now-at-start"),
+    pytest.param("confirmed", SLOT - timedelta(minutes=1), "not_started", id="future-one-minute"),
+    pytest.param("confirmed", SLOT - timedelta(days=10), "not_started", id="future-ten-days"),
+    pytest.param("cancelled", SLOT + timedelta(days=2), "cancelled", id="cancelled"),
+    pytest.param("held", SLOT + timedelta(days=2), "held-again", id="already-held"),
+])
+def test_mark_held_only_after_the_consultation_began(database_url, before, staff_at, expected):
+    booking = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW).book(request())
+    staff = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: staff_at)
+    if before == "cancelled":
+        staff.staff_cancel(booking.reference)
+    elif before == "held":
+        staff.mark_held(booking.reference)
+    if expected == "held":
+        held = staff.mark_held(booking.reference)
+        assert (held.status, held.held_at) == ("held", staff_at)
+        assert staff.get(booking.reference).status == "held"
+        return
+    with pytest.raises(InvalidBooking) as refused:
+        staff.mark_held(booking.reference)
+    assert refused.value.code == {"not_started": "not_started", "cancelled": "cancelled", "held-again": "held"}[expected]
+    if expected == "not_started":
+        assert isinstance(refused.value, NotStartedYet) and refused.value.slot_start == SLOT
+    assert staff.get(booking.reference).status == before          # nothing changed
+
+
+def test_a_held_consultation_cannot_be_cancelled(database_url):
+    booking = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW).book(request())
+    later = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: SLOT + timedelta(hours=1))
+    later.mark_held(booking.reference)
     with pytest.raises(InvalidBooking):
-        service.cancel(booking.reference, booking.email)
+        later.cancel(booking.reference, booking.email)
+
+
+def test_all_bookings_of_every_day(service):
+    first = service.book(request())
+    later = service.book(request(slot=SLOT + timedelta(days=14), email="b@example.org"))
+    cancelled = service.book(request(slot=SLOT + timedelta(days=1), email="c@example.org"))
+    service.cancel(cancelled.reference, cancelled.email)
+    assert [b.reference for b in service.all_bookings()] == [first.reference, cancelled.reference, later.reference]
+    assert [b.reference for b in service.all_bookings(include_cancelled=False)] == [first.reference, later.reference]
 
 
 def test_unreachable_database_raises_storage_unavailable(tmp_path):
@@ -210,3 +253,17 @@ def test_times_are_stored_in_utc(service):
     with unit_of_work(service._sessions) as session:
         stored = session.execute(select(Booking.slot_start)).scalar_one()
     assert stored == SLOT.astimezone(timezone.utc)
+
+
+def test_a_retried_booking_is_not_made_twice(service):
+    """The first try reached the database but its answer was lost (time-out): the retry from the
+    same conversation gets that booking back; anyone else still finds the slot taken."""
+    first_try = request(conversation_id="web:anna")
+    first = service.book(first_try)
+    again = service.book(first_try)
+    assert again.reference == first.reference
+    assert len(service.bookings_between(first.slot_start.date(), first.slot_start.date())) == 1
+    for other in (request(conversation_id="web:someone-else"), request(email="bob@example.org", conversation_id="web:anna"),
+                  request()):
+        with pytest.raises(SlotUnavailable):
+            service.book(other)

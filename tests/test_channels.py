@@ -141,27 +141,19 @@ def test_effective_file_is_private_and_read_back(tmp_path):
 
 
 @pytest.fixture
-def serve_env(tmp_path, monkeypatch):
-    from bot.config import settings
-
-    monkeypatch.setenv("GOCLUSTER_VAR_DIR", str(tmp_path))
-    for channel in CHANNELS:
-        for name in channel.variables:
-            monkeypatch.delenv(name, raising=False)
-    settings.cache_clear()
-    yield monkeypatch
-    settings.cache_clear()
+def serve_env(tmp_path):
+    """The environment of `python -m bot serve`, without any messenger variable."""
+    messenger = {name for channel in CHANNELS for name in channel.variables}
+    return {**{k: v for k, v in os.environ.items() if k not in messenger}, "GOCLUSTER_VAR_DIR": str(tmp_path)}
 
 
 def test_serve_starts_rasa_with_the_effective_credentials(serve_env, tmp_path):
     from bot.cli import serve as serve_cli
-    from bot.config import settings
+    from bot.config import load_settings
 
-    path, lines = serve_cli._messenger_credentials(settings())
+    path, lines = serve_cli._messenger_credentials(load_settings(serve_env))
     assert lines[0].startswith("  Messenger: keine aktiv")
-    for name, value in SLACK_ENV.items():
-        serve_env.setenv(name, value)
-    path, lines = serve_cli._messenger_credentials(settings())
+    path, lines = serve_cli._messenger_credentials(load_settings({**serve_env, **SLACK_ENV}))
     assert path == tmp_path / "credentials.effective.yml"
     assert yaml.safe_load(path.read_text("utf-8"))[SLACK_KEY] == SLACK_CREDENTIALS
     assert lines == ["  Messenger aktiv: Slack (Webhook /webhooks/slack/webhook)"]
@@ -169,13 +161,14 @@ def test_serve_starts_rasa_with_the_effective_credentials(serve_env, tmp_path):
     assert rasa.command[rasa.command.index("--credentials") + 1] == str(path)
 
 
-def test_serve_stops_on_a_partly_configured_messenger(serve_env, capsys):
+def test_serve_stops_on_a_partly_configured_messenger(serve_env, capsys, monkeypatch):
     from bot.cli import serve as serve_cli
+    from bot.config import load_settings
 
     started = []
-    serve_env.setattr(serve_cli.Service, "start", lambda *args: started.append(args))
-    serve_env.setenv("TELEGRAM_ACCESS_TOKEN", "123456789:AAH-test_token")
-    assert serve_cli.serve("models/gocluster.tar.gz") == 1
+    monkeypatch.setattr(serve_cli.Service, "start", lambda *args: started.append(args))
+    config = load_settings({**serve_env, "TELEGRAM_ACCESS_TOKEN": "123456789:AAH-test_token"})
+    assert serve_cli.serve("models/gocluster.tar.gz", config) == 1
     error = capsys.readouterr().err
     assert "Messenger-Konfiguration fehlerhaft" in error and "TELEGRAM_VERIFY" in error and not started
 
@@ -324,7 +317,7 @@ class Stack:
     def start_actions(self, env: Dict[str, str]) -> None:
         log = (self.tmp / "actions.log").open("wb")
         self.actions = subprocess.Popen(
-            [sys.executable, "-m", "rasa_ext.action_server"],
+            [sys.executable, "-m", "actions.server"],
             cwd=PROJECT_ROOT, env={**env, "ACTIONS_PORT": str(self.actions_port)}, stdout=log, stderr=subprocess.STDOUT)
         log.close()
 

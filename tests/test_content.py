@@ -10,7 +10,7 @@ import yaml
 from bot import rasa_data
 from bot.config import PROJECT_ROOT
 from bot.knowledge.content import ContentError, load_knowledge
-from bot.knowledge.text import compact
+from bot.language import compact
 
 # Copies of the programme page (seed) and the fact sheet every answer is checked against.
 REFERENCE = PROJECT_ROOT / "content" / "reference"

@@ -23,6 +23,7 @@ from bot.storage.models import StaffSession, StaffUser, Ticket
 from bot.web.app import create_app
 from bot.web.dashboard import DASHBOARD, Dashboard, DashboardOptions, passwords
 from bot.web.dashboard.security import LOGIN_COOKIE, SESSION_COOKIE
+from tests.conftest import mark_held_after_start
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Saturday of ISO week 48/2026, 10:00 in Berlin.
@@ -96,7 +97,7 @@ def session_rows(dashboard: Dashboard):
         return [(row.id, row.csrf_token) for row in session.execute(select(StaffSession)).scalars()]
 
 
-def ticket(dashboard: Dashboard, created: datetime, topic: str = "beratungstermin", status: str = "neu",
+def ticket(dashboard: Dashboard, created: datetime, topic: str = "beratungstermin", status: str = "new",
            summary: str = "Rückruf zum Beratungstermin gewünscht", **fields):
     service = TicketService(dashboard.sessions, clock=lambda: created)
     values = dict(topic=topic, reason="asked_for_person", summary=summary, contact_name="Berta Beispiel",
@@ -104,10 +105,10 @@ def ticket(dashboard: Dashboard, created: datetime, topic: str = "beratungstermi
                   concern="Ich möchte meinen Termin besprechen.",
                   transcript=[{"time": "2026-11-27T09:00:00+00:00", "from": "Nutzer", "text": "Ich will einen Menschen"},
                               {"time": "2026-11-27T09:00:01+00:00", "from": "Assistent", "text": "Gern, Ihr Name?"}],
-                  channel="web", priority="mittel")
+                  channel="web", priority="medium")
     values.update(fields)
     created_ticket = service.create(TicketRequest(**values))
-    if status != "neu":
+    if status != "new":
         service.set_status(created_ticket.reference, status)
     return created_ticket
 
@@ -281,8 +282,8 @@ def test_posts_without_the_session_token_are_refused(dashboard, clock):
 
     async def scenario(client):
         await login(client)
-        missing = await client.post(path, data={"status": "erledigt"}, allow_redirects=False)
-        wrong = await client.post(path, data={"status": "erledigt", "csrf_token": "x" * 43}, allow_redirects=False)
+        missing = await client.post(path, data={"status": "done"}, allow_redirects=False)
+        wrong = await client.post(path, data={"status": "done", "csrf_token": "x" * 43}, allow_redirects=False)
         logout = await client.post("/hotline/abmelden", data={}, allow_redirects=False)
         still_in = await client.get("/hotline/", allow_redirects=False)
         return missing.status, wrong.status, await wrong.text(), logout.status, still_in.status
@@ -291,7 +292,7 @@ def test_posts_without_the_session_token_are_refused(dashboard, clock):
     assert missing == wrong == logout == 403
     assert "Formular ist abgelaufen" in body
     assert still_in == 200
-    assert dashboard.tickets.get(created.reference).status == "neu"
+    assert dashboard.tickets.get(created.reference).status == "new"
 
 
 # --- sessions ----------------------------------------------------------------------------------
@@ -381,18 +382,19 @@ def test_removed_account_loses_its_sessions(dashboard):
 # --- tickets -----------------------------------------------------------------------------------
 def test_ticket_list_and_filters(dashboard):
     old = ticket(dashboard, datetime(2026, 11, 2, 9, tzinfo=BERLIN), topic="antrag", summary="Frage zum Antrag")
-    done = ticket(dashboard, datetime(2026, 11, 20, 9, tzinfo=BERLIN), status="erledigt", summary="Termin verschoben")
+    done = ticket(dashboard, datetime(2026, 11, 20, 9, tzinfo=BERLIN), status="done", summary="Termin verschoben")
     # 00:30 in Berlin is still the previous day in UTC: the filter uses the local day.
-    night = ticket(dashboard, datetime(2026, 11, 27, 0, 30, tzinfo=BERLIN), topic="beschwerde", priority="hoch",
+    night = ticket(dashboard, datetime(2026, 11, 27, 0, 30, tzinfo=BERLIN), topic="beschwerde", priority="high",
                    summary="Beschwerde über <b>Wartezeit</b>")
 
     async def scenario(client):
         await login(client)
         pages = {}
-        for name, query in {"all": "", "status": "?status=erledigt", "topic": "?thema=antrag",
+        for name, query in {"all": "", "status": "?status=done", "topic": "?thema=antrag",
                             "days": "?von=2026-11-27&bis=2026-11-27", "range": "?von=2026-11-01&bis=2026-11-20",
-                            "combined": "?status=neu&thema=beschwerde&von=2026-11-27",
-                            "invalid": "?von=gestern"}.items():
+                            "combined": "?status=new&thema=beschwerde&von=2026-11-27",
+                            "bookmark": "?status=erledigt", "label": "?status=in%20Bearbeitung",
+                            "unknown": "?status=geloescht", "invalid": "?von=gestern"}.items():
             response = await client.get("/hotline/" + query)
             pages[name] = (response.status, await response.text())
         return pages
@@ -406,7 +408,10 @@ def test_ticket_list_and_filters(dashboard):
     assert "Antrag und Aufnahme" in body and "Beratungstermin" in body and "Beschwerde" in body
     assert "in Bearbeitung" in body and "28.11.2026" not in body and "27.11.2026, 00:30 Uhr" in body
     assert "&lt;b&gt;Wartezeit&lt;/b&gt;" in body and "<b>Wartezeit" not in body
-    assert '<th scope="col">Priorität</th>' in body and "hoch" in body
+    assert '<th scope="col" role="columnheader">Priorität</th>' in body
+    assert 'class="priority priority--high">hoch</td>' in body
+    assert 'class="priority priority--medium">mittel</td>' in body
+    assert 'class="status status--done">erledigt</td>' in body and 'class="status status--new">neu</td>' in body
 
     def shown(name):
         return {t.reference for t in (old, done, night) if t.reference in pages[name][1]}
@@ -416,8 +421,15 @@ def test_ticket_list_and_filters(dashboard):
     assert shown("days") == {night.reference}
     assert shown("range") == {old.reference, done.reference}
     assert shown("combined") == {night.reference}
+    assert shown("bookmark") == {done.reference}          # an old link with the German code still works
+    assert shown("label") == set()                         # the German label is understood (none in progress)
+    assert pages["label"][0] == 200
+    assert '<option value="in_progress" selected>in Bearbeitung</option>' in pages["label"][1]
+    assert pages["unknown"][0] == 400 and "Unbekannter Status." in pages["unknown"][1]
     assert pages["invalid"][0] == 400 and "kein gültiges Datum" in pages["invalid"][1]
-    assert '<option value="erledigt" selected>' in dict(pages)["status"][1]
+    for page_ in ("status", "bookmark"):
+        assert '<option value="done" selected>erledigt</option>' in pages[page_][1]
+    assert '<option value="new">neu</option>' in pages["status"][1]
 
 
 def test_ticket_detail_and_status_change(dashboard, clock):
@@ -429,7 +441,7 @@ def test_ticket_detail_and_status_change(dashboard, clock):
         token = hidden(detail)
         clock.advance(minutes=5)
         saved = await client.post(f"/hotline/anfragen/{created.reference}/status", allow_redirects=False,
-                                  data={"csrf_token": token, "status": "in_bearbeitung"})
+                                  data={"csrf_token": token, "status": "in_progress"})
         after = await (await client.get(saved.headers["Location"])).text()
         invalid = await client.post(f"/hotline/anfragen/{created.reference}/status",
                                     data={"csrf_token": token, "status": "geloescht"})
@@ -440,16 +452,18 @@ def test_ticket_detail_and_status_change(dashboard, clock):
     for text in ("Berta Beispiel", "mailto:berta@example.org", "+49 30 1234567", "vormittags",
                  "Bitte um Rückruf wegen Frist", "Rückruf zum Beratungstermin gewünscht",
                  "Ich will einen Menschen", "Gern, Ihr Name?", "Bitte um persönlichen Kontakt",
-                 '<legend>Neuer Status</legend>', 'value="in_bearbeitung"', "in Bearbeitung", "erledigt"):
+                 '<legend>Neuer Status</legend>', 'value="in_progress"', "in Bearbeitung", "erledigt",
+                 'class="priority priority--medium">mittel</dd>'):
         assert text in detail, text
     assert "27.11.2026, 10:00 Uhr" in detail     # transcript time in Berlin time
     assert saved.status == 303 and saved.headers["Location"].endswith("?gespeichert=1")
     assert "Der Status wurde gespeichert." in after
-    assert 'id="status-in_bearbeitung" name="status" value="in_bearbeitung" checked' in after
-    assert dashboard.tickets.get(created.reference).status == "in_bearbeitung"
+    assert 'id="status-in_progress" name="status" value="in_progress" checked' in after
+    assert '<label for="status-in_progress">in Bearbeitung</label>' in after
+    assert dashboard.tickets.get(created.reference).status == "in_progress"
     with unit_of_work(dashboard.sessions) as session:
         stored = session.execute(select(Ticket)).scalar_one()
-        assert stored.status == "in_bearbeitung" and stored.updated_at == START + timedelta(minutes=5)
+        assert stored.status == "in_progress" and stored.updated_at == START + timedelta(minutes=5)
     assert invalid == 400 and missing == 404
 
 
@@ -484,7 +498,7 @@ def test_draft_applications_are_listed(dashboard):
     bookings = BookingService(dashboard.sessions, load_calendar_config(), clock=lambda: START)
     booking = bookings.book(BookingRequest(datetime(2026, 12, 3, 10, tzinfo=BERLIN), "video", "Anna", "Org",
                                            "Cluster Nord", "anna@example.org", None, START))
-    bookings.mark_held(booking.reference)
+    mark_held_after_start(bookings, booking.reference)
     drafts = DraftService(dashboard.sessions, clock=lambda: START)
     draft = drafts.open(booking.reference, booking.email)
     drafts.save_fields(draft.reference, {"cluster_name": "Cluster Nord", "website": "https://cluster-nord.de"})
@@ -492,12 +506,17 @@ def test_draft_applications_are_listed(dashboard):
     async def scenario(client):
         await login(client)
         return (await (await client.get("/hotline/entwuerfe")).text(),
-                await (await client.get("/hotline/entwuerfe?status=eingereicht")).text())
+                await (await client.get("/hotline/entwuerfe?status=submitted")).text(),
+                await (await client.get("/hotline/entwuerfe?status=entwurf")).text())
 
-    page, submitted = run(dashboard, scenario)
+    page, submitted, bookmark = run(dashboard, scenario)
     assert draft.reference in page and "Cluster Nord" in page and booking.reference in page
-    assert "Entwurf" in page and "https://cluster-nord.de" in page and "Name des Clusters" in page
+    assert '<td role="cell" data-label="Status">Entwurf</td>' in page
+    assert "https://cluster-nord.de" in page and "Name des Clusters" in page
+    assert '<option value="submitted">Eingereicht</option>' in page
     assert draft.reference not in submitted and "Keine Antragsentwürfe." in submitted
+    assert '<option value="submitted" selected>Eingereicht</option>' in submitted
+    assert draft.reference in bookmark and '<option value="draft" selected>Entwurf</option>' in bookmark
 
 
 # --- chart ---------------------------------------------------------------------------------------
@@ -555,7 +574,8 @@ def test_unanswered_questions_page_and_csv_export(dashboard, clock):
 
     page, status, headers, raw = run(dashboard, scenario)
     assert "Was kostet der Flux-Kompensator?" in page or "was kostet der Flux Kompensator" in page
-    assert "<td>2</td>" in page and "28.11.2026, 11:00 Uhr" in page and "unbekannter Begriff" in page
+    assert '<td role="cell" data-label="Anzahl">2</td>' in page
+    assert "28.11.2026, 11:00 Uhr" in page and "unbekannter Begriff" in page
     assert 'href="/hotline/fragen.csv"' in page
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     assert headers["Content-Disposition"] == 'attachment; filename="unbeantwortete-fragen-2026-11-28.csv"'
@@ -693,18 +713,9 @@ def test_accounts_store_no_plain_password_and_enforce_the_policy(database_url):
 
 @pytest.fixture
 def cli_database(database_url, monkeypatch):
-    """The command line uses DATABASE_URL; clear the cached settings and engines around the test."""
-    from bot.config import settings
-    from bot.storage import db
-
-    def clear():
-        settings.cache_clear()
-
+    """The command line uses DATABASE_URL (the settings follow the environment)."""
     monkeypatch.setenv("DATABASE_URL", database_url)
-    clear()
     yield database_url
-    monkeypatch.delenv("DATABASE_URL")
-    clear()
 
 
 def test_staff_account_command(cli_database, monkeypatch, capsys):

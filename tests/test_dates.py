@@ -9,8 +9,11 @@ import dataclasses
 from datetime import date, datetime, time, timezone
 
 import pytest
+from zoneinfo import ZoneInfo
 
-from bot.dates import BERLIN, PROBLEMS, ParseResult, TimeWish, parse_time_wish
+from bot.dates import PROBLEMS, ParseResult, TimeWish, parse_time_wish
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=BERLIN)          # Saturday, ISO week 48
 NEW_YEAR = datetime(2026, 12, 28, 10, 0, tzinfo=BERLIN)     # Monday of ISO week 53 of 2026
@@ -231,9 +234,11 @@ def test_calendar_edges(text, now, expected):
     assert wish_of(text, now) == expected
 
 
-def test_today_is_the_day_in_berlin_not_in_utc():
+def test_today_is_the_day_where_now_is_given():
+    """Callers give `now` in the calendar's time zone (the one GOCLUSTER_TIMEZONE); today is its date."""
     late_utc = datetime(2026, 11, 28, 23, 30, tzinfo=timezone.utc)  # 00:30 on 29.11. in Berlin
-    assert wish_of("heute", late_utc) == TimeWish(date(2026, 11, 29), date(2026, 11, 29))
+    assert wish_of("heute", late_utc.astimezone(BERLIN)) == TimeWish(date(2026, 11, 29), date(2026, 11, 29))
+    assert wish_of("heute", late_utc) == TimeWish(date(2026, 11, 28), date(2026, 11, 28))
 
 
 # --- problems -----------------------------------------------------------------------------------

@@ -14,20 +14,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.applications as applications
 import actions.booking as booking_actions
+from bot.applications.fields import BREAKDOWN
 from bot.applications.schema import load_schema
 from bot.applications.service import (
     ConsultationMissing,
     ConsultationPending,
-    DraftService,
+    DraftNotFound,
     OrganisationTaken,
     organisation_key,
 )
-from bot.booking.calendar import load_calendar_config
-from bot.booking.service import BookingRequest, BookingService
+from bot.booking.service import BookingRequest
 from bot.cli.drafts import write_csv, write_json
 from bot.config import PROJECT_ROOT
-from bot.storage.db import session_factory
-from tests.conftest import slots_of, user_event
+from tests.conftest import mark_held_after_start, slots_of, user_event
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 28, 10, tzinfo=BERLIN)
@@ -45,7 +44,7 @@ def consultation(bookings, held=True, email="anna@example.org", hour=10):
     booking = bookings.book(BookingRequest(datetime(2026, 12, 3, hour, tzinfo=BERLIN), "video", "Anna", "Org", "Cl",
                                            email, None, NOW))
     if held:
-        bookings.mark_held(booking.reference)
+        mark_held_after_start(bookings, booking.reference)
     return booking
 
 
@@ -65,8 +64,8 @@ def test_one_draft_per_consultation_and_it_is_resumed(services):
     bookings, drafts = services
     booking = consultation(bookings)
     first = drafts.open(booking.reference, booking.email)
-    assert first.reference.startswith("GC-A-") and first.status == "entwurf" and first.fields == {}
-    drafts.save_field(first.reference, "cluster_name", "Cluster Nord")
+    assert first.reference.startswith("GC-A-") and first.status == "draft" and first.fields == {}
+    drafts.save_fields(first.reference, {"cluster_name": "Cluster Nord"})
     again = drafts.open(booking.reference, booking.email)
     assert again.reference == first.reference and again.fields == {"cluster_name": "Cluster Nord"}
 
@@ -75,9 +74,9 @@ def test_one_draft_per_organisation(services):
     bookings, drafts = services
     a = drafts.open(*(lambda b: (b.reference, b.email))(consultation(bookings, email="a@example.org", hour=10)))
     b = drafts.open(*(lambda b: (b.reference, b.email))(consultation(bookings, email="b@example.org", hour=11)))
-    drafts.save_field(a.reference, "organisation", "Cluster Nord e. V.")
+    drafts.save_fields(a.reference, {"organisation": "Cluster Nord e. V."})
     with pytest.raises(OrganisationTaken):
-        drafts.save_field(b.reference, "organisation", "cluster nord e.V.")
+        drafts.save_fields(b.reference, {"organisation": "cluster nord e.V."})
     assert drafts.get(b.reference).fields == {}            # nothing half-written
     assert organisation_key("Cluster Nord e. V.") == organisation_key("CLUSTER-NORD e.V.")
 
@@ -87,9 +86,9 @@ def test_fields_can_be_cleared_and_status_changed(services):
     draft = drafts.open(*(lambda b: (b.reference, b.email))(consultation(bookings)))
     drafts.save_fields(draft.reference, {"actors_total": 120, "actors_companies": 80})
     assert drafts.save_fields(draft.reference, {"actors_companies": None}).fields == {"actors_total": 120}
-    assert drafts.set_status(draft.reference, "eingereicht").status == "eingereicht"
-    assert [d.reference for d in drafts.list("eingereicht")] == [draft.reference]
-    assert drafts.list("entwurf") == []
+    assert drafts.set_status(draft.reference, "submitted").status == "submitted"
+    assert [d.reference for d in drafts.list("submitted")] == [draft.reference]
+    assert drafts.list("draft") == []
 
 
 # --- conversation ----------------------------------------------------------------------------
@@ -138,7 +137,7 @@ def test_draft_is_created_then_resumed_with_its_values(services):
     reference = slots_of(events)["draft_reference"]
     assert f"Antragsentwurf {reference} ist angelegt" in text and "VDI/VDE-IT" in text
     assert slots_of(events)["lookup_result"] == "draft_ready"
-    drafts.save_field(reference, "website", "https://cluster-nord.de")
+    drafts.save_fields(reference, {"website": "https://cluster-nord.de"})
     text, _, events = lookup("draft", booking.reference, booking.email)
     assert "Willkommen zurück" in text and slots_of(events)["d_website"] == "https://cluster-nord.de"
 
@@ -160,6 +159,8 @@ def validate(field, text, draft, slots=None, intent="nlu_fallback"):
     ("federal_state", "Meck-Pomm", "Mecklenburg-Vorpommern"),
     ("legal_form", "eingetragener Verein", "e. V."),
     ("actors_total", "120", 120),
+    ("actors_total", "zweihundertfünfzig", 250),
+    ("cluster_name", "Ja-Cluster Energie", "Ja-Cluster Energie"),
     ("founding_year", "gegründet 2012", 2012),
     ("website", "www.Cluster-Nord.de", "https://www.cluster-nord.de"),
     ("strategy_exists", "ja", "yes"),
@@ -178,6 +179,11 @@ def test_valid_fields_are_stored_immediately(services, open_draft, field, text, 
     ("founding_year", "2031", "in der Zukunft"),
     ("website", "anna@example.org", "Internetadresse"),
     ("strategy_exists", "vielleicht", "„Ja“ oder „Nein“"),
+    ("cluster_name", "Ja", "„Ja“ oder „Nein“ passt hier nicht"),
+    ("organisation", "Hallo", "Guten Tag!"),
+    ("technology_field", "weiß ich nicht", "Antrag fortsetzen"),
+    ("contact_person", "überspringen", "Befehl"),
+    ("technology_field", "Was meinen Sie damit?", "nach einer Frage"),
 ])
 def test_invalid_fields_get_hints_and_are_not_stored(services, open_draft, field, text, hint):
     _, drafts = services
@@ -196,7 +202,7 @@ def test_actor_numbers_must_add_up(services, open_draft):
     drafts.save_fields(open_draft, {"actors_total": 120, "actors_companies": 80, "actors_smes": 60, "actors_research": 20})
     text, _, events = validate("actors_other", "5", open_draft, {**counts, "d_actors_smes": 60, "d_actors_research": 20})
     assert "ergeben zusammen 105" in text
-    assert all(slots_of(events)[f"d_{f}"] is None for f in applications.BREAKDOWN)
+    assert all(slots_of(events)[f"d_{f}"] is None for f in BREAKDOWN)
     assert set(drafts.get(open_draft).fields) == {"actors_total"}          # the breakdown is asked again
     _, _, events = validate("actors_other", "20", open_draft, {**counts, "d_actors_smes": 60, "d_actors_research": 20})
     assert slots_of(events)["d_actors_other"] == 20
@@ -264,11 +270,13 @@ def test_staff_export_csv_and_json(services, open_draft):
     out = io.StringIO()
     assert write_csv(drafts.list(), out) == 1
     header, row = out.getvalue().strip().split("\r\n")
-    assert header.startswith("reference,status,booking_reference") and "cluster_name" in header
-    assert row.startswith(f"{open_draft},entwurf,") and "Cluster Nord" in row
+    assert header.startswith("reference,status,status_label,booking_reference") and "cluster_name" in header
+    assert row.startswith(f"{open_draft},draft,Entwurf,") and "Cluster Nord" in row
     out = io.StringIO()
     assert write_json(drafts.list(), out) == 1
-    assert json.loads(out.getvalue())[0]["actors_total"] == 120
+    exported = json.loads(out.getvalue())[0]
+    assert exported["actors_total"] == 120
+    assert (exported["status"], exported["status_label"]) == ("draft", "Entwurf")
 
 
 def test_values_loaded_from_the_draft_are_not_validated_again(services, open_draft):
@@ -289,3 +297,65 @@ def test_a_button_of_another_feature_is_not_taken_as_an_answer(services, open_dr
                        "policy": None, "confidence": None}]
     _, drafts = services
     assert "cluster_name" not in drafts.get(open_draft).fields
+
+
+def test_the_second_failed_answer_shows_the_fields_example_and_ways_out(services, open_draft):
+    failures = {"form_failures": {"slot": "d_actors_total", "count": 1}}
+    text, messages, events = validate("actors_total", "ganz viele", open_draft, failures)
+    assert "Ein Beispiel: „120“ oder „hundertzwanzig“" in text
+    titles = [b["title"] for m in messages for b in (m.get("buttons") or [])]
+    assert titles == ["Mit einer Person sprechen", "Abbrechen"]
+    assert slots_of(events)["form_failures"] == {"slot": "d_actors_total", "count": 2}
+
+
+# --- a draft for the organisation exists already ---------------------------------------------
+def two_drafts(bookings, drafts, second_email):
+    first = drafts.open(*(lambda b: (b.reference, b.email))(consultation(bookings, email="anna@example.org", hour=10)))
+    drafts.save_fields(first.reference, {"organisation": "Cluster Nord e. V.", "founding_year": 2012})
+    second = drafts.open(*(lambda b: (b.reference, b.email))(consultation(bookings, email=second_email, hour=11)))
+    drafts.save_fields(second.reference, {"cluster_name": "Cluster Nord"})
+    return first.reference, second.reference
+
+
+def test_the_same_persons_draft_for_the_organisation_is_offered_and_continued(services):
+    bookings, drafts = services
+    first, second = two_drafts(bookings, drafts, "Anna@Example.org")
+    text, messages, events = validate("organisation", "cluster nord e.V.", second)
+    assert first in text and "fortsetzen" in text
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
+    assert slots_of(events)["d_organisation"] is None and slots_of(events)["draft_existing"] == first
+
+    text, _, events = validate("organisation", "ja", second, {"draft_existing": first}, intent="affirm")
+    slots = slots_of(events)
+    assert f"Antragsentwurf {first} fort" in text
+    assert slots["draft_reference"] == first and slots["draft_existing"] is None
+    # Both drafts' answers are kept, and the form goes on with what is still missing.
+    assert slots["d_organisation"] == "Cluster Nord e. V." and slots["d_cluster_name"] == "Cluster Nord"
+    assert drafts.get(first).fields == {"organisation": "Cluster Nord e. V.", "founding_year": 2012,
+                                        "cluster_name": "Cluster Nord"}
+    assert slots["requested_slot"] == "d_legal_form"
+    with pytest.raises(DraftNotFound):
+        drafts.get(second)                               # the duplicate is gone
+
+
+def test_declining_the_own_draft_asks_for_the_organisation_once_more(services):
+    bookings, drafts = services
+    first, second = two_drafts(bookings, drafts, "anna@example.org")
+    text, _, events = validate("organisation", "nein", second, {"draft_existing": first}, intent="deny")
+    assert "Namen der Organisation" in text
+    assert slots_of(events)["d_organisation"] is None and slots_of(events)["draft_existing"] is None
+    assert drafts.get(second).fields == {"cluster_name": "Cluster Nord"}
+
+
+def test_another_persons_draft_is_explained_with_the_hotline_and_never_named(services):
+    bookings, drafts = services
+    first, second = two_drafts(bookings, drafts, "bernd@example.org")
+    text, messages, events = validate("organisation", "Cluster Nord e. V.", second)
+    assert "bereits einen Antragsentwurf" in text and "+49 30 310078-387" in text
+    assert first not in text and "draft_existing" not in slots_of(events)
+    assert slots_of(events)["form_failures"] == {"slot": "d_organisation", "count": 1}
+    # Asked again with the same name: the help with ways out instead of the same loop.
+    text, messages, _ = validate("organisation", "Cluster Nord e. V.", second, slots_of(events))
+    assert [b["title"] for m in messages for b in (m.get("buttons") or [])] == ["Mit einer Person sprechen", "Abbrechen"]
+    with pytest.raises(DraftNotFound):
+        drafts.take_over(second, first)                  # no taking over another person's draft

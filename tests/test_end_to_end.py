@@ -14,7 +14,6 @@ import urllib.request
 
 import pytest
 
-from bot.config import settings
 
 def _free_port() -> int:
     import socket
@@ -58,10 +57,9 @@ class Stack:
                "RASA_TELEMETRY_ENABLED": "false"}
         for key, value in env.items():
             monkeypatch.setenv(key, value)
-        settings.cache_clear()
         from bot.storage.migrate import upgrade
 
-        upgrade()
+        upgrade(env["DATABASE_URL"])
         self.model = str(MODEL_PATH)
         self.log_dir = tmp_path / "var" / "log"
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -93,7 +91,6 @@ def stack(tmp_path, monkeypatch):
     running.start()
     yield running
     running.stop()
-    settings.cache_clear()
 
 
 BAD_INPUTS = [
@@ -135,10 +132,11 @@ def test_bad_input_restart_and_booking(stack):
     assert "ESCA" in text_of(say("half", "Was ist ESCA?"))
 
     # After the consultation (staff mark it as held) a draft application is started.
-    from bot.booking import booking_service
-    from bot.storage.db import get_engine, session_factory
+    from bot.config import load_settings
+    from bot.services import build_services
+    from tests.conftest import mark_held_after_start
 
-    booking_service().mark_held(reference)
+    mark_held_after_start(build_services(load_settings()).bookings, reference)
     say("drafter", "Ich möchte einen Antrag anlegen")
     say("drafter", reference)
     assert "Antragsentwurf" in text_of(say("drafter", "anna@example.org"))

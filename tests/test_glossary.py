@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge.glossary import GlossaryIndex, extract_query
-from bot.knowledge.text import compact, edit_distance, fold, trigram_similarity
+from bot.language import compact, edit_distance, fold, trigram_similarity
 
 
 @pytest.fixture(scope="module")

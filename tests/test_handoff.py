@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import email as email_lib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,12 +17,13 @@ from bot.booking.calendar import load_calendar_config
 from bot.booking.service import BookingNotFound, BookingRequest, BookingService
 from bot.applications.service import DraftService
 from bot.config import PROJECT_ROOT
-from bot.handoff import rules, transcript
+from bot.handoff import rules
 from bot.handoff.service import TicketRequest, TicketService
-from bot.privacy import apply_retention, delete_booking_data
+from bot.privacy import Privacy
 from bot.requester import Requester
+from rasa_ext.conversations import SqlConversationStore
 from bot.storage.db import session_factory
-from tests.conftest import slots_of, user_event
+from tests.conftest import mark_held_after_start, slots_of, user_event
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 28, 10, tzinfo=BERLIN)
@@ -48,13 +49,13 @@ def test_topic_is_the_latest_subject(config, intents, topic):
 
 
 @pytest.mark.parametrize("reason, topic, concern, priority", [
-    (rules.SENSITIVE_TOPIC, "beschwerde", "Niemand antwortet", "hoch"),
-    (rules.ASKED_FOR_PERSON, "rechtliches", "Frage zum Widerspruch", "hoch"),     # sensitive topic
-    (rules.ASKED_FOR_PERSON, "antrag", "Bitte dringend zurückrufen", "hoch"),     # urgent wording
-    (rules.ASKED_FOR_PERSON, "antrag", "Unsere Frist läuft bald ab", "hoch"),
-    (rules.ASKED_FOR_PERSON, "antrag", "Frage zum Strategiedokument", "mittel"),
-    (rules.NOT_UNDERSTOOD, "sonstiges", "irgendwas mit Labels", "niedrig"),
-    (rules.NOT_UNDERSTOOD, "sonstiges", "bitte heute noch melden", "hoch"),
+    (rules.SENSITIVE_TOPIC, "beschwerde", "Niemand antwortet", "high"),
+    (rules.ASKED_FOR_PERSON, "rechtliches", "Frage zum Widerspruch", "high"),     # sensitive topic
+    (rules.ASKED_FOR_PERSON, "antrag", "Bitte dringend zurückrufen", "high"),     # urgent wording
+    (rules.ASKED_FOR_PERSON, "antrag", "Unsere Frist läuft bald ab", "high"),
+    (rules.ASKED_FOR_PERSON, "antrag", "Frage zum Strategiedokument", "medium"),
+    (rules.NOT_UNDERSTOOD, "sonstiges", "irgendwas mit Labels", "low"),
+    (rules.NOT_UNDERSTOOD, "sonstiges", "bitte heute noch melden", "high"),
 ])
 def test_priority_rule(config, reason, topic, concern, priority):
     assert rules.priority(config, reason, topic, concern) == priority
@@ -79,18 +80,18 @@ def tickets(database_url):
 def request(**overrides):
     values = dict(topic="antrag", reason=rules.ASKED_FOR_PERSON, summary="Thema: Antrag.", contact_name="Anna",
                   contact_email="Anna@Example.org", contact_phone=None, callback_time="morgen", concern="Frage",
-                  transcript=[{"time": "t", "from": "Nutzer", "text": "Hallo"}], channel="rest", priority="mittel")
+                  transcript=[{"time": "t", "from": "Nutzer", "text": "Hallo"}], channel="rest", priority="medium")
     values.update(overrides)
     return TicketRequest(**values)
 
 
 def test_ticket_lifecycle(tickets):
     ticket = tickets.create(request())
-    assert ticket.reference.startswith("GC-T-") and ticket.status == "neu" and ticket.contact_email == "anna@example.org"
+    assert ticket.reference.startswith("GC-T-") and ticket.status == "new" and ticket.contact_email == "anna@example.org"
     assert tickets.get(ticket.reference).transcript == [{"time": "t", "from": "Nutzer", "text": "Hallo"}]
-    assert tickets.set_status(ticket.reference, "in_bearbeitung").status == "in_bearbeitung"
-    assert [t.reference for t in tickets.list(status="in_bearbeitung")] == [ticket.reference]
-    assert tickets.list(status="neu") == [] and tickets.list(topic="beschwerde") == []
+    assert tickets.set_status(ticket.reference, "in_progress").status == "in_progress"
+    assert [t.reference for t in tickets.list(status="in_progress")] == [ticket.reference]
+    assert tickets.list(status="new") == [] and tickets.list(topic="beschwerde") == []
     assert len(tickets.list(first_day=NOW.date(), last_day=NOW.date())) == 1
     assert tickets.list(first_day=NOW.date() + timedelta(days=1)) == []
 
@@ -112,28 +113,6 @@ def test_unanswered_questions_are_counted(tickets):
     assert counted[0].guessed_intent == "out_of_scope"
 
 
-# --- transcripts ------------------------------------------------------------------------------
-def test_transcript_spans_all_sessions_of_the_conversation(tmp_path):
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    from rasa_ext.tracker_store import EnvSQLTrackerStore
-
-    url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    store = EnvSQLTrackerStore(domain=Domain.empty(), host=url)
-    events = [ActionExecuted("action_session_start"), SessionStarted(), UserUttered("Erste Sitzung"),
-              BotUttered("Antwort eins"), ActionExecuted("action_session_start"), SessionStarted(),
-              UserUttered("Zweite Sitzung"), BotUttered("Antwort zwei")]
-    asyncio.run(store.save(DialogueStateTracker.from_events("anna", events)))
-    lines = transcript.from_tracker_store("anna", url)
-    assert [(line["from"], line["text"]) for line in lines] == [
-        ("Nutzer", "Erste Sitzung"), ("Assistent", "Antwort eins"), ("Nutzer", "Zweite Sitzung"),
-        ("Assistent", "Antwort zwei")]
-    assert transcript.delete_conversations_before(datetime.now(timezone.utc) + timedelta(seconds=1), url) == 1
-    assert transcript.from_tracker_store("anna", url) == []
-
-
 # --- data protection ----------------------------------------------------------------------------
 def test_retention_deletes_old_tickets_questions_and_conversations(database_url, tmp_path):
     sessions = session_factory(database_url)
@@ -143,21 +122,40 @@ def test_retention_deletes_old_tickets_questions_and_conversations(database_url,
     recent = TicketService(sessions, clock=lambda: NOW - timedelta(days=10))
     kept = recent.create(request())
     recent.log_unanswered("neue Frage", "not_understood")
-    result = apply_retention(sessions, 90, tracker_url=f"sqlite:///{tmp_path / 'empty.db'}", now=lambda: NOW)
+    privacy = Privacy(sessions, SqlConversationStore(f"sqlite:///{tmp_path / 'empty.db'}"), 90, timedelta(days=1),
+                      clock=lambda: NOW)
+    result = privacy.apply_retention()
     assert (result.tickets, result.questions) == (1, 1)
     assert [t.reference for t in recent.list()] == [kept.reference]
     assert [q.text for q in recent.unanswered()] == ["neue Frage"]
 
 
-def test_delete_my_data_removes_the_booking_and_its_conversations_only(database_url):
+class RecordingStore:
+    def __init__(self):
+        self.deleted = []
+
+    def transcript(self, conversation_id):
+        return []
+
+    def delete(self, conversation_ids):
+        self.deleted.append(list(conversation_ids))
+        return len(self.deleted[-1])
+
+    def delete_inactive_since(self, cutoff):
+        return 0
+
+
+def test_delete_my_data_removes_the_booking_and_its_conversations_only(database_url, tmp_path):
     sessions = session_factory(database_url)
+    conversations = RecordingStore()
+    privacy = Privacy(sessions, conversations, 90, timedelta(days=1), clock=lambda: NOW)
     bookings = BookingService(sessions, load_calendar_config(), clock=lambda: NOW)
     booking = bookings.book(BookingRequest(datetime(2026, 12, 3, 10, tzinfo=BERLIN), "video", "Anna", "Org", "Cl",
                                            "anna@example.org", None, NOW, conversation_id="web:booked-here"))
     # A second booking with the same address, made elsewhere (maybe by someone else): not tied to this one.
     same_address = bookings.book(BookingRequest(datetime(2026, 12, 3, 11, tzinfo=BERLIN), "video", "X", "Org2",
                                                 "Cl2", "anna@example.org", None, NOW, conversation_id="web:other"))
-    bookings.mark_held(booking.reference)
+    mark_held_after_start(bookings, booking.reference)
     DraftService(sessions).open(booking.reference, booking.email)
     tickets = TicketService(sessions)
     tickets.create(request(contact_email="anna@example.org", conversation_id="web:booked-here"))
@@ -167,10 +165,13 @@ def test_delete_my_data_removes_the_booking_and_its_conversations_only(database_
     tickets.log_unanswered("fremde Frage", "not_understood", conversation_id="web:other")
     asking = Requester("web:asking-now", None)
     with pytest.raises(BookingNotFound):
-        delete_booking_data(sessions, booking.reference, "bob@example.org", asking)
-    result = delete_booking_data(sessions, booking.reference.lower(), "ANNA@example.org", asking)
+        privacy.delete_my_data(booking.reference, "bob@example.org", asking)
+    assert conversations.deleted == []
+    result = privacy.delete_my_data(booking.reference.lower(), "ANNA@example.org", asking)
     assert (result.bookings, result.drafts, result.tickets, result.questions) == (1, 1, 2, 1)
     assert result.conversations == ("web:asking-now", "web:booked-here")
+    # The booking's conversation at once; the asking one is erased by the tracker store after the turn.
+    assert conversations.deleted == [["web:booked-here"]]
     with pytest.raises(BookingNotFound):
         bookings.get(booking.reference)
     assert bookings.get(same_address.reference).email == "anna@example.org"    # not tied: untouched
@@ -230,10 +231,22 @@ def test_contact_is_email_or_phone(text, stored):
     ("handoff_contact", "ruf mich an", "weder eine gültige E-Mail-Adresse noch eine Telefonnummer"),
     ("handoff_callback", "gestern", "Vergangenheit"),
     ("handoff_concern", "x" * 600, "höchstens 500 Zeichen"),
+    ("handoff_name", "Hallo", "Bitte nennen Sie Ihren Namen"),
+    ("handoff_name", "weiß ich nicht", "Bitte nennen Sie Ihren Namen"),
 ])
 def test_invalid_handoff_answers_get_hints(slot, text, hint):
     out, _, events = run(handoff.ValidateHandoffForm(), form(slot, text, slots={"handoff_consent": True}))
     assert hint in out and slots_of(events)[slot] is None
+
+
+@pytest.mark.parametrize("slot, text", [
+    ("handoff_concern", "Wie lange dauert die Zertifizierung?"),   # a question is a fine concern
+    ("handoff_callback", "egal"),
+    ("handoff_name", "Anna Ja-Schmidt"),
+])
+def test_handoff_texts_that_are_answers(slot, text):
+    _, _, events = run(handoff.ValidateHandoffForm(), form(slot, text, slots={"handoff_consent": True}))
+    assert slots_of(events)[slot] == text
 
 
 def test_declined_consent_creates_nothing(database_url, make_services):
@@ -248,7 +261,7 @@ def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(database_ur
                                                                      smtp_sink):
     service = make_services(database_url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_sink.port),
                             HOTLINE_NOTIFY_EMAIL="info@go-cluster.example").tickets
-    monkeypatch.setattr(handoff.transcript, "from_tracker_store", lambda sender: [])   # use the session's events
+    monkeypatch.setattr(handoff.services().conversations, "transcript", lambda sender: [])   # use the session's events
     history = [{"event": "user", "text": "Bekommen wir die Kostenbeteiligung?", "timestamp": 1795000000,
                 "parse_data": {"intent": {"name": "cost_share_check"}}},
                {"event": "bot", "text": "Ich prüfe mit Ihnen ...", "timestamp": 1795000001}]
@@ -258,14 +271,15 @@ def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(database_ur
     text, _, events = run(handoff.ActionCreateTicket(), plain("dringend", "ask_human", slots, events=history))
     ticket, = service.list()
     assert f"unter der Nummer {ticket.reference}" in text
-    assert (ticket.topic, ticket.priority, ticket.reason) == ("kostenbeteiligung", "hoch", "asked_for_person")
+    assert (ticket.topic, ticket.priority, ticket.reason) == ("kostenbeteiligung", "high", "asked_for_person")
     assert ticket.contact_email == "anna@example.org" and ticket.callback_time == "morgen vormittag"
     assert ticket.transcript[0]["text"] == "Bekommen wir die Kostenbeteiligung?"
     assert all(value is None for value in slots_of(events).values())
     (_sender, recipients, data), = smtp_sink.messages
     message = email_lib.message_from_bytes(data if isinstance(data, bytes) else data.encode())
-    assert recipients == ["info@go-cluster.example"] and ticket.reference in message["Subject"]
-    assert "Bekommen wir die Kostenbeteiligung?" in message.get_payload(decode=True).decode("utf-8")
+    assert recipients == ["info@go-cluster.example"] and f"{ticket.reference} (hoch)" in message["Subject"]
+    body = message.get_payload(decode=True).decode("utf-8")
+    assert "Bekommen wir die Kostenbeteiligung?" in body and "Priorität: hoch" in body   # the label, not the code
 
 
 def test_not_understood_questions_are_logged(database_url, make_services):
@@ -286,3 +300,21 @@ def test_retention_command(capsys):
 
     assert main(["retention", "run", "--days", "90"]) == 0
     assert "Gelöscht:" in capsys.readouterr().out
+
+
+def test_the_hand_off_helps_after_two_failures_with_the_hotline_and_a_skip_for_the_callback_time():
+    slots = {"handoff_consent": True, "form_failures": {"slot": "handoff_callback", "count": 1}}
+    out, messages, events = run(handoff.ValidateHandoffForm(), form("handoff_callback", "gestern", slots=slots))
+    buttons = [(b["title"], b["payload"]) for m in messages for b in (m.get("buttons") or [])]
+    assert buttons == [("Überspringen", "keine Angabe"), ("Abbrechen", "/stop")]   # no hand-off inside the hand-off
+    assert "+49 30 310078-387" in out
+    _, _, events = run(handoff.ValidateHandoffForm(), form("handoff_callback", "keine Angabe", slots=slots))
+    assert slots_of(events)["handoff_callback"] == "keine Angabe" and slots_of(events)["form_failures"] is None
+
+
+def test_a_hand_off_out_of_a_form_forgets_the_unfinished_process():
+    started = {"consultation_format": "video", "person_name": "Anna Muster", "form_failures": {"slot": "email", "count": 2}}
+    entities = [{"entity": "handoff_reason", "value": "not_understood"}]
+    _, _, events = run(handoff.ActionHandoffIntro(), plain("x", "ask_human", slots=started, entities=entities))
+    assert slots_of(events) == {"consultation_format": None, "person_name": None, "form_failures": None,
+                                "handoff_reason": "not_understood"}

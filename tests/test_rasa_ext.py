@@ -14,8 +14,22 @@ def remote_action() -> RemoteAction:
     return RemoteAction("action_x", None)
 
 
-def test_installed_when_rasa_ext_is_imported():
+def test_installed_when_rasa_loads_the_nlu_components():
+    import rasa_ext.nlu  # noqa: F401 - Rasa imports it to build the pipeline of config.yml
+
     assert RemoteAction._validate_action_result is validate_action_result
+
+
+def test_the_action_server_imports_no_rasa():
+    """The action server is a rasa-sdk process: importing Rasa would cost seconds and hundreds of MB."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, actions.server, actions.booking, actions.handoff, actions.applications; "
+             "print(sorted(m for m in sys.modules if m == 'rasa' or m.startswith('rasa.')))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("result", [

@@ -1,4 +1,5 @@
-"""Shared rate limits: counted in the database, per key and window, keys stored only as hashes."""
+"""Shared rate limits: counted in the database, per key and window, keys stored only as hashes.
+Every test that counts runs on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -29,8 +30,9 @@ def clock():
 
 
 @pytest.fixture
-def limiter(database_url, clock):
-    return RateLimiter(session_factory(database_url), b"test-secret", clock)
+def limiter(storage_url, clock):
+    """On SQLite and on PostgreSQL (the upsert differs)."""
+    return RateLimiter(session_factory(storage_url), b"test-secret", clock)
 
 
 THREE_PER_MINUTE = Limit("test", 3, timedelta(minutes=1))
@@ -94,9 +96,9 @@ def test_reset_unlocks(limiter):
     limiter.hit(THREE_PER_MINUTE, "a")
 
 
-def test_keys_are_stored_only_as_hashes(limiter, database_url):
+def test_keys_are_stored_only_as_hashes(limiter, storage_url):
     limiter.hit(THREE_PER_MINUTE, "anna@example.org", "192.0.2.7")
-    with unit_of_work(session_factory(database_url)) as session:
+    with unit_of_work(session_factory(storage_url)) as session:
         keys = session.execute(select(RateCounter.key)).scalars().all()
     assert len(keys) == 2 and not any("anna" in k or "192.0" in k for k in keys)
 

@@ -34,13 +34,7 @@ def test_conversation_survives_a_new_store_instance(tmp_path, monkeypatch):
 
 
 def test_url_comes_from_the_environment(tmp_path, monkeypatch):
-    from bot.config import settings
-
     monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
-    settings.cache_clear()
-    try:
-        store = EnvSQLTrackerStore(domain=Domain.empty())
-        assert str(store.engine.url).endswith("env.db")
-        assert (tmp_path / "env.db").exists()
-    finally:
-        settings.cache_clear()
+    store = EnvSQLTrackerStore(domain=Domain.empty())
+    assert str(store.engine.url).endswith("env.db")
+    assert (tmp_path / "env.db").exists()

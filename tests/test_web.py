@@ -66,7 +66,7 @@ def test_static_files_and_health():
     assert request("/static/chat.js")[0] == 200
     for path in ("widget.js", "widget.css", "vendor/socket.io.min.js", "vendor/socket.io-client.LICENSE"):
         assert request(f"/static/widget/{path}")[0] == 200, path
-    assert request("/health")[2] == '{"status": "ok"}'
+    assert request("/health/live")[2] == '{"status": "ok"}'
     assert request("/static/../app.py")[0] == 404
 
 

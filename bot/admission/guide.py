@@ -9,8 +9,8 @@ from typing import List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.config import settings
-from bot.knowledge.text import fold
+from bot.config import DEFAULT_CONTENT_DIR
+from bot.language import fold, parse_number, parse_ordinal, words
 
 FIRST_STEP, LAST_STEP = 1, 5
 
@@ -64,9 +64,10 @@ def move(current: Optional[int], direction: str) -> int:
     return clamp(current)
 
 
-def _matches(text: str, group: Sequence[str]) -> bool:
-    # Substrings, so that compounds count: "Pflichtberatung", "Aufnahmeantrag".
-    return any(word in text for word in group)
+def _evidence(text: str, group: Sequence[str]) -> int:
+    """Length of the longest word of the group in the text, 0 if none. Substrings, so that
+    compounds count: "Pflichtberatung", "Aufnahmeantrag"."""
+    return max((len(word) for word in group if word in text), default=0)
 
 
 _NEGATION = re.compile(r"\b(nicht|noch kein\w*|kein\w*)\b")
@@ -74,29 +75,31 @@ _NEGATION = re.compile(r"\b(nicht|noch kein\w*|kein\w*)\b")
 
 def step_from_progress(guide: Guide, text: str) -> Optional[ProgressRule]:
     """Where a user stands ("Wir hatten die Beratung schon" -> step 2), or None if unclear.
+    Of the rules whose every word group matches, the most specific wins (the longest word, so
+    "Beratungsgespräch" is the consultation, not "Gespräch" of step 4); on a tie, the first listed.
     "Wir hatten die Beratung noch nicht" -> step 1: a negated step is still ahead."""
-    folded = " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+    folded = " ".join(words(text))
+    best: Optional[ProgressRule] = None
+    best_score = 0
     for rule in guide.progress:
-        if all(_matches(folded, group) for group in rule.word_groups):
-            if _NEGATION.search(folded) and rule.outcome is None:
-                return ProgressRule(clamp(rule.step - 1), rule.word_groups)
-            return rule
-    return None
+        evidence = [_evidence(folded, group) for group in rule.word_groups]
+        if all(evidence) and max(evidence) > best_score:
+            best, best_score = rule, max(evidence)
+    if best is not None and best.outcome is None and _NEGATION.search(folded):
+        return ProgressRule(clamp(best.step - 1), best.word_groups)
+    return best
 
 
 def step_number(text: str) -> Optional[int]:
-    """"Schritt 3", "3", "dritter Schritt" -> 3."""
-    stems = {"eins": 1, "erste": 1, "zwei": 2, "drei": 3, "dritte": 3, "vier": 4, "fuenf": 5}
-    # "zweiter", "vierten", "fünften": a number word plus an ordinal ending
-    words = {stem + ending: number for stem, number in stems.items() for ending in ("", "r", "n", "m", "s", "te",
-                                                                                    "ter", "ten", "tem", "tes")}
+    """"Schritt 3", "3", "dritter Schritt", "Schritt drei" -> 3."""
     folded = fold(text or "")
     digits = re.findall(r"\b([1-5])\b", folded)
     if digits:
         return int(digits[0])
     for word in re.findall(r"[a-z]+", folded):
-        if word in words:
-            return words[word]
+        number = parse_ordinal(word) or parse_number(word)
+        if isinstance(number, int) and FIRST_STEP <= number <= LAST_STEP:
+            return number
     return None
 
 
@@ -113,7 +116,7 @@ def parse_guide(data: dict) -> Guide:
 
 @lru_cache(maxsize=4)
 def load_guide(path: Optional[Path] = None) -> Guide:
-    path = path or settings().content_dir / "admission.yml"
+    path = path or DEFAULT_CONTENT_DIR / "admission.yml"
     return parse_guide(yaml.safe_load(Path(path).read_text("utf-8")))
 
 

@@ -7,8 +7,10 @@ Every function takes what the user typed (possibly with filler around it: "wir s
 * problem is None, or a short code (listed in each docstring) the dialogue turns into a hint.
 
 The one exception is `website`: a cluster without a website answers "keine" and gets ("", None).
-Texts are compared in folded spelling (lower case, umlauts as ae/oe/ue/ss), so "Thüringen" and
-"Thueringen", "März" and "Maerz" are the same. Standard library only.
+Texts are compared in folded spelling (bot.language: lower case, umlauts as ae/oe/ue/ss, and the
+patterns and tables accept the dotless spelling too), so "Thüringen", "Thueringen" and "Thuringen",
+"März", "Maerz" and "Marz" are the same. Number words, month names and "weiß nicht" come from
+bot.language.
 """
 from __future__ import annotations
 
@@ -18,7 +20,20 @@ from datetime import date
 from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
-from bot.knowledge.text import edit_distance, fold
+from bot.language import (
+    ENGLISH_MONTHS,
+    FULL_MONTH_NAMES,
+    MONTHS,
+    alternation,
+    compact,
+    edit_distance,
+    find_numbers,
+    fold,
+    says_dont_know,
+    spelled,
+    spellings,
+    umlauts,
+)
 
 # Problem codes.
 EMPTY = "empty"
@@ -95,13 +110,10 @@ _RISKY_CODES = frozenset({"be", "by", "he", "st", "th"})
 
 # Words close to a state name that name something else (Tübingen is not Thüringen, the
 # Sauerland is not the Saarland); they are never read as typos.
-_NOT_TYPOS = frozenset({"tuebingen", "homburg", "hamborn", "sauerland", "wachsen", "sachen"})
+_NOT_TYPOS = frozenset(s for w in ("tübingen", "homburg", "hamborn", "sauerland", "wachsen", "sachen")
+                       for s in spellings(w))
 
 _MAX_WORDS = 3   # the longest name ("Nord Rhein Westfalen") spans three words
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", fold(text))
 
 
 def _build_state_tables():
@@ -109,12 +121,11 @@ def _build_state_tables():
     fuzzy: List[Tuple[str, int, str]] = []   # (compact official name, words in it, state)
     for state in FEDERAL_STATES:
         for name in (state,) + _STATE_NAMES[state]:
-            exact[_compact(name)] = state
-        official = _compact(state)
+            for spelling in spellings(name):     # "Thüringen", "Thueringen", "Thuringen"
+                exact[compact(spelling)] = state
+        official = compact(state)
         if len(official) >= 7:
             fuzzy.append((official, len(re.split(r"[\s-]+", state)), state))
-    exact["badenwurttemberg"] = "Baden-Württemberg"
-    exact["thuringen"] = "Thüringen"
     exact["meckpom"] = "Mecklenburg-Vorpommern"
     return exact, fuzzy
 
@@ -137,7 +148,7 @@ def federal_state(text) -> Tuple[Optional[str], Optional[str]]:
     originals = re.findall(r"[^\W_]+", value)
     if not originals:
         return None, UNKNOWN
-    folded = [_compact(word) for word in originals]
+    folded = [compact(word) for word in originals]
     alone = len(originals) == 1 or (len(originals) == 2 and len("".join(originals)) == 2)
 
     exact_states, fuzzy_states = set(), set()
@@ -202,25 +213,25 @@ HOCHSCHULE = "Hochschule"
 # (normalised form, pattern on folded text). At the same position the first listed form wins,
 # so "gGmbH" and "GmbH & Co. KG" come before "GmbH".
 _LEGAL_FORMS: Tuple[Tuple[str, "re.Pattern[str]"], ...] = tuple(
-    (form, re.compile(pattern)) for form, pattern in (
+    (form, re.compile(umlauts(pattern))) for form, pattern in (
         ("GmbH & Co. KG", r"gmbh\s*(?:&|und|\+)\s*co\b\.?\s*kg\b"),
-        ("gGmbH", r"\bggmbh\b|\bgemeinnuetzige[nrs]?\s+(?:gmbh|gesellschaft mit beschraenkter haftung)\b"),
+        ("gGmbH", r"\bggmbh\b|\bgemeinnützige[nrs]?\s+(?:gmbh|gesellschaft mit beschränkter haftung)\b"),
         ("UG (haftungsbeschränkt)", r"\bug\b|unternehmergesellschaft"),
-        ("GmbH", r"gmbh\b|gesellschaft mit beschraenkter haftung"),
+        ("GmbH", r"gmbh\b|gesellschaft mit beschränkter haftung"),
         (E_V, r"(?<![a-z0-9])e\s?\.?\s?v(?![a-z0-9])|eingetragene[rn]?\s+verein|verein(?:e|s|es)?\b"),
         ("AG", r"\bag\b|aktiengesellschaft"),
         ("eG", r"\beg\b|genossenschaft"),
-        ("GbR", r"\bgbr\b|gesellschaft (?:des )?buergerlichen rechts"),
+        ("GbR", r"\bgbr\b|gesellschaft (?:des )?bürgerlichen rechts"),
         ("KG", r"\bkg\b|kommanditgesellschaft"),
         ("OHG", r"\bohg\b|offene handelsgesellschaft"),
         ("Stiftung", r"stiftung\b"),
         ("Körperschaft des öffentlichen Rechts",
-         r"koerperschaft|\bk\.?\s?(?:d\.?\s?)?oe\.?\s?r\b\.?"),
-        ("Anstalt des öffentlichen Rechts", r"\banstalt\b|\ba\.?\s?(?:d\.?\s?)?oe\.?\s?r\b\.?"),
-        (HOCHSCHULE, r"hochschule|universitaet|university|\buni\b|\bfh\b|\btu\b|\bth\b|\bhaw\b"),
+         r"körperschaft|\bk\.?\s?(?:d\.?\s?)?ö\.?\s?r\b\.?"),
+        ("Anstalt des öffentlichen Rechts", r"\banstalt\b|\ba\.?\s?(?:d\.?\s?)?ö\.?\s?r\b\.?"),
+        (HOCHSCHULE, r"hochschule|universität|university|\buni\b|\bfh\b|\btu\b|\bth\b|\bhaw\b"),
     )
 )
-_WIFOE = re.compile(r"wirtschaftsfoerder")
+_WIFOE = re.compile(umlauts(r"wirtschaftsförder"))
 _PART_OF = re.compile(r"\b(?:teil|bestandteil|dach|angesiedelt|angegliedert|innerhalb|eingebunden|"
                       r"abteilung|organisiert|bei (?:der|einer))\b")
 _NOT_REGISTERED = re.compile(r"nicht[\s-]*eingetragen")
@@ -262,42 +273,26 @@ def legal_form(text, max_length: int = 100) -> Tuple[Optional[str], Optional[str
 
 # --- counts --------------------------------------------------------------------------------------
 
-_UNITS = {"ein": 1, "zwei": 2, "drei": 3, "vier": 4, "fuenf": 5, "sechs": 6, "sieben": 7,
-          "acht": 8, "neun": 9}
-_TENS = {"zwanzig": 20, "dreissig": 30, "vierzig": 40, "fuenfzig": 50, "sechzig": 60,
-         "siebzig": 70, "achtzig": 80, "neunzig": 90}
-_NUMBER_WORDS: Dict[str, int] = {
-    "null": 0, "eins": 1, "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "fuenf": 5, "sechs": 6,
-    "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwoelf": 12, "dreizehn": 13,
-    "vierzehn": 14, "fuenfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18,
-    "neunzehn": 19, "hundert": 100, "einhundert": 100, "tausend": 1000, "eintausend": 1000,
-    **_TENS,
-    **{unit + "und" + tens: u + t for unit, u in _UNITS.items() for tens, t in _TENS.items()},
-}
 # "eine Hochschule": 1, but only in short answers without any other number.
 _ARTICLES = frozenset({"ein", "eine", "einer", "einen", "eines"})
 _ZERO_WORDS = frozenset({"kein", "keine", "keiner", "keins", "keinen", "niemand"})
 
-# Digits: "1.200" and "1 200" are thousands; "1,5" and "2.5" are not whole numbers.
-_DIGITS = re.compile(r"(?<!\d)(?:(?<![\w-])(-))?(\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?!\d)"
-                     r"((?:[.,]\d+)?)")
-_APPROX_BEFORE = re.compile(
-    r"(?:\b(?:ca|circa|cirka|zirka|etwa|rund|ungefaehr|ungef|knapp|fast|mindestens|mind|min|gut|"
-    r"ueber|unter|ab|bis zu|max|maximal|hoechstens|mehr als|weniger als|um die|an die|so|"
-    r"annaehernd|nahezu|schaetzungsweise|geschaetzt|grob|approx|about|around|over)\b\.?"
-    r"|[~≈<>±]=?)\s*:?\s*$")
-_APPROX_AFTER = re.compile(r"^\s*(?:\+|plus\b|und mehr\b|oder mehr\b|oder so\b|oder weniger\b|"
-                           r"ca\b|circa\b|etwa\b|ungefaehr\b|rum\b|herum\b|\.\.\.|…)")
-_VAGUE = re.compile(r"\b(?:einige|mehrere|paar|dutzende|hunderte|tausende|zahlreiche|viele|"
-                    r"handvoll|diverse|etliche)\b|schaetz")
-_DONT_KNOW = re.compile(r"ahnung|weiss (?:ich )?nicht|wissen (?:wir )?nicht|unbekannt|unklar|"
-                        r"\bk\.?\s?a\b")
+_APPROX_BEFORE = re.compile(umlauts(
+    r"(?:\b(?:ca|circa|cirka|zirka|etwa|rund|ungefähr|ungef|knapp|fast|mindestens|mind|min|gut|"
+    r"über|unter|ab|bis zu|max|maximal|höchstens|mehr als|weniger als|um die|an die|so|"
+    r"annähernd|nahezu|schätzungsweise|geschätzt|grob|approx|about|around|over)\b\.?"
+    r"|[~≈<>±]=?)\s*:?\s*$"))
+_APPROX_AFTER = re.compile(umlauts(r"^\s*(?:\+|plus\b|und mehr\b|oder mehr\b|oder so\b|oder weniger\b|"
+                                   r"ca\b|circa\b|etwa\b|ungefähr\b|rum\b|herum\b|\.\.\.|…)"))
+_VAGUE = re.compile(umlauts(r"\b(?:einige|mehrere|paar|dutzende|hunderte|tausende|zahlreiche|viele|"
+                            r"handvoll|diverse|etliche)\b|schätz"))
 _PERCENT = re.compile(r"%|\bprozent")
 
 
 def count(text, minimum: int = 0, maximum: int = 100_000) -> Tuple[Optional[int], Optional[str]]:
     """A whole number: digits with optional thousands separators ("1.200", "1 200"), German
-    number words (null ... zwanzig, einundzwanzig ... neunundneunzig, hundert), "keine" -> 0.
+    number words (bot.language.parse_number: "zwölf", "dreißig", "einhundertzwanzig",
+    "zweihundertfünfzig", "zweitausend"), "keine" -> 0.
     Problems: "empty"; "not_a_number" (no number, a fraction, a percentage, or two different
     numbers); "approximate" ("ca. 120", "etwa", "rund", "über 100", "mehr als 100", "100+",
     "einige": the application needs exact numbers); "too_small"/"too_large" outside
@@ -310,26 +305,16 @@ def count(text, minimum: int = 0, maximum: int = 100_000) -> Tuple[Optional[int]
     if _PERCENT.search(folded):
         return None, NOT_A_NUMBER
 
-    numbers: List[int] = []
-    approximate = fraction = False
-    for match in _DIGITS.finditer(folded):
-        sign, digits, decimals = match.groups()
-        if decimals:
-            fraction = True
-        number = int(re.sub(r"\D", "", digits)) * (-1 if sign else 1)
-        numbers.append(number)
-        approximate |= bool(_APPROX_BEFORE.search(folded[:match.start()])
-                            or _APPROX_AFTER.search(folded[match.end():]))
+    mentions = find_numbers(folded)
+    numbers: List[int] = [int(mention.value) for mention in mentions]
+    fraction = any(mention.fraction for mention in mentions)
+    approximate = any(_APPROX_BEFORE.search(folded[:mention.start]) or _APPROX_AFTER.search(folded[mention.end:])
+                      for mention in mentions)
     words = list(re.finditer(r"[a-z]+", folded))
-    for match in words:
-        if match.group() in _NUMBER_WORDS:
-            numbers.append(_NUMBER_WORDS[match.group()])
-            approximate |= bool(_APPROX_BEFORE.search(folded[:match.start()])
-                                or _APPROX_AFTER.search(folded[match.end():]))
 
     if approximate:
         return None, APPROXIMATE
-    if _DONT_KNOW.search(folded) and not _DIGITS.search(folded):
+    if says_dont_know(value) and all(mention.word for mention in mentions):
         return None, NOT_A_NUMBER       # "keine Ahnung", "null Ahnung"
     if fraction:
         return None, NOT_A_NUMBER
@@ -367,6 +352,37 @@ def check_actor_breakdown(total, companies, smes, research, others) -> List[str]
     return problems
 
 
+PARTS_EXCEED_TOTAL = "parts_exceed_total"
+ACTOR_FIELDS = ("actors_total", "actors_companies", "actors_smes", "actors_research", "actors_other")
+BREAKDOWN = ("actors_companies", "actors_smes", "actors_research", "actors_other")
+
+
+def fields_to_enter_again(field_id: str) -> Tuple[str, ...]:
+    """Changing one actor number means entering the whole breakdown again: the numbers must add up."""
+    if field_id in BREAKDOWN or field_id == "actors_total":
+        return ("actors_total", *BREAKDOWN)
+    return (field_id,)
+
+
+def actor_numbers_problem(field_id: str, value: int, given: dict) -> Tuple[Optional[str], dict]:
+    """Checks a newly entered actor number against those already given, as soon as the numbers
+    allow it: (problem code, values for the message) or (None, {}). `given`: field id -> number.
+
+    SMEs are a part of the companies; companies + research + others must add up to the total
+    (so their sum may never exceed it on the way)."""
+    numbers = {**{f: given.get(f) for f in ACTOR_FIELDS}, field_id: value}
+    total, companies = numbers["actors_total"], numbers["actors_companies"]
+    if field_id == "actors_smes" and companies is not None and value > companies:
+        return SMES_EXCEED_COMPANIES, {"companies": companies}
+    parts = sum(numbers[f] or 0 for f in ("actors_companies", "actors_research", "actors_other"))
+    if field_id in ("actors_companies", "actors_research") and total is not None and parts > total:
+        return PARTS_EXCEED_TOTAL, {"parts": parts, "total": total}
+    if field_id == "actors_other" and total is not None and PARTS_DO_NOT_ADD_UP in check_actor_breakdown(
+            total, companies or 0, numbers["actors_smes"] or 0, numbers["actors_research"] or 0, value):
+        return PARTS_DO_NOT_ADD_UP, {"parts": parts, "total": total}
+    return None, {}
+
+
 # --- years and dates -----------------------------------------------------------------------------
 
 FIRST_FOUNDING_YEAR = 1950
@@ -374,9 +390,9 @@ FIRST_STRATEGY_YEAR = 1990
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _ANCHOR_GAP = r"(?:\s+(?:im jahr(?:e)?|in|am|anno|bereits|schon|offiziell|erst))*\s*:?\s*$"
-_FOUNDED_BEFORE = re.compile(r"(?:gegruendet|gruendung\w*|ins leben gerufen|entstanden|gestartet)"
+_FOUNDED_BEFORE = re.compile(umlauts(r"(?:gegründet|gründung\w*|ins leben gerufen|entstanden|gestartet)")
                              + _ANCHOR_GAP)
-_FOUNDED_AFTER = re.compile(r"^\s*(?:gegruendet|ins leben gerufen|entstanden|gestartet)")
+_FOUNDED_AFTER = re.compile(umlauts(r"^\s*(?:gegründet|ins leben gerufen|entstanden|gestartet)"))
 _SINCE_BEFORE = re.compile(r"\b(?:seit|ab)" + _ANCHOR_GAP)
 _LAST_YEAR = re.compile(r"\b(?:letzte[snm]?|vergangene[snm]?|vorige[snm]?)\s+jahr(?:es|s)?\b|\bvorjahr\b")
 _THIS_YEAR = re.compile(r"\b(?:dieses|diesen|in diesem|laufende[snm]?)\s+jahr(?:es|s)?\b|\bheuer\b")
@@ -414,31 +430,12 @@ def founding_year(text, today: date) -> Tuple[Optional[int], Optional[str]]:
     return year, None
 
 
-_MONTHS: Dict[str, int] = {}
-for _number, _names in enumerate((
-        ("januar", "jaenner", "jan", "january"),
-        ("februar", "feber", "feb", "february"),
-        ("maerz", "marz", "mrz", "maer", "mar", "march"),
-        ("april", "apr"),
-        ("mai", "may"),
-        ("juni", "jun", "june"),
-        ("juli", "jul", "july"),
-        ("august", "aug"),
-        ("september", "sept", "sep"),
-        ("oktober", "okt", "october", "oct"),
-        ("november", "nov"),
-        ("dezember", "dez", "december", "dec"),
-), start=1):
-    for _name in _names:
-        _MONTHS[_name] = _number
-_FULL_MONTH_NAMES = frozenset({"januar", "jaenner", "februar", "feber", "maerz", "marz", "april",
-                               "mai", "juni", "juli", "august", "september", "oktober", "november",
-                               "dezember"})
-_SEASONS = {"fruehjahr": 3, "fruehling": 3, "sommer": 6, "herbst": 9}
+_MONTHS: Dict[str, int] = {**MONTHS, **ENGLISH_MONTHS}
+_SEASONS = spelled({"frühjahr": 3, "frühling": 3, "sommer": 6, "herbst": 9})
 
-_MONTH_NAME = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?"
+_MONTH_NAME = re.compile(r"\b(" + alternation(_MONTHS) + r")\b\.?"
                          r"(?:[\s,]*(?:des jahres|im jahr|(?:in|von)\s)?\s*(\d{4}|['’]\d{2}|\d{2})(?!\d))?")
-_SEASON = re.compile(r"\b(" + "|".join(_SEASONS) + r")\b[\s,]*(?:des jahres\s*)?(\d{4})(?!\d)")
+_SEASON = re.compile(r"\b(" + alternation(_SEASONS) + r")\b[\s,]*(?:des jahres\s*)?(\d{4})(?!\d)")
 _QUARTER = re.compile(r"\b(?:q([1-4])|([1-4])\.\s*quartal)\b[\s,/]*(\d{4})(?!\d)")
 _DAY_MONTH_YEAR = re.compile(r"(?<![\d.])\d{1,2}\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)")
 _ISO = re.compile(r"(?<![\d.])(\d{4})\s?[-/.]\s?(\d{1,2})(?:[-/.](\d{1,2}))?(?!\d)(?!\.\d)")
@@ -481,7 +478,7 @@ def month_year(text, today: date) -> Tuple[Optional[date], Optional[str]]:
         name, year = match.group(1), match.group(2)
         month = _MONTHS[name]
         if year is None:
-            if name not in _FULL_MONTH_NAMES:
+            if name not in FULL_MONTH_NAMES:
                 return None     # "Jan" alone may be a first name; "Jan. 2024" is a month
             return (today.year if month <= today.month else today.year - 1), month
         year = year.lstrip("'’")
@@ -519,8 +516,8 @@ MAX_URL_LENGTH = 200
 _LABEL = re.compile(r"^(?!-)(?:[^\W_]|-){1,63}(?<!-)$")
 _TLD = re.compile(r"^(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})$")
 _URL_REST = re.compile(r"^[\w\-.~:/?#\[\]@!$&'()*+,;=%]*$")
-_NO_WEBSITE = re.compile(r"\b(?:kein\w*|nein|nicht vorhanden|existiert nicht|(?:haben|gibt) (?:wir |es )?"
-                         r"(?:noch )?nicht|entfaellt|n/a)\b|^[-–—/]+$")
+_NO_WEBSITE = re.compile(umlauts(r"\b(?:kein\w*|nein|nicht vorhanden|existiert nicht|(?:haben|gibt) (?:wir |es )?"
+                                 r"(?:noch )?nicht|entfällt|n/a)\b|^[-/]+$"))
 _ABBREVIATION = re.compile(r"^(?:[^\W\d_]{1,2}\.){1,3}[^\W\d_]?\.?$")   # z.B., u.a., d.h., e.V.
 _STRIP = "\"'<>«»„“”‚‘’,;:!?"
 

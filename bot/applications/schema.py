@@ -8,7 +8,7 @@ from typing import Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
-from bot.config import settings
+from bot.config import DEFAULT_CONTENT_DIR
 
 KINDS = ("text", "legal_form", "federal_state", "count", "year", "website", "yesno", "month_year")
 SLOT_PREFIX = "d_"
@@ -21,6 +21,7 @@ class FieldSpec:
     kind: str
     prompt: str
     only_if: Mapping[str, str] = field(default_factory=dict)
+    example: str = ""   # an example answer, offered as help after two failed answers
 
     @property
     def slot(self) -> str:
@@ -33,7 +34,6 @@ class FieldSpec:
 @dataclass(frozen=True)
 class ApplicationSchema:
     fields: Tuple[FieldSpec, ...]
-    statuses: Mapping[str, str]
 
     def by_id(self, field_id: str) -> Optional[FieldSpec]:
         return next((f for f in self.fields if f.id == field_id), None)
@@ -51,7 +51,10 @@ class ApplicationSchema:
 def parse_schema(data: Dict) -> ApplicationSchema:
     specs = []
     for item in data["fields"]:
-        spec = FieldSpec(item["id"], item["label"], item["kind"], item["prompt"], dict(item.get("only_if") or {}))
+        spec = FieldSpec(item["id"], item["label"], item["kind"], item["prompt"], dict(item.get("only_if") or {}),
+                         str(item.get("example") or ""))
+        if not spec.example:
+            raise ValueError(f"content/application.yml: {spec.id} needs an example (the help after failed answers)")
         if spec.kind not in KINDS:
             raise ValueError(f"content/application.yml: unknown kind {spec.kind!r} for {spec.id}")
         specs.append(spec)
@@ -62,10 +65,10 @@ def parse_schema(data: Dict) -> ApplicationSchema:
         for other in spec.only_if:
             if other not in ids[: ids.index(spec.id)]:
                 raise ValueError(f"content/application.yml: {spec.id} depends on {other}, which is not asked before it")
-    return ApplicationSchema(tuple(specs), dict(data.get("statuses") or {}))
+    return ApplicationSchema(tuple(specs))
 
 
 @lru_cache(maxsize=4)
 def load_schema(path: Optional[Path] = None) -> ApplicationSchema:
-    path = path or settings().content_dir / "application.yml"
+    path = path or DEFAULT_CONTENT_DIR / "application.yml"
     return parse_schema(yaml.safe_load(Path(path).read_text("utf-8")))

@@ -2,42 +2,57 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable, Dict, List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from bot.clock import utc_now
 from bot.booking.reference import new_reference, normalise_reference
-from bot.booking.service import HELD, REFERENCE_PREFIX as BOOKING_PREFIX, BookingError
-from bot.knowledge.text import fold
+from bot.booking.service import HELD, BookingNotFound, find_booking
+from bot.errors import DomainError
+from bot.language import compact
 from bot.storage.db import unit_of_work
 from bot.storage.models import Booking, DraftApplication
 
 REFERENCE_PREFIX = "A"
-DRAFT, SUBMITTED, WITHDRAWN = "entwurf", "eingereicht", "zurueckgezogen"
+DRAFT, SUBMITTED, WITHDRAWN = "draft", "submitted", "withdrawn"   # labels: content/labels.yml
 STATUSES = (DRAFT, SUBMITTED, WITHDRAWN)
 
 
-class ConsultationMissing(BookingError):
+class DraftError(DomainError):
+    code = "draft"
+
+
+class ConsultationMissing(DraftError):
     """No booking with this reference and e-mail: the consultation has to come first."""
     code = "no_consultation"
 
 
-class ConsultationPending(BookingError):
-    """The consultation is booked but has not been held yet."""
+class ConsultationPending(DraftError):
+    """The consultation is booked but has not been held yet (`slot`: when it takes place)."""
     code = "consultation_pending"
 
+    def __init__(self, slot: Optional[datetime] = None) -> None:
+        super().__init__()
+        self.slot = slot
 
-class OrganisationTaken(BookingError):
-    """Another draft exists for this organisation."""
+
+class OrganisationTaken(DraftError):
+    """Another draft exists for this organisation. `own_draft` is its reference when it is the
+    same person's open draft (its consultation was booked with the same e-mail), else None: a
+    stranger learns nothing about it."""
     code = "organisation_taken"
 
+    def __init__(self, own_draft: Optional[str] = None) -> None:
+        super().__init__()
+        self.own_draft = own_draft
 
-class DraftNotFound(BookingError):
+
+class DraftNotFound(DraftError):
     code = "draft_not_found"
 
 
@@ -54,11 +69,8 @@ class DraftView:
 
 def organisation_key(name: str) -> str:
     """Legal-form-insensitive key: "Cluster Nord e. V." and "cluster nord e.V." are the same."""
-    return re.sub(r"[^a-z0-9]", "", fold(name))[:200]
+    return compact(name)[:200]
 
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class DraftService:
@@ -72,12 +84,10 @@ class DraftService:
                          booking.slot_start, draft.created_at, draft.updated_at)
 
     def _booking(self, session, booking_reference: str, email: str) -> Booking:
-        reference = normalise_reference(booking_reference, BOOKING_PREFIX)
-        booking = session.execute(select(Booking).where(Booking.reference == reference)).scalar_one_or_none() \
-            if reference else None
-        if booking is None or booking.email != (email or "").strip().lower():
-            raise ConsultationMissing()
-        return booking
+        try:
+            return find_booking(session, booking_reference, email or "")
+        except BookingNotFound:
+            raise ConsultationMissing() from None
 
     def open(self, booking_reference: str, email: str) -> DraftView:
         """The draft of this consultation, created on first use. Needs a held consultation."""
@@ -97,7 +107,7 @@ class DraftService:
                     return self._view(draft, booking)
             except IntegrityError:
                 continue   # reference collision or a parallel first use: try again
-        raise BookingError("draft")
+        raise DraftError("draft")
 
     def find(self, booking_reference: str, email: str) -> Optional[DraftView]:
         """The existing draft of this consultation (for status questions), without creating one."""
@@ -106,9 +116,6 @@ class DraftService:
             draft = session.execute(
                 select(DraftApplication).where(DraftApplication.booking_id == booking.id)).scalar_one_or_none()
             return self._view(draft, booking) if draft else None
-
-    def save_field(self, draft_reference: str, field: str, value: Any) -> DraftView:
-        return self.save_fields(draft_reference, {field: value})
 
     def save_fields(self, draft_reference: str, changes: Dict[str, Any]) -> DraftView:
         """Set fields (None removes one) in one transaction."""
@@ -129,7 +136,40 @@ class DraftService:
                 session.flush()
                 return self._view(draft, session.get(Booking, draft.booking_id))
         except IntegrityError:
-            raise OrganisationTaken() from None
+            raise OrganisationTaken(self._own_draft_for(draft_reference, str(changes.get("organisation") or ""))) from None
+
+    def _own_draft_for(self, draft_reference: str, organisation: str) -> Optional[str]:
+        """The reference of the same person's other open draft for this organisation, if any."""
+        with unit_of_work(self._sessions) as session:
+            current = self._draft(session, draft_reference)
+            other = session.execute(select(DraftApplication).where(
+                DraftApplication.organisation_key == organisation_key(organisation))).scalar_one_or_none()
+            if other is None or other.id == current.id or not self._same_owner(session, current, other):
+                return None
+            return other.reference
+
+    @staticmethod
+    def _same_owner(session, current: DraftApplication, other: DraftApplication) -> bool:
+        mine, theirs = session.get(Booking, current.booking_id), session.get(Booking, other.booking_id)
+        return other.status == DRAFT and mine.email.lower() == theirs.email.lower()
+
+    def take_over(self, current_reference: str, existing_reference: str) -> DraftView:
+        """Continue the same person's existing draft instead of the current one: the current
+        draft's answers fill what the existing one lacks (nothing typed is lost), then the
+        current draft is removed. Raises DraftNotFound for another person's draft."""
+        with unit_of_work(self._sessions) as session:
+            current = self._draft(session, current_reference)
+            existing = self._draft(session, existing_reference)
+            if existing.id == current.id or not self._same_owner(session, current, existing):
+                raise DraftNotFound()
+            values = json.loads(existing.fields or "{}")
+            for field, value in json.loads(current.fields or "{}").items():
+                values.setdefault(field, value)
+            existing.fields = json.dumps(values, ensure_ascii=False, sort_keys=True)
+            existing.updated_at = self._clock()
+            session.delete(current)
+            session.flush()
+            return self._view(existing, session.get(Booking, existing.booking_id))
 
     def get(self, draft_reference: str) -> DraftView:
         with unit_of_work(self._sessions) as session:
@@ -155,7 +195,7 @@ class DraftService:
 
     def set_status(self, draft_reference: str, status: str) -> DraftView:
         if status not in STATUSES:
-            raise BookingError("status")
+            raise DraftError("status")
         with unit_of_work(self._sessions) as session:
             draft = self._draft(session, draft_reference)
             draft.status = status

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import holidays as holiday_calendars
 import yaml
 
-from bot.config import settings
+from bot.config import DEFAULT_CONTENT_DIR, DEFAULT_TIMEZONE
 from bot.dates import TimeWish
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -55,11 +55,15 @@ def _clock(value: str, where: str) -> time:
         raise CalendarConfigError(f"{where}: {value!r} is not a time like 09:00") from error
 
 
-def parse_calendar_config(data: dict) -> CalendarConfig:
+def parse_calendar_config(data: dict, timezone: str) -> CalendarConfig:
+    """The calendar rules of content/calendar.yml, in the one configured time zone
+    (GOCLUSTER_TIMEZONE; the file names none, so there is one source)."""
+    if "timezone" in data:
+        raise CalendarConfigError("content/calendar.yml: the time zone is set by GOCLUSTER_TIMEZONE, not here")
     try:
         hours = tuple((_clock(h["start"], "hours"), _clock(h["end"], "hours")) for h in data["hours"])
         config = CalendarConfig(
-            timezone=data["timezone"],
+            timezone=timezone,
             weekdays=frozenset(WEEKDAYS.index(d) for d in data["weekdays"]),
             hours=hours,
             slot_minutes=int(data["slot_minutes"]),
@@ -77,10 +81,14 @@ def parse_calendar_config(data: dict) -> CalendarConfig:
     return config
 
 
+def load_calendar_config(path: Optional[Path] = None, timezone: str = DEFAULT_TIMEZONE) -> CalendarConfig:
+    """content/calendar.yml (or `path`) in `timezone` (the composition root passes the settings')."""
+    return _load(Path(path or DEFAULT_CONTENT_DIR / "calendar.yml"), timezone)
+
+
 @lru_cache(maxsize=4)
-def load_calendar_config(path: Optional[Path] = None) -> CalendarConfig:
-    path = path or settings().content_dir / "calendar.yml"
-    return parse_calendar_config(yaml.safe_load(Path(path).read_text("utf-8")))
+def _load(path: Path, timezone: str) -> CalendarConfig:
+    return parse_calendar_config(yaml.safe_load(path.read_text("utf-8")), timezone)
 
 
 @lru_cache(maxsize=16)
@@ -190,31 +198,78 @@ def _distance(config: CalendarConfig, slot: datetime, wish: TimeWish) -> float:
 class Proposal:
     slots: Tuple[datetime, ...]
     matches_wish: bool
-    # Why nothing matched: "weekend", "holiday", "blocked", "too_soon", "booked_out", "too_far", "none_free"
+    # Why nothing matched (see REASONS): the true one, never "booked out" when it is too soon.
     reason: Optional[str] = None
 
 
-def _why_nothing_fits(config: CalendarConfig, wish: TimeWish, now: datetime, closures: Closures) -> str:
+# Why a wish gets no slot, most fundamental first: a day without consultations, a time that is no
+# slot start, beyond the booking horizon, too short notice, blocked by staff, taken.
+REASONS = ("weekend", "closed_weekday", "holiday", "blocked", "outside_hours", "not_a_slot", "too_far",
+           "too_soon", "too_soon_and_booked", "taken", "booked_out")
+_SLOT_PROBLEM_ORDER = ("outside_hours", "not_a_slot", "too_far", "too_soon", "blocked", "taken")
+
+
+def _slot_problem(config: CalendarConfig, slot: datetime, now: datetime, closures: Closures) -> Optional[str]:
+    """Like bookable_problem, but the most fundamental reason when several apply (a Saturday
+    tomorrow is closed, not too soon)."""
+    local = slot.astimezone(config.tz)
+    closed = closed_reason(config, local.date(), closures)
+    if closed:
+        return closed
+    problems = set()
+    if local not in day_slots(config, local.date()):
+        within_hours = any(start <= local.time() < end for start, end in config.hours)
+        problems.add("not_a_slot" if within_hours else "outside_hours")
+    if slot < now + config.lead_time:
+        problems.add("too_soon")
+    if local.date() > now.astimezone(config.tz).date() + timedelta(days=config.horizon_days):
+        problems.add("too_far")
+    if slot in closures.blocked_slots:
+        problems.add("blocked")
+    if slot in closures.taken:
+        problems.add("taken")
+    return next((p for p in _SLOT_PROBLEM_ORDER if p in problems), None)
+
+
+def why_nothing_fits(config: CalendarConfig, wish: TimeWish, now: datetime, closures: Closures = Closures()) -> str:
+    """The true reason no free slot fits the wish (one of REASONS)."""
     days = [wish.first_day + timedelta(days=n) for n in range((wish.last_day - wish.first_day).days + 1)]
-    reasons = {closed_reason(config, day, closures) for day in days}
-    if reasons and None not in reasons:
-        return sorted(r for r in reasons if r)[0] if len(reasons) > 1 else next(iter(reasons))
-    today = now.astimezone(config.tz).date()
-    if wish.first_day > today + timedelta(days=config.horizon_days):
-        return "too_far"
-    if all(datetime.combine(d, time(23, 59), tzinfo=config.tz) < now + config.lead_time for d in days):
+    days = [d for d in days if wish.weekday is None or d.weekday() == wish.weekday] or days
+    open_days = [d for d in days if not closed_reason(config, d, closures)]
+    if not open_days:
+        reasons = sorted({closed_reason(config, d, closures) or "" for d in days}, key=REASONS.index)
+        return reasons[0]
+    if wish.exact:
+        problems = {_slot_problem(config, datetime.combine(d, wish.exact, tzinfo=config.tz), now, closures)
+                    for d in open_days}
+        problems.discard(None)
+        return min(problems, key=_SLOT_PROBLEM_ORDER.index) if problems else "booked_out"
+    candidates = [slot for d in open_days for slot in day_slots(config, d) if _fits(config, slot, wish)]
+    if not candidates:
+        return "outside_hours"     # e.g. "abends", "um 7 Uhr": no consultation at that time of day
+    problems = {_slot_problem(config, slot, now, closures) for slot in candidates}
+    problems.discard(None)
+    if problems <= {"too_soon"}:
         return "too_soon"
+    if problems <= {"too_far"}:
+        return "too_far"
+    if "too_soon" in problems and problems & {"taken", "blocked"}:
+        return "too_soon_and_booked"
     return "booked_out"
 
 
 def propose(config: CalendarConfig, wish: TimeWish, now: datetime, closures: Closures = Closures(),
             count: int = 3) -> Proposal:
-    """Up to `count` free slots matching the wish; otherwise the nearest free slots around it."""
+    """Up to `count` free slots matching the wish; otherwise the nearest free slots around it, with
+    the reason. A wish for an exact time matches only if that very slot is free."""
     matching = [s for s in free_slots(config, wish.first_day, wish.last_day, now, closures) if _fits(config, s, wish)]
-    if matching:
-        if wish.exact:
+    if wish.exact:
+        exact_free = [s for s in matching if s.astimezone(config.tz).time() == wish.exact]
+        if exact_free:
             matching.sort(key=lambda s: (_distance(config, s, wish), s))
             return Proposal(tuple(sorted(matching[:count])), True)
+        matching = []
+    if matching:
         return Proposal(tuple(matching[:count]), True)
     window_start = wish.first_day - timedelta(days=ALTERNATIVE_SEARCH_DAYS)
     window_end = wish.last_day + timedelta(days=ALTERNATIVE_SEARCH_DAYS)
@@ -225,4 +280,4 @@ def propose(config: CalendarConfig, wish: TimeWish, now: datetime, closures: Clo
     # Prefer slots that at least keep the wished time of day, then the closest ones.
     nearby.sort(key=lambda s: (not _fits(config, s, TimeWish(s.date(), s.date(), wish.earliest, wish.latest)),
                                _distance(config, s, wish), s))
-    return Proposal(tuple(sorted(nearby[:count])), False, _why_nothing_fits(config, wish, now, closures))
+    return Proposal(tuple(sorted(nearby[:count])), False, why_nothing_fits(config, wish, now, closures))

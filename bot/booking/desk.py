@@ -16,7 +16,7 @@ from typing import Callable
 
 from bot.booking.calendar import CalendarConfig
 from bot.booking.format import format_slot
-from bot.booking.ics import calendar_for_booking
+from bot.booking.ics import consultation_event
 from bot.booking.service import BookingNotFound, BookingRequest, BookingService, BookingView
 from bot.knowledge.content import Messages
 from bot.notify.mail import Mailer
@@ -104,12 +104,19 @@ class ConsultationDesk:
     def calendar_url(self, booking: BookingView) -> str:
         return self._calendar_link(booking.reference)
 
+    def calendar_file(self, booking: BookingView) -> str:
+        """The .ics of a booking; a cancelled booking yields a cancelled event."""
+        label = self.calendar.formats.get(booking.format, booking.format)
+        return consultation_event(reference=booking.reference, start=booking.slot_start, end=booking.slot_end,
+                                  summary=self._say("booking_ics_summary", format=label),
+                                  description=self._say("booking_ics_description", reference=booking.reference),
+                                  stamp=booking.created_at,
+                                  status="CANCELLED" if booking.status == "cancelled" else "CONFIRMED")
+
     def _confirmed(self, booking: BookingView) -> Booked:
         url = self.calendar_url(booking)
         subject, body = self.confirmation_mail(booking, url)
-        label = self.calendar.formats.get(booking.format, booking.format)
-        attachment = (f"{booking.reference}.ics", "text/calendar",
-                      calendar_for_booking(booking, label).encode("utf-8"))
+        attachment = (f"{booking.reference}.ics", "text/calendar", self.calendar_file(booking).encode("utf-8"))
         sent = self._mailer.to_user(booking.email, subject, body, [attachment])
         return Booked(booking, url, sent)
 

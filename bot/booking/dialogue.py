@@ -1,6 +1,7 @@
 """What the bot says while booking, looking up, rescheduling and cancelling consultations.
 
-Pure composition of German replies from content/messages.yml; no database, no Rasa.
+Pure composition of German replies from content/messages.yml (status labels: content/labels.yml);
+no database, no Rasa.
 """
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import re
 from datetime import date, datetime, time
 from typing import Any, Dict, List, Optional
 
-from bot.booking.calendar import CalendarConfig, Proposal
+from bot.booking.calendar import CalendarConfig, Proposal, day_slots
 from bot.booking.format import format_day, format_slot
 from bot.booking.service import BookingView
 from bot.dates import ParseResult, TimeWish
 from bot.knowledge.answers import Button, Reply
 from bot.knowledge.content import Messages
-from bot.knowledge.text import fold
+from bot.language import fold, words
+from bot.labels import BOOKING_STATUS, Labels
 
 FORMAT_WORDS = {
     "telefon": ("telefon", "tel", "telefonisch", "phone", "anruf", "anrufen", "handy", "festnetz"),
@@ -26,6 +28,11 @@ ORDINALS = {
     1: ("2", "zweite", "zweiten", "zweiter", "zwei", "mittlere", "mittleren"),
     2: ("3", "dritte", "dritten", "dritter", "drei", "letzte", "letzten", "unterste"),
 }
+def _clock(moment: time) -> str:
+    """9:00 -> "9", 9:30 -> "9:30"."""
+    return str(moment.hour) if moment.minute == 0 else f"{moment.hour}:{moment.minute:02d}"
+
+
 def parse_format(text: str) -> Optional[str]:
     tokens = set(re.findall(r"[a-z]+", fold(text)))
     found = [fmt for fmt, words in FORMAT_WORDS.items() if tokens & set(words)]
@@ -68,7 +75,7 @@ def choose_slot(text: str, offer: Optional[Dict[str, Any]], config: CalendarConf
     for slot in slots:
         if stripped in (slot.isoformat(), format_slot(slot.astimezone(config.tz))):
             return slot
-    folded = " " + " ".join(re.findall(r"[a-z0-9]+", fold(stripped))) + " "
+    folded = " " + " ".join(words(stripped)) + " "
     for index, names in ORDINALS.items():
         if index < len(slots) and any(f" {name} " in folded for name in names):
             return slots[index]
@@ -76,8 +83,10 @@ def choose_slot(text: str, offer: Optional[Dict[str, Any]], config: CalendarConf
 
 
 class BookingDialogue:
-    def __init__(self, messages: Messages, config: CalendarConfig, public_url: str, privacy_url: str) -> None:
+    def __init__(self, messages: Messages, config: CalendarConfig, public_url: str, privacy_url: str,
+                 labels: Labels) -> None:
         self._say = messages.render
+        self.labels = labels
         self.config = config
         self.public_url = public_url.rstrip("/")
         self.privacy_url = privacy_url
@@ -118,15 +127,38 @@ class BookingDialogue:
             intro = self._say("booking_slots_found", wish=described)
         else:
             reason = self._say(f"booking_reason_{offer.get('reason') or 'none_free'}",
-                               hours=int(self.config.lead_time.total_seconds() // 3600), days=self.config.horizon_days)
+                               hours=int(self.config.lead_time.total_seconds() // 3600), days=self.config.horizon_days,
+                               office_hours=self.office_hours(), slot_starts=self.slot_starts())
             intro = self._say("booking_slots_alternative", wish=described, reason=reason)
         buttons = tuple(Button(format_slot(s), s.isoformat()) for s in slots)
         return [Reply(intro, buttons), Reply(self._say("booking_slots_other"))]
 
+    def office_hours(self) -> str:
+        """"montags bis freitags von 9 bis 12 und von 13 bis 16 Uhr", from content/calendar.yml."""
+        names = ("montags", "dienstags", "mittwochs", "donnerstags", "freitags", "samstags", "sonntags")
+        days = sorted(self.config.weekdays)
+        if days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
+            weekdays = f"{names[days[0]]} bis {names[days[-1]]}"
+        else:
+            weekdays = ", ".join(names[d] for d in days[:-1]) + f" und {names[days[-1]]}" if len(days) > 1 else names[days[0]]
+        spans = " und ".join(f"von {_clock(start)} bis {_clock(end)}" for start, end in self.config.hours)
+        return f"{weekdays} {spans} Uhr"
+
+    def slot_starts(self) -> str:
+        """"um 9, 10, 11, 13, 14 und 15 Uhr": the start times of a consultation day."""
+        monday = date(2026, 1, 5)
+        starts = [_clock(s.time()) for s in day_slots(self.config, monday)]
+        listed = ", ".join(starts[:-1]) + f" und {starts[-1]}" if len(starts) > 1 else starts[0]
+        return f"um {listed} Uhr"
+
     # --- personal data and confirmation ----------------------------------------------------
+    def format_question(self) -> Reply:
+        """Phone or video, with the formats of content/calendar.yml as buttons."""
+        return Reply(self._say("booking_ask_format"), tuple(Button(label, label) for label in self.config.formats.values()))
+
     def consent_question(self) -> Reply:
         return Reply(self._say("booking_ask_consent", privacy_url=self.privacy_url),
-                     (Button("Ja, einverstanden", "/affirm"), Button("Nein", "/deny")))
+                     (Button(self._say("button_consent_yes"), "/affirm"), Button(self._say("button_no"), "/deny")))
 
     def format_label(self, fmt: str) -> str:
         return self.config.formats.get(fmt, fmt)
@@ -166,12 +198,9 @@ class BookingDialogue:
     def say(self, key: str, **values: Any) -> Reply:
         return Reply(self._say(key, **values))
 
-    def repeated_failures(self) -> Reply:
-        return Reply(self._say("booking_repeated_failures"), (self._stop_button(),))
-
     # --- existing bookings --------------------------------------------------------------
     def status_label(self, status: str) -> str:
-        return self._say(f"lookup_status_{status}")
+        return self.labels.label(BOOKING_STATUS, status)
 
     def show(self, booking: BookingView) -> Reply:
         return Reply(self._say("lookup_show", reference=booking.reference, slot=format_slot(booking.slot_start),

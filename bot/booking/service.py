@@ -8,13 +8,14 @@ blocked since is refused cleanly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Callable, List, Optional
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import utc_now
 from bot.booking.calendar import CalendarConfig, Closures, Proposal, bookable_problem, propose
 from bot.booking.reference import new_reference, normalise_reference
 from bot.dates import TimeWish
@@ -24,6 +25,7 @@ from bot.storage.models import BlockedDay, BlockedSlot, Booking, SlotReservation
 
 REFERENCE_PREFIX = "B"
 CONFIRMED, CANCELLED, HELD = "confirmed", "cancelled", "held"
+STATUSES = (CONFIRMED, CANCELLED, HELD)
 FORMATS = ("telefon", "video")
 REFERENCE_ATTEMPTS = 5
 
@@ -42,6 +44,16 @@ class BookingNotFound(BookingError):
 
 class InvalidBooking(BookingError):
     code = "invalid"
+
+
+class NotStartedYet(InvalidBooking):
+    """A consultation cannot be marked as held before it has begun."""
+
+    code = "not_started"
+
+    def __init__(self, slot_start: datetime) -> None:
+        super().__init__()
+        self.slot_start = slot_start
 
 
 @dataclass(frozen=True)
@@ -78,8 +90,17 @@ class BookingView:
         return self.slot_start + timedelta(minutes=self.slot_minutes)
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+
+def find_booking(session: Session, reference: str, email: Optional[str] = None) -> Booking:
+    """The booking row with this reference (and, if given, this e-mail); the one look-up that
+    bookings, drafts and "Meine Daten löschen" share. Raises BookingNotFound."""
+    normalised = normalise_reference(reference or "", REFERENCE_PREFIX)
+    booking = session.execute(select(Booking).where(Booking.reference == normalised)).scalar_one_or_none() \
+        if normalised else None
+    # Reference and e-mail must both match; a wrong e-mail reveals nothing.
+    if booking is None or (email is not None and booking.email != email.strip().lower()):
+        raise BookingNotFound()
+    return booking
 
 
 class BookingService:
@@ -125,13 +146,7 @@ class BookingService:
         return propose(self.config, wish, now, closures, count)
 
     def _find(self, session: Session, reference: str, email: Optional[str] = None) -> Booking:
-        normalised = normalise_reference(reference, REFERENCE_PREFIX)
-        booking = session.execute(select(Booking).where(Booking.reference == normalised)).scalar_one_or_none() \
-            if normalised else None
-        # Reference and e-mail must both match; a wrong e-mail reveals nothing.
-        if booking is None or (email is not None and booking.email != email.strip().lower()):
-            raise BookingNotFound()
-        return booking
+        return find_booking(session, reference, email)
 
     def get(self, reference: str) -> BookingView:
         """By reference alone: for staff and for links signed by the bot (calendar files)."""
@@ -171,15 +186,28 @@ class BookingService:
                     session.add(SlotReservation(slot_start=request.slot_start, booking_id=booking.id))
                     session.flush()
                     return self._view(booking)
-            except IntegrityError:
-                if self._slot_taken(request.slot_start):
+            except (IntegrityError, SlotUnavailable) as error:
+                holder = self._holder(request.slot_start)
+                if holder is not None and self._same_request(holder, request):
+                    return holder   # a retry of a booking that did reach the database: not twice
+                if isinstance(error, SlotUnavailable):
+                    raise
+                if holder is not None:
                     raise SlotUnavailable("taken") from None
                 # Otherwise the random reference collided with an existing one: try a new one.
         raise BookingError("reference")
 
-    def _slot_taken(self, slot: datetime) -> bool:
+    def _holder(self, slot: datetime) -> Optional[BookingView]:
+        """The booking that holds this slot, if any."""
         with unit_of_work(self._sessions) as session:
-            return session.get(SlotReservation, slot) is not None
+            reservation = session.get(SlotReservation, slot)
+            return self._view(session.get(Booking, reservation.booking_id)) if reservation else None
+
+    @staticmethod
+    def _same_request(booking: BookingView, request: BookingRequest) -> bool:
+        return (booking.status == CONFIRMED and request.conversation_id is not None
+                and booking.conversation_id == request.conversation_id
+                and booking.email == request.email.strip().lower())
 
     def reschedule(self, reference: str, email: str, new_slot: datetime) -> BookingView:
         try:
@@ -218,15 +246,28 @@ class BookingService:
         with unit_of_work(self._sessions) as session:
             return [self._view(b) for b in session.execute(query).scalars()]
 
+    def all_bookings(self, include_cancelled: bool = True) -> List[BookingView]:
+        """Every booking of every day, in time order (staff: `bookings list --all`)."""
+        query = select(Booking).order_by(Booking.slot_start)
+        if not include_cancelled:
+            query = query.where(Booking.status != CANCELLED)
+        with unit_of_work(self._sessions) as session:
+            return [self._view(b) for b in session.execute(query).scalars()]
+
     def staff_cancel(self, reference: str) -> BookingView:
         with unit_of_work(self._sessions) as session:
             return self._cancel(session, self._find(session, reference))
 
     def mark_held(self, reference: str) -> BookingView:
+        """Only a confirmed consultation that has started (by this service's clock) can be held:
+        a draft application opens after a held consultation, so "held" must not come early."""
         with unit_of_work(self._sessions) as session:
             booking = self._find(session, reference)
             if booking.status != CONFIRMED:
                 raise InvalidBooking(booking.status)
+            view = self._view(booking)
+            if view.slot_start > self._clock():
+                raise NotStartedYet(view.slot_start)
             booking.status = HELD
             booking.held_at = self._clock()
             return self._view(booking)

@@ -25,20 +25,35 @@ def _sync_rasa(args: argparse.Namespace) -> int:
 
 def _check_content(_args: argparse.Namespace) -> int:
     from bot.knowledge.content import ContentError, load_knowledge
+    from bot.labels import load_labels
 
     try:
         knowledge = load_knowledge()
+        labels = load_labels()
     except ContentError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"content ok: {len(knowledge.faq)} FAQ entries, {len(knowledge.terms)} glossary terms")
+    print(f"content ok: {len(knowledge.faq)} FAQ entries, {len(knowledge.terms)} glossary terms, "
+          f"labels for {sum(len(table) for table in labels.tables.values())} stored codes")
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
     from bot.cli.serve import serve
+    from bot.config import ConfigError, environment, load_settings
 
-    return serve(model=args.model)
+    # The flags are another way to set the variables: the settings and every server started
+    # (which inherits this environment) see the same numbers.
+    flags = {variable: str(value) for variable, value in (("RASA_SERVERS", args.rasa_servers),
+                                                          ("ACTION_SERVERS", args.action_servers),
+                                                          ("WEB_SERVERS", args.web_servers)) if value is not None}
+    environ = environment(flags)
+    try:
+        config = load_settings(environ)
+    except ConfigError as error:
+        print(f"Konfiguration fehlerhaft: {error}", file=sys.stderr)
+        return 1
+    return serve(args.model, config, environ)
 
 
 def _web(_args: argparse.Namespace) -> int:
@@ -48,14 +63,22 @@ def _web(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from bot.cli.doctor import run
+
+    return run(args.model)
+
+
 def _db(args: argparse.Namespace) -> int:
+    from bot.config import settings
     from bot.storage import migrate
 
+    url = settings().database_url
     if args.action == "upgrade":
-        migrate.upgrade()
-        print(f"database at revision {migrate.current()}")
+        migrate.upgrade(url)
+        print(f"database at revision {migrate.current(url)}")
     else:
-        print(migrate.current() or "empty (run: python -m bot db upgrade)")
+        print(migrate.current(url) or "empty (run: python -m bot db upgrade)")
     return 0
 
 
@@ -82,11 +105,12 @@ def _staff_account(args: argparse.Namespace) -> int:
 
 
 def _retention(args: argparse.Namespace) -> int:
-    from bot.privacy import apply_retention
-    from bot.storage.db import StorageUnavailable, session_factory
+    from bot.config import settings
+    from bot.services import build_services
+    from bot.storage.db import StorageUnavailable
 
     try:
-        result = apply_retention(session_factory(), args.days)
+        result = build_services(settings()).privacy.apply_retention(args.days)
     except StorageUnavailable as error:
         print(f"Datenbank nicht erreichbar: {error}", file=sys.stderr)
         return 3
@@ -107,9 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="start action server, Rasa server and chat page")
     serve.add_argument("--model", default="models/gocluster.tar.gz")
+    serve.add_argument("--rasa-servers", type=int, default=None, help="Rasa-Server (RASA_SERVERS, Standard 1)")
+    serve.add_argument("--action-servers", type=int, default=None, help="Action-Server (ACTION_SERVERS, Standard 1)")
+    serve.add_argument("--web-servers", type=int, default=None, help="Webserver (WEB_SERVERS, Standard 1)")
     serve.set_defaults(handler=_serve)
 
     commands.add_parser("web", help="start only the chat page / dashboard server").set_defaults(handler=_web)
+
+    doctor = commands.add_parser("doctor", help="Installation prüfen (Konfiguration, Datenbank, Modell, Dienste, E-Mail)")
+    doctor.add_argument("--model", default="models/gocluster.tar.gz")
+    doctor.set_defaults(handler=_doctor)
 
     retention = commands.add_parser(
         "retention", help="Tickets, Gesprächsverläufe und protokollierte Fragen nach Ablauf der Frist löschen (täglich)")

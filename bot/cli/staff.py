@@ -2,17 +2,39 @@
 from __future__ import annotations
 
 import csv
+import functools
 import sys
 from datetime import date, datetime, timedelta
 from typing import Iterable, List, Optional, TextIO, Tuple
 
 from bot.booking.format import format_slot
-from bot.booking.service import BookingError, BookingView
+from bot.booking.service import BookingView, NotStartedYet
+from bot.errors import DomainError
 from bot.cli.output import export
+from bot.labels import BOOKING_STATUS, Labels, load_labels
 from bot.spreadsheet import safe_cell
 
-CSV_COLUMNS = ("reference", "status", "start", "end", "format", "name", "organisation", "cluster_name",
-               "email", "phone", "created_at", "held_at")
+# What staff read when a command is refused (error codes of bot/booking/service.py and calendar.py).
+REFUSALS = {
+    "not_found": "Eine Buchung mit dieser Nummer gibt es nicht.",
+    "cancelled": "Der Termin ist abgesagt.",
+    "held": "Der Termin ist bereits als durchgeführt markiert.",
+    "not_started": "Das Gespräch hat noch nicht begonnen (Termin: {slot}). Als durchgeführt markieren "
+                   "lässt es sich erst ab Beginn des Termins.",
+    "not_a_slot": "Zu dieser Uhrzeit beginnt kein Termin (Sprechzeiten und Terminlänge: content/calendar.yml).",
+}
+
+
+def refusal(error: DomainError) -> str:
+    """German text for a refused staff command; unknown codes are named as they are."""
+    if isinstance(error, NotStartedYet):
+        return REFUSALS["not_started"].format(slot=format_slot(error.slot_start))
+    return REFUSALS.get(error.code, f"Vorgang abgelehnt ({error.code}).")
+
+
+# The status as its code (for programs) and as its German label (for people).
+CSV_COLUMNS = ("reference", "status", "status_label", "start", "end", "format", "name", "organisation",
+               "cluster_name", "email", "phone", "created_at", "held_at")
 
 
 def parse_day(text: str) -> date:
@@ -32,23 +54,26 @@ def parse_slot(text: str, tz) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
-def print_table(bookings: Iterable[BookingView], out: Optional[TextIO] = None) -> int:
+def print_table(bookings: Iterable[BookingView], labels: Labels, out: Optional[TextIO] = None, scope: str = "") -> int:
     out = out or sys.stdout
     rows = list(bookings)
     for b in rows:
         phone = f", Tel. {b.phone}" if b.phone else ""
-        out.write(f"{b.reference}  {format_slot(b.slot_start)}  {b.format:7}  {b.status:9}  "
+        status = labels.label(BOOKING_STATUS, b.status)
+        out.write(f"{b.reference}  {format_slot(b.slot_start)}  {b.format:7}  {status:12}  "
                   f"{b.name} ({b.organisation}, {b.cluster_name}) <{b.email}>{phone}\n")
-    out.write(f"{len(rows)} Termin(e)\n")
+    out.write(f"{len(rows)} Termin(e){' ' + scope if scope else ''}\n")
     return len(rows)
 
 
-def write_csv(bookings: Iterable[BookingView], out: TextIO) -> int:
+def write_csv(bookings: Iterable[BookingView], out: TextIO, labels: Optional[Labels] = None) -> int:
+    labels = labels or load_labels()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     count = 0
     for b in bookings:
-        cells = (b.reference, b.status, b.slot_start.isoformat(), b.slot_end.isoformat(), b.format,
+        cells = (b.reference, b.status, labels.label(BOOKING_STATUS, b.status), b.slot_start.isoformat(),
+                 b.slot_end.isoformat(), b.format,
                  b.name, b.organisation, b.cluster_name, b.email, b.phone or "",
                  b.created_at.isoformat(), b.held_at.isoformat() if b.held_at else "")
         writer.writerow([safe_cell(cell) for cell in cells])
@@ -56,25 +81,41 @@ def write_csv(bookings: Iterable[BookingView], out: TextIO) -> int:
     return count
 
 
-def _range(args) -> Tuple[date, date]:
+def _range(args, today: date) -> Tuple[date, date]:
     if getattr(args, "week", None):
         return parse_week(args.week)
-    first = parse_day(args.day) if getattr(args, "day", None) else date.today()
+    first = parse_day(args.day) if getattr(args, "day", None) else today
     last = parse_day(args.to) if getattr(args, "to", None) else first
     return first, last
 
 
-def run(args) -> int:
-    from bot.booking import booking_service
+def _selected(service, args, include_cancelled: bool) -> Tuple[List[BookingView], str]:
+    """The bookings and, in German, which ones they are. `--all`: every booking of every day;
+    otherwise the day (default: today), the days up to `--to`, or the week."""
+    if args.all:
+        if args.to:
+            raise ValueError("--to gilt nur mit --day, nicht mit --all")
+        scope = "insgesamt (alle Tage)" + ("" if include_cancelled else ", ohne abgesagte")
+        return service.all_bookings(include_cancelled), scope
+    first, last = _range(args, datetime.now(service.config.tz).date())
+    days = f"am {first:%d.%m.%Y}" if first == last else f"vom {first:%d.%m.%Y} bis zum {last:%d.%m.%Y}"
+    scope = days + ("" if include_cancelled else " (ohne abgesagte; alle mit --cancelled, alle Tage mit --all)")
+    return service.bookings_between(first, last, include_cancelled=include_cancelled), scope
 
-    service = booking_service()
+
+def run(args) -> int:
+    from bot.config import settings
+    from bot.services import build_services
+
+    services = build_services(settings())
+    service, labels = services.bookings, services.labels
     try:
         if args.action == "list":
-            first, last = _range(args)
-            print_table(service.bookings_between(first, last, include_cancelled=args.all))
+            found, scope = _selected(service, args, include_cancelled=args.all or args.cancelled)
+            print_table(found, labels, scope=scope)
         elif args.action == "export":
-            first, last = _range(args)
-            export(write_csv, service.bookings_between(first, last, include_cancelled=True), args.out, "Termin(e)")
+            found = _selected(service, args, include_cancelled=True)[0]
+            export(functools.partial(write_csv, labels=labels), found, args.out, "Termin(e)")
         elif args.action == "cancel":
             booking = service.staff_cancel(args.reference)
             print(f"{booking.reference} abgesagt ({format_slot(booking.slot_start)}); bitte informieren Sie {booking.email}.")
@@ -86,7 +127,7 @@ def run(args) -> int:
             print(f"{args.day} gesperrt.")
             if affected:
                 print("Achtung, an diesem Tag sind bereits Termine gebucht:")
-                print_table(affected)
+                print_table(affected, labels)
         elif args.action == "unblock-day":
             print("freigegeben" if service.unblock_day(parse_day(args.day)) else "war nicht gesperrt")
         elif args.action == "block-slot":
@@ -94,8 +135,8 @@ def run(args) -> int:
             print(f"{args.slot} gesperrt.")
         elif args.action == "unblock-slot":
             print("freigegeben" if service.unblock_slot(parse_slot(args.slot, service.config.tz)) else "war nicht gesperrt")
-    except BookingError as error:
-        print(f"Nicht möglich: {error.code}", file=sys.stderr)
+    except DomainError as error:
+        print(f"Nicht möglich: {refusal(error)}", file=sys.stderr)
         return 1
     except ValueError as error:
         print(f"Ungültige Eingabe: {error}", file=sys.stderr)
@@ -112,8 +153,11 @@ def add_parsers(commands) -> List:
         group = sub.add_mutually_exclusive_group()
         group.add_argument("--day", help="Tag, z. B. 2026-12-03 (Standard: heute)")
         group.add_argument("--week", help="ISO-Woche, z. B. 2026-W49")
+        group.add_argument("--all", action="store_true",
+                           help="alle Termine aller Tage" + (" in jedem Status" if sub is listing else ""))
         sub.add_argument("--to", help="letzter Tag (mit --day)")
-    listing.add_argument("--all", action="store_true", help="auch abgesagte Termine")
+    listing.add_argument("--cancelled", action="store_true",
+                         help="auch abgesagte Termine (mit --day, --week oder ohne Angabe: heute)")
     export.add_argument("--out", help="Datei (Standard: Ausgabe auf dem Terminal)")
     for name, text in (("cancel", "Termin absagen"), ("held", "Termin als durchgeführt markieren")):
         actions.add_parser(name, help=text).add_argument("reference")

@@ -31,7 +31,8 @@ def run(args, accounts: Optional[StaffAccounts] = None) -> int:
     from bot.storage.db import session_factory
     from bot.web.dashboard.options import DashboardOptions
 
-    accounts = accounts or StaffAccounts(session_factory(), DashboardOptions.from_settings(settings()))
+    config = settings()
+    accounts = accounts or StaffAccounts(session_factory(config.database_url), DashboardOptions.from_settings(config))
     if args.action == "add":
         password = read_password(args)
         if password is None:

@@ -3,11 +3,13 @@ storage and the notification mail."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from bot.handoff import rules
+from bot.handoff.readable import PayloadLabels, readable_transcript
 from bot.handoff.service import TicketRequest, TicketService, TicketView
 from bot.knowledge.content import Messages
+from bot.labels import TICKET_PRIORITY, Labels
 from bot.notify.mail import Mailer
 from bot.ratelimit import Limit, RateLimiter
 from bot.requester import Requester
@@ -37,7 +39,7 @@ class Opened:
 class HotlineDesk:
     def __init__(self, tickets: TicketService, config: rules.HandoffConfig, limiter: RateLimiter,
                  per_conversation: Limit, per_client: Limit, mailer: Mailer, notify_email: str,
-                 messages: Messages) -> None:
+                 messages: Messages, payload_labels: PayloadLabels, labels: Labels) -> None:
         self.tickets = tickets
         self.config = config
         self._limiter = limiter
@@ -46,6 +48,8 @@ class HotlineDesk:
         self._mailer = mailer
         self._notify_email = notify_email
         self._say = messages.render
+        self._payload_labels = payload_labels
+        self._labels = labels
 
     def open_ticket(self, concern: Concern, requester: Requester) -> Opened:
         """Raises RateLimited (too many tickets from this conversation or address), StorageUnavailable."""
@@ -67,11 +71,22 @@ class HotlineDesk:
         """The hotline's own mailbox gets the ticket (internal: it may carry what the user typed)."""
         if not self._notify_email:
             return False
+        priority = self._labels.label(TICKET_PRIORITY, ticket.priority)
         lines = [ticket.summary, "", self._say("hotline_mail_contact", name=ticket.contact_name,
                                                email=ticket.contact_email or "-", phone=ticket.contact_phone or "-",
-                                               callback=ticket.callback_time or "-", priority=ticket.priority,
+                                               callback=ticket.callback_time or "-", priority=priority,
                                                channel=ticket.channel),
                  "", self._say("hotline_mail_transcript")]
-        lines += [f"[{line['time']}] {line['from']}: {line['text']}" for line in ticket.transcript]
-        subject = self._say("hotline_mail_subject", reference=ticket.reference, priority=ticket.priority)
+        lines += self._transcript_lines(ticket.transcript)
+        subject = self._say("hotline_mail_subject", reference=ticket.reference, priority=priority)
         return self._mailer.to_hotline(self._notify_email, subject, "\n".join(lines))
+
+    def _transcript_lines(self, transcript: Sequence[Dict]) -> List[str]:
+        """The transcript as the user saw it: clicked buttons by their titles, not their payloads."""
+        lines: List[str] = []
+        for line in readable_transcript(transcript, self._payload_labels):
+            key = "hotline_mail_clicked" if line["button"] else "hotline_mail_line"
+            lines.append(self._say(key, time=line.get("time", ""), speaker=line.get("from", ""), text=line["text"]))
+            if line["offered"]:
+                lines.append(self._say("hotline_mail_offered", titles=" | ".join(line["offered"])))
+        return lines

@@ -1,7 +1,6 @@
 """Pure rules of the hand-off: topic of a conversation, priority, summary."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -9,12 +8,15 @@ from typing import Dict, Iterable, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.config import settings
-from bot.knowledge.text import fold
+from bot.config import DEFAULT_CONTENT_DIR
+from bot.language import fold, words
 
 ASKED_FOR_PERSON, NOT_UNDERSTOOD, SENSITIVE_TOPIC = "asked_for_person", "not_understood", "sensitive_topic"
 REASONS = (ASKED_FOR_PERSON, NOT_UNDERSTOOD, SENSITIVE_TOPIC)
-HIGH, MEDIUM, LOW = "hoch", "mittel", "niedrig"
+# Intents whose topics the assistant must not decide itself.
+SENSITIVE_INTENTS = frozenset({"complaint", "legal_question", "funding_decision"})
+HIGH, MEDIUM, LOW = "high", "medium", "low"   # labels: content/labels.yml
+PRIORITIES = (HIGH, MEDIUM, LOW)
 FALLBACK_TOPIC = "sonstiges"
 
 
@@ -47,8 +49,15 @@ def parse_config(data: dict) -> HandoffConfig:
 
 @lru_cache(maxsize=4)
 def load_config(path: Optional[Path] = None) -> HandoffConfig:
-    path = path or settings().content_dir / "handoff.yml"
+    path = path or DEFAULT_CONTENT_DIR / "handoff.yml"
     return parse_config(yaml.safe_load(Path(path).read_text("utf-8")))
+
+
+def reason_of(given: Optional[str], intent: str) -> str:
+    """Why a hand-off happens: the reason a button or an earlier step named, else by the intent."""
+    if given in REASONS:
+        return given
+    return SENSITIVE_TOPIC if intent in SENSITIVE_INTENTS else ASKED_FOR_PERSON
 
 
 def topic_of(config: HandoffConfig, intents: Sequence[str]) -> str:
@@ -60,13 +69,13 @@ def topic_of(config: HandoffConfig, intents: Sequence[str]) -> str:
 
 
 def is_urgent(config: HandoffConfig, text: str) -> bool:
-    folded = " " + " ".join(re.findall(r"[a-z0-9]+", fold(text or ""))) + " "
+    folded = " " + " ".join(words(text or "")) + " "
     return any(f" {word} " in folded or (" " not in word and f" {word}" in folded) for word in config.urgent_words)
 
 
 def priority(config: HandoffConfig, reason: str, topic: str, concern: str) -> str:
-    """hoch: topics the bot must not decide, or urgent wording; mittel: the user asked for a
-    person; niedrig: the bot did not understand twice."""
+    """High: topics the bot must not decide, or urgent wording; medium: the user asked for a
+    person; low: the bot did not understand twice."""
     if reason == SENSITIVE_TOPIC or topic in config.sensitive_topics or is_urgent(config, concern):
         return HIGH
     if reason == ASKED_FOR_PERSON:

@@ -2,29 +2,32 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from bot.clock import utc_now
 from bot.booking.reference import new_reference, normalise_reference
-from bot.booking.service import BookingError
-from bot.knowledge.text import fold
+from bot.errors import DomainError
+from bot.language import words
 from bot.storage.db import unit_of_work
 from bot.storage.models import Ticket, UnansweredQuestion
 
 REFERENCE_PREFIX = "T"
-NEW, IN_PROGRESS, DONE = "neu", "in_bearbeitung", "erledigt"
+NEW, IN_PROGRESS, DONE = "new", "in_progress", "done"   # labels: content/labels.yml
 STATUSES = (NEW, IN_PROGRESS, DONE)
-STATUS_LABELS = {NEW: "neu", IN_PROGRESS: "in Bearbeitung", DONE: "erledigt"}
 
 
-class TicketNotFound(BookingError):
+class TicketError(DomainError):
+    code = "ticket"
+
+
+class TicketNotFound(TicketError):
     code = "ticket_not_found"
 
 
@@ -72,12 +75,9 @@ class QuestionCount:
     kind: str
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
 
 def normalise_question(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))[:300]
+    return " ".join(words(text))[:300]
 
 
 class TicketService:
@@ -109,7 +109,7 @@ class TicketService:
                     return self._view(ticket)
             except IntegrityError:
                 continue   # reference collision
-        raise BookingError("ticket")
+        raise TicketError("reference")
 
     def get(self, reference: str) -> TicketView:
         with unit_of_work(self._sessions) as session:
@@ -140,7 +140,7 @@ class TicketService:
 
     def set_status(self, reference: str, status: str) -> TicketView:
         if status not in STATUSES:
-            raise BookingError("status")
+            raise TicketError("status")
         with unit_of_work(self._sessions) as session:
             ticket = self._ticket(session, reference)
             ticket.status = status
@@ -183,11 +183,3 @@ class TicketService:
                 select(UnansweredQuestion).where(UnansweredQuestion.id.in_([r[3] for r in rows]))).scalars()}
             return [QuestionCount(latest[last_id].text, count, last_seen, latest[last_id].guessed_intent, latest[last_id].kind)
                     for _normalised, count, last_seen, last_id in rows]
-
-    # --- data protection ---------------------------------------------------------------------
-    def delete_older_than(self, cutoff: datetime) -> Tuple[int, int]:
-        """Deletes tickets (with their transcripts) and logged questions created before `cutoff`."""
-        with unit_of_work(self._sessions) as session:
-            tickets = session.execute(delete(Ticket).where(Ticket.created_at < cutoff)).rowcount
-            questions = session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.created_at < cutoff)).rowcount
-        return tickets, questions

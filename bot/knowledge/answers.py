@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import Collection, List, Optional, Sequence, Tuple
 
 from bot import textguard
 from bot.knowledge.content import FaqEntry, Knowledge, Term
 from bot.knowledge.glossary import GlossaryIndex, extract_query
-from bot.knowledge.text import words
+from bot.language import words
 
 GLOSSARY_INTENT = "ask_glossary"
 TERM_ENTITY = "glossary_term"
@@ -21,22 +21,12 @@ CLARIFY_OPTIONS = 2
 QUESTION_INTENTS_BESIDES_FAQ = frozenset({GLOSSARY_INTENT, "bot_challenge", "ask_capabilities"})
 # Replies that are domain responses rather than composed texts.
 RESPONSE_FOR_INTENT = {"bot_challenge": "utter_bot_challenge", "ask_capabilities": "utter_capabilities"}
-_QUESTION_START = frozenset(
-    """was wer wie wann wo warum weshalb wieso welche welcher welches welchen welchem wozu woher
-    wohin womit wofuer worum gibt gibts kann kann's koennen kannst darf duerfen muss muessen
-    musst soll sollen ist sind bedeutet heisst erklaer erklaere hat haben habt wird werden brauche
-    brauchen braucht bekomme bekommen""".split())
 
 
 def is_question_intent(intent: str) -> bool:
     return intent.startswith("faq_") or intent in QUESTION_INTENTS_BESIDES_FAQ
 
 
-def looks_like_question(text: str) -> bool:
-    """A question mark, or a first word that opens a German question ("Was ist …", "Gibt es …")."""
-    stripped = text.strip()
-    first = words(stripped[:40])
-    return stripped.endswith("?") or bool(first and first[0] in _QUESTION_START)
 # Shown when an English message matches nothing the bot knows.
 ENGLISH_START_TOPICS = ("was_ist_go_cluster", "aufnahmeprozess", "kontakt")
 
@@ -126,8 +116,11 @@ class Answers:
         ]
 
     # --- not understood -------------------------------------------------------------------
-    def clarify(self, ranking: Sequence[Tuple[str, float]], text: str, repeated: bool) -> List[Reply]:
-        """A clarifying question with the most likely topics; the hotline if it happens twice."""
+    def clarify(self, ranking: Sequence[Tuple[str, float]], text: str, repeated: bool,
+                contexts: Collection[str] = ()) -> List[Reply]:
+        """A clarifying question with the most likely topics that fit where the conversation is
+        (`contexts`, see content.CONTEXTS: no "Abbrechen" outside a form); the hotline if it
+        happens twice."""
         if repeated:   # second miss in a row: offer the hand-off to a person
             handoff = '/ask_human{"handoff_reason":"not_understood"}'
             return [Reply(self._say("clarify_give_up"), (Button(self._say("handoff_offer_yes"), handoff),
@@ -136,7 +129,7 @@ class Answers:
         for intent, _confidence in ranking:
             if len(options) == CLARIFY_OPTIONS:
                 break
-            if intent in NOT_A_TOPIC:
+            if intent in NOT_A_TOPIC or not self.fits(intent, contexts):
                 continue
             if intent == GLOSSARY_INTENT:
                 match = self.index.find(text)
@@ -146,11 +139,16 @@ class Answers:
             label = self.knowledge.intent_label(intent)
             if label:
                 options.append(Button(label, "/" + intent))
-        if not options:   # nonsense: no topic is likely, so none is offered
+        if not options:   # no likely topic that fits here (nonsense, for one): ask to rephrase
             return [Reply(self._say("clarify_rephrase"),
                           (Button(self._say("clarify_capabilities_button"), "/ask_capabilities"),))]
         options.append(Button(self._say("clarify_none_button"), "/deny"))
         return [Reply(self._say("clarify_question"), tuple(options))]
+
+    def fits(self, intent: str, contexts: Collection[str]) -> bool:
+        """Whether suggesting this intent makes sense where the conversation is."""
+        topic = self.knowledge.topics.get(intent)
+        return topic is None or not topic.only_in or any(c in contexts for c in topic.only_in)
 
     def core_fallback(self) -> List[Reply]:
         return [Reply(self._say("core_fallback"))]

@@ -13,8 +13,8 @@ from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
 import yaml
 
-from bot.config import settings
-from bot.knowledge.text import compact
+from bot.config import DEFAULT_CONTENT_DIR
+from bot.language import compact
 
 FAQ_INTENT_PREFIX = "faq_"
 
@@ -69,6 +69,13 @@ class Topic:
     intent: str
     label: str
     description: str
+    # Where the intent makes sense as a suggestion (see CONTEXTS); empty: anywhere.
+    only_in: Tuple[str, ...] = ()
+
+
+# What a conversation can be in: a form waits for an answer, the admission tour is open, a draft
+# application exists.
+CONTEXTS = ("form", "tour", "draft")
 
 
 @dataclass(frozen=True)
@@ -198,10 +205,15 @@ def _parse_faq(data: dict) -> Dict[str, FaqEntry]:
 
 
 def _parse_topics(data: dict) -> Dict[str, Topic]:
-    return {
-        intent: Topic(intent, _text(item, "label", f"topics.yml {intent}"), item.get("description", ""))
-        for intent, item in (data.get("topics") or {}).items()
-    }
+    topics = {}
+    for intent, item in (data.get("topics") or {}).items():
+        where = f"topics.yml {intent}"
+        only_in = _list(item, "only_in", where)
+        unknown = [c for c in only_in if c not in CONTEXTS]
+        if unknown:
+            raise ContentError(f"{where}: only_in names unknown contexts {unknown}; known: {list(CONTEXTS)}")
+        topics[intent] = Topic(intent, _text(item, "label", where), item.get("description", ""), only_in)
+    return topics
 
 
 def validate(knowledge: Knowledge) -> None:
@@ -238,7 +250,7 @@ def validate(knowledge: Knowledge) -> None:
 
 def load_knowledge(content_dir: Optional[Path] = None) -> Knowledge:
     """Load and validate all content files; raises ContentError on any inconsistency."""
-    return _load(Path(content_dir or settings().content_dir).resolve())
+    return _load(Path(content_dir or DEFAULT_CONTENT_DIR).resolve())
 
 
 @lru_cache(maxsize=4)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterable, List, Optional, Tuple
 
 from bot.knowledge.content import Term
-from bot.knowledge.text import compact, edit_distance, trigram_similarity, words
+from bot.language import compact, edit_distance, trigram_similarity, words
 
 # German endings that turn a glossary term into the form used in a sentence
 # ("des Clustermanagements", "mit den Clusterakteuren").

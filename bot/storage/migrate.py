@@ -1,34 +1,57 @@
 """Schema migrations with Alembic, driven from Python (no alembic.ini needed)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from alembic import command
 from alembic.config import Config
 
-from bot.config import settings
-
 MIGRATIONS = Path(__file__).parent / "migrations"
+# PostgreSQL advisory lock taken while migrating: servers of several machines started at once
+# migrate one after the other (the later ones find the schema current).
+MIGRATION_LOCK = 0x6763_6D69   # "gcmi"
 
 
-def alembic_config(url: Optional[str] = None) -> Config:
+def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     # ConfigParser interpolation: a literal % in a password must be doubled.
-    config.set_main_option("sqlalchemy.url", (url or settings().database_url).replace("%", "%%"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
-def upgrade(url: Optional[str] = None, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+@contextmanager
+def _exclusive(url: str) -> Iterator[None]:
+    from sqlalchemy import text
+
+    from bot.storage.db import get_engine
+
+    engine = get_engine(url)
+    if engine.dialect.name != "postgresql":
+        yield   # SQLite: one machine, and its own file lock
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+            connection.commit()
 
 
-def downgrade(url: Optional[str] = None, revision: str = "base") -> None:
-    command.downgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "head") -> None:
+    with _exclusive(url):
+        command.upgrade(alembic_config(url), revision)
 
 
-def current(url: Optional[str] = None) -> Optional[str]:
+def downgrade(url: str, revision: str = "base") -> None:
+    with _exclusive(url):
+        command.downgrade(alembic_config(url), revision)
+
+
+def current(url: str) -> Optional[str]:
     from alembic.runtime.migration import MigrationContext
 
     from bot.storage.db import get_engine

@@ -1,11 +1,13 @@
 """Database tables. Constraints express what must never happen (a slot booked twice)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
 from sqlalchemy import Column, Date, ForeignKey, Integer, MetaData, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
+
+from bot.clock import utc_now
 
 # Stable constraint names, so migrations can refer to them on every database.
 metadata = MetaData(naming_convention={
@@ -35,8 +37,7 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+utcnow = utc_now   # column defaults
 
 
 class Booking(Base):
@@ -101,7 +102,7 @@ class DraftApplication(Base):
     id = Column(Integer, primary_key=True)
     reference = Column(String(16), nullable=False, unique=True)
     booking_id = Column(Integer, ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, unique=True)
-    status = Column(String(20), nullable=False)                 # entwurf | eingereicht | zurueckgezogen
+    status = Column(String(20), nullable=False)                 # draft | submitted | withdrawn
     organisation_key = Column(String(200), nullable=True, unique=True)   # normalised organisation name
     fields = Column(Text, nullable=False, default="{}")          # JSON: field name -> value
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
@@ -126,8 +127,8 @@ class Ticket(Base):
     transcript = Column(Text, nullable=False, default="[]")   # JSON list of {time, from, text}
     channel = Column(String(40), nullable=False)
     conversation_id = Column(String(200), nullable=True, index=True)
-    priority = Column(String(10), nullable=False)         # hoch | mittel | niedrig
-    status = Column(String(20), nullable=False)           # neu | in_bearbeitung | erledigt
+    priority = Column(String(10), nullable=False)         # high | medium | low
+    status = Column(String(20), nullable=False)           # new | in_progress | done
     created_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 

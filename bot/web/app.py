@@ -6,15 +6,21 @@ import asyncio
 import html
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.config import settings
-from bot.web.dashboard import setup_dashboard
+from bot.config import Settings, settings
+from bot.web.dashboard import DashboardOptions, setup_dashboard
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 STATIC_DIR = Path(__file__).parent / "static"
 DEMO_PAGE = Path(__file__).parent / "demo.html"
 RASA_URL = web.AppKey("rasa_url", str)
+SETTINGS = web.AppKey("settings", Settings)
+SERVICES = web.AppKey("services", dict)
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -54,7 +60,7 @@ async def security_headers(request: web.Request, handler):
 
 async def demo(request: web.Request) -> web.Response:
     """German demo page that embeds the chat widget with its one script tag."""
-    public_url = settings().public_url
+    public_url = request.app[SETTINGS].public_url
     values = {
         "rasa_url": request.app[RASA_URL].rstrip("/"),
         "widget_url": f"{public_url}/static/widget/widget.js",
@@ -81,9 +87,6 @@ async def privacy(_request: web.Request) -> web.FileResponse:
 
 async def booking_calendar(request: web.Request) -> web.Response:
     """The .ics of a booking; the link carries a signature made by the bot, nothing else opens it."""
-    from bot.booking import booking_service
-    from bot.booking.calendar import load_calendar_config
-    from bot.booking.ics import calendar_for_booking
     from bot.booking.service import BookingNotFound
     from bot.security import verify
     from bot.storage.db import StorageUnavailable
@@ -92,38 +95,73 @@ async def booking_calendar(request: web.Request) -> web.Response:
     if not verify(reference, "ics", request.query.get("sig", "")):
         raise web.HTTPNotFound()
     loop = asyncio.get_running_loop()
+    consultations = services_of(request.app).consultations
     try:
-        booking = await loop.run_in_executor(None, booking_service().get, reference)
+        booking = await loop.run_in_executor(None, consultations.bookings.get, reference)
     except BookingNotFound:
         raise web.HTTPNotFound() from None
     except StorageUnavailable:
         raise web.HTTPServiceUnavailable(text="Der Kalender ist gerade nicht erreichbar.") from None
-    label = load_calendar_config().formats.get(booking.format, booking.format)
     return web.Response(
-        body=calendar_for_booking(booking, label).encode("utf-8"),
+        body=consultations.calendar_file(booking).encode("utf-8"),
         content_type="text/calendar", charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="{booking.reference}.ics"',
                  "Cache-Control": "no-store"})
 
 
-async def health(_request: web.Request) -> web.Response:
+async def favicon(request: web.Request) -> web.FileResponse:
+    """The icon browsers ask for by themselves (/favicon.ico) and the SVG the pages link to.
+    favicon.ico is favicon.svg rendered at 16, 32 and 48 pixels."""
+    name = request.path.lstrip("/")
+    kind = "image/svg+xml" if name.endswith(".svg") else "image/vnd.microsoft.icon"
+    return web.FileResponse(STATIC_DIR / name, headers={"Content-Type": kind, "Cache-Control": "public, max-age=86400"})
+
+
+async def health(request: web.Request) -> web.Response:
+    """Each dependency (Rasa, action server, database; mail configured or not), for a balancer or
+    monitoring: 200 when a conversation can work, else 503. No details beyond ok/failed."""
+    from bot.health import check_all
+
+    result = await asyncio.get_running_loop().run_in_executor(None, check_all, request.app[SETTINGS])
+    return web.json_response({"status": "ok" if result.healthy else "degraded", "checks": result.checks},
+                             status=200 if result.healthy else 503, headers={"Cache-Control": "no-store"})
+
+
+async def alive(_request: web.Request) -> web.Response:
+    """The web server itself answers (for process supervision)."""
     return web.json_response({"status": "ok"})
 
 
-def create_app(rasa_url: str | None = None) -> web.Application:
-    app = web.Application(middlewares=[security_headers], client_max_size=settings().max_request_bytes)
-    app[RASA_URL] = rasa_url or settings().rasa_url
+def services_of(app: web.Application) -> "Services":
+    """The services, built on first use: the pages must be served even when the database is down."""
+    holder = app[SERVICES]
+    if "services" not in holder:
+        from bot.services import build_services
+
+        holder["services"] = build_services(app[SETTINGS])
+    return holder["services"]
+
+
+def create_app(config: Settings | None = None, rasa_url: str | None = None) -> web.Application:
+    config = config or settings()
+    app = web.Application(middlewares=[security_headers], client_max_size=config.max_request_bytes)
+    app[SETTINGS] = config
+    app[SERVICES] = {}
+    app[RASA_URL] = rasa_url or config.rasa_url
     app.router.add_get("/", demo)
     app.router.add_get("/chat", chat)
     app.router.add_get("/config.js", client_config)
     app.router.add_get("/health", health)
+    app.router.add_get("/health/live", alive)
+    app.router.add_get("/favicon.ico", favicon)
+    app.router.add_get("/favicon.svg", favicon)
     app.router.add_get("/datenschutz", privacy)
     app.router.add_get(r"/termin/{reference:GC-B-[0-9A-Z]{5}}.ics", booking_calendar)
     app.router.add_static("/static/", STATIC_DIR, show_index=False)
-    setup_dashboard(app)   # /hotline/ (login required)
+    setup_dashboard(app, config.database_url, options=DashboardOptions.from_settings(config))   # /hotline/
     return app
 
 
 def run() -> None:
     config = settings()
-    web.run_app(create_app(), host=config.web_host, port=config.web_port, print=None, access_log=None)
+    web.run_app(create_app(config), host=config.web_host, port=config.web_port, print=None, access_log=None)

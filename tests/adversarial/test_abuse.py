@@ -11,9 +11,9 @@ import pytest
 from bot.applications.service import DraftService
 from bot.booking.service import BookingNotFound, BookingRequest
 from bot.handoff.desk import Concern
-from bot.privacy import delete_booking_data
 from bot.ratelimit import RateLimited
 from bot.requester import Requester
+from tests.conftest import mark_held_after_start
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=BERLIN)
@@ -149,7 +149,7 @@ def test_a_booking_with_someone_elses_address_opens_only_itself(database_url, ma
     services = make_services(database_url, clock=clock)
     anna = Requester("web:anna", "client-anna")
     real = services.consultations.book(request(slot(3, 10)), anna).booking
-    services.bookings.mark_held(real.reference)
+    mark_held_after_start(services.bookings, real.reference)
     draft = DraftService(services.sessions).open(real.reference, "anna@example.org")
     services.tickets.log_unanswered("Annas Frage", "not_understood", conversation_id="web:anna")
 
@@ -158,7 +158,7 @@ def test_a_booking_with_someone_elses_address_opens_only_itself(database_url, ma
     decoy = services.consultations.book(request(slot(3, 11), name="M", organisation="M"), mallory).booking
     assert services.consultations.identify(decoy.reference, "anna@example.org", mallory).reference == decoy.reference
     # ... which deletes only that booking: Anna's consultation, draft and questions stay.
-    result = delete_booking_data(services.sessions, decoy.reference, "anna@example.org", mallory)
+    result = services.privacy.delete_my_data(decoy.reference, "anna@example.org", mallory)
     assert (result.bookings, result.drafts, result.questions) == (1, 0, 0)
     assert services.bookings.get(real.reference).status == "held"
     assert DraftService(services.sessions).find(real.reference, "anna@example.org").reference == draft.reference

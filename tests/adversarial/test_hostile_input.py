@@ -37,13 +37,25 @@ ADVERSARIAL_UNITS = {
 RATIO_BOUND = 30   # linear: ~10; quadratic: ~100
 
 
-def _best_time(function, text: str, runs: int = 2) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
+def _per_call(function, text: str, repeats: int) -> float:
+    started = time.perf_counter()
+    for _ in range(repeats):
         function(text)
-        best = min(best, time.perf_counter() - started)
-    return max(best, 1e-4)
+    return (time.perf_counter() - started) / repeats
+
+
+def linear_ratio(function, small: str, large: str, trials: int = 4) -> "tuple[float, float]":
+    """Seconds per call for the small and the large input, each the best of `trials` that
+    alternate between the two, so that a busy moment of the machine (other processes on its two
+    cores) cannot fall on one size only. Fast calls are repeated until a trial takes ~20 ms."""
+    started = time.perf_counter()
+    function(small)
+    repeats = max(1, min(1000, int(0.02 / max(time.perf_counter() - started, 1e-6))))
+    best_small = best_large = float("inf")
+    for _ in range(trials):
+        best_small = min(best_small, _per_call(function, small, repeats))
+        best_large = min(best_large, _per_call(function, large, max(1, repeats // 10)))
+    return best_small, best_large
 
 
 def _text(unit: str, size: int) -> str:
@@ -61,9 +73,8 @@ TEXT_FUNCTIONS = {
 @pytest.mark.parametrize("function_name", sorted(TEXT_FUNCTIONS))
 @pytest.mark.parametrize("pattern", sorted(ADVERSARIAL_UNITS))
 def test_text_guard_is_linear_in_the_input(function_name, pattern):
-    function = TEXT_FUNCTIONS[function_name]
-    small = _best_time(function, _text(ADVERSARIAL_UNITS[pattern], 100 * KB))
-    large = _best_time(function, _text(ADVERSARIAL_UNITS[pattern], 1000 * KB))
+    unit = ADVERSARIAL_UNITS[pattern]
+    small, large = linear_ratio(TEXT_FUNCTIONS[function_name], _text(unit, 100 * KB), _text(unit, 1000 * KB))
     assert large / small < RATIO_BOUND, f"{function_name} on {pattern}: {small:.4f}s -> {large:.4f}s"
 
 

@@ -8,7 +8,7 @@ import json
 import os
 import time
 
-from tests.adversarial.conftest import http
+from tests.stack import http
 
 SENTENCE = "Zitronenfalter flattern über Quedlinburg"
 EMAIL = "erika.privat@example.org"

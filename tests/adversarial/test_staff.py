@@ -27,6 +27,7 @@ from bot.storage.db import session_factory
 from bot.web.dashboard import Dashboard, DashboardOptions
 # cheap_hashing is an autouse fixture: imported, it makes scrypt cheap here too.
 from bot.web.dashboard.security import SESSION_COOKIE
+from tests.conftest import mark_held_after_start
 from tests.test_dashboard import INVALID, LOCKED, PASSWORD, FakeClock, cheap_hashing, hidden, login, run  # noqa: F401
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -64,7 +65,7 @@ def test_bookings_export_neutralises_formulas_in_names(database_url):
 def test_drafts_export_neutralises_formulas_in_names(database_url, tmp_path):
     bookings = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW)
     booking = bookings.book(BookingRequest(SLOT, "video", "Anna", "Org", "Cl", "anna@example.org", None, NOW))
-    bookings.mark_held(booking.reference)
+    mark_held_after_start(bookings, booking.reference)
     drafts = DraftService(session_factory(database_url), clock=lambda: NOW)
     draft = drafts.open(booking.reference, booking.email)
     drafts.save_fields(draft.reference, {"cluster_name": FORMULAS["name"], "organisation": FORMULAS["organisation"],

@@ -70,7 +70,8 @@ class Dashboard:
         from bot.booking.calendar import load_calendar_config
         from bot.booking.service import BookingService
 
-        return self._once("bookings", lambda: BookingService(self.sessions, load_calendar_config(), self.now))
+        calendar = load_calendar_config(self.options.content_dir / "calendar.yml", self.options.timezone)
+        return self._once("bookings", lambda: BookingService(self.sessions, calendar, self.now))
 
     @property
     def drafts(self):
@@ -83,13 +84,35 @@ class Dashboard:
         from bot.knowledge.content import load_knowledge
         from bot.web.dashboard.search import KnowledgeSearch
 
-        return self._once("search", lambda: KnowledgeSearch(load_knowledge()))
+        return self._once("search", lambda: KnowledgeSearch(load_knowledge(self.options.content_dir)))
 
     @property
     def topic_labels(self) -> Mapping[str, str]:
         from bot.handoff.rules import load_config
 
-        return load_config().topic_labels
+        return load_config(self.options.content_dir / "handoff.yml").topic_labels
+
+    @property
+    def payload_labels(self):
+        """What a clicked button's payload showed the user (bot/handoff/readable.py)."""
+        from bot.handoff.readable import load_payload_labels
+
+        return self._once("payload_labels", lambda: load_payload_labels(self.options.content_dir,
+                                                                         self.options.timezone))
+
+    @property
+    def labels(self):
+        """German labels of the stored codes (content/labels.yml), the same the chat and the staff
+        commands use (bot/services.py)."""
+        from bot.labels import load_labels
+
+        return self._once("labels", lambda: load_labels(self.options.content_dir))
+
+    @property
+    def schema(self):
+        from bot.applications.schema import load_schema
+
+        return self._once("schema", lambda: load_schema(self.options.content_dir / "application.yml"))
 
     @property
     def login_slots(self) -> asyncio.Semaphore:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.config import Settings
+from bot.config import DEFAULT_CONTENT_DIR, DEFAULT_TIMEZONE, Settings
 from bot.web.dashboard.login_limits import LoginLimits
 
 
@@ -16,7 +17,8 @@ class DashboardOptions:
     idle_timeout: timedelta = timedelta(minutes=30)
     absolute_timeout: timedelta = timedelta(hours=12)
     login_form_lifetime: timedelta = timedelta(minutes=30)
-    timezone: str = "Europe/Berlin"
+    timezone: str = DEFAULT_TIMEZONE
+    content_dir: Path = DEFAULT_CONTENT_DIR
     # Reverse proxies in front that append to X-Forwarded-For (see bot/web/client.py).
     proxies_count: int = 0
     login_limits: LoginLimits = field(default_factory=LoginLimits.defaults)
@@ -31,6 +33,7 @@ class DashboardOptions:
             secure_cookies=config.dashboard_secure_cookies,
             idle_timeout=timedelta(minutes=config.dashboard_session_minutes),
             timezone=config.timezone,
+            content_dir=config.content_dir,
             proxies_count=config.proxies_count,
             login_limits=LoginLimits.configured(config),
         )

@@ -10,7 +10,7 @@ from typing import List, Tuple
 
 from bot.knowledge.content import FaqEntry, Knowledge, Term
 from bot.knowledge.glossary import GlossaryIndex
-from bot.knowledge.text import compact, words
+from bot.language import compact, words
 
 MAX_QUERY = 200
 MIN_WORD = 2

@@ -6,17 +6,20 @@ import functools
 import io
 import math
 from datetime import date, timedelta
-from typing import Awaitable, Callable, List, Optional, Tuple
+from typing import Awaitable, Callable, List, Optional
 from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.labels import (BOOKING_STATUS, DRAFT_STATUS, TICKET_PRIORITY, TICKET_REASON, TICKET_STATUS, Labels,
+                        UnknownLabel)
 from bot.spreadsheet import safe_cell
 from bot.storage.db import StorageUnavailable
 from bot.web.client import client_address
 from bot.web.dashboard.accounts import LoginOutcome, SessionCheck, StaffIdentity
 from bot.web.dashboard.chart import build_chart, last_weeks
 from bot.web.dashboard.context import DASHBOARD, Dashboard
+from bot.web.dashboard.questions import NO_TOPIC, question_list, topic_label
 from bot.web.dashboard.render import local_time, parse_iso_time, render
 from bot.web.dashboard.security import (CSRF_FIELD, LOGIN_COOKIE, PAGE_HEADERS, PREFIX, SESSION_COOKIE,
                                         clear_cookie, login_token_from_cookie, new_login_token, safe_next,
@@ -34,13 +37,6 @@ NAVIGATION = (
     ("fragen", f"{PREFIX}/fragen", "Offene Fragen"),
     ("suche", f"{PREFIX}/suche", "Wissenssuche"),
 )
-REASON_LABELS = {
-    "asked_for_person": "Bitte um persönlichen Kontakt",
-    "not_understood": "Vom Assistenten nicht verstanden",
-    "sensitive_topic": "Thema, das der Assistent nicht entscheiden darf",
-}
-PRIORITY_LABELS = {"hoch": "hoch", "mittel": "mittel", "niedrig": "niedrig"}
-BOOKING_STATUS_LABELS = {"confirmed": "bestätigt", "cancelled": "abgesagt", "held": "durchgeführt"}
 QUESTION_KIND_LABELS = {"not_understood": "nicht verstanden", "unknown_term": "unbekannter Begriff",
                         "english": "auf Englisch"}
 YES_NO = {"yes": "ja", "no": "nein"}
@@ -208,15 +204,26 @@ def _parse_day(text: str, label: str, errors: List[str]) -> Optional[date]:
         return None
 
 
+def _status_filter(labels: Labels, group: str, text: str) -> Optional[str]:
+    """The status of a filter link: the code the select sends, or a German label or an old German
+    code of a bookmarked link ("?status=erledigt"). "" for no filter, None if unknown."""
+    if not text:
+        return ""
+    try:
+        return labels.code(group, text)
+    except UnknownLabel:
+        return None
+
+
 @staff_only
 async def tickets(request: web.Request) -> web.StreamResponse:
-    from bot.handoff.service import STATUS_LABELS, STATUSES
+    from bot.handoff.service import STATUSES
 
     dashboard = dashboard_of(request)
     labels = dashboard.topic_labels
     errors: List[str] = []
-    status = request.query.get("status", "")
-    if status and status not in STATUSES:
+    status = _status_filter(dashboard.labels, TICKET_STATUS, request.query.get("status", ""))
+    if status is None:
         errors.append("Unbekannter Status.")
         status = ""
     topic = request.query.get("thema", "")
@@ -239,9 +246,9 @@ async def tickets(request: web.Request) -> web.StreamResponse:
     filters = {"status": status, "thema": topic, "von": first.isoformat() if first else "",
                "bis": last.isoformat() if last else ""}
     return page(request, "tickets.html", "Anfragen", "anfragen", status=400 if errors else 200, tickets=found,
-                errors=errors, filters=filters, statuses=STATUSES, status_labels=STATUS_LABELS,
-                topic_labels=labels, priority_labels=PRIORITY_LABELS,
-                filtered=any(filters.values()))
+                errors=errors, filters=filters, statuses=STATUSES,
+                status_labels=dashboard.labels.of(TICKET_STATUS), topic_labels=labels,
+                priority_labels=dashboard.labels.of(TICKET_PRIORITY), filtered=any(filters.values()))
 
 
 async def _ticket_or_404(request: web.Request):
@@ -256,16 +263,20 @@ async def _ticket_or_404(request: web.Request):
 
 @staff_only
 async def ticket_detail(request: web.Request) -> web.StreamResponse:
-    from bot.handoff.service import STATUS_LABELS, STATUSES
+    from bot.handoff.service import STATUSES
 
     ticket = await _ticket_or_404(request)
     if ticket is None:
         return error_page(request, 404, "Anfrage nicht gefunden", "Eine Anfrage mit dieser Nummer gibt es nicht.")
-    transcript = [dict(line, moment=parse_iso_time(line.get("time", ""))) for line in ticket.transcript]
+    from bot.handoff.readable import readable_transcript
+
+    transcript = [dict(line, moment=parse_iso_time(line.get("time", "")))
+                  for line in readable_transcript(ticket.transcript, dashboard_of(request).payload_labels)]
+    labels = dashboard_of(request).labels
     return page(request, "ticket.html", f"Anfrage {ticket.reference}", "anfragen", ticket=ticket,
-                transcript=transcript, statuses=STATUSES, status_labels=STATUS_LABELS,
-                topic_labels=dashboard_of(request).topic_labels, priority_labels=PRIORITY_LABELS,
-                reason_labels=REASON_LABELS, saved=bool(request.query.get("gespeichert")))
+                transcript=transcript, statuses=STATUSES, status_labels=labels.of(TICKET_STATUS),
+                topic_labels=dashboard_of(request).topic_labels, priority_labels=labels.of(TICKET_PRIORITY),
+                reason_labels=labels.of(TICKET_REASON), saved=bool(request.query.get("gespeichert")))
 
 
 @staff_only
@@ -296,19 +307,16 @@ async def bookings(request: web.Request) -> web.StreamResponse:
     found = await dashboard.call(dashboard.bookings.bookings_between, first, last, include_cancelled)
     return page(request, "bookings.html", "Beratungstermine", "termine", bookings=found, first=first, last=last,
                 include_cancelled=include_cancelled, format_slot=format_slot,
-                formats=dashboard.bookings.config.formats, status_labels=BOOKING_STATUS_LABELS)
+                formats=dashboard.bookings.config.formats, status_labels=dashboard.labels.of(BOOKING_STATUS))
 
 
 @staff_only
 async def drafts(request: web.Request) -> web.StreamResponse:
-    from bot.applications.schema import load_schema
     from bot.applications.service import STATUSES
 
     dashboard = dashboard_of(request)
-    schema = load_schema()
-    status = request.query.get("status", "")
-    if status not in STATUSES:
-        status = ""
+    schema = dashboard_of(request).schema
+    status = _status_filter(dashboard.labels, DRAFT_STATUS, request.query.get("status", "")) or ""
     found = await dashboard.call(dashboard.drafts.list, status or None)
     rows = []
     for draft in found:
@@ -316,7 +324,7 @@ async def drafts(request: web.Request) -> web.StreamResponse:
                   for spec in schema.required(draft.fields)]
         rows.append((draft, fields, len(schema.missing(draft.fields))))
     return page(request, "drafts.html", "Antragsentwürfe", "entwuerfe", rows=rows, selected_status=status,
-                statuses=STATUSES, status_labels=schema.statuses)
+                statuses=STATUSES, status_labels=dashboard.labels.of(DRAFT_STATUS))
 
 
 # --- statistics -----------------------------------------------------------------------------
@@ -333,36 +341,37 @@ QUESTION_LIMIT = 500
 CSV_HEADER = ("Frage", "Anzahl", "Zuletzt gestellt", "Art", "Vermutetes Thema")
 
 
-def _intent_label(intent: Optional[str]) -> str:
-    if not intent:
-        return ""
-    from bot.knowledge.content import load_knowledge
+def _topic_labels():
+    from bot.handoff.readable import load_payload_labels
 
-    return load_knowledge().intent_label(intent) or intent
+    return load_payload_labels().intents
 
 
-async def _questions(request: web.Request) -> List[Tuple]:
+async def _questions(request: web.Request):
     dashboard = dashboard_of(request)
-    found = await dashboard.call(dashboard.tickets.unanswered, QUESTION_LIMIT)
-    return [(q, QUESTION_KIND_LABELS.get(q.kind, q.kind), _intent_label(q.guessed_intent)) for q in found]
+    return await dashboard.call(dashboard.tickets.unanswered, QUESTION_LIMIT)
 
 
 @staff_only
 async def questions(request: web.Request) -> web.StreamResponse:
-    rows = await _questions(request)
-    return page(request, "questions.html", "Unbeantwortete Fragen", "fragen", rows=rows, limit=QUESTION_LIMIT)
+    found = await _questions(request)
+    listed = question_list(found, _topic_labels(), QUESTION_KIND_LABELS)
+    return page(request, "questions.html", "Unbeantwortete Fragen", "fragen", listed=listed, distinct=len(found),
+                limit=QUESTION_LIMIT)
 
 
 @staff_only
 async def questions_csv(request: web.Request) -> web.StreamResponse:
+    """Every logged question in full (also those the page collapses), with German labels."""
     dashboard = dashboard_of(request)
-    rows = await _questions(request)
+    labels = _topic_labels()
     out = io.StringIO()
     # Semicolons and a byte order mark: German spreadsheet programs open this correctly.
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for question, kind, intent in rows:
-        cells = (question.text, question.count, local_time(question.last_seen, dashboard.options.tz), kind, intent)
+    for question in await _questions(request):
+        cells = (question.text, question.count, local_time(question.last_seen, dashboard.options.tz),
+                 QUESTION_KIND_LABELS.get(question.kind, NO_TOPIC), topic_label(question.guessed_intent, labels))
         writer.writerow([safe_cell(cell) for cell in cells])
     filename = f"unbeantwortete-fragen-{dashboard.today().isoformat()}.csv"
     return web.Response(body=("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv", charset="utf-8",

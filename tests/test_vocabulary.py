@@ -1,9 +1,9 @@
-"""bot/nlp/language.py: which tokens are words, how much of a message is language."""
+"""bot/nlp/vocabulary.py: which tokens are words, how much of a message is language."""
 from __future__ import annotations
 
 import pytest
 
-from bot.nlp.language import WordCheck, hash_vocabulary, tokens
+from bot.nlp.vocabulary import WordCheck, hash_vocabulary, tokens
 
 GENERAL = ["Wann", "wurde", "gegründet", "Gründung", "Jahr", "die", "ist", "was", "ja", "Summe", "danke",
            "schön", "dankeschön", "sum", "und", "das", "Verfahren", "wie", "lange", "dauert", "hallo", "Spaß"]

@@ -1,5 +1,8 @@
-"""The running assistant for attack tests: action server, Rasa server and web server on spare
-ports with databases and logs of their own, started exactly as `make run` starts them."""
+"""The running assistant for tests over HTTP: action server, Rasa server and web server on spare
+ports with databases and logs of their own, started exactly as `make run` starts them.
+
+`running_bot` is a module-scoped fixture (registered in tests/conftest.py); extra environment
+for one module: a module-level dict `BOT_ENVIRONMENT` in the test module."""
 from __future__ import annotations
 
 import json
@@ -65,7 +68,7 @@ class RunningBot:
 
 
 @pytest.fixture(scope="module")
-def running_bot(tmp_path_factory):
+def running_bot(tmp_path_factory, request):
     from tests.conftest import MODEL_PATH
 
     if not MODEL_PATH.exists():
@@ -80,15 +83,15 @@ def running_bot(tmp_path_factory):
            # Enough messages for the floods of these modules, from one test client address, and
            # bodies up to 8 MB, so that a megabyte of attack text (4 bytes per emoji) reaches the
            # whole pipeline.
-           "RATE_LIMIT_MESSAGES_PER_CLIENT": "100000/min", "MAX_REQUEST_BYTES": str(8 * 1024 * 1024)}
+           "RATE_LIMIT_MESSAGES_PER_CLIENT": "100000/min", "MAX_REQUEST_BYTES": str(8 * 1024 * 1024),
+           **getattr(request.module, "BOT_ENVIRONMENT", {})}
     with pytest.MonkeyPatch.context() as patch:
         for key, value in env.items():
             patch.setenv(key, value)
-        settings.cache_clear()
         from bot.cli.serve import _messenger_credentials, services
         from bot.storage.migrate import upgrade
 
-        upgrade()
+        upgrade(env["DATABASE_URL"])
         credentials, _lines = _messenger_credentials(settings())
         running = services(str(MODEL_PATH), credentials)
         for service in running:
@@ -105,4 +108,3 @@ def running_bot(tmp_path_factory):
         finally:
             for service in reversed(running):
                 service.stop()
-            settings.cache_clear()

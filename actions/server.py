@@ -1,4 +1,4 @@
-"""The action server (python -m rasa_ext.action_server), private to the Rasa servers.
+"""The action server (python -m actions.server), private to the Rasa servers.
 
 rasa-sdk's own server (`python -m rasa_sdk`) listens on 0.0.0.0 without authentication, inflates
 deflate bodies without a limit, and answers an error with the whole request body (the tracker,
@@ -8,6 +8,7 @@ actions (rasa_sdk's ActionExecutor) but
 * binds to ACTIONS_HOST (default 127.0.0.1),
 * answers /webhook only with the token Rasa sends in the X-Gocluster-Action-Token header (derived
   from the secret key, so every Rasa and action server of a deployment agrees on it),
+* imports no Rasa (only rasa-sdk), so it starts fast and stays small,
 * limits bodies to MAX_ACTION_REQUEST_BYTES, compressed or not,
 * answers errors with a code, never with request data, and logs only the action and error type.
 """
@@ -30,17 +31,9 @@ from sanic.response import HTTPResponse
 
 from bot import logs
 from bot.config import Settings, settings
-from bot.security import derived_secret
+from bot.security import ACTION_TOKEN_HEADER, action_token
 
 logger = logging.getLogger(__name__)
-
-TOKEN_HEADER = "X-Gocluster-Action-Token"
-TOKEN_PURPOSE = "action-server"
-
-
-def action_token() -> str:
-    return derived_secret(TOKEN_PURPOSE)
-
 
 class BodyTooLarge(ValueError):
     pass
@@ -73,7 +66,7 @@ def create_app(config: Optional[Settings] = None, package: str = "actions") -> S
 
     @app.post("/webhook")
     async def webhook(request: Request) -> HTTPResponse:
-        if not hmac.compare_digest(request.headers.get(TOKEN_HEADER, "").encode("utf-8"), token):
+        if not hmac.compare_digest(request.headers.get(ACTION_TOKEN_HEADER, "").encode("utf-8"), token):
             return response.json({"error": "unauthorized"}, status=401)
         try:
             action_call = read_body(request.body, request.headers.get("Content-Encoding"),

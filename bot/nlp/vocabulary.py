@@ -30,7 +30,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 import numpy as np
 
-from bot.knowledge.text import edit_distance, fold
+from bot.language import edit_distance, fold
 
 # Below this share of the visible characters in known words a message is no language at all;
 # below LANGUAGE_SHARE it has little language (rasa_ext.nlu.LanguageGuard's defaults).

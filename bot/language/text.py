@@ -1,0 +1,91 @@
+"""Folding German text to one spelling, splitting it into words, matching umlauts written either way.
+
+The convention of the whole toolkit and of every module using it:
+
+* `fold()` gives the one canonical spelling: lower case, NFKC, "ä" -> "ae", "ö" -> "oe", "ü" -> "ue",
+  "ß" -> "ss", other accents dropped, typographic dashes and apostrophes plain. Texts are compared,
+  stored as keys and matched in this spelling.
+* Users also leave the dots off ("Marz", "ubermorgen", "Thuringen"). To match both spellings the
+  vocabulary is expanded, never the text: it is written with real umlauts in the source and
+  `umlauts()` turns a phrase or regular expression into one that matches the folded text in either
+  spelling ("übermorgen" -> "(?:ue|u)bermorgen"), `spellings()` lists the folded spellings of a word
+  for tables ("März" -> ("maerz", "marz")) and `spelled()` does that for a whole table.
+
+Folding the text to the plain vowel instead ("ue" -> "u") would make different words equal
+("neuen" -> "neun"), so the text always keeps its "ae"/"oe"/"ue".
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from typing import Dict, List, Mapping, Pattern, Tuple, TypeVar
+
+V = TypeVar("V")
+
+_SPELLED_OUT = str.maketrans({
+    "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
+    # dashes and minus signs; apostrophes
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+    "’": "'", "‘": "'", "ʼ": "'", "`": "'",
+})
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+# An umlaut written in a pattern matches its folded and its dotless spelling.
+_EITHER = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "ss"}
+_BOTH = {"ä": ("ae", "a"), "ö": ("oe", "o"), "ü": ("ue", "u"), "ß": ("ss",)}
+
+
+def fold(text: str) -> str:
+    """Lower case, umlauts as ae/oe/ue/ss, other accents dropped, dashes and apostrophes plain:
+    "Gespräch – Café’s" -> "gespraech - cafe's"."""
+    lowered = unicodedata.normalize("NFKC", text).lower().translate(_SPELLED_OUT)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> List[str]:
+    """Folded words; hyphens, slashes and punctuation separate words ("VDI/VDE-IT" -> 3 words)."""
+    return [w for w in _NON_WORD.split(fold(text)) if w]
+
+
+def compact(text: str) -> str:
+    """Folded text without separators, so "Gold-Label", "Gold Label" and "Goldlabel" are equal."""
+    return "".join(words(text))
+
+
+def umlauts(pattern: str) -> str:
+    """A phrase or regular expression written in lower case with umlauts -> a regular expression
+    that matches folded text in both spellings: "möglich" -> "m(?:oe|o)glich" matches "moeglich"
+    and "moglich". "ß" stands for "ss". (Not for umlauts inside a character class "[...]".)"""
+    return "".join(_EITHER.get(ch, ch) for ch in pattern)
+
+
+def spellings(word: str) -> Tuple[str, ...]:
+    """Every folded spelling of a word written with umlauts, the canonical one first:
+    "übernächste" -> ("uebernaechste", "uebernachste", "ubernaechste", "ubernachste")."""
+    parts = [_BOTH.get(ch, (ch,)) for ch in word.lower()]
+    return tuple(dict.fromkeys(fold("".join(choice)) for choice in itertools.product(*parts)))
+
+
+def spelled(table: Mapping[str, V]) -> Dict[str, V]:
+    """A table keyed by words with umlauts -> the same table keyed by every folded spelling."""
+    result: Dict[str, V] = {}
+    for word, value in table.items():
+        for spelling in spellings(word):
+            if result.get(spelling, value) != value:
+                raise ValueError(f"{spelling!r} would mean both {result[spelling]!r} and {value!r}")
+            result[spelling] = value
+    return result
+
+
+def alternation(vocabulary) -> str:
+    """A regex alternation of words (taken literally), the longest first ("september" before "sep")."""
+    return "|".join(sorted((re.escape(w) for w in vocabulary), key=len, reverse=True))
+
+
+def phrases(*patterns: str) -> Pattern[str]:
+    """Whole-token matcher for phrases (lower case, umlauts allowed, regex syntax allowed) on a
+    string of folded tokens joined by single spaces: phrases("weiß nicht") finds "weiss nicht"
+    in "ich weiss nicht so recht" but not in "weissnicht"."""
+    body = "|".join(umlauts(p) for p in sorted(patterns, key=len, reverse=True))
+    return re.compile(rf"(?<!\S)(?:{body})(?!\S)")

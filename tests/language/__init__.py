@@ -1,0 +1,1 @@
+"""Tests of the German language toolkit (bot/language)."""
