@@ -37,8 +37,12 @@ def test_a_text_may_allow_every_kind():
     assert free_text("Ja", reject={"question"}) == ("Ja", None)
 
 
-def test_every_refusal_of_a_draft_text_has_a_hint():
-    """The draft form says draft_invalid_<problem> for whatever free_text() returns."""
+def test_every_refusal_of_a_free_text_has_a_hint():
+    """Forms say what a refused answer was (text_answer_<kind>) and the draft form what the field
+    needs (draft_invalid_<problem>) for whatever free_text() returns."""
     templates = load_messages().templates
-    for problem in ("empty", "too_short", "too_long", "no_letters", *NAME_REJECTED_KINDS):
+    for problem in ("empty", "too_short", "too_long", "no_letters"):
         assert f"draft_invalid_{problem}" in templates, problem
+    for kind in NAME_REJECTED_KINDS:
+        assert f"text_answer_{kind}" in templates, kind
+    assert "draft_invalid_dont_know" in templates
