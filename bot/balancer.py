@@ -18,6 +18,7 @@ from bot.config import PROJECT_ROOT, Settings
 TEMPLATE = PROJECT_ROOT / "deploy" / "haproxy.cfg.template"
 CONFIG_FILE = "haproxy.cfg"   # in var/, written on every start
 HEALTH_PATH = "/balancer/health"
+ACTIONS_HEALTH_PATH = "/actions/health"   # the internal door's way to an action server's /health
 _PLACEHOLDER = re.compile(r"\$\{([a-z_]+)\}")
 UNPRIVILEGED_ID = 65534       # nobody / nogroup on Debian
 

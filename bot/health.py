@@ -12,6 +12,7 @@ from typing import Callable, Dict, Optional
 
 import sqlalchemy as sa
 
+from bot.balancer import ACTIONS_HEALTH_PATH
 from bot.config import Settings
 
 OK, FAILED, CONFIGURED, NOT_CONFIGURED = "ok", "failed", "configured", "not_configured"
@@ -25,10 +26,15 @@ def local_address(host: str) -> str:
 
 
 def rasa_health_url(settings: Settings) -> str:
+    """Behind the balancer: any Rasa server through its internal door."""
+    if settings.balancer:
+        return f"{settings.balancer_internal_url}/"
     return f"http://{local_address(settings.rasa_host)}:{settings.rasa_port}/"
 
 
 def actions_health_url(settings: Settings) -> str:
+    if settings.balancer:
+        return f"{settings.balancer_internal_url}{ACTIONS_HEALTH_PATH}"
     base = settings.actions_url.rsplit("/webhook", 1)[0]
     return f"{base}/health"
 

@@ -563,6 +563,7 @@ def held_consultations(url: str, count: int) -> List[Tuple[str, str]]:
     from bot.booking.calendar import load_calendar_config
     from bot.booking.service import BookingRequest, BookingService, SlotUnavailable
     from bot.storage.db import session_factory
+    from tests.conftest import mark_held_after_start
 
     now = datetime.now(timezone.utc)
     service = BookingService(session_factory(url), load_calendar_config(), clock=lambda: now)
@@ -579,7 +580,7 @@ def held_consultations(url: str, count: int) -> List[Tuple[str, str]]:
                                                       f"entwurf{len(results)}@example.org", None, now))
             except SlotUnavailable:   # weekends and holidays
                 continue
-            service.mark_held(booking.reference)
+            mark_held_after_start(service, booking.reference)   # staff mark it once it has begun
             results.append((booking.reference, booking.email))
         day += timedelta(days=1)
     return results
