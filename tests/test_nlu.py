@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.config import PROJECT_ROOT
-from tests.nlu.holdout_eval import DEVELOPMENT_SETS, evaluate, load_examples, write_report
+from tests.nlu.holdout_eval import DEVELOPMENT_SETS, HELD_OUT, evaluate, load_examples, write_report
 from tests.nlu.nonsense import KINDS, REPORT_SEED, generate
 
-MIN_SCORE = 0.93   # both development sets; the issue's target for the final held-out set is 0.95
+MIN_SCORE = 0.93   # every set; the target on the held-out set is 0.95
 MIN_NONSENSE_NOT_UNDERSTOOD = 0.98
 NOT_UNDERSTOOD = {"nlu_fallback", "bad_input"}
 
@@ -124,11 +124,12 @@ def test_unknown_terms_are_glossary_questions(nlu_parse, text):
     assert intent_of(nlu_parse, text) == "ask_glossary"
 
 
-@pytest.mark.parametrize("path", DEVELOPMENT_SETS, ids=lambda p: p.stem)
-def test_development_set_evaluation(nlu_parse, knowledge, path):
+@pytest.mark.parametrize("path", (*DEVELOPMENT_SETS, HELD_OUT), ids=lambda p: p.stem)
+def test_set_evaluation(nlu_parse, knowledge, path):
     """Intent macro-F1 and retrieval accuracy on messages that are not in the training data.
 
-    Both sets are development sets (their errors were looked at), so the scores are optimistic."""
+    The development sets' errors were looked at, so their scores are optimistic; the held-out set
+    is the honest measure (tests/nlu/holdout_eval.py)."""
     def parse(text):
         intent = nlu_parse(text)["intent"]
         return intent["name"], intent["confidence"]
@@ -144,8 +145,8 @@ def test_development_set_evaluation(nlu_parse, knowledge, path):
     assert report.retrieval_accuracy >= MIN_SCORE
 
 
-@pytest.mark.parametrize("path", DEVELOPMENT_SETS, ids=lambda p: p.stem)
-def test_development_sets_are_not_in_the_training_data(path):
+@pytest.mark.parametrize("path", (*DEVELOPMENT_SETS, HELD_OUT), ids=lambda p: p.stem)
+def test_test_sets_are_not_in_the_training_data(path):
     import yaml
 
     training = set()
