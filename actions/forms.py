@@ -12,12 +12,12 @@ from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
-from bot.conversations import TYPED_COMMAND
-from bot.language import NAME_REJECTED_KINDS
-from bot.clock import utc_now
 from actions.common import answers, latest_entity, latest_text, send
+from bot.clock import utc_now
+from bot.conversations import TYPED_COMMAND
 from bot.knowledge.answers import RESPONSE_FOR_INTENT, TERM_ENTITY, Button, Reply, is_question_intent
-from bot.language import looks_like_question, words
+from bot.language import NAME_REJECTED_KINDS, looks_like_question, words
+
 
 async def in_thread(function: Callable, *args: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(None, partial(function, *args))

@@ -12,9 +12,9 @@ from actions.common import fault, latest_entity, latest_text, requester, send, s
 from actions.forms import QuestionAwareForm, free_text_hint, in_thread, intent_of, now, prompt_action, reset
 from bot import language, validation
 from bot.booking.service import BookingNotFound
-from bot.errors import DomainError
-from bot.dates import parse_time_wish
 from bot.conversations import transcript_from_events
+from bot.dates import parse_time_wish
+from bot.errors import DomainError
 from bot.handoff import rules
 from bot.handoff.desk import Concern
 from bot.knowledge.answers import Reply

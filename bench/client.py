@@ -5,8 +5,8 @@ import json
 import statistics
 import time
 import urllib.request
-from dataclasses import dataclass
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Callable, List, Sequence, Tuple, TypeVar
 
 T = TypeVar("T")

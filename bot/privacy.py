@@ -15,8 +15,15 @@ from bot.clock import Clock, utc_now
 from bot.conversations import ConversationStore
 from bot.requester import Requester
 from bot.storage.db import unit_of_work
-from bot.storage.models import (Booking, DraftApplication, RateCounter, SlotReservation, StaffSession, Ticket,
-                               UnansweredQuestion)
+from bot.storage.models import (
+    Booking,
+    DraftApplication,
+    RateCounter,
+    SlotReservation,
+    StaffSession,
+    Ticket,
+    UnansweredQuestion,
+)
 
 logger = logging.getLogger(__name__)
 STAFF_SESSION_DAYS = 1

@@ -15,23 +15,23 @@ from typing import Callable, Dict, Optional
 
 from sqlalchemy.orm import sessionmaker
 
-from bot.clock import utc_now
-from bot.booking.calendar import CalendarConfig, load_calendar_config
-from bot.booking.desk import ConsultationDesk, DeskLimits
-from bot.booking.service import BookingService
 from bot.admission.dialogue import AdmissionDialogue
 from bot.admission.guide import Guide, load_guide
 from bot.applications.desk import DraftDesk
 from bot.applications.dialogue import DraftDialogue
 from bot.applications.schema import ApplicationSchema, load_schema
 from bot.applications.service import DraftService
+from bot.booking.calendar import CalendarConfig, load_calendar_config
+from bot.booking.desk import ConsultationDesk, DeskLimits
+from bot.booking.service import BookingService
+from bot.clock import utc_now
 from bot.config import Settings
 from bot.conversations import ConversationStore
-from bot.handoff import rules
 from bot.faults import Faults, load_faults
+from bot.handoff import rules
 from bot.handoff.desk import HotlineDesk
-from bot.handoff.readable import build_payload_labels
 from bot.handoff.dialogue import HandoffDialogue
+from bot.handoff.readable import build_payload_labels
 from bot.handoff.service import TicketService
 from bot.knowledge.content import Knowledge, Messages, load_knowledge
 from bot.labels import Labels, load_labels

@@ -10,8 +10,14 @@ from datetime import date, datetime
 import pytest
 
 from bot.applications.fields import (
-    FEDERAL_STATES, check_actor_breakdown, count, federal_state, founding_year, legal_form,
-    month_year, website,
+    FEDERAL_STATES,
+    check_actor_breakdown,
+    count,
+    federal_state,
+    founding_year,
+    legal_form,
+    month_year,
+    website,
 )
 
 TODAY = date(2026, 11, 28)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import email
 import io
+import os
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 

@@ -741,6 +741,7 @@ def test_bot_framework_fetches_its_token_with_the_app_credentials(stack):
 
 def test_bot_framework_token_without_tenant_comes_from_botframework_com():
     import rasa.core.channels.botframework as botframework
+
     from rasa_ext.channels import BotFramework
 
     login = botframework.MICROSOFT_OAUTH2_URL   # https://login.microsoftonline.com unless faked

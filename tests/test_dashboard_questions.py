@@ -11,8 +11,7 @@ import pytest
 
 from bot.handoff.readable import load_payload_labels
 from bot.handoff.service import TicketService
-from bot.web.dashboard.questions import (NO_TOPIC, SHOWN_CHARS, is_unreadable, question_list, shorten,
-                                         topic_label)
+from bot.web.dashboard.questions import NO_TOPIC, SHOWN_CHARS, is_unreadable, question_list, shorten, topic_label
 from tests.test_dashboard import START, cheap_hashing, clock, dashboard, login, run  # noqa: F401
 
 BERLIN = ZoneInfo("Europe/Berlin")

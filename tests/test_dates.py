@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
-from zoneinfo import ZoneInfo
 
 from bot.dates import PROBLEMS, ParseResult, TimeWish, parse_time_wish
 

@@ -16,8 +16,20 @@ from datetime import date
 import pytest
 
 from bot.eligibility import (
-    ALREADY_STARTED, FIRST, NO, NO_PRIOR_LABEL, NOT_MEMBER, OTHER_FUNDING, QUESTIONS, RECERT,
-    UNKNOWN, YES, Verdict, evaluate, needed_questions, parse_answer,
+    ALREADY_STARTED,
+    FIRST,
+    NO,
+    NO_PRIOR_LABEL,
+    NOT_MEMBER,
+    OTHER_FUNDING,
+    QUESTIONS,
+    RECERT,
+    UNKNOWN,
+    YES,
+    Verdict,
+    evaluate,
+    needed_questions,
+    parse_answer,
 )
 
 TODAY = date(2026, 11, 28)  # four years before: 28.11.2022

@@ -13,16 +13,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.handoff as handoff
 import actions.knowledge as knowledge_actions
+from bot.applications.service import DraftService
 from bot.booking.calendar import load_calendar_config
 from bot.booking.service import BookingNotFound, BookingRequest, BookingService
-from bot.applications.service import DraftService
 from bot.config import PROJECT_ROOT
 from bot.handoff import rules
 from bot.handoff.service import TicketRequest, TicketService
 from bot.privacy import Privacy
 from bot.requester import Requester
-from rasa_ext.conversations import SqlConversationStore
 from bot.storage.db import session_factory
+from rasa_ext.conversations import SqlConversationStore
 from tests.conftest import mark_held_after_start, slots_of, user_event
 
 BERLIN = ZoneInfo("Europe/Berlin")

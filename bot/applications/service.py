@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.clock import utc_now
 from bot.booking.reference import new_reference, normalise_reference
 from bot.booking.service import HELD, BookingNotFound, find_booking
+from bot.clock import utc_now
 from bot.errors import DomainError
 from bot.language import compact
 from bot.storage.db import unit_of_work

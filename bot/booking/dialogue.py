@@ -15,8 +15,8 @@ from bot.booking.service import BookingView
 from bot.dates import ParseResult, TimeWish
 from bot.knowledge.answers import Button, Reply
 from bot.knowledge.content import Messages
-from bot.language import fold, words
 from bot.labels import BOOKING_STATUS, Labels
+from bot.language import fold, words
 
 FORMAT_WORDS = {
     "telefon": ("telefon", "tel", "telefonisch", "phone", "anruf", "anrufen", "handy", "festnetz"),

@@ -15,9 +15,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.clock import utc_now
 from bot.booking.calendar import CalendarConfig, Closures, Proposal, bookable_problem, propose
 from bot.booking.reference import new_reference, normalise_reference
+from bot.clock import utc_now
 from bot.dates import TimeWish
 from bot.errors import DomainError
 from bot.storage.db import unit_of_work

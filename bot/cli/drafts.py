@@ -9,8 +9,8 @@ from typing import Iterable, List, Optional, TextIO
 
 from bot.applications.schema import load_schema
 from bot.applications.service import DraftService, DraftView
-from bot.errors import DomainError
 from bot.cli.output import export
+from bot.errors import DomainError
 from bot.labels import DRAFT_STATUS, Labels, UnknownLabel, load_labels
 from bot.spreadsheet import safe_cell
 

@@ -9,8 +9,8 @@ from typing import Iterable, List, Optional, TextIO, Tuple
 
 from bot.booking.format import format_slot
 from bot.booking.service import BookingView, NotStartedYet
-from bot.errors import DomainError
 from bot.cli.output import export
+from bot.errors import DomainError
 from bot.labels import BOOKING_STATUS, Labels, load_labels
 from bot.spreadsheet import safe_cell
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.clock import utc_now
 from bot.booking.reference import new_reference, normalise_reference
+from bot.clock import utc_now
 from bot.errors import DomainError
 from bot.language import words
 from bot.storage.db import unit_of_work

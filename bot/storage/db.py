@@ -20,7 +20,6 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 
-
 class StorageUnavailable(RuntimeError):
     """The database cannot be reached or used right now; callers show the hotline instead."""
 

@@ -10,8 +10,8 @@ import zlib
 
 import pytest
 
-from tests.stack import http
 from tests.adversarial.test_hostile_input import ADVERSARIAL_UNITS, _text
+from tests.stack import http
 
 KB = 1024
 GREETING = "Guten Tag"
@@ -149,7 +149,8 @@ def test_the_action_server_refuses_forged_trackers(running_bot, headers):
 
 
 def test_the_action_server_limits_bodies_and_inflation(running_bot):
-    from bot.security import ACTION_TOKEN_HEADER as TOKEN_HEADER, action_token
+    from bot.security import ACTION_TOKEN_HEADER as TOKEN_HEADER
+    from bot.security import action_token
 
     headers = {TOKEN_HEADER: action_token(), "Content-Type": "application/json"}
     bomb = zlib.compress(b"{" + b" " * (64 * 1024 * 1024) + b"}", 9)      # 64 MB inflated, 64 KB sent
@@ -160,7 +161,8 @@ def test_the_action_server_limits_bodies_and_inflation(running_bot):
 
 
 def test_a_failing_action_answers_without_the_request(running_bot):
-    from bot.security import ACTION_TOKEN_HEADER as TOKEN_HEADER, action_token
+    from bot.security import ACTION_TOKEN_HEADER as TOKEN_HEADER
+    from bot.security import action_token
 
     forged = _forged_tracker("action_confirm_booking", {"consultation_slot": "kein Datum, Erika Muster"})
     status, raw = http(f"{running_bot.actions_url}/webhook", json.dumps(forged).encode(),

@@ -25,9 +25,10 @@ from bot.handoff.service import TicketService
 from bot.spreadsheet import safe_cell
 from bot.storage.db import session_factory
 from bot.web.dashboard import Dashboard, DashboardOptions
-# cheap_hashing is an autouse fixture: imported, it makes scrypt cheap here too.
 from bot.web.dashboard.security import SESSION_COOKIE
 from tests.conftest import mark_held_after_start
+
+# cheap_hashing is an autouse fixture: imported, it makes scrypt cheap here too.
 from tests.test_dashboard import INVALID, LOCKED, PASSWORD, FakeClock, cheap_hashing, hidden, login, run  # noqa: F401
 
 BERLIN = ZoneInfo("Europe/Berlin")

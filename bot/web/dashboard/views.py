@@ -11,8 +11,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.labels import (BOOKING_STATUS, DRAFT_STATUS, TICKET_PRIORITY, TICKET_REASON, TICKET_STATUS, Labels,
-                        UnknownLabel)
+from bot.labels import BOOKING_STATUS, DRAFT_STATUS, TICKET_PRIORITY, TICKET_REASON, TICKET_STATUS, Labels, UnknownLabel
 from bot.spreadsheet import safe_cell
 from bot.storage.db import StorageUnavailable
 from bot.web.client import client_address
@@ -21,9 +20,19 @@ from bot.web.dashboard.chart import build_chart, last_weeks
 from bot.web.dashboard.context import DASHBOARD, Dashboard
 from bot.web.dashboard.questions import NO_TOPIC, question_list, topic_label
 from bot.web.dashboard.render import local_time, parse_iso_time, render
-from bot.web.dashboard.security import (CSRF_FIELD, LOGIN_COOKIE, PAGE_HEADERS, PREFIX, SESSION_COOKIE,
-                                        clear_cookie, login_token_from_cookie, new_login_token, safe_next,
-                                        set_cookie, tokens_match)
+from bot.web.dashboard.security import (
+    CSRF_FIELD,
+    LOGIN_COOKIE,
+    PAGE_HEADERS,
+    PREFIX,
+    SESSION_COOKIE,
+    clear_cookie,
+    login_token_from_cookie,
+    new_login_token,
+    safe_next,
+    set_cookie,
+    tokens_match,
+)
 
 STAFF = web.RequestKey("dashboard_staff", StaffIdentity)   # typed request storage (aiohttp >= 3.14)
 LOGIN_PATH = f"{PREFIX}/anmelden"
