@@ -106,7 +106,8 @@ class TimeChoiceMixin:
         offer = offer_to_dict(result.wish, proposal)
         exact = exact_slot(result.wish, dialogue().config)
         # While choosing, "14 Uhr" names one slot: take it if it is free (the summary follows).
-        chosen = exact.isoformat() if pick_exact and exact and proposal.matches_wish and exact in proposal.slots else None
+        chosen = (exact.isoformat()
+                  if pick_exact and exact and proposal.matches_wish and exact in proposal.slots else None)
         return {"preferred_time": text, "time_wish": wish_to_dict(result.wish), "slot_offer": offer,
                 "consultation_slot": chosen}
 
@@ -368,7 +369,8 @@ class ActionKeepBooking(Action):
     async def run(self, dispatcher, tracker, domain):
         slot = tracker.get_slot("current_slot")
         if slot and tracker.get_slot("lookup_purpose") == "reschedule":
-            send(dispatcher, [dialogue().say("reschedule_kept", slot=dialogue().describe_slot(datetime.fromisoformat(slot)))])
+            send(dispatcher, [dialogue().say("reschedule_kept",
+                                             slot=dialogue().describe_slot(datetime.fromisoformat(slot)))])
         else:
             send(dispatcher, [dialogue().say("cancel_kept")])
         return reset(slots.BOOKING + slots.LOOKUP_STATE)

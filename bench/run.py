@@ -61,7 +61,8 @@ def measure_training() -> float:
     rasa = str(Path(sys.executable).with_name("rasa"))
     started = time.perf_counter()
     subprocess.run([rasa, "train", "--out", str(out), "--fixed-model-name", "bench"], cwd=PROJECT_ROOT,
-                   env=dict(_environment(), RASA_CACHE_DIRECTORY=str(cache)), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   env=dict(_environment(), RASA_CACHE_DIRECTORY=str(cache)), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 

@@ -310,7 +310,8 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
                                         ).split(",") if o.strip()),
         endpoints_file=Path(env.text("ENDPOINTS_FILE", str(PROJECT_ROOT / "endpoints.yml"))),
         max_request_bytes=env.integer("MAX_REQUEST_BYTES", 64 * 1024, 4 * 1024, 16 * 1024 * 1024),
-        max_action_request_bytes=env.integer("MAX_ACTION_REQUEST_BYTES", 16 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
+        max_action_request_bytes=env.integer("MAX_ACTION_REQUEST_BYTES", 16 * 1024 * 1024, 64 * 1024,
+                                             256 * 1024 * 1024),
         # The balancer adds X-Forwarded-For: behind it, one proxy by default.
         proxies_count=env.integer("PROXIES_COUNT", 1 if balancer else 0, 0, 5),
         rest_channel=env.choice("REST_CHANNEL", "on", ("on", "off")),

@@ -64,7 +64,8 @@ class Privacy:
         cutoff = now - timedelta(days=self.retention_days if days is None else days)
         with unit_of_work(self._sessions) as session:
             tickets = session.execute(delete(Ticket).where(Ticket.created_at < cutoff)).rowcount
-            questions = session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.created_at < cutoff)).rowcount
+            questions = session.execute(
+                delete(UnansweredQuestion).where(UnansweredQuestion.created_at < cutoff)).rowcount
             staff = session.execute(delete(StaffSession).where(
                 StaffSession.last_seen_at < now - timedelta(days=STAFF_SESSION_DAYS))).rowcount
             session.execute(delete(RateCounter).where(

@@ -9,7 +9,8 @@ from bot.textguard import clean_text
 
 Result = Tuple[Optional[str], Optional[str]]
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
+                    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
 _PHONE_CHARS = re.compile(r"^[+0-9 ()/.-]+$")
 _LETTER = re.compile(r"[^\W\d_]")
 

@@ -108,7 +108,8 @@ def test_clarify_offers_the_two_likeliest_topics_then_hotline():
 def test_clarify_offers_a_glossary_term_found_in_the_text():
     ranking = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "ask_glossary", "confidence": 0.2},
                {"name": "faq_labels", "confidence": 0.1}]
-    messages, _ = run_action(ActionClarify(), make_tracker([user_event("hmm eucles?? labels", "nlu_fallback", ranking=ranking)]))
+    messages, _ = run_action(ActionClarify(),
+                             make_tracker([user_event("hmm eucles?? labels", "nlu_fallback", ranking=ranking)]))
     assert payloads(messages)[0] == '/ask_glossary{"glossary_term":"eucles"}'
 
 

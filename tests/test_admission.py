@@ -25,7 +25,8 @@ def tracker(text="", intent="nlu_fallback", slots=None, entities=None, requested
         values["requested_slot"] = requested
         values[requested] = text
         events.append({"event": "slot", "name": requested, "value": text})
-    return Tracker("u1", values, event["parse_data"], events, False, None, {"name": loop} if loop else {}, "action_listen")
+    return Tracker("u1", values, event["parse_data"], events, False, None, {"name": loop} if loop else {},
+                   "action_listen")
 
 
 def run(action, tracker_):
@@ -189,11 +190,13 @@ def test_eligible_verdict_quotes_the_amount_and_all_conditions(kind, amount):
      ["nur für Mitglieder", "von dritter Stelle", "vor Beginn des Zertifizierungsprozesses gestellt"]),
 ])
 def test_not_eligible_verdict_names_every_unmet_condition(changes, reasons):
-    text, messages, _ = run(admission.ActionCostShareVerdict(), tracker(slots={**ELIGIBLE, "cs_kind": "first", **changes}))
+    text, messages, _ = run(admission.ActionCostShareVerdict(),
+                            tracker(slots={**ELIGIBLE, "cs_kind": "first", **changes}))
     assert "erfüllen Sie die Voraussetzungen derzeit nicht" in text
     for reason in reasons:
         assert reason in text
-    assert ("/faq_aufnahmeprozess" in payloads(messages)) == ("cs_member" in changes)   # admission guide for non-members
+    # admission guide for non-members
+    assert ("/faq_aufnahmeprozess" in payloads(messages)) == ("cs_member" in changes)
 
 
 def test_unclear_verdict_lists_open_points_and_the_hotline():

@@ -161,7 +161,8 @@ def test_unclear_consent_is_asked_again(service):
     [("email", "Anna.Muster@Cluster.EXAMPLE", "anna.muster@cluster.example"),
      ("email", "meine Mail ist anna@example.org", "anna@example.org"),
      ("phone", "+49 (30) 123 456-78", "+493012345678"), ("phone", "0049 30 1234567", "+49301234567"),
-     ("person_name", "  Dr. Anna   Muster ", "Dr. Anna Muster"), ("organisation", "Cluster Nord e.V.", "Cluster Nord e.V."),
+     ("person_name", "  Dr. Anna   Muster ", "Dr. Anna Muster"),
+     ("organisation", "Cluster Nord e.V.", "Cluster Nord e.V."),
      ("organisation", "Ja-Cluster Energie GmbH", "Ja-Cluster Energie GmbH"),
      ("cluster_name", "Fragebogen", "Fragebogen")],
 )
@@ -172,7 +173,8 @@ def test_valid_answers_are_normalised(service, slot, value, expected):
 
 @pytest.mark.parametrize(
     "slot, value, hint",
-    [("email", "anna@", "keine gültige E-Mail-Adresse"), ("email", "anna at example dot org", "keine gültige E-Mail-Adresse"),
+    [("email", "anna@", "keine gültige E-Mail-Adresse"),
+     ("email", "anna at example dot org", "keine gültige E-Mail-Adresse"),
      ("email", "<script>alert(1)</script>", "keine gültige E-Mail-Adresse"),
      ("phone", "0301", "zu kurz"), ("phone", "ruf mich an", "keine gültige Telefonnummer"),
      ("phone", "1" * 25, "zu lang"), ("person_name", "!", "Namen"), ("cluster_name", "x" * 300, "zu lang"),
@@ -235,8 +237,10 @@ def test_faq_question_while_choosing_format(service, knowledge):
 def test_phone_is_required_only_for_phone_consultations(service):
     form = booking_actions.ValidateConsultationForm()
     domain_slots = DOMAIN["forms"]["consultation_form"]["required_slots"]
-    video = asyncio.run(form.required_slots(domain_slots, None, plain_tracker({"consultation_format": "video"}), DOMAIN))
-    phone = asyncio.run(form.required_slots(domain_slots, None, plain_tracker({"consultation_format": "telefon"}), DOMAIN))
+    video = asyncio.run(
+        form.required_slots(domain_slots, None, plain_tracker({"consultation_format": "video"}), DOMAIN))
+    phone = asyncio.run(
+        form.required_slots(domain_slots, None, plain_tracker({"consultation_format": "telefon"}), DOMAIN))
     declined = asyncio.run(form.required_slots(domain_slots, None, plain_tracker({"consent": False}), DOMAIN))
     assert "phone" not in video and "phone" in phone and declined == []
 
@@ -286,7 +290,8 @@ def test_slot_taken_meanwhile_goes_back_to_the_choice(service):
 
 
 def existing(service, email="anna@example.org"):
-    return service.book(BookingRequest(THURSDAY_10, "video", "Anna Muster", "Cluster GmbH", "Cluster Nord", email, None, NOW))
+    return service.book(BookingRequest(THURSDAY_10, "video", "Anna Muster", "Cluster GmbH", "Cluster Nord", email,
+                                       None, NOW))
 
 
 def lookup(purpose, reference, email="anna@example.org"):
@@ -331,7 +336,8 @@ def test_reschedule_flow(service):
 @pytest.mark.parametrize("reference, ok", [("gc-b-7k3q9", True), ("GC-B-0000", False), ("weiß ich nicht", False)])
 def test_reference_validation(service, reference, ok):
     _, events = run(booking_actions.ValidateBookingLookupForm(), form_tracker("booking_reference", reference))
-    assert (slots_of(events)["booking_reference"] == "GC-B-7K3Q9") if ok else slots_of(events)["booking_reference"] is None
+    stored = slots_of(events)["booking_reference"]
+    assert (stored == "GC-B-7K3Q9") if ok else stored is None
 
 
 def starting_tracker(text, intent, form, slots=None, earlier=()) -> Tracker:

@@ -121,7 +121,8 @@ def test_references_are_unique_over_many_bookings(service):
     references = set()
     day = date(2026, 12, 1)
     while len(references) < 40:
-        for slot in [datetime.combine(day, datetime.min.time(), tzinfo=BERLIN) + timedelta(hours=h) for h in (9, 10, 11, 13, 14, 15)]:
+        for slot in [datetime.combine(day, datetime.min.time(), tzinfo=BERLIN) + timedelta(hours=h)
+                     for h in (9, 10, 11, 13, 14, 15)]:
             if slot.weekday() < 5 and slot.date() not in (date(2026, 12, 25),):
                 references.add(service.book(request(slot=slot, email=f"u{len(references)}@example.org")).reference)
         day += timedelta(days=1)
@@ -210,7 +211,8 @@ def test_mark_held_only_after_the_consultation_began(database_url, before, staff
         return
     with pytest.raises(InvalidBooking) as refused:
         staff.mark_held(booking.reference)
-    assert refused.value.code == {"not_started": "not_started", "cancelled": "cancelled", "held-again": "held"}[expected]
+    codes = {"not_started": "not_started", "cancelled": "cancelled", "held-again": "held"}
+    assert refused.value.code == codes[expected]
     if expected == "not_started":
         assert isinstance(refused.value, NotStartedYet) and refused.value.slot_start == SLOT
     assert staff.get(booking.reference).status == before          # nothing changed
@@ -218,7 +220,8 @@ def test_mark_held_only_after_the_consultation_began(database_url, before, staff
 
 def test_a_held_consultation_cannot_be_cancelled(database_url):
     booking = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW).book(request())
-    later = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: SLOT + timedelta(hours=1))
+    later = BookingService(session_factory(database_url), load_calendar_config(),
+                           clock=lambda: SLOT + timedelta(hours=1))
     later.mark_held(booking.reference)
     with pytest.raises(InvalidBooking):
         later.cancel(booking.reference, booking.email)
@@ -263,7 +266,8 @@ def test_a_retried_booking_is_not_made_twice(service):
     again = service.book(first_try)
     assert again.reference == first.reference
     assert len(service.bookings_between(first.slot_start.date(), first.slot_start.date())) == 1
-    for other in (request(conversation_id="web:someone-else"), request(email="bob@example.org", conversation_id="web:anna"),
+    for other in (request(conversation_id="web:someone-else"),
+                  request(email="bob@example.org", conversation_id="web:anna"),
                   request()):
         with pytest.raises(SlotUnavailable):
             service.book(other)

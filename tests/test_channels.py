@@ -259,7 +259,8 @@ class FakeApis:
         if service == "slack":
             return web.json_response({"ok": True, "channel": (body or {}).get("channel"), "ts": f"{time.time():.6f}"})
         if path == "/microsoft/openid":
-            return web.json_response({"issuer": "https://api.botframework.com", "jwks_uri": f"{self.url}/microsoft/keys"})
+            return web.json_response({"issuer": "https://api.botframework.com",
+                                      "jwks_uri": f"{self.url}/microsoft/keys"})
         if path == "/microsoft/keys":
             return web.json_response({"keys": [self.jwk]})
         if path.startswith("/microsoft/") and path.endswith("/oauth2/v2.0/token"):
@@ -479,7 +480,8 @@ def telegram_message(update_id: int, text: str) -> Dict[str, Any]:
             "message_id": 100 + update_id, "date": int(time.time()), "text": text, "from": ANNA_TELEGRAM,
             "chat": {"id": ANNA_TELEGRAM["id"], "first_name": "Anna", "last_name": "Muster",
                      "username": "anna_muster", "type": "private"},
-            **({"entities": [{"offset": 0, "length": len(text), "type": "bot_command"}]} if text.startswith("/") else {}),
+            **({"entities": [{"offset": 0, "length": len(text), "type": "bot_command"}]}
+               if text.startswith("/") else {}),
         },
     }
 
@@ -514,7 +516,8 @@ def slack_button_click(value: str, title: str) -> Dict[str, Any]:
         "type": "block_actions", "user": {"id": "U061F7AUR", "username": "anna", "team_id": "T061EG9R6"},
         "api_app_id": "A0PNCHHK2", "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl", "trigger_id": "1234.5678.abcd",
         "team": {"id": "T061EG9R6", "domain": "go-cluster"},
-        "container": {"type": "message", "message_ts": "1764288001.000200", "channel_id": "D0PNCRP9N", "is_ephemeral": False},
+        "container": {"type": "message", "message_ts": "1764288001.000200", "channel_id": "D0PNCRP9N",
+                      "is_ephemeral": False},
         "channel": {"id": "D0PNCRP9N", "name": "directmessage"},
         "message": {"type": "message", "user": "U0BOTUSER", "ts": "1764288001.000200", "text": "Ich kann Ihnen …"},
         "response_url": "https://hooks.slack.com/actions/T061EG9R6/1/abc",
@@ -523,7 +526,8 @@ def slack_button_click(value: str, title: str) -> Dict[str, Any]:
     }
 
 
-def slack_signed_headers(body: bytes, content_type: str, secret: str = SLACK_ENV["SLACK_SIGNING_SECRET"]) -> Dict[str, str]:
+def slack_signed_headers(body: bytes, content_type: str,
+                         secret: str = SLACK_ENV["SLACK_SIGNING_SECRET"]) -> Dict[str, str]:
     timestamp = str(int(time.time()))
     digest = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
     return {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest}"}
@@ -734,7 +738,8 @@ def test_bot_framework_fetches_its_token_with_the_app_credentials(stack):
     assert status == 200
     token_calls = [r for r in stack.fakes.requests if r["method"].endswith("oauth2/v2.0/token")]
     assert [c["method"] for c in token_calls] == [f"{TENANT}/oauth2/v2.0/token"]   # the bot's own tenant
-    assert token_calls[0]["body"] == {"client_id": app_id, "client_secret": BOTFRAMEWORK_ENV["BOTFRAMEWORK_APP_PASSWORD"],
+    assert token_calls[0]["body"] == {"client_id": app_id,
+                                      "client_secret": BOTFRAMEWORK_ENV["BOTFRAMEWORK_APP_PASSWORD"],
                                       "grant_type": "client_credentials",
                                       "scope": "https://api.botframework.com/.default"}
 

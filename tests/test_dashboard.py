@@ -103,7 +103,8 @@ def ticket(dashboard: Dashboard, created: datetime, topic: str = "beratungstermi
     values = dict(topic=topic, reason="asked_for_person", summary=summary, contact_name="Berta Beispiel",
                   contact_email="berta@example.org", contact_phone="+49 30 1234567", callback_time="vormittags",
                   concern="Ich möchte meinen Termin besprechen.",
-                  transcript=[{"time": "2026-11-27T09:00:00+00:00", "from": "Nutzer", "text": "Ich will einen Menschen"},
+                  transcript=[{"time": "2026-11-27T09:00:00+00:00", "from": "Nutzer",
+                               "text": "Ich will einen Menschen"},
                               {"time": "2026-11-27T09:00:01+00:00", "from": "Assistent", "text": "Gern, Ihr Name?"}],
                   channel="web", priority="medium")
     values.update(fields)

@@ -88,7 +88,8 @@ def test_question_list_collapses_garbage_into_one_line():
         ("Englisch?", 1, NO_TOPIC, NO_TOPIC)]
     assert listed.rows[1].text.endswith(" …") and listed.rows[1].full_text == long_question
     assert listed.rows[0].full_text == ""
-    assert (listed.unreadable, listed.unreadable_count, listed.unreadable_last_seen) == (2, 5, START + timedelta(minutes=9))
+    assert ((listed.unreadable, listed.unreadable_count, listed.unreadable_last_seen)
+            == (2, 5, START + timedelta(minutes=9)))
     assert question_list([], LABELS, KINDS) == question_list([], {}, {})
 
 

@@ -199,8 +199,10 @@ def test_actor_numbers_must_add_up(services, open_draft):
     assert "nicht mehr KMU als Unternehmen" in text
     text, _, events = validate("actors_companies", "200", open_draft, {"d_actors_total": 120})
     assert "insgesamt waren aber 120" in text
-    drafts.save_fields(open_draft, {"actors_total": 120, "actors_companies": 80, "actors_smes": 60, "actors_research": 20})
-    text, _, events = validate("actors_other", "5", open_draft, {**counts, "d_actors_smes": 60, "d_actors_research": 20})
+    drafts.save_fields(open_draft,
+                       {"actors_total": 120, "actors_companies": 80, "actors_smes": 60, "actors_research": 20})
+    text, _, events = validate("actors_other", "5", open_draft,
+                               {**counts, "d_actors_smes": 60, "d_actors_research": 20})
     assert "ergeben zusammen 105" in text
     assert all(slots_of(events)[f"d_{f}"] is None for f in BREAKDOWN)
     assert set(drafts.get(open_draft).fields) == {"actors_total"}          # the breakdown is asked again
@@ -239,13 +241,15 @@ def test_change_a_single_field(services, open_draft):
     _, drafts = services
     drafts.save_fields(open_draft, {"website": "https://alt.de", "cluster_name": "Nord"})
     state = {"draft_reference": open_draft, "d_website": "https://alt.de", "d_cluster_name": "Nord"}
-    text, messages, events = run(applications.ActionChangeDraftField(), tracker("/change_draft_field", "change_draft_field", state))
+    text, messages, events = run(applications.ActionChangeDraftField(),
+                                 tracker("/change_draft_field", "change_draft_field", state))
     assert "Welche Angabe" in text and '/change_draft_field{"draft_field":"website"}' in [
         b["payload"] for m in messages for b in m["buttons"]]
     _, _, events = run(applications.ActionChangeDraftField(), tracker(
         '/change_draft_field{"draft_field":"website"}', "change_draft_field", state,
         entities=[{"entity": "draft_field", "value": "website"}]))
-    assert slots_of(events)["d_website"] is None and {"event": "active_loop", "timestamp": None, "name": "draft_form"} in events
+    assert slots_of(events)["d_website"] is None
+    assert {"event": "active_loop", "timestamp": None, "name": "draft_form"} in events
     assert drafts.get(open_draft).fields == {"cluster_name": "Nord"}
 
 
@@ -282,7 +286,8 @@ def test_staff_export_csv_and_json(services, open_draft):
 def test_values_loaded_from_the_draft_are_not_validated_again(services, open_draft):
     """Resume: the saved 0 actors and "no website" stay; only the asked field is validated."""
     event = user_event("", "nlu_fallback")
-    loaded = [{"event": "slot", "name": "d_actors_other", "value": 0}, {"event": "slot", "name": "d_website", "value": ""}]
+    loaded = [{"event": "slot", "name": "d_actors_other", "value": 0},
+              {"event": "slot", "name": "d_website", "value": ""}]
     tracker_ = Tracker("u1", {"draft_reference": open_draft, "d_actors_other": 0, "d_website": ""}, event["parse_data"],
                        [event, *loaded], False, None, {}, "action_listen")
     text, _, events = run(applications.ValidateDraftForm(), tracker_)
@@ -356,6 +361,7 @@ def test_another_persons_draft_is_explained_with_the_hotline_and_never_named(ser
     assert slots_of(events)["form_failures"] == {"slot": "d_organisation", "count": 1}
     # Asked again with the same name: the help with ways out instead of the same loop.
     text, messages, _ = validate("organisation", "Cluster Nord e. V.", second, slots_of(events))
-    assert [b["title"] for m in messages for b in (m.get("buttons") or [])] == ["Mit einer Person sprechen", "Abbrechen"]
+    titles = [b["title"] for m in messages for b in (m.get("buttons") or [])]
+    assert titles == ["Mit einer Person sprechen", "Abbrechen"]
     with pytest.raises(DraftNotFound):
         drafts.take_over(second, first)                  # no taking over another person's draft

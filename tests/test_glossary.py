@@ -123,7 +123,8 @@ def test_trigram_similarity_bounds():
     assert trigram_similarity("clusterakteure", "clusterakteur") > trigram_similarity("clusterakteure", "eccp")
 
 
-@pytest.mark.parametrize("text", ["Was ist go-cluster?", "what is go cluster", "Gocluster Mitglieder", "Was macht das go-cluster-Team"])
+@pytest.mark.parametrize("text", ["Was ist go-cluster?", "what is go cluster", "Gocluster Mitglieder",
+                                  "Was macht das go-cluster-Team"])
 def test_the_programme_name_is_not_the_term_cluster(index, text):
     assert index.find(text) is None
 

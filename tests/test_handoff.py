@@ -87,7 +87,8 @@ def request(**overrides):
 
 def test_ticket_lifecycle(tickets):
     ticket = tickets.create(request())
-    assert ticket.reference.startswith("GC-T-") and ticket.status == "new" and ticket.contact_email == "anna@example.org"
+    assert ticket.reference.startswith("GC-T-") and ticket.status == "new"
+    assert ticket.contact_email == "anna@example.org"
     assert tickets.get(ticket.reference).transcript == [{"time": "t", "from": "Nutzer", "text": "Hallo"}]
     assert tickets.set_status(ticket.reference, "in_progress").status == "in_progress"
     assert [t.reference for t in tickets.list(status="in_progress")] == [ticket.reference]
@@ -191,7 +192,8 @@ def run(action, tracker_):
 
 def plain(text="", intent="nlu_fallback", slots=None, entities=None, events=None):
     event = user_event(text, intent, entities=entities)
-    return Tracker("sender-1", slots or {}, event["parse_data"], (events or []) + [event], False, None, {}, "action_listen")
+    return Tracker("sender-1", slots or {}, event["parse_data"], (events or []) + [event], False, None, {},
+                   "action_listen")
 
 
 def form(slot, text, intent="nlu_fallback", slots=None):
@@ -313,7 +315,8 @@ def test_the_hand_off_helps_after_two_failures_with_the_hotline_and_a_skip_for_t
 
 
 def test_a_hand_off_out_of_a_form_forgets_the_unfinished_process():
-    started = {"consultation_format": "video", "person_name": "Anna Muster", "form_failures": {"slot": "email", "count": 2}}
+    started = {"consultation_format": "video", "person_name": "Anna Muster",
+               "form_failures": {"slot": "email", "count": 2}}
     entities = [{"entity": "handoff_reason", "value": "not_understood"}]
     _, _, events = run(handoff.ActionHandoffIntro(), plain("x", "ask_human", slots=started, entities=entities))
     assert slots_of(events) == {"consultation_format": None, "person_name": None, "form_failures": None,

@@ -136,7 +136,8 @@ class DraftService:
                 session.flush()
                 return self._view(draft, session.get(Booking, draft.booking_id))
         except IntegrityError:
-            raise OrganisationTaken(self._own_draft_for(draft_reference, str(changes.get("organisation") or ""))) from None
+            raise OrganisationTaken(
+                self._own_draft_for(draft_reference, str(changes.get("organisation") or ""))) from None
 
     def _own_draft_for(self, draft_reference: str, organisation: str) -> Optional[str]:
         """The reference of the same person's other open draft for this organisation, if any."""
@@ -178,8 +179,8 @@ class DraftService:
 
     def _draft(self, session, draft_reference: str) -> DraftApplication:
         reference = normalise_reference(draft_reference, REFERENCE_PREFIX)
-        draft = session.execute(select(DraftApplication).where(DraftApplication.reference == reference)).scalar_one_or_none() \
-            if reference else None
+        draft = (session.execute(select(DraftApplication).where(DraftApplication.reference == reference))
+                 .scalar_one_or_none() if reference else None)
         if draft is None:
             raise DraftNotFound()
         return draft

@@ -276,7 +276,8 @@ def propose(config: CalendarConfig, wish: TimeWish, now: datetime, closures: Clo
     nearby = list(free_slots(config, window_start, window_end, now, closures))
     if not nearby:  # nothing around the wish: the first free slots at all
         nearby = list(free_slots(config, now.astimezone(config.tz).date(),
-                                 now.astimezone(config.tz).date() + timedelta(days=config.horizon_days), now, closures))[:count]
+                                 now.astimezone(config.tz).date() + timedelta(days=config.horizon_days),
+                                 now, closures))[:count]
     # Prefer slots that at least keep the wished time of day, then the closest ones.
     nearby.sort(key=lambda s: (not _fits(config, s, TimeWish(s.date(), s.date(), wish.earliest, wish.latest)),
                                _distance(config, s, wish), s))

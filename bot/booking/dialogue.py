@@ -140,7 +140,8 @@ class BookingDialogue:
         if days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
             weekdays = f"{names[days[0]]} bis {names[days[-1]]}"
         else:
-            weekdays = ", ".join(names[d] for d in days[:-1]) + f" und {names[days[-1]]}" if len(days) > 1 else names[days[0]]
+            weekdays = (", ".join(names[d] for d in days[:-1]) + f" und {names[days[-1]]}"
+                        if len(days) > 1 else names[days[0]])
         spans = " und ".join(f"von {_clock(start)} bis {_clock(end)}" for start, end in self.config.hours)
         return f"{weekdays} {spans} Uhr"
 
@@ -154,7 +155,8 @@ class BookingDialogue:
     # --- personal data and confirmation ----------------------------------------------------
     def format_question(self) -> Reply:
         """Phone or video, with the formats of content/calendar.yml as buttons."""
-        return Reply(self._say("booking_ask_format"), tuple(Button(label, label) for label in self.config.formats.values()))
+        return Reply(self._say("booking_ask_format"),
+                     tuple(Button(label, label) for label in self.config.formats.values()))
 
     def consent_question(self) -> Reply:
         return Reply(self._say("booking_ask_consent", privacy_url=self.privacy_url),
@@ -210,7 +212,8 @@ class BookingDialogue:
 
     def cancel_question(self, booking: BookingView) -> Reply:
         return Reply(self._say("cancel_question", slot=format_slot(booking.slot_start)),
-                     (Button(self._say("cancel_yes_button"), "/affirm"), Button(self._say("cancel_no_button"), "/deny")))
+                     (Button(self._say("cancel_yes_button"), "/affirm"),
+                      Button(self._say("cancel_no_button"), "/deny")))
 
     def reschedule_question(self, old: datetime, new: datetime) -> Reply:
         return Reply(self._say("reschedule_question", old=format_slot(old.astimezone(self.config.tz)),

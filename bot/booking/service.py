@@ -133,7 +133,8 @@ class BookingService:
         days = session.execute(
             select(BlockedDay.day).where(BlockedDay.day >= first_day, BlockedDay.day <= last_day)).scalars()
         slots = session.execute(
-            select(BlockedSlot.slot_start).where(BlockedSlot.slot_start >= start, BlockedSlot.slot_start < end)).scalars()
+            select(BlockedSlot.slot_start).where(BlockedSlot.slot_start >= start,
+                                                 BlockedSlot.slot_start < end)).scalars()
         return Closures(frozenset(taken), frozenset(days), frozenset(slots))
 
     def propose(self, wish: TimeWish, count: int = 3) -> Proposal:
@@ -240,7 +241,8 @@ class BookingService:
     # --- staff ----------------------------------------------------------------------------
     def bookings_between(self, first_day: date, last_day: date, include_cancelled: bool = False) -> List[BookingView]:
         start, end = self._day_bounds(first_day, last_day)
-        query = select(Booking).where(Booking.slot_start >= start, Booking.slot_start < end).order_by(Booking.slot_start)
+        query = (select(Booking).where(Booking.slot_start >= start, Booking.slot_start < end)
+                 .order_by(Booking.slot_start))
         if not include_cancelled:
             query = query.where(Booking.status != CANCELLED)
         with unit_of_work(self._sessions) as session:

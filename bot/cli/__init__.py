@@ -138,12 +138,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("web", help="start only the chat page / dashboard server").set_defaults(handler=_web)
 
-    doctor = commands.add_parser("doctor", help="Installation prüfen (Konfiguration, Datenbank, Modell, Dienste, E-Mail)")
+    doctor = commands.add_parser(
+        "doctor", help="Installation prüfen (Konfiguration, Datenbank, Modell, Dienste, E-Mail)")
     doctor.add_argument("--model", default="models/gocluster.tar.gz")
     doctor.set_defaults(handler=_doctor)
 
     retention = commands.add_parser(
-        "retention", help="Tickets, Gesprächsverläufe und protokollierte Fragen nach Ablauf der Frist löschen (täglich)")
+        "retention",
+        help="Tickets, Gesprächsverläufe und protokollierte Fragen nach Ablauf der Frist löschen (täglich)")
     retention.add_argument("action", choices=["run"])
     retention.add_argument("--days", type=int, default=None, help="Frist in Tagen (Standard: RETENTION_DAYS oder 90)")
     retention.set_defaults(handler=_retention)

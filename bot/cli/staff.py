@@ -118,7 +118,8 @@ def run(args) -> int:
             export(functools.partial(write_csv, labels=labels), found, args.out, "Termin(e)")
         elif args.action == "cancel":
             booking = service.staff_cancel(args.reference)
-            print(f"{booking.reference} abgesagt ({format_slot(booking.slot_start)}); bitte informieren Sie {booking.email}.")
+            print(f"{booking.reference} abgesagt ({format_slot(booking.slot_start)}); "
+                  f"bitte informieren Sie {booking.email}.")
         elif args.action == "held":
             booking = service.mark_held(args.reference)
             print(f"{booking.reference} als durchgeführt markiert.")
@@ -134,7 +135,8 @@ def run(args) -> int:
             service.block_slot(parse_slot(args.slot, service.config.tz), args.reason or "")
             print(f"{args.slot} gesperrt.")
         elif args.action == "unblock-slot":
-            print("freigegeben" if service.unblock_slot(parse_slot(args.slot, service.config.tz)) else "war nicht gesperrt")
+            freed = service.unblock_slot(parse_slot(args.slot, service.config.tz))
+            print("freigegeben" if freed else "war nicht gesperrt")
     except DomainError as error:
         print(f"Nicht möglich: {refusal(error)}", file=sys.stderr)
         return 1

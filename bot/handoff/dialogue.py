@@ -30,7 +30,8 @@ class HandoffDialogue:
 
     def consent_question(self) -> Reply:
         text = self._say("handoff_ask_consent", days=self.retention_days, privacy_url=self.privacy_url)
-        return Reply(text, (Button(self._say("button_consent_yes"), "/affirm"), Button(self._say("button_no"), "/deny")))
+        return Reply(text, (Button(self._say("button_consent_yes"), "/affirm"),
+                            Button(self._say("button_no"), "/deny")))
 
     def created(self, ticket_reference: str) -> Reply:
         return Reply(self._say("handoff_created", reference=ticket_reference, contact=self.contact_line()))

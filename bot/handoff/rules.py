@@ -44,7 +44,8 @@ def parse_config(data: dict) -> HandoffConfig:
         raise ValueError(f"content/handoff.yml: topic {FALLBACK_TOPIC!r} is missing")
     hotline = data["hotline"]
     return HandoffConfig(hotline["phone"], hotline["email"], hotline.get("hours"), labels, of_intent,
-                         tuple(data.get("sensitive_topics") or ()), tuple(fold(w) for w in data.get("urgent_words") or ()))
+                         tuple(data.get("sensitive_topics") or ()),
+                         tuple(fold(w) for w in data.get("urgent_words") or ()))
 
 
 @lru_cache(maxsize=4)

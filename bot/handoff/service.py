@@ -181,5 +181,6 @@ class TicketService:
             rows = session.execute(query).all()
             latest = {q.id: q for q in session.execute(
                 select(UnansweredQuestion).where(UnansweredQuestion.id.in_([r[3] for r in rows]))).scalars()}
-            return [QuestionCount(latest[last_id].text, count, last_seen, latest[last_id].guessed_intent, latest[last_id].kind)
+            return [QuestionCount(latest[last_id].text, count, last_seen, latest[last_id].guessed_intent,
+                                  latest[last_id].kind)
                     for _normalised, count, last_seen, last_id in rows]

@@ -216,7 +216,8 @@ def test_no_secret_on_any_command_line(running_bot, configure):
 def test_runtime_files_are_private(running_bot):
     """Databases, logs, the secret and the generated credentials: owner only, however started."""
     files = [p for p in running_bot.var.rglob("*") if p.is_file()]
-    assert {"gocluster.db", "tracker.db", "credentials.effective.yml", "endpoints.effective.yml"} <= {p.name for p in files}
+    expected = {"gocluster.db", "tracker.db", "credentials.effective.yml", "endpoints.effective.yml"}
+    assert expected <= {p.name for p in files}
     for path in files:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode & 0o077 == 0, f"{path} has mode {oct(mode)}"

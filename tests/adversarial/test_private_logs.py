@@ -81,7 +81,8 @@ def test_nothing_a_user_typed_reaches_a_log(running_bot):
     # Malformed requests at every door.
     http(f"{bot.rasa_url}/webhooks/rest/webhook", json.dumps({"sender": EMAIL, "message": SENTENCE}).encode(),
          {"Content-Type": "application/json"})
-    http(f"{bot.rasa_url}/webhooks/rest/webhook", f"{{{SENTENCE} {EMAIL}".encode(), {"Content-Type": "application/json"})
+    http(f"{bot.rasa_url}/webhooks/rest/webhook", f"{{{SENTENCE} {EMAIL}".encode(),
+         {"Content-Type": "application/json"})
     http(f"{bot.actions_url}/webhook", json.dumps({"tracker": {"latest_message": {"text": SENTENCE}}}).encode(),
          {"Content-Type": "application/json"})
     time.sleep(1)   # let the servers flush their logs

@@ -221,7 +221,8 @@ def seed_dashboard(database_url: str) -> dict:
         booking = bookings.book(BookingRequest(
             slot, "telefon" if index % 2 else "video", f"Person {index} mit einem ziemlich langen Namen",
             "Clustermanagement-Organisation für Wasserstoff- und Brennstoffzellentechnologien e. V.",
-            "Cluster Wasserstoffwirtschaft Mitteldeutschland", f"person.{index}@sehr-lange-domain-des-clusters.example.org",
+            "Cluster Wasserstoffwirtschaft Mitteldeutschland",
+            f"person.{index}@sehr-lange-domain-des-clusters.example.org",
             "+49 30 1234567" if index % 2 else None, now))
         if index == 1:
             bookings.staff_cancel(booking.reference)
@@ -235,7 +236,8 @@ def seed_dashboard(database_url: str) -> dict:
         bookings.mark_held(booking.reference)
         draft = drafts.open(booking.reference, booking.email)
         drafts.save_fields(draft.reference, {
-            "cluster_name": f"Cluster für sehr lange Namen Nummer {index}", "organisation": f"Clusterorganisation {index} GmbH",
+            "cluster_name": f"Cluster für sehr lange Namen Nummer {index}",
+            "organisation": f"Clusterorganisation {index} GmbH",
             "website": "https://www.ein-cluster-mit-einer-sehr-langen-internetadresse.example.org/ueber-uns/",
             "actors_total": 120, "actors_companies": 80, "actors_smes": 60})
 

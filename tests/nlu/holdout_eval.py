@@ -123,7 +123,8 @@ def evaluate(parse, knowledge: Knowledge, examples: List[dict]) -> Report:
     report = Report()
     for example in examples:
         text, intent = example["text"], example["intent"]
-        expected = (intent, example.get("term") or answer_of(intent, text, index) if intent.startswith(FAQ_INTENT_PREFIX) else example.get("term"))
+        expected = (intent, example.get("term") or answer_of(intent, text, index)
+                    if intent.startswith(FAQ_INTENT_PREFIX) else example.get("term"))
         predicted_intent, confidence = parse(text)
         predicted = (predicted_intent, answer_of(predicted_intent, text, index))
         if equivalent(expected, predicted, knowledge):

@@ -129,7 +129,8 @@ def build_chart(counts: Mapping[Tuple[int, int], Counter], topic_labels: Mapping
     for key in keys:
         seen.update(counts.get(key, Counter()))
     # Configuration order keeps each topic's colour stable; unknown topics come last.
-    order: List[str] = [t for t in topic_labels if seen[t]] + sorted(t for t in seen if seen[t] and t not in topic_labels)
+    order: List[str] = ([t for t in topic_labels if seen[t]]
+                        + sorted(t for t in seen if seen[t] and t not in topic_labels))
     colours: Dict[str, str] = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(list(topic_labels) + sorted(
         t for t in seen if t not in topic_labels))}
     series = tuple(Series(t, topic_labels.get(t, t), colours[t], tuple(counts.get(k, Counter())[t] for k in keys))

@@ -100,7 +100,8 @@ def verify_password(password: str, stored: str) -> bool:
 @lru_cache(maxsize=4)
 def _dummy_hash(cost: Cost) -> str:
     # Random salt and key: nothing matches it, and making it costs no scrypt run.
-    return f"{SCHEME}${cost.n}${cost.r}${cost.p}${_b64(secrets.token_bytes(SALT_BYTES))}${_b64(secrets.token_bytes(KEY_BYTES))}"
+    salt, key = _b64(secrets.token_bytes(SALT_BYTES)), _b64(secrets.token_bytes(KEY_BYTES))
+    return f"{SCHEME}${cost.n}${cost.r}${cost.p}${salt}${key}"
 
 
 def check_password(password: str, stored: Optional[str]) -> bool:

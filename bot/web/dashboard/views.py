@@ -115,7 +115,8 @@ def staff_only(handler: Handler) -> Handler:
         dashboard = dashboard_of(request)
         token = request.cookies.get(SESSION_COOKIE)
         try:
-            check: SessionCheck = await dashboard.call(dashboard.accounts.resume, token) if token else SessionCheck(None)
+            check: SessionCheck = (await dashboard.call(dashboard.accounts.resume, token) if token
+                                   else SessionCheck(None))
             if check.identity is None:
                 return login_redirect(request, check.expired or bool(token))
             request[STAFF] = check.identity
