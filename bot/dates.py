@@ -239,7 +239,7 @@ def _clock(hour: int, minute: int, explicit: bool) -> _Clock:
 # --- patterns and what each match means --------------------------------------------------------
 # A handler records its match in `found`; returning False leaves the words for later patterns.
 
-Handler = Callable[[Match, _Findings, date], Optional[bool]]
+Handler = Callable[[Match[str], _Findings, date], Optional[bool]]
 
 _ASAP = re.compile(umlauts(
     r"\b(?:so\s+(?:bald|schnell|früh)\s+wie\s+möglich|asap|möglichst\s+(?:bald|früh|schnell|zeitnah)"
@@ -247,14 +247,14 @@ _ASAP = re.compile(umlauts(
     r"|wann\s+immer|zu\s+jeder\s+zeit|beliebig)\b"))
 
 
-def _on_asap(m: Match, found: _Findings, today: date) -> None:
+def _on_asap(m: Match[str], found: _Findings, today: date) -> None:
     found.asap = True
 
 
 _CALENDAR_WEEK = re.compile(r"\b(?:kw|kalenderwoche)\s*\.?\s*(?P<week>\d{1,2})(?!\d)(?:\s*/?\s*(?P<year>\d{4})\b)?")
 
 
-def _on_calendar_week(m: Match, found: _Findings, today: date) -> None:
+def _on_calendar_week(m: Match[str], found: _Findings, today: date) -> None:
     found.ranges.append(_calendar_week(int(m["week"]), _full_year(m["year"]), today))
 
 
@@ -272,11 +272,12 @@ _RANGE_CLOCK_PARTS = re.compile(rf"(?P<hour>{_HOUR})(?:[:.](?P<minute>\d{{2}}))?
 
 def _range_clock(text: str, uhr_after_range: bool) -> _Clock:
     parts = _RANGE_CLOCK_PARTS.fullmatch(text.strip())
+    assert parts is not None, text  # `text` matched _RANGE_CLOCK, which these parts always cover
     explicit = uhr_after_range or bool(parts["minute"] or parts["uhr"])
     return _clock(_number(parts["hour"]), int(parts["minute"] or 0), explicit)
 
 
-def _on_time_range(m: Match, found: _Findings, today: date) -> None:
+def _on_time_range(m: Match[str], found: _Findings, today: date) -> None:
     uhr = bool(m["uhr"])
     found.earliest.append(_range_clock(m["a"], uhr))
     found.latest.append(_range_clock(m["b"], uhr))
@@ -316,7 +317,7 @@ def _clock_role(prefix: Optional[str]) -> str:
     return role
 
 
-def _on_clock(m: Match, found: _Findings, today: date) -> Optional[bool]:
+def _on_clock(m: Match[str], found: _Findings, today: date) -> Optional[bool]:
     if m["hm_h"]:
         clock = _clock(int(m["hm_h"]), int(m["hm_m"]), True)
     elif m["dot_h"]:
@@ -349,16 +350,16 @@ _SHORT_NUMERIC_DATE = re.compile(r"(?<![\d.:])(?P<day>\d{1,2})\.(?P<month>\d{1,2
 _DAY_MONTH_NAME = re.compile(rf"(?<![\d.])(?P<day>\d{{1,2}})\.?\s*{_MONTH}(?:\s*(?P<year>\d{{4}})\b)?")
 
 
-def _on_iso_date(m: Match, found: _Findings, today: date) -> None:
+def _on_iso_date(m: Match[str], found: _Findings, today: date) -> None:
     found.days.append(_calendar_date(int(m["day"]), int(m["month"]), int(m["year"]), today))
 
 
-def _on_numeric_date(m: Match, found: _Findings, today: date) -> None:
+def _on_numeric_date(m: Match[str], found: _Findings, today: date) -> None:
     year = _full_year(m["year"] or m["spaced_year"])
     found.days.append(_calendar_date(int(m["day"]), int(m["month"]), year, today))
 
 
-def _on_short_numeric_date(m: Match, found: _Findings, today: date) -> None:
+def _on_short_numeric_date(m: Match[str], found: _Findings, today: date) -> None:
     first, second = int(m["day"]), int(m["month"])
     if second > 12 and len(m["month"]) == 2 and first <= 23 and second <= 59:
         found.exact.append(_Clock(first, second, True))
@@ -366,7 +367,7 @@ def _on_short_numeric_date(m: Match, found: _Findings, today: date) -> None:
         found.days.append(_calendar_date(first, second, None, today))
 
 
-def _on_day_month_name(m: Match, found: _Findings, today: date) -> None:
+def _on_day_month_name(m: Match[str], found: _Findings, today: date) -> None:
     found.days.append(_calendar_date(int(m["day"]), MONTHS[m["month"]], _full_year(m["year"]), today))
 
 
@@ -375,18 +376,18 @@ _MONTH_NAME = re.compile(rf"\b(?:{_PART}\s+)?{_MONTH}(?:\s*(?P<year>\d{{4}})\b)?
 _RELATIVE_MONTH = re.compile(rf"\b(?:{_PART}\s+)?(?:(?:des|im|in|dem|den)\s+)?(?:{_RELATIVE}\s+)?monats?\b")
 
 
-def _on_numbered_month(m: Match, found: _Findings, today: date) -> None:
+def _on_numbered_month(m: Match[str], found: _Findings, today: date) -> None:
     number = int(m["number"])
     if not 1 <= number <= 12:
         raise _Problem(INVALID_DATE, f"{number}. Monat")
     found.ranges.append(_month_range(number, None, None, today))
 
 
-def _on_month_name(m: Match, found: _Findings, today: date) -> None:
+def _on_month_name(m: Match[str], found: _Findings, today: date) -> None:
     found.ranges.append(_month_range(MONTHS[m["month"]], _full_year(m["year"]), m["part"], today))
 
 
-def _on_relative_month(m: Match, found: _Findings, today: date) -> Optional[bool]:
+def _on_relative_month(m: Match[str], found: _Findings, today: date) -> Optional[bool]:
     if not (m["part"] or m["which"]):  # "im Monat" alone says nothing
         return False
     index = today.month - 1 + RELATIVE_OFFSETS[m["which"] or "diese"]
@@ -400,7 +401,7 @@ _IN_DAYS = re.compile(rf"\bin\s+(?P<count>{_COUNT})\s+tage?n?\b")
 _WEEKEND = re.compile(rf"\b(?:{_RELATIVE}\s+)?wochenende\b")
 
 
-def _on_relative_week(m: Match, found: _Findings, today: date) -> Optional[bool]:
+def _on_relative_week(m: Match[str], found: _Findings, today: date) -> Optional[bool]:
     if not (m["part"] or m["which"]):
         return False
     monday, _ = _iso_week(today, RELATIVE_OFFSETS[m["which"] or "diese"])
@@ -409,15 +410,15 @@ def _on_relative_week(m: Match, found: _Findings, today: date) -> Optional[bool]
     return None
 
 
-def _on_in_weeks(m: Match, found: _Findings, today: date) -> None:
+def _on_in_weeks(m: Match[str], found: _Findings, today: date) -> None:
     found.week_offsets.append(_number(m["count"]))
 
 
-def _on_in_days(m: Match, found: _Findings, today: date) -> None:
+def _on_in_days(m: Match[str], found: _Findings, today: date) -> None:
     found.days.append(today + timedelta(days=_number(m["count"])))
 
 
-def _on_weekend(m: Match, found: _Findings, today: date) -> None:
+def _on_weekend(m: Match[str], found: _Findings, today: date) -> None:
     # On Saturday or Sunday "Wochenende" is the one in progress, "nächstes Wochenende" the following one.
     in_weekend = today.weekday() >= 5
     saturday = today + timedelta(days=5 - today.weekday()) if not in_weekend else _monday(today) + timedelta(days=5)
@@ -436,7 +437,7 @@ _SUNDAY_BEFORE = re.compile(r"\b(?:am|den|jeden)\s*$")
 _SUNDAY_AFTER = re.compile(r",?\s*(?:den|der)\b")
 
 
-def _so_means_sunday(m: Match, source: str) -> bool:
+def _so_means_sunday(m: Match[str], source: str) -> bool:
     """Looks at the unblanked text: "so gegen 10" has become "so" + blanks by now."""
     if m["which"] or m["daypart"] or m.group(0).endswith("."):
         return True
@@ -446,7 +447,7 @@ def _so_means_sunday(m: Match, source: str) -> bool:
     return bool(_SUNDAY_BEFORE.search(before) or _SUNDAY_AFTER.match(after))
 
 
-def _on_weekday(m: Match, found: _Findings, today: date) -> Optional[bool]:
+def _on_weekday(m: Match[str], found: _Findings, today: date) -> Optional[bool]:
     if m["abbr"] == "so" and not _so_means_sunday(m, found.source):
         return False
     weekday = WEEKDAYS[m["name"]] if m["name"] else WEEKDAY_ABBREVIATIONS[m["abbr"]]
@@ -462,7 +463,8 @@ _WINDOW = re.compile(
             r"|(?P<noon>mittags?|mittagszeit)|(?P<evening>abends?))\b"))
 
 
-def _on_window(m: Match, found: _Findings, today: date) -> None:
+def _on_window(m: Match[str], found: _Findings, today: date) -> None:
+    assert m.lastgroup is not None  # _WINDOW is an alternation of named groups: the one that matched
     found.windows.append(m.lastgroup)
 
 
@@ -473,7 +475,7 @@ _RELATIVE_DAY = re.compile(
 _RELATIVE_DAYS = spelled({"heute": 0, "morgen": 1, "übermorgen": 2, "gestern": -1, "vorgestern": -2})
 
 
-def _on_relative_day(m: Match, found: _Findings, today: date) -> None:
+def _on_relative_day(m: Match[str], found: _Findings, today: date) -> None:
     found.days.append(today + timedelta(days=_RELATIVE_DAYS[m["day"]]))
     if m["this_morning"]:
         found.windows.append("morning")
@@ -481,7 +483,7 @@ def _on_relative_day(m: Match, found: _Findings, today: date) -> None:
 
 # Order matters: longer and more specific expressions first, so "möglichst früh" is not the
 # window "früh", "10.30 Uhr" not a date, "Dienstag morgen" not "tomorrow".
-_EXTRACTORS: List[Tuple[Pattern, Handler]] = [
+_EXTRACTORS: List[Tuple[Pattern[str], Handler]] = [
     (_ASAP, _on_asap),
     (_CALENDAR_WEEK, _on_calendar_week),
     (_ISO_DATE, _on_iso_date),
@@ -512,15 +514,20 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", fold(text)).strip()
 
 
+def _blanker(handler: Handler, found: _Findings, today: date) -> Callable[[Match[str]], str]:
+    """The replacement for re.sub: records the match with `handler` and blanks it out, or keeps it."""
+    def blank(m: Match[str]) -> str:
+        if handler(m, found, today) is False:
+            return m.group(0)
+        return " " * len(m.group(0))
+    return blank
+
+
 def _extract(text: str, today: date) -> Tuple[_Findings, str]:
     """All findings, and the text with every recognised expression blanked out."""
     found = _Findings(source=text)
     for pattern, handler in _EXTRACTORS:
-        def blank(m: Match) -> str:
-            if handler(m, found, today) is False:
-                return m.group(0)
-            return " " * len(m.group(0))
-        text = pattern.sub(blank, text)
+        text = pattern.sub(_blanker(handler, found, today), text)
     return found, text
 
 
@@ -569,9 +576,12 @@ def _resolve_days(found: _Findings, today: date) -> Optional[Tuple[date, date, O
     if found.weekdays:
         if ranges:
             span = min(r[0] for r in ranges), max(r[1] for r in ranges)
-            picks = [_weekday_in(*span, weekday, today) for weekday, _ in found.weekdays]
-            if None in picks:  # "Dienstag am Wochenende"
-                raise _Problem(NOT_UNDERSTOOD)
+            picks: List[date] = []
+            for weekday, _ in found.weekdays:
+                pick = _weekday_in(*span, weekday, today)
+                if pick is None:  # "Dienstag am Wochenende"
+                    raise _Problem(NOT_UNDERSTOOD)
+                picks.append(pick)
         else:
             picks = [_next_weekday(today, weekday) + timedelta(weeks=skip) for weekday, skip in found.weekdays]
         return min(picks), max(picks), (named.pop() if len(named) == 1 else None)
@@ -586,8 +596,10 @@ def _open_span(today: date) -> Tuple[date, date, Optional[int]]:
 
 def _corrected(previous: TimeWish, found: _Findings, today: date) -> TimeWish:
     """The previous wish with only what the new text names replaced."""
-    if found.names_days():
-        first, last, weekday = _resolve_days(found, today)
+    # Named days, ranges or weeks always resolve to days (None only when the text names none).
+    days = _resolve_days(found, today) if found.names_days() else None
+    if days is not None:
+        first, last, weekday = days
     elif found.weekdays:
         # "lieber Mittwoch": the Wednesday within the previous days if there is one, else the next.
         picks = [_weekday_in(previous.first_day, previous.last_day, wd, today) or
