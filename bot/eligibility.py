@@ -33,13 +33,17 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Dict, List, Mapping, Optional, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
 from bot.language import yes_no
 from bot.language.calendar_words import MONTHS, month_name
 from bot.language.numbers import number_words
 from bot.language.text import alternation, phrases, spelled, spellings, umlauts
-from bot.language.yes_no import NO, UNKNOWN, YES
+
+# YES, NO and UNKNOWN are this module's answer values too (the dialogues take them from here).
+from bot.language.yes_no import NO as NO
+from bot.language.yes_no import UNKNOWN as UNKNOWN
+from bot.language.yes_no import YES as YES
 
 FIRST, RECERT = "first", "recert"
 # question keys, in the order a dialogue asks them
@@ -105,7 +109,7 @@ def evaluate(answers: Mapping[str, str]) -> Verdict:
 
     def answer(question: str) -> str:
         value = answers.get(question)
-        return value if _valid(question, value) else UNKNOWN
+        return value if value is not None and _valid(question, value) else UNKNOWN
 
     member, other = answer("member"), answer("other_funding")
     silver, gold_or_iso = answer("silver_done"), answer("gold_or_iso_recent")
@@ -400,6 +404,16 @@ _RECERT_WEAK = phrases(r"erneu\w*", r"wieder\w*", r"nochmal\w*", "noch einmal", 
 _NEGATORS = {"nicht", "kein", "keine", "keinen", "keiner", "keines", "keinem"}
 
 
+def _kind_marker(side: str, found: Dict[str, bool]) -> Callable[["re.Match[str]"], str]:
+    """The replacement for re.sub: records `side` in `found` (the other side after a negator) and blanks the match."""
+    def hit(m: "re.Match[str]") -> str:
+        before = m.string[:m.start()].split()
+        negated = bool(before) and before[-1] in _NEGATORS
+        found[(RECERT if side == FIRST else FIRST) if negated else side] = True
+        return " "
+    return hit
+
+
 def _parse_kind(tokens: List[str]) -> str:
     text = " ".join(tokens)
     if yes_no.HEDGE.search(text):
@@ -408,12 +422,7 @@ def _parse_kind(tokens: List[str]) -> str:
     weak: Dict[str, bool] = {FIRST: False, RECERT: False}
     for pattern, side, found in ((_FIRST_STRONG, FIRST, strong), (_RECERT_STRONG, RECERT, strong),
                                  (_FIRST_WEAK, FIRST, weak), (_RECERT_WEAK, RECERT, weak)):
-        def hit(m: "re.Match[str]") -> str:
-            before = m.string[:m.start()].split()
-            negated = bool(before) and before[-1] in _NEGATORS
-            found[(RECERT if side == FIRST else FIRST) if negated else side] = True
-            return " "
-        text = pattern.sub(hit, text)
+        text = pattern.sub(_kind_marker(side, found), text)
     for level in (strong, weak):
         if level[FIRST] != level[RECERT]:
             return FIRST if level[FIRST] else RECERT
