@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Set, Tuple
 from urllib.parse import urlsplit
 
 from bot.language import (
@@ -56,7 +56,7 @@ NOT_A_DATE = "not_a_date"
 _MAX_INPUT = 2000
 
 
-def _clean(text) -> str:
+def _clean(text: object) -> str:
     """NFKC, control characters as spaces, whitespace collapsed, trimmed; None -> ""."""
     if text is None:
         return ""
@@ -116,7 +116,7 @@ _NOT_TYPOS = frozenset(s for w in ("tübingen", "homburg", "hamborn", "sauerland
 _MAX_WORDS = 3   # the longest name ("Nord Rhein Westfalen") spans three words
 
 
-def _build_state_tables():
+def _build_state_tables() -> Tuple[Dict[str, str], List[Tuple[str, int, str]]]:
     exact: Dict[str, str] = {}
     fuzzy: List[Tuple[str, int, str]] = []   # (compact official name, words in it, state)
     for state in FEDERAL_STATES:
@@ -133,7 +133,7 @@ def _build_state_tables():
 _STATE_EXACT, _STATE_FUZZY = _build_state_tables()
 
 
-def federal_state(text) -> Tuple[Optional[str], Optional[str]]:
+def federal_state(text: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
     """One of FEDERAL_STATES, named officially, with umlauts written out, as a short form
     (NRW, BaWü, Meck-Pomm, RLP, LSA, ...), as a two-letter code (BY, HH, SN, ...), in English,
     or with a typo (up to 2 edits in names of 7+ letters, first letter right).
@@ -187,7 +187,7 @@ def federal_state(text) -> Tuple[Optional[str], Optional[str]]:
     return states.pop(), None
 
 
-def _typo_of_state(candidate: str, words: int) -> set:
+def _typo_of_state(candidate: str, words: int) -> Set[str]:
     """States whose official name is closest to `candidate` within 2 edits (usually one)."""
     if len(candidate) < 5 or candidate in _NOT_TYPOS or candidate in _STATE_EXACT:
         return set()
@@ -238,7 +238,7 @@ _NOT_REGISTERED = re.compile(r"nicht[\s-]*eingetragen")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def legal_form(text, max_length: int = 100) -> Tuple[Optional[str], Optional[str]]:
+def legal_form(text: Optional[str], max_length: int = 100) -> Tuple[Optional[str], Optional[str]]:
     """The legal form of the cluster organisation, normalised where it is a common one:
     "e. V." (e.V., eV, eingetragener Verein, Verein), "GmbH", "gGmbH", "GmbH & Co. KG",
     "UG (haftungsbeschränkt)", "AG", "eG" (Genossenschaft), "GbR", "KG", "OHG", "Stiftung",
@@ -289,7 +289,7 @@ _VAGUE = re.compile(umlauts(r"\b(?:einige|mehrere|paar|dutzende|hunderte|tausend
 _PERCENT = re.compile(r"%|\bprozent")
 
 
-def count(text, minimum: int = 0, maximum: int = 100_000) -> Tuple[Optional[int], Optional[str]]:
+def count(text: Optional[str], minimum: int = 0, maximum: int = 100_000) -> Tuple[Optional[int], Optional[str]]:
     """A whole number: digits with optional thousands separators ("1.200", "1 200"), German
     number words (bot.language.parse_number: "zwölf", "dreißig", "einhundertzwanzig",
     "zweihundertfünfzig", "zweitausend"), "keine" -> 0.
@@ -337,7 +337,8 @@ def count(text, minimum: int = 0, maximum: int = 100_000) -> Tuple[Optional[int]
     return number, None
 
 
-def check_actor_breakdown(total, companies, smes, research, others) -> List[str]:
+def check_actor_breakdown(total: Optional[int], companies: Optional[int], smes: Optional[int],
+                          research: Optional[int], others: Optional[int]) -> List[str]:
     """Consistency of the member numbers (research institutions and universities count together).
     Returns problem codes, empty when consistent: "smes_exceed_companies" (more SMEs than
     companies), "parts_do_not_add_up" (companies + research + others != total). A check whose
@@ -346,8 +347,8 @@ def check_actor_breakdown(total, companies, smes, research, others) -> List[str]
     problems: List[str] = []
     if smes is not None and companies is not None and smes > companies:
         problems.append(SMES_EXCEED_COMPANIES)
-    parts = (total, companies, research, others)
-    if all(part is not None for part in parts) and companies + research + others != total:
+    if (total is not None and companies is not None and research is not None and others is not None
+            and companies + research + others != total):
         problems.append(PARTS_DO_NOT_ADD_UP)
     return problems
 
@@ -364,7 +365,8 @@ def fields_to_enter_again(field_id: str) -> Tuple[str, ...]:
     return (field_id,)
 
 
-def actor_numbers_problem(field_id: str, value: int, given: dict) -> Tuple[Optional[str], dict]:
+def actor_numbers_problem(field_id: str, value: int,
+                          given: Mapping[str, Optional[int]]) -> Tuple[Optional[str], Dict[str, int]]:
     """Checks a newly entered actor number against those already given, as soon as the numbers
     allow it: (problem code, values for the message) or (None, {}). `given`: field id -> number.
 
@@ -399,7 +401,7 @@ _THIS_YEAR = re.compile(r"\b(?:dieses|diesen|in diesem|laufende[snm]?)\s+jahr(?:
 _YEAR_BEFORE_LAST = re.compile(r"\bvorletzte[snm]?\s+jahr(?:es|s)?\b")
 
 
-def founding_year(text, today: date) -> Tuple[Optional[int], Optional[str]]:
+def founding_year(text: Optional[str], today: date) -> Tuple[Optional[int], Optional[str]]:
     """The year the cluster was founded: "2012", "seit 2012", "gegründet 2012", "2012 gegründet",
     "im Jahr 2012", "am 1.3.2012", "letztes Jahr", "dieses Jahr". If several years are named, the
     one next to "gegründet"/"Gründung" is taken, else the one after "seit".
@@ -410,7 +412,7 @@ def founding_year(text, today: date) -> Tuple[Optional[int], Optional[str]]:
     if not value:
         return None, EMPTY
     folded = fold(value)
-    years = [(int(m.group(1)), m) for m in _YEAR.finditer(folded)]
+    years: List[Tuple[int, Optional[re.Match[str]]]] = [(int(m.group(1)), m) for m in _YEAR.finditer(folded)]
     for pattern, offset in ((_YEAR_BEFORE_LAST, 2), (_LAST_YEAR, 1), (_THIS_YEAR, 0)):
         if pattern.search(folded):
             years.append((today.year - offset, None))
@@ -444,7 +446,7 @@ _LAST_MONTH = re.compile(r"\b(?:letzte[nm]?|vergangene[nm]?|vorige[nm]?)\s+monat
 _THIS_MONTH = re.compile(r"\b(?:diese[nm]?|in diesem|laufende[nm]?)\s+monat[s]?\b")
 
 
-def month_year(text, today: date) -> Tuple[Optional[date], Optional[str]]:
+def month_year(text: Optional[str], today: date) -> Tuple[Optional[date], Optional[str]]:
     """A month of a year, as the first day of it: "März 2024"/"Maerz 2024"/"Mrz. 2024",
     "03/2024", "3.2024", "2024-03", "15.03.2024", "Frühjahr 2024" (-> März; Sommer -> Juni,
     Herbst -> September), "Q2 2024"/"2. Quartal 2024" (first month of the quarter),
@@ -458,23 +460,23 @@ def month_year(text, today: date) -> Tuple[Optional[date], Optional[str]]:
     if not value:
         return None, EMPTY
     folded = fold(value)
-    found: set = set()
+    found: Set[Tuple[int, int]] = set()
 
     def blank(match: "re.Match[str]") -> None:
         nonlocal folded
         folded = folded[:match.start()] + " " * (match.end() - match.start()) + folded[match.end():]
 
-    def take(pattern, read) -> None:
+    def take(pattern: "re.Pattern[str]", read: Callable[["re.Match[str]"], Optional[Tuple[int, int]]]) -> None:
         for match in list(pattern.finditer(folded)):
             result = read(match)
             if result is not None:
                 found.add(result)
                 blank(match)
 
-    def previous_month():
+    def previous_month() -> Tuple[int, int]:
         return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
 
-    def named_month(match):
+    def named_month(match: "re.Match[str]") -> Optional[Tuple[int, int]]:
         name, year = match.group(1), match.group(2)
         month = _MONTHS[name]
         if year is None:
@@ -522,7 +524,7 @@ _ABBREVIATION = re.compile(r"^(?:[^\W\d_]{1,2}\.){1,3}[^\W\d_]?\.?$")   # z.B., 
 _STRIP = "\"'<>«»„“”‚‘’,;:!?"
 
 
-def website(text) -> Tuple[Optional[str], Optional[str]]:
+def website(text: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
     """The cluster's website: "www.cluster.de", "cluster.de", "https://cluster.de/pfad",
     "http://...". Returned with scheme ("https://" added when missing) and host in lower case.
     "keine"/"haben wir nicht"/"-" gives ("", None): explicitly no website.
