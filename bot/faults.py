@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Mapping
+from typing import Any, Dict, Mapping
 
 import yaml
 
@@ -33,7 +33,7 @@ class Faults:
         return self.text(context or GENERAL)
 
 
-def parse_faults(data: dict, shared: Messages) -> Faults:
+def parse_faults(data: Mapping[str, Any], shared: Messages) -> Faults:
     texts = {key: str(value).strip() for key, value in (data.get("messages") or {}).items()}
     if GENERAL not in texts:
         raise ValueError("content/faults.yml: the message 'general' is missing")

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -103,7 +103,7 @@ def step_number(text: str) -> Optional[int]:
     return None
 
 
-def parse_guide(data: dict) -> Guide:
+def parse_guide(data: Mapping[str, Any]) -> Guide:
     steps = tuple(Step(int(s["number"]), s["title"], " ".join(s["summary"].split()), " ".join(s["details"].split()),
                        tuple(s.get("offers") or ()), tuple(s.get("sources") or ())) for s in data["steps"])
     if [s.number for s in steps] != list(range(FIRST_STEP, LAST_STEP + 1)):
@@ -120,6 +120,6 @@ def load_guide(path: Optional[Path] = None) -> Guide:
     return parse_guide(yaml.safe_load(Path(path).read_text("utf-8")))
 
 
-def missing_documents(guide: Guide, answers: dict) -> List[Document]:
+def missing_documents(guide: Guide, answers: Mapping[str, Optional[str]]) -> List[Document]:
     """Readiness check: the documents not answered with "yes"."""
     return [d for d in guide.documents if answers.get(d.id) != "yes"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Set, Tuple
 from zoneinfo import ZoneInfo
 
 import holidays as holiday_calendars
@@ -55,7 +55,7 @@ def _clock(value: str, where: str) -> time:
         raise CalendarConfigError(f"{where}: {value!r} is not a time like 09:00") from error
 
 
-def parse_calendar_config(data: dict, timezone: str) -> CalendarConfig:
+def parse_calendar_config(data: Mapping[str, Any], timezone: str) -> CalendarConfig:
     """The calendar rules of content/calendar.yml, in the one configured time zone
     (GOCLUSTER_TIMEZONE; the file names none, so there is one source)."""
     if "timezone" in data:
@@ -231,6 +231,12 @@ def _slot_problem(config: CalendarConfig, slot: datetime, now: datetime, closure
     return next((p for p in _SLOT_PROBLEM_ORDER if p in problems), None)
 
 
+def _problems(config: CalendarConfig, slots: Iterable[datetime], now: datetime, closures: Closures) -> Set[str]:
+    """What keeps these slots from being booked (_slot_problem of each; a bookable slot adds none)."""
+    found = {_slot_problem(config, slot, now, closures) for slot in slots}
+    return {problem for problem in found if problem is not None}
+
+
 def why_nothing_fits(config: CalendarConfig, wish: TimeWish, now: datetime, closures: Closures = Closures()) -> str:
     """The true reason no free slot fits the wish (one of REASONS)."""
     days = [wish.first_day + timedelta(days=n) for n in range((wish.last_day - wish.first_day).days + 1)]
@@ -240,15 +246,13 @@ def why_nothing_fits(config: CalendarConfig, wish: TimeWish, now: datetime, clos
         reasons = sorted({closed_reason(config, d, closures) or "" for d in days}, key=REASONS.index)
         return reasons[0]
     if wish.exact:
-        problems = {_slot_problem(config, datetime.combine(d, wish.exact, tzinfo=config.tz), now, closures)
-                    for d in open_days}
-        problems.discard(None)
+        slots = (datetime.combine(d, wish.exact, tzinfo=config.tz) for d in open_days)
+        problems = _problems(config, slots, now, closures)
         return min(problems, key=_SLOT_PROBLEM_ORDER.index) if problems else "booked_out"
     candidates = [slot for d in open_days for slot in day_slots(config, d) if _fits(config, slot, wish)]
     if not candidates:
         return "outside_hours"     # e.g. "abends", "um 7 Uhr": no consultation at that time of day
-    problems = {_slot_problem(config, slot, now, closures) for slot in candidates}
-    problems.discard(None)
+    problems = _problems(config, candidates, now, closures)
     if problems <= {"too_soon"}:
         return "too_soon"
     if problems <= {"too_far"}:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -31,7 +31,7 @@ class HandoffConfig:
     urgent_words: Tuple[str, ...]
 
 
-def parse_config(data: dict) -> HandoffConfig:
+def parse_config(data: Mapping[str, Any]) -> HandoffConfig:
     labels: Dict[str, str] = {}
     of_intent: Dict[str, str] = {}
     for topic, item in data["topics"].items():
@@ -100,6 +100,6 @@ def summary(config: HandoffConfig, reason: str, topic: str, concern: str, callba
     return " ".join(p for p in parts if p)
 
 
-def intents_of(events: Iterable[dict]) -> Tuple[str, ...]:
+def intents_of(events: Iterable[Mapping[str, Any]]) -> Tuple[str, ...]:
     return tuple(((e.get("parse_data") or {}).get("intent") or {}).get("name") or ""
                  for e in events if e.get("event") == "user")

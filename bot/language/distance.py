@@ -7,7 +7,7 @@ message with every name of every term).
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional, Tuple
+from typing import Iterable, Optional, Set, Tuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -28,7 +28,7 @@ def closest(word: str, vocabulary: Iterable[str], limit: int) -> Optional[Tuple[
 
 def trigram_similarity(a: str, b: str) -> float:
     """Dice coefficient of character trigrams (with word boundaries): 1.0 for equal strings."""
-    def grams(s: str) -> set:
+    def grams(s: str) -> Set[str]:
         padded = f"  {s} "
         return {padded[i:i + 3] for i in range(len(padded) - 2)}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Union
+from typing import Callable, Dict, Iterable, List, Optional, Union
 
 from bot.language.text import fold, spelled
 
@@ -43,7 +43,7 @@ def _below_hundred(word: str, ein: bool) -> Optional[int]:
     return None
 
 
-def _rest(word: str, below, ein: bool) -> Optional[int]:
+def _rest(word: str, below: Callable[[str, bool], Optional[int]], ein: bool) -> Optional[int]:
     """What follows "hundert"/"tausend": nothing, or a smaller number (optionally after "und")."""
     if not word:
         return 0

@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from typing import Dict, List, Mapping, Pattern, Tuple, TypeVar
+from typing import Dict, Iterable, List, Mapping, Pattern, Tuple, TypeVar
 
 V = TypeVar("V")
 
@@ -78,7 +78,7 @@ def spelled(table: Mapping[str, V]) -> Dict[str, V]:
     return result
 
 
-def alternation(vocabulary) -> str:
+def alternation(vocabulary: Iterable[str]) -> str:
     """A regex alternation of words (taken literally), the longest first ("september" before "sep")."""
     return "|".join(sorted((re.escape(w) for w in vocabulary), key=len, reverse=True))
 
