@@ -97,11 +97,12 @@ def check_mail(settings: Settings) -> Finding:
     from bot.health import smtp_ok
 
     result = smtp_ok(settings)
-    if result is None:
+    smtp = settings.smtp
+    if result is None or smtp is None:  # smtp_ok answers None exactly when no server is configured
         return Finding(WARN, "E-Mail", "kein SMTP_HOST: Bestätigungen nur im Chat, keine Mail an die Hotline")
     if result:
-        return Finding(PASS, "E-Mail", f"SMTP-Server {settings.smtp.host}:{settings.smtp.port} erreichbar")
-    return Finding(FAIL, "E-Mail", f"SMTP-Server {settings.smtp.host}:{settings.smtp.port} nicht erreichbar")
+        return Finding(PASS, "E-Mail", f"SMTP-Server {smtp.host}:{smtp.port} erreichbar")
+    return Finding(FAIL, "E-Mail", f"SMTP-Server {smtp.host}:{smtp.port} nicht erreichbar")
 
 
 def check_public_settings(settings: Settings) -> List[Finding]:

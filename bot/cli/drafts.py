@@ -73,7 +73,8 @@ def run(args, service: Optional[DraftService] = None, labels: Optional[Labels] =
             writer = write_json if args.format == "json" else write_csv
             export(functools.partial(writer, labels=labels), service.list(status), args.out, "Entwurf/Entwürfe")
         elif args.action == "status":
-            draft = service.set_status(args.reference, status)
+            # An empty status ("") is refused by set_status like any unknown one.
+            draft = service.set_status(args.reference, status or "")
             print(f"{draft.reference}: Status jetzt {labels.label(DRAFT_STATUS, draft.status)}")
     except UnknownLabel as error:
         print(f"Unbekannter Status „{error.text}“. Möglich sind: {error.choices}", file=sys.stderr)

@@ -174,6 +174,8 @@ class StaffAccounts:
                 return LoginResult(LoginOutcome.LOCKED, retry_after=wait)
             return LoginResult(LoginOutcome.INVALID)
         self.guard.succeeded(attempt)
+        if user_id is None:  # not reached: only an account's hash matches a password
+            return LoginResult(LoginOutcome.INVALID)
         return self._open_session(user_id)
 
     def _login_record(self, name: str) -> Tuple[Optional[int], Optional[str], str]:

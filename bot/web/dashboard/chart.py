@@ -125,7 +125,7 @@ def build_chart(counts: Mapping[Tuple[int, int], Counter], topic_labels: Mapping
                 weeks: Sequence[Week]) -> Chart:
     weeks = tuple(weeks)
     keys = [w.key for w in weeks]
-    seen = Counter()
+    seen: Counter[str] = Counter()
     for key in keys:
         seen.update(counts.get(key, Counter()))
     # Configuration order keeps each topic's colour stable; unknown topics come last.
@@ -149,7 +149,7 @@ def build_chart(counts: Mapping[Tuple[int, int], Counter], topic_labels: Mapping
     bars = []
     for index, week in enumerate(weeks):
         x = round(LEFT + index * slot + (slot - bar_width) / 2, 2)
-        y = baseline
+        y: float = baseline
         segments = []
         for s in series:
             value = s.counts[index]

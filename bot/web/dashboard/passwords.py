@@ -115,6 +115,7 @@ def check_password(password: str, stored: Optional[str]) -> bool:
     if not usable:
         parsed = _parse(_dummy_hash(DEFAULT_COST))
         password = "not the password"
+    assert parsed is not None  # the dummy hash is always well-formed
     cost, salt, expected = parsed
     matches = hmac.compare_digest(_derive(password, salt, cost, len(expected)), expected)
     return usable and matches

@@ -43,8 +43,9 @@ def clear_cookie(response: web.StreamResponse, options: DashboardOptions, name: 
     set_cookie(response, options, name, "", max_age=0)
 
 
-def tokens_match(given: Optional[str], expected: Optional[str]) -> bool:
-    if not given or not expected:
+def tokens_match(given: object, expected: Optional[str]) -> bool:
+    """`given` is a form field as posted: anything but a non-empty text (a file, nothing) never matches."""
+    if not isinstance(given, str) or not given or not expected:
         return False
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
