@@ -18,7 +18,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Dict, Iterable, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, Tuple
+
+if TYPE_CHECKING:  # spaCy is imported only when a pipeline is built
+    from spacy.language import Language
 
 DEFAULT_TARGET = Path("models/spacy_de")
 INSTALLED_MODEL = "de_core_news_sm"
@@ -50,7 +53,7 @@ def extend_lemma_table(table: Dict[str, str]) -> Dict[str, str]:
     return extended
 
 
-def build_lookup_pipeline():
+def build_lookup_pipeline() -> Language:
     """spacy.blank("de") with a lookup lemmatizer over the extended German table."""
     import gzip
     import json
@@ -68,13 +71,14 @@ def build_lookup_pipeline():
 
     nlp = spacy.blank("de")
     lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    lemmatizer.initialize(lookups=lookups)
+    # spaCy types add_pipe as returning a Pipe; "lemmatizer" is a Lemmatizer, whose initialize takes lookups.
+    lemmatizer.initialize(lookups=lookups)  # type: ignore[call-arg]
     nlp.meta["name"] = "gocluster_lookup"
     nlp.meta["description"] = "spacy.blank('de') + lookup lemmatizer (case- and umlaut-tolerant)"
     return nlp
 
 
-def load_source_pipeline() -> Tuple[object, str]:
+def load_source_pipeline() -> Tuple[Language, str]:
     """The installed German model if there is one, else the lookup pipeline."""
     import spacy
 
