@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timezone
+from typing import Any
 
 from sqlalchemy import Column, Date, ForeignKey, Integer, MetaData, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import declarative_base, relationship
@@ -17,7 +18,9 @@ metadata = MetaData(naming_convention={
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 })
-Base = declarative_base(metadata=metadata)
+# SQLAlchemy 1.4 ships no type information: the declarative base is Any to mypy, declared so that
+# the model classes below may derive from it.
+Base: Any = declarative_base(metadata=metadata)
 
 
 class UTCDateTime(TypeDecorator):
