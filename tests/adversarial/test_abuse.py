@@ -100,7 +100,7 @@ def test_the_lookup_action_explains_the_limit_in_german(database_url, make_servi
     make_services(database_url, clock=clock)
     monkeypatch.setattr(booking_actions, "now", clock)
     wrong = guesses()
-    for attempt in range(6):
+    for _ in range(6):
         event = user_event("anna@example.org", "nlu_fallback")
         tracker = make_tracker([event], slots={"booking_reference": next(wrong), "lookup_email": "anna@example.org",
                                                "lookup_purpose": "show"})
