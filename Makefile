@@ -35,12 +35,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TQDM_DISABLE := 1
 
-.PHONY: help install pipeline sync train run cluster test test-python validate test-stories bench lock audit clean
+.PHONY: help install pipeline sync train run cluster lint test test-python validate test-stories bench lock audit clean
 
 help:
 	@echo "make run    – installieren, Sprachpipeline bauen, trainieren (falls nötig), Bot starten"
 	@echo "make cluster – mehrere Rasa-, Action- und Webserver hinter HAProxy (braucht PostgreSQL und Redis, siehe README)"
-	@echo "make test   – installieren (falls nötig) und alle Tests ausführen"
+	@echo "make test   – installieren (falls nötig) und alle Tests ausführen (zuerst make lint)"
+	@echo "make lint   – statische Prüfungen: ruff (Stil, Importe) und mypy (Typen in bot/)"
 	@echo "make bench  – Leistungsmessung gegen den laufenden Bot (startet ihn selbst)"
 	@echo "make audit  – gesperrte Pakete mit pip-audit auf bekannte Schwachstellen prüfen (braucht Internet)"
 
@@ -110,7 +111,12 @@ test-python: $(MODEL) $(CHROMIUM)
 test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --e2e --fail-on-prediction-errors --out var/results/stories
 
-test: $(MODEL)
+# Static checks (pyproject.toml: [tool.ruff], [tool.mypy]); the first step of `make test`.
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+test: lint $(MODEL)
 	$(MAKE) validate
 	$(MAKE) test-python
 	$(MAKE) test-stories
