@@ -23,6 +23,7 @@ from rasa.shared.core.constants import DEFAULT_INTENTS
 from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
 
 from bot.conversations import TYPED_COMMAND
+
 _PLAIN_INTENT = re.compile(r"^/([A-Za-z0-9_]+)$")
 
 
