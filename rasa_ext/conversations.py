@@ -56,7 +56,8 @@ class SqlConversationStore:
             if not sa.inspect(connection).has_table("events"):
                 return []
             rows = connection.execute(query).all()
-        lines = [line({**_event(data), "event": kind, "timestamp": timestamp}) for kind, timestamp, data in reversed(rows)]
+        lines = [line({**_event(data), "event": kind, "timestamp": timestamp})
+                 for kind, timestamp, data in reversed(rows)]
         return [entry for entry in lines if entry["text"]]
 
     def delete(self, conversation_ids: Iterable[str]) -> int:

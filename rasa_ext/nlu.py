@@ -17,7 +17,6 @@ import json
 from typing import Any, Dict, Iterable, List, Optional, Text
 
 import numpy as np
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -205,5 +204,6 @@ class InputGuard(_Stateless):
         problem = textguard.input_problem(raw)
         if problem is None:
             return
-        _set_intent(message, BAD_INPUT_INTENT, 1.0, [{INTENT_NAME_KEY: BAD_INPUT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}])
+        ranking = [{INTENT_NAME_KEY: BAD_INPUT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}]
+        _set_intent(message, BAD_INPUT_INTENT, 1.0, ranking)
         message.set(ENTITIES, [], add_to_output=True)

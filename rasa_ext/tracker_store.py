@@ -22,7 +22,6 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.config import settings
 from bot.storage.db import private_sqlite_file
 
-
 ERASE_CONVERSATION_SLOT = "erase_conversation"   # set by actions/handoff.py ActionDeleteMyData
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from bot.knowledge.content import Term
 from bot.language import compact, edit_distance, trigram_similarity, words
@@ -102,7 +102,7 @@ class GlossaryIndex:
     def suggest(self, query: str, limit: int = 3) -> List[Term]:
         """The terms whose names look most like `query` (for "did you mean" buttons)."""
         target = compact(query)
-        scored = {}
+        scored: Dict[str, Tuple[float, Term]] = {}
         for name, term in self._names:
             similarity = trigram_similarity(target, name)
             if similarity > scored.get(term.id, (0.0, term))[0]:
