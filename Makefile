@@ -41,7 +41,7 @@ help:
 	@echo "make run    – installieren, Sprachpipeline bauen, trainieren (falls nötig), Bot starten"
 	@echo "make cluster – mehrere Rasa-, Action- und Webserver hinter HAProxy (braucht PostgreSQL und Redis, siehe README)"
 	@echo "make test   – installieren (falls nötig) und alle Tests ausführen (zuerst make lint)"
-	@echo "make lint   – statische Prüfungen: ruff (Stil, Importe) und mypy (Typen in bot/)"
+	@echo "make lint   – statische Prüfungen: ruff (Stil, Importe, Formatierung) und mypy (Typen in bot/)"
 	@echo "make bench  – Leistungsmessung gegen den laufenden Bot (startet ihn selbst)"
 	@echo "make audit  – gesperrte Pakete mit pip-audit auf bekannte Schwachstellen prüfen (braucht Internet)"
 
@@ -111,9 +111,10 @@ test-python: $(MODEL) $(CHROMIUM)
 test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --e2e --fail-on-prediction-errors --out var/results/stories
 
-# Static checks (pyproject.toml: [tool.ruff], [tool.mypy]); the first step of `make test`.
+# Static checks (pyproject.toml: [tool.ruff], [tool.mypy]): lint, format, types; the first step of `make test`.
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
 test: lint $(MODEL)

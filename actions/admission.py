@@ -1,5 +1,6 @@
 """Admission guide, readiness check, Gold-label cost-share check: thin adapters around
 bot/admission (guide rules, AdmissionDialogue for the texts) and bot/eligibility (pure rules)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -23,6 +24,7 @@ def today() -> date:
 
 def asking(slot: str, reply):
     """An `action_ask_<slot>` that sends one reply of the admission dialogue."""
+
     class Ask(Action):
         def name(self) -> Text:
             return f"action_ask_{slot}"
@@ -61,8 +63,9 @@ class ActionGuide(Action):
 
 
 # --- readiness check ----------------------------------------------------------------------------
-ActionAskReadinessDocuments = asking("rd_application_documents",
-                                     lambda d: d.readiness_question("application_documents"))
+ActionAskReadinessDocuments = asking(
+    "rd_application_documents", lambda d: d.readiness_question("application_documents")
+)
 ActionAskReadinessStrategy = asking("rd_strategy_document", lambda d: d.readiness_question("strategy_document"))
 ActionAskReadinessActors = asking("rd_actor_overview", lambda d: d.readiness_question("actor_overview"))
 

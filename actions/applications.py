@@ -1,5 +1,6 @@
 """Draft membership application: thin adapters around bot/applications (DraftDesk for the use
 cases, DraftDialogue for the texts, fields.py for the checks)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -107,7 +108,7 @@ class ValidateDraftForm(QuestionAwareForm):
             decided = await self._continue_existing(existing, dispatcher, tracker)
             if decided is not None:
                 return decided
-            events.append(SlotSet("draft_existing", None))   # another name: validated as usual
+            events.append(SlotSet("draft_existing", None))  # another name: validated as usual
         for slot, value in tracker.slots_to_validate().items():
             spec = services().schema.by_slot(slot)
             if spec is None:
@@ -126,24 +127,24 @@ class ValidateDraftForm(QuestionAwareForm):
         if problem is None and spec.kind == "count":
             problem, extra = check.actor_numbers_problem(spec.id, normalised, values_from(tracker))
         if problem:
-            if problem in NAME_REJECTED_KINDS:   # the field's question follows right after
+            if problem in NAME_REJECTED_KINDS:  # the field's question follows right after
                 key = "draft_invalid_dont_know" if problem == "dont_know" else f"text_answer_{problem}"
             else:
                 key = f"draft_invalid_{problem}"
             send(dispatcher, [say(key, **extra)])
-            if problem == check.PARTS_DO_NOT_ADD_UP:   # ask the whole breakdown again, also in the draft
+            if problem == check.PARTS_DO_NOT_ADD_UP:  # ask the whole breakdown again, also in the draft
                 await self._save(dispatcher, tracker, {f: None for f in check.BREAKDOWN})
                 return [SlotSet(f"d_{f}", None) for f in check.BREAKDOWN]
             return [SlotSet(spec.slot, None)]
         try:
             problem = await self._save(dispatcher, tracker, {spec.id: normalised})
         except OrganisationTaken as taken:
-            if taken.own_draft:   # the same person's draft: offer to continue it
+            if taken.own_draft:  # the same person's draft: offer to continue it
                 send(dispatcher, [services().draft_dialogue.own_draft_found(taken.own_draft)])
                 return [SlotSet(spec.slot, None), SlotSet("draft_existing", taken.own_draft)]
             send(dispatcher, [say("draft_organisation_taken")])
             problem = "organisation_taken"
-        if problem:   # not stored (taken organisation, database down): the same question again
+        if problem:  # not stored (taken organisation, database down): the same question again
             return [SlotSet(spec.slot, None)]
         return [SlotSet(spec.slot, normalised)]
 
@@ -183,7 +184,7 @@ class ValidateDraftForm(QuestionAwareForm):
 async def handle_draft_lookup(dispatcher: CollectingDispatcher, tracker: Tracker, purpose: str) -> List[EventType]:
     """After identification with booking reference and e-mail: open the draft or show its status."""
     reference, email = tracker.get_slot("booking_reference") or "", tracker.get_slot("lookup_email") or ""
-    lookup_slots = ("booking_reference", "lookup_email")   # the purpose stays for the rules that follow
+    lookup_slots = ("booking_reference", "lookup_email")  # the purpose stays for the rules that follow
     desk, dialogue = services().draft_desk, services().draft_dialogue
     try:
         if purpose == "draft_status":
@@ -209,8 +210,11 @@ async def handle_draft_lookup(dispatcher: CollectingDispatcher, tracker: Tracker
     draft = opened.draft
     send(dispatcher, [dialogue.opened(draft.reference, opened.fresh)])
     prefill = [SlotSet(f.slot, draft.fields.get(f.id)) for f in services().schema.fields]
-    return reset(lookup_slots) + prefill + [SlotSet("draft_reference", draft.reference),
-                                            SlotSet("lookup_result", "draft_ready")]
+    return (
+        reset(lookup_slots)
+        + prefill
+        + [SlotSet("draft_reference", draft.reference), SlotSet("lookup_result", "draft_ready")]
+    )
 
 
 class ActionDraftSummary(Action):
@@ -219,7 +223,7 @@ class ActionDraftSummary(Action):
 
     async def run(self, dispatcher, tracker, domain):
         reference = tracker.get_slot("draft_reference")
-        if not reference:   # the form ended without a draft (database unavailable)
+        if not reference:  # the form ended without a draft (database unavailable)
             return reset(draft_slots())
         try:
             draft = await in_thread(services().draft_desk.get, reference)
@@ -231,7 +235,7 @@ class ActionDraftSummary(Action):
 
 
 class ActionChangeDraftField(Action):
-    """"Angabe ändern": which field (buttons), then back into the form for just that field."""
+    """ "Angabe ändern": which field (buttons), then back into the form for just that field."""
 
     def name(self) -> Text:
         return "action_change_draft_field"

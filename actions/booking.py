@@ -3,6 +3,7 @@
 Thin adapters: rules live in bot.booking (calendar, service), texts in content/messages.yml.
 Database calls run in a worker thread so the action server keeps serving other users.
 """
+
 from __future__ import annotations
 
 import logging
@@ -40,8 +41,13 @@ def dialogue() -> BookingDialogue:
     global _dialogue
     current = services()
     if _dialogue is None or _dialogue.config is not current.calendar or _dialogue.labels is not current.labels:
-        _dialogue = BookingDialogue(current.messages, current.calendar, current.settings.public_url,
-                                    current.settings.privacy_url, current.labels)
+        _dialogue = BookingDialogue(
+            current.messages,
+            current.calendar,
+            current.settings.public_url,
+            current.settings.privacy_url,
+            current.labels,
+        )
     return _dialogue
 
 
@@ -90,11 +96,13 @@ START_INTENTS = {"consultation_form": "book_consultation", "reschedule_form": "r
 class TimeChoiceMixin:
     """Preferred time and slot choice, shared by booking and rescheduling."""
 
-    async def _offer_for(self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         pick_exact: bool = False) -> Dict[Text, Any]:
+    async def _offer_for(
+        self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker, pick_exact: bool = False
+    ) -> Dict[Text, Any]:
         previous = wish_from_dict(tracker.get_slot("time_wish"))
-        result = parse_time_wish(text, now().astimezone(dialogue().config.tz), previous,
-                                 horizon_days=dialogue().config.horizon_days)
+        result = parse_time_wish(
+            text, now().astimezone(dialogue().config.tz), previous, horizon_days=dialogue().config.horizon_days
+        )
         if result.wish is None:
             send(dispatcher, [dialogue().time_problem(result)])
             return self.failed("preferred_time", tracker, dispatcher)
@@ -106,10 +114,15 @@ class TimeChoiceMixin:
         offer = offer_to_dict(result.wish, proposal)
         exact = exact_slot(result.wish, dialogue().config)
         # While choosing, "14 Uhr" names one slot: take it if it is free (the summary follows).
-        chosen = (exact.isoformat()
-                  if pick_exact and exact and proposal.matches_wish and exact in proposal.slots else None)
-        return {"preferred_time": text, "time_wish": wish_to_dict(result.wish), "slot_offer": offer,
-                "consultation_slot": chosen}
+        chosen = (
+            exact.isoformat() if pick_exact and exact and proposal.matches_wish and exact in proposal.slots else None
+        )
+        return {
+            "preferred_time": text,
+            "time_wish": wish_to_dict(result.wish),
+            "slot_offer": offer,
+            "consultation_slot": chosen,
+        }
 
     async def extract_preferred_time(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         """A wish given with the request ("Haben Sie nächste Woche einen Termin frei?",
@@ -117,12 +130,19 @@ class TimeChoiceMixin:
         if tracker.get_slot("requested_slot") or tracker.get_slot("preferred_time"):
             return {}
         trigger = START_INTENTS.get((tracker.active_loop or {}).get("name") or "")
-        text = next((e.get("text") or "" for e in reversed(tracker.events) if e.get("event") == "user"
-                     and ((e.get("parse_data") or {}).get("intent") or {}).get("name") == trigger), "")
+        text = next(
+            (
+                e.get("text") or ""
+                for e in reversed(tracker.events)
+                if e.get("event") == "user" and ((e.get("parse_data") or {}).get("intent") or {}).get("name") == trigger
+            ),
+            "",
+        )
         if not text or text.startswith("/"):
             return {}
-        result = parse_time_wish(text, now().astimezone(dialogue().config.tz), None,
-                                 horizon_days=dialogue().config.horizon_days)
+        result = parse_time_wish(
+            text, now().astimezone(dialogue().config.tz), None, horizon_days=dialogue().config.horizon_days
+        )
         return {"preferred_time": text} if result.wish is not None else {}
 
     async def validate_preferred_time(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
@@ -134,9 +154,12 @@ class TimeChoiceMixin:
         if chosen:
             return {"consultation_slot": chosen.isoformat()}
         # Anything else may be a new wish ("lieber Mittwoch"): offer slots for it instead.
-        result = parse_time_wish(text, now().astimezone(dialogue().config.tz),
-                                 wish_from_dict(tracker.get_slot("time_wish")),
-                                 horizon_days=dialogue().config.horizon_days)
+        result = parse_time_wish(
+            text,
+            now().astimezone(dialogue().config.tz),
+            wish_from_dict(tracker.get_slot("time_wish")),
+            horizon_days=dialogue().config.horizon_days,
+        )
         if result.wish is None and result.problem == "not_understood":
             send(dispatcher, [dialogue().say("booking_slot_not_understood")])
             return self.failed("consultation_slot", tracker, dispatcher)
@@ -161,7 +184,7 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         if tracker.get_slot("consent") is False or tracker.get_slot("booking_unavailable"):
-            return []   # nothing more to ask: the form ends and nothing is stored
+            return []  # nothing more to ask: the form ends and nothing is stored
         slots = [s for s in domain_slots if s != "phone"]
         if tracker.get_slot("consultation_format") == "telefon":
             slots.append("phone")
@@ -176,7 +199,8 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
 
     def validate_consent(self, value, dispatcher, tracker, domain):
         decision = {language.YES: True, language.NO: False}.get(
-            language.parse_yes_no(str(value or ""), intent_of(tracker)))
+            language.parse_yes_no(str(value or ""), intent_of(tracker))
+        )
         if decision is None:
             send(dispatcher, [dialogue().say("booking_consent_unclear")])
             return self.failed("consent", tracker, dispatcher)
@@ -215,7 +239,8 @@ class ValidateConsultationForm(TimeChoiceMixin, QuestionAwareForm):
         phone, problem = validation.phone(str(value or ""))
         if problem:
             key = {"too_short": "booking_phone_too_short", "too_long": "booking_phone_too_long"}.get(
-                problem, "booking_phone_invalid")
+                problem, "booking_phone_invalid"
+            )
             send(dispatcher, [dialogue().say(key, value=str(value or "")[:40])])
             return self.failed("phone", tracker, dispatcher)
         return {"phone": phone}
@@ -259,10 +284,20 @@ class ActionFinishConsultationForm(Action):
             send(dispatcher, [dialogue().say("booking_consent_declined")])
             return reset(slots.BOOKING)
         slot = datetime.fromisoformat(tracker.get_slot("consultation_slot"))
-        send(dispatcher, [dialogue().summary(slot, tracker.get_slot("consultation_format"),
-                                             tracker.get_slot("person_name"), tracker.get_slot("organisation"),
-                                             tracker.get_slot("cluster_name"), tracker.get_slot("email"),
-                                             tracker.get_slot("phone"))])
+        send(
+            dispatcher,
+            [
+                dialogue().summary(
+                    slot,
+                    tracker.get_slot("consultation_format"),
+                    tracker.get_slot("person_name"),
+                    tracker.get_slot("organisation"),
+                    tracker.get_slot("cluster_name"),
+                    tracker.get_slot("email"),
+                    tracker.get_slot("phone"),
+                )
+            ],
+        )
         return [SlotSet("booking_ready", True)]
 
 
@@ -273,10 +308,14 @@ class ActionConfirmBooking(Action):
     async def run(self, dispatcher, tracker, domain):
         fmt = tracker.get_slot("consultation_format")
         request = BookingRequest(
-            slot_start=datetime.fromisoformat(tracker.get_slot("consultation_slot")), format=fmt,
-            name=tracker.get_slot("person_name"), organisation=tracker.get_slot("organisation"),
-            cluster_name=tracker.get_slot("cluster_name"), email=tracker.get_slot("email"),
-            phone=tracker.get_slot("phone") if fmt == "telefon" else None, consent_at=now(),
+            slot_start=datetime.fromisoformat(tracker.get_slot("consultation_slot")),
+            format=fmt,
+            name=tracker.get_slot("person_name"),
+            organisation=tracker.get_slot("organisation"),
+            cluster_name=tracker.get_slot("cluster_name"),
+            email=tracker.get_slot("email"),
+            phone=tracker.get_slot("phone") if fmt == "telefon" else None,
+            consent_at=now(),
         )
         try:
             booked = await in_thread(services().consultations.book, request, requester(tracker))
@@ -303,9 +342,13 @@ class ActionConfirmBooking(Action):
             send(dispatcher, [fault("booking_slots")])
             return reset(slots.BOOKING)
         # Back into the form at the slot choice; its prompt shows the fresh offer.
-        return [SlotSet("slot_offer", offer_to_dict(wish, proposal)), SlotSet("consultation_slot", None),
-                SlotSet("booking_ready", None), ActiveLoop("consultation_form"),
-                SlotSet("requested_slot", "consultation_slot")]
+        return [
+            SlotSet("slot_offer", offer_to_dict(wish, proposal)),
+            SlotSet("consultation_slot", None),
+            SlotSet("booking_ready", None),
+            ActiveLoop("consultation_form"),
+            SlotSet("requested_slot", "consultation_slot"),
+        ]
 
 
 # --- existing bookings -------------------------------------------------------------------------
@@ -320,20 +363,28 @@ class ActionHandleBookingLookup(Action):
 
             return await handle_draft_lookup(dispatcher, tracker, purpose)
         try:
-            booking = await in_thread(services().consultations.identify, tracker.get_slot("booking_reference") or "",
-                                      tracker.get_slot("lookup_email") or "", requester(tracker))
+            booking = await in_thread(
+                services().consultations.identify,
+                tracker.get_slot("booking_reference") or "",
+                tracker.get_slot("lookup_email") or "",
+                requester(tracker),
+            )
         except RateLimited as limited:
             send(dispatcher, [dialogue().say("lookup_rate_limited", minutes=limited.retry_minutes)])
             return reset(slots.LOOKUP) + [SlotSet("lookup_result", "not_found")]
         except BookingNotFound:
-            retry = {"show": "show_booking", "cancel": "cancel_booking", "reschedule": "reschedule_booking",
-                     "delete": "delete_my_data"}[purpose]
+            retry = {
+                "show": "show_booking",
+                "cancel": "cancel_booking",
+                "reschedule": "reschedule_booking",
+                "delete": "delete_my_data",
+            }[purpose]
             send(dispatcher, [dialogue().not_found(retry)])
             return reset(slots.LOOKUP) + [SlotSet("lookup_result", "not_found")]
         except StorageUnavailable:
             send(dispatcher, [fault("lookup")])
             return reset(slots.LOOKUP) + [SlotSet("lookup_result", "unavailable")]
-        if purpose == "delete":   # action_delete_question asks before anything is deleted
+        if purpose == "delete":  # action_delete_question asks before anything is deleted
             return [SlotSet("lookup_result", "found")]
         if purpose == "show":
             send(dispatcher, [dialogue().show(booking)])
@@ -354,8 +405,9 @@ class ActionCancelBooking(Action):
 
     async def run(self, dispatcher, tracker, domain):
         try:
-            booking = await in_thread(services().consultations.cancel, tracker.get_slot("booking_reference"),
-                                      tracker.get_slot("lookup_email"))
+            booking = await in_thread(
+                services().consultations.cancel, tracker.get_slot("booking_reference"), tracker.get_slot("lookup_email")
+            )
             send(dispatcher, [dialogue().say("cancel_done", slot=dialogue().describe_slot(booking.slot_start))])
         except (BookingError, StorageUnavailable):
             send(dispatcher, [fault("cancel")])
@@ -369,8 +421,10 @@ class ActionKeepBooking(Action):
     async def run(self, dispatcher, tracker, domain):
         slot = tracker.get_slot("current_slot")
         if slot and tracker.get_slot("lookup_purpose") == "reschedule":
-            send(dispatcher, [dialogue().say("reschedule_kept",
-                                             slot=dialogue().describe_slot(datetime.fromisoformat(slot)))])
+            send(
+                dispatcher,
+                [dialogue().say("reschedule_kept", slot=dialogue().describe_slot(datetime.fromisoformat(slot)))],
+            )
         else:
             send(dispatcher, [dialogue().say("cancel_kept")])
         return reset(slots.BOOKING + slots.LOOKUP_STATE)
@@ -383,8 +437,15 @@ class ActionRescheduleSummary(Action):
     async def run(self, dispatcher, tracker, domain):
         if tracker.get_slot("booking_unavailable"):
             return reset(slots.BOOKING + slots.LOOKUP_STATE)
-        send(dispatcher, [dialogue().reschedule_question(datetime.fromisoformat(tracker.get_slot("current_slot")),
-                                                         datetime.fromisoformat(tracker.get_slot("consultation_slot")))])
+        send(
+            dispatcher,
+            [
+                dialogue().reschedule_question(
+                    datetime.fromisoformat(tracker.get_slot("current_slot")),
+                    datetime.fromisoformat(tracker.get_slot("consultation_slot")),
+                )
+            ],
+        )
         return []
 
 
@@ -398,8 +459,12 @@ class ActionRescheduleBooking(Action):
             return reset(slots.BOOKING + slots.LOOKUP_STATE)
         new_slot = datetime.fromisoformat(tracker.get_slot("consultation_slot"))
         try:
-            booking = await in_thread(services().consultations.reschedule,
-                                      tracker.get_slot("booking_reference"), tracker.get_slot("lookup_email"), new_slot)
+            booking = await in_thread(
+                services().consultations.reschedule,
+                tracker.get_slot("booking_reference"),
+                tracker.get_slot("lookup_email"),
+                new_slot,
+            )
         except SlotUnavailable:
             send(dispatcher, [dialogue().say("booking_slot_gone")])
             return reset(slots.BOOKING + slots.LOOKUP_STATE)

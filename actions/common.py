@@ -1,4 +1,5 @@
 """Helpers shared by the action modules."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -48,8 +49,10 @@ def fault(context: str, retry: bool = False) -> Reply:
     """The fault message of content/faults.yml for what the user was doing; with `retry`, buttons
     to try the same step again or to stop."""
     messages = services().messages
-    buttons = (Button(messages.render("retry_button"), "/affirm"),
-               Button(messages.render("booking_stop_button"), "/stop"))
+    buttons = (
+        Button(messages.render("retry_button"), "/affirm"),
+        Button(messages.render("booking_stop_button"), "/stop"),
+    )
     return Reply(services().faults.text(context), buttons if retry else ())
 
 

@@ -1,4 +1,5 @@
 """Helpers shared by all forms: questions answered mid-form, prompts, worker threads."""
+
 from __future__ import annotations
 
 import asyncio
@@ -46,9 +47,11 @@ def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         send(dispatcher, answers().faq(intent))
 
 
-def prompt_action(slot: str, key: str, buttons: Optional[List[Dict[str, str]]] = None,
-                  text: Optional[Callable[[], str]] = None):
+def prompt_action(
+    slot: str, key: str, buttons: Optional[List[Dict[str, str]]] = None, text: Optional[Callable[[], str]] = None
+):
     """An `action_ask_<slot>` that asks with a message from content/ (or a text function)."""
+
     class AskSlot(Action):
         def name(self) -> Text:
             return f"action_ask_{slot}"
@@ -62,8 +65,19 @@ def prompt_action(slot: str, key: str, buttons: Optional[List[Dict[str, str]]] =
     return AskSlot
 
 
-STOP_WORDS = ("abbrech", "abbruch", "stopp", "stop", "beende", "aufhoer", "aufhor", "vergiss es", "lass es",
-              "cancel", "nicht mehr weiter")
+STOP_WORDS = (
+    "abbrech",
+    "abbruch",
+    "stopp",
+    "stop",
+    "beende",
+    "aufhoer",
+    "aufhor",
+    "vergiss es",
+    "lass es",
+    "cancel",
+    "nicht mehr weiter",
+)
 STOP_CONFIDENCE = 0.6
 
 
@@ -89,7 +103,7 @@ def is_escape(tracker: Tracker) -> bool:
     return intent.get("name") in ESCAPE_INTENTS and float(intent.get("confidence") or 0) >= ESCAPE_CONFIDENCE
 
 
-ANSWER_BUTTON_INTENTS = {"affirm", "deny"}   # "/affirm", "/deny" answer yes/no questions in forms
+ANSWER_BUTTON_INTENTS = {"affirm", "deny"}  # "/affirm", "/deny" answer yes/no questions in forms
 
 
 def is_button(tracker: Tracker) -> bool:
@@ -103,8 +117,8 @@ def is_other_button(tracker: Tracker) -> bool:
     return is_button(tracker) and intent not in ANSWER_BUTTON_INTENTS and not is_question_intent(intent)
 
 
-FAILURES_SLOT = "form_failures"      # {"slot": the question, "count": failed answers in a row}
-HELP_AFTER_FAILURES = 2              # no loop longer than two: then help and ways out
+FAILURES_SLOT = "form_failures"  # {"slot": the question, "count": failed answers in a row}
+HELP_AFTER_FAILURES = 2  # no loop longer than two: then help and ways out
 _BOOKKEEPING = frozenset({"requested_slot", FAILURES_SLOT})
 STUCK_HANDOFF = '/ask_human{"handoff_reason":"not_understood"}'
 
@@ -127,7 +141,7 @@ def answer_failed(asked: Optional[str], events: List[EventType]) -> bool:
     if asked not in changes or changes[asked] is not None:
         return False
     if "requested_slot" in changes and changes["requested_slot"] is None:
-        return False   # the answer ended the form (declined consent, database down)
+        return False  # the answer ended the form (declined consent, database down)
     return not any(value is not None for name, value in changes.items() if name not in _BOOKKEEPING | {asked})
 
 
@@ -151,7 +165,7 @@ class QuestionAwareForm(FormValidationAction):
     a person and to stop.
     """
 
-    offers_handoff = True   # the hand-off form itself does not offer a hand-off
+    offers_handoff = True  # the hand-off form itself does not offer a hand-off
 
     def optional_slots(self, tracker: Tracker) -> Collection[str]:
         """Questions a user may skip: "Überspringen" answers them with "keine Angabe"
@@ -167,8 +181,11 @@ class QuestionAwareForm(FormValidationAction):
     def help(self, slot: str, tracker: Tracker) -> Reply:
         say = answers().knowledge.messages.render
         example = self.example(slot, tracker)
-        parts = [say("form_help"), say("form_help_example", example=example) if example else "",
-                 say("form_help_handoff") if self.offers_handoff else say("form_help_hotline")]
+        parts = [
+            say("form_help"),
+            say("form_help_example", example=example) if example else "",
+            say("form_help_handoff") if self.offers_handoff else say("form_help_hotline"),
+        ]
         text = " ".join(part for part in parts if part)
         buttons = []
         if slot in self.optional_slots(tracker):
@@ -185,8 +202,11 @@ class QuestionAwareForm(FormValidationAction):
     @staticmethod
     def _is_question(tracker: Tracker) -> bool:
         text = latest_text(tracker)
-        return (bool(tracker.get_slot("requested_slot")) and is_question_intent(intent_of(tracker))
-                and (looks_like_question(text) or is_button(tracker)))
+        return (
+            bool(tracker.get_slot("requested_slot"))
+            and is_question_intent(intent_of(tracker))
+            and (looks_like_question(text) or is_button(tracker))
+        )
 
     async def run(self, dispatcher, tracker, domain):
         asked = tracker.get_slot("requested_slot")
@@ -213,10 +233,6 @@ class QuestionAwareForm(FormValidationAction):
         if failures or previous:
             events.append(SlotSet(FAILURES_SLOT, failures))
         return events
-
-
-
-
 
 
 class ActionAbortProcess(Action):

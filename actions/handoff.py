@@ -1,4 +1,5 @@
 """Hand-off to the hotline team, logging of unanswered questions, deleting one's data."""
+
 from __future__ import annotations
 
 import logging
@@ -22,7 +23,7 @@ from bot.ratelimit import RateLimited
 from bot.storage.db import StorageUnavailable
 
 logger = logging.getLogger(__name__)
-ERASE_CONVERSATION_SLOT = "erase_conversation"   # read by rasa_ext/tracker_store.py
+ERASE_CONVERSATION_SLOT = "erase_conversation"  # read by rasa_ext/tracker_store.py
 
 
 def say(key: str, **values: Any) -> Reply:
@@ -39,8 +40,11 @@ class ActionHandoffIntro(Action):
         send(dispatcher, [services().handoff_dialogue.intro(reason)])
         # The hand-off replaces a process left unfinished (e.g. "Mit einer Person sprechen" in the
         # help of a form): its answers are not kept for a later start.
-        abandoned = [SlotSet(slot, None) for slot in slots.PROCESS
-                     if slot not in slots.HANDOFF and tracker.get_slot(slot) is not None]
+        abandoned = [
+            SlotSet(slot, None)
+            for slot in slots.PROCESS
+            if slot not in slots.HANDOFF and tracker.get_slot(slot) is not None
+        ]
         return abandoned + [SlotSet("handoff_reason", reason)]
 
 
@@ -60,7 +64,7 @@ class ActionAskHandoffConsent(Action):
 
 
 class ValidateHandoffForm(QuestionAwareForm):
-    offers_handoff = False   # this is the hand-off: its help names the hotline instead
+    offers_handoff = False  # this is the hand-off: its help names the hotline instead
 
     def name(self) -> Text:
         return "validate_handoff_form"
@@ -99,9 +103,16 @@ class ValidateHandoffForm(QuestionAwareForm):
             send(dispatcher, [say("booking_time_not_understood")])
             return {"handoff_callback": None}
         parsed = parse_time_wish(text, now().astimezone(services().calendar.tz), None)
-        if parsed.problem in ("past", "invalid_date"):   # a wish we can read, but not fulfil
-            send(dispatcher, [say("booking_time_past" if parsed.problem == "past" else "booking_time_invalid",
-                                  detail=parsed.detail)])
+        if parsed.problem in ("past", "invalid_date"):  # a wish we can read, but not fulfil
+            send(
+                dispatcher,
+                [
+                    say(
+                        "booking_time_past" if parsed.problem == "past" else "booking_time_invalid",
+                        detail=parsed.detail,
+                    )
+                ],
+            )
             return {"handoff_callback": None}
         return {"handoff_callback": text}
 
@@ -127,11 +138,15 @@ class ActionCreateTicket(Action):
             lines = []
         concern = Concern(
             reason=tracker.get_slot("handoff_reason") or rules.ASKED_FOR_PERSON,
-            intents=rules.intents_of(tracker.events), contact_name=tracker.get_slot("handoff_name") or "",
-            contact_email=email, contact_phone=phone, callback=tracker.get_slot("handoff_callback"),
+            intents=rules.intents_of(tracker.events),
+            contact_name=tracker.get_slot("handoff_name") or "",
+            contact_email=email,
+            contact_phone=phone,
+            callback=tracker.get_slot("handoff_callback"),
             concern=tracker.get_slot("handoff_concern") or "",
             transcript=lines or transcript_from_events(tracker.events),
-            channel=tracker.get_latest_input_channel() or "unbekannt")
+            channel=tracker.get_latest_input_channel() or "unbekannt",
+        )
         try:
             opened = await in_thread(services().hotline.open_ticket, concern, requester(tracker))
         except RateLimited:
@@ -150,8 +165,14 @@ async def log_unanswered(tracker: Tracker, kind: str) -> None:
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
     guess = next((r for r in ranking if r.get("name") not in ("nlu_fallback", None)), {})
     try:
-        await in_thread(services().tickets.log_unanswered, latest_text(tracker), kind, guess.get("name"),
-                        guess.get("confidence"), tracker.sender_id)
+        await in_thread(
+            services().tickets.log_unanswered,
+            latest_text(tracker),
+            kind,
+            guess.get("name"),
+            guess.get("confidence"),
+            tracker.sender_id,
+        )
     except (StorageUnavailable, DomainError):
         logger.warning("Unanswered question could not be logged (database unavailable)")
 
@@ -175,8 +196,9 @@ class ActionDeleteMyData(Action):
     async def run(self, dispatcher, tracker, domain):
         reference = tracker.get_slot("booking_reference") or ""
         try:
-            result = await in_thread(services().privacy.delete_my_data, reference,
-                                     tracker.get_slot("lookup_email") or "", requester(tracker))
+            result = await in_thread(
+                services().privacy.delete_my_data, reference, tracker.get_slot("lookup_email") or "", requester(tracker)
+            )
         except BookingNotFound:
             send(dispatcher, [say("lookup_not_found")])
             return reset(slots.LOOKUP_STATE)

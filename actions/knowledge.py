@@ -1,4 +1,5 @@
 """Answers from the content: programme FAQ, glossary, clarifying questions, other languages."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -80,7 +81,7 @@ class ActionReplyEnglish(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         replies = answers().english(latest_text(tracker))
         send(dispatcher, replies)
-        if len(replies) == 1:   # nothing recognised: only the notice went out
+        if len(replies) == 1:  # nothing recognised: only the notice went out
             await log_unanswered(tracker, "english")
         return []
 

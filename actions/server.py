@@ -12,6 +12,7 @@ actions (rasa_sdk's ActionExecutor) but
 * limits bodies to MAX_ACTION_REQUEST_BYTES, compressed or not,
 * answers errors with a code, never with request data, and logs only the action and error type.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,6 +35,7 @@ from bot.config import Settings, settings
 from bot.security import ACTION_TOKEN_HEADER, action_token
 
 logger = logging.getLogger(__name__)
+
 
 class BodyTooLarge(ValueError):
     pass
@@ -69,8 +71,9 @@ def create_app(config: Optional[Settings] = None, package: str = "actions") -> S
         if not hmac.compare_digest(request.headers.get(ACTION_TOKEN_HEADER, "").encode("utf-8"), token):
             return response.json({"error": "unauthorized"}, status=401)
         try:
-            action_call = read_body(request.body, request.headers.get("Content-Encoding"),
-                                    config.max_action_request_bytes)
+            action_call = read_body(
+                request.body, request.headers.get("Content-Encoding"), config.max_action_request_bytes
+            )
         except BodyTooLarge:
             return response.json({"error": "too_large"}, status=413)
         except (ValueError, zlib.error, RecursionError):

@@ -3,6 +3,7 @@
 Every user asks for the same week, so they compete for the same slots: the bot must book each
 slot at most once and offer the losers fresh slots.
 """
+
 from __future__ import annotations
 
 import random
@@ -23,16 +24,23 @@ def _buttons(replies: list) -> List[dict]:
 
 def book_one(base_url: str, user: str, timings: List[Timing], unfinished: List[str]) -> str:
     """Runs a whole booking conversation, answering what the bot asks; returns the reference."""
+
     def turn(text: str) -> list:
         started = time.perf_counter()
         replies = send(base_url, user, text)
         timings.append(Timing(time.perf_counter() - started, bool(replies)))
         return replies
 
-    answers = {"Telefon oder per Video": "Video", "Wann passt es Ihnen": "nächste Woche",
-               "einverstanden": "ja", "Wie ist Ihr Name": f"Nutzer {user}",
-               "Clustermanagement-Organisation": "Cluster GmbH", "Wie heißt Ihr Cluster": "Cluster Nord",
-               "E-Mail-Adresse dürfen wir": f"{user}@example.org", "Bitte prüfen Sie Ihre Angaben": "/affirm"}
+    answers = {
+        "Telefon oder per Video": "Video",
+        "Wann passt es Ihnen": "nächste Woche",
+        "einverstanden": "ja",
+        "Wie ist Ihr Name": f"Nutzer {user}",
+        "Clustermanagement-Organisation": "Cluster GmbH",
+        "Wie heißt Ihr Cluster": "Cluster Nord",
+        "E-Mail-Adresse dürfen wir": f"{user}@example.org",
+        "Bitte prüfen Sie Ihre Angaben": "/affirm",
+    }
     replies = turn("Ich möchte einen Beratungstermin vereinbaren")
     for _turn in range(150):
         text = " ".join(r.get("text") or "" for r in replies)
@@ -40,7 +48,7 @@ def book_one(base_url: str, user: str, timings: List[Timing], unfinished: List[s
         if reference:
             return reference.group(0)
         slots = [b for b in _buttons(replies) if re.match(r"\d{4}-\d{2}-\d{2}T", b["payload"])]
-        if slots:   # people pick different slots of the offer, as real users would
+        if slots:  # people pick different slots of the offer, as real users would
             replies = turn(random.choice(slots)["payload"])
             continue
         answer = next((a for question, a in answers.items() if question in text), None)
@@ -54,7 +62,7 @@ def book_one(base_url: str, user: str, timings: List[Timing], unfinished: List[s
 
 def run(base_url: str, database: Path, users: int = 20) -> dict:
     alone: List[Timing] = []
-    book_one(base_url, "booker-alone", alone, [])   # one user booking with nobody else around
+    book_one(base_url, "booker-alone", alone, [])  # one user booking with nobody else around
     unfinished: List[str] = []
 
     def user(number: int) -> Tuple[str, List[Timing]]:
@@ -68,9 +76,17 @@ def run(base_url: str, database: Path, users: int = 20) -> dict:
         confirmed = connection.execute("SELECT COUNT(*) FROM bookings WHERE status = 'confirmed'").fetchone()[0] - 1
         double = connection.execute(
             "SELECT COUNT(*) FROM (SELECT slot_start FROM bookings WHERE status = 'confirmed' "
-            "GROUP BY slot_start HAVING COUNT(*) > 1)").fetchone()[0]
+            "GROUP BY slot_start HAVING COUNT(*) > 1)"
+        ).fetchone()[0]
     report = summary(timings)
-    report.update(one_user_turn_p50_ms=summary(alone)["p50_ms"], one_user_turn_p95_ms=summary(alone)["p95_ms"],
-                  users=users, bookings=sum(1 for r in references if r), confirmed_in_database=confirmed,
-                  double_bookings=double, seconds=round(elapsed, 1), unfinished=unfinished)
+    report.update(
+        one_user_turn_p50_ms=summary(alone)["p50_ms"],
+        one_user_turn_p95_ms=summary(alone)["p95_ms"],
+        users=users,
+        bookings=sum(1 for r in references if r),
+        confirmed_in_database=confirmed,
+        double_bookings=double,
+        seconds=round(elapsed, 1),
+        unfinished=unfinished,
+    )
     return report

@@ -1,4 +1,5 @@
 """A minimal REST-channel client and latency statistics."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,8 @@ class Timing:
 def send(base_url: str, sender: str, text: str, timeout: float = 30.0) -> list:
     body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
     request = urllib.request.Request(
-        f"{base_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"})
+        f"{base_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.load(response)
 

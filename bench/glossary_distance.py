@@ -3,6 +3,7 @@ distance and with the one of bot.language (rapidfuzz), same matches, time per me
 
 Not part of `make bench` or the test suite (timings depend on the machine).
 """
+
 from __future__ import annotations
 
 import sys
@@ -33,11 +34,16 @@ def pure_python_distance(a: str, b: str, limit: int) -> int:
 
 
 MESSAGES = [
-    "Was ist ESCA?", "Was bedeutet Clustermanagement?", "mit den Clusterakteuren", "programmbegleitkries",
+    "Was ist ESCA?",
+    "Was bedeutet Clustermanagement?",
+    "mit den Clusterakteuren",
+    "programmbegleitkries",
     "Was ist ein Projektträger und wie lange dauert die Zertifizierung beim Programmbegleitkreis?",
     "Wir möchten gern wissen, welche Unterlagen wir für den Aufnahmeantrag einreichen müssen",
     "Hallo, ich habe eine Frage zum Gold-Label und zur Kostenbeteiligung am Silber-Label-Prozess",
-    "Anna Schmidt", "Cluster Nord e. V.", "Was ist eine Clustermanagement-Organisation?",
+    "Anna Schmidt",
+    "Cluster Nord e. V.",
+    "Was ist eine Clustermanagement-Organisation?",
 ]
 
 

@@ -3,6 +3,7 @@
 Starts its own action server and Rasa server on the trained model, with a fresh tracker
 database under var/bench/, so the figures do not depend on earlier conversations.
 """
+
 from __future__ import annotations
 
 import json
@@ -55,14 +56,19 @@ def _environment() -> Dict[str, str]:
 
 def measure_training() -> float:
     out = BENCH_DIR / "models"
-    cache = BENCH_DIR / "train-cache"   # an empty cache: Rasa must train every component
+    cache = BENCH_DIR / "train-cache"  # an empty cache: Rasa must train every component
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
     rasa = str(Path(sys.executable).with_name("rasa"))
     started = time.perf_counter()
-    subprocess.run([rasa, "train", "--out", str(out), "--fixed-model-name", "bench"], cwd=PROJECT_ROOT,
-                   env=dict(_environment(), RASA_CACHE_DIRECTORY=str(cache)), check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [rasa, "train", "--out", str(out), "--fixed-model-name", "bench"],
+        cwd=PROJECT_ROOT,
+        env=dict(_environment(), RASA_CACHE_DIRECTORY=str(cache)),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
@@ -116,16 +122,20 @@ def start_stack(model: str):
 
 def single_user() -> dict:
     """One user at a time, conversation after conversation (a new visitor each time)."""
-    timings = [timed_send(RASA_URL, f"bench-single-{n}", text)
-               for n in range(CONVERSATIONS_ONE_USER) for text in CONVERSATION]
+    timings = [
+        timed_send(RASA_URL, f"bench-single-{n}", text) for n in range(CONVERSATIONS_ONE_USER) for text in CONVERSATION
+    ]
     return summary(timings)
 
 
 def concurrent_users(users: int = USERS, conversations: int = CONVERSATIONS_PER_USER) -> dict:
     def user(number: int) -> List[Timing]:
         # Users start at different points of the conversation, so requests are mixed.
-        return [timed_send(RASA_URL, f"bench-user-{number}-{n}", CONVERSATION[(number + i) % len(CONVERSATION)])
-                for n in range(conversations) for i in range(len(CONVERSATION))]
+        return [
+            timed_send(RASA_URL, f"bench-user-{number}-{n}", CONVERSATION[(number + i) % len(CONVERSATION)])
+            for n in range(conversations)
+            for i in range(len(CONVERSATION))
+        ]
 
     per_user, elapsed = run_users(users, user)
     results = [timing for timings in per_user for timing in timings]

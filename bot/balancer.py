@@ -3,6 +3,7 @@ balancer's configuration (HAProxy, from deploy/haproxy.cfg.template) in front of
 
 `python -m bot serve` starts what `Topology` lists; nothing here starts processes.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,20 +17,20 @@ from typing import Dict, List, Optional, Tuple
 from bot.config import PROJECT_ROOT, Settings
 
 TEMPLATE = PROJECT_ROOT / "deploy" / "haproxy.cfg.template"
-CONFIG_FILE = "haproxy.cfg"   # in var/, written on every start
+CONFIG_FILE = "haproxy.cfg"  # in var/, written on every start
 HEALTH_PATH = "/balancer/health"
-ACTIONS_HEALTH_PATH = "/actions/health"   # the internal door's way to an action server's /health
+ACTIONS_HEALTH_PATH = "/actions/health"  # the internal door's way to an action server's /health
 _PLACEHOLDER = re.compile(r"\$\{([a-z_]+)\}")
-UNPRIVILEGED_ID = 65534       # nobody / nogroup on Debian
+UNPRIVILEGED_ID = 65534  # nobody / nogroup on Debian
 
 
 @dataclass(frozen=True)
 class Instance:
     """One server process: its name, the variables that make it this one, where it answers."""
 
-    kind: str                 # rasa | actions | web
-    name: str                 # "rasa" alone, "rasa-2" in a cluster
-    node: str                 # name in the balancer: "rasa2"
+    kind: str  # rasa | actions | web
+    name: str  # "rasa" alone, "rasa-2" in a cluster
+    node: str  # name in the balancer: "rasa2"
     port: int
     env: Tuple[Tuple[str, str], ...] = ()
 
@@ -50,9 +51,12 @@ def topology(config: Settings) -> Topology:
     """Without the balancer one server of each kind, on the configured ports (as always). With it,
     N/M/K servers on consecutive loopback ports from RASA_PORT, ACTIONS_PORT and WEB_PORT."""
     if not config.balancer:
-        return Topology((Instance("rasa", "rasa", "rasa", config.rasa_port),),
-                        (Instance("actions", "actions", "actions", config.actions_port),),
-                        (Instance("web", "web", "web", config.web_port),), False)
+        return Topology(
+            (Instance("rasa", "rasa", "rasa", config.rasa_port),),
+            (Instance("actions", "actions", "actions", config.actions_port),),
+            (Instance("web", "web", "web", config.web_port),),
+            False,
+        )
 
     def many(kind: str, count: int, base: int, port_variable: str) -> Tuple[Instance, ...]:
         result = []
@@ -64,9 +68,12 @@ def topology(config: Settings) -> Topology:
             result.append(Instance(kind, f"{kind}-{number}", f"{kind}{number}", port, tuple(env)))
         return tuple(result)
 
-    return Topology(many("rasa", config.rasa_servers, config.rasa_port, "RASA_PORT"),
-                    many("actions", config.action_servers, config.actions_port, "ACTIONS_PORT"),
-                    many("web", config.web_servers, config.web_port, "WEB_PORT"), True)
+    return Topology(
+        many("rasa", config.rasa_servers, config.rasa_port, "RASA_PORT"),
+        many("actions", config.action_servers, config.actions_port, "ACTIONS_PORT"),
+        many("web", config.web_servers, config.web_port, "WEB_PORT"),
+        True,
+    )
 
 
 def _servers(instances: Tuple[Instance, ...], how: str = "check") -> str:
@@ -77,15 +84,18 @@ def render(config: Settings, layout: Topology, run_as: Optional[int] = None) -> 
     """The balancer's configuration. `run_as`: the unprivileged id HAProxy switches to after binding
     (when started by root), None to stay the user who starts it."""
     values: Dict[str, str] = {
-        "run_as": (f"    uid {run_as}\n    gid {run_as}" if run_as is not None
-                   else "    # läuft als der startende Benutzer"),
+        "run_as": (
+            f"    uid {run_as}\n    gid {run_as}" if run_as is not None else "    # läuft als der startende Benutzer"
+        ),
         "public_bind": f"{_bind_address(config.balancer_host)}:{config.balancer_port}",
         "internal_port": str(config.balancer_internal_port),
         "hotline_networks": " ".join(config.hotline_networks),
-        "rasa_sticky_rules": "\n".join(f"    use-server {i.node} if {{ url_param(sid) -m beg {i.node}. }}"
-                                       for i in layout.rasa),
-        "rasa_socketio_servers": "\n".join(f"    server {i.node} 127.0.0.1:{i.port} track rasa/{i.node}"
-                                           for i in layout.rasa),
+        "rasa_sticky_rules": "\n".join(
+            f"    use-server {i.node} if {{ url_param(sid) -m beg {i.node}. }}" for i in layout.rasa
+        ),
+        "rasa_socketio_servers": "\n".join(
+            f"    server {i.node} 127.0.0.1:{i.port} track rasa/{i.node}" for i in layout.rasa
+        ),
         "rasa_servers": _servers(layout.rasa),
         "action_servers": _servers(layout.actions),
         "web_servers": _servers(layout.web),

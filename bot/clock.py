@@ -1,4 +1,5 @@
 """The one clock: aware UTC now. Services take it as a parameter so tests can fix the time."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

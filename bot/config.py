@@ -4,6 +4,7 @@ The one place that reads environment variables: every other module gets its valu
 `Settings` object. Each variable is validated here, with a German message naming it, so a wrong
 value stops the start instead of failing later in the middle of a conversation.
 """
+
 from __future__ import annotations
 
 import os
@@ -53,8 +54,7 @@ RATE_LIMIT_DEFAULTS: Dict[str, Tuple[str, str]] = {
     "mails_per_recipient": ("5/d", "E-Mails an dieselbe Adresse"),
     "hotline_mails": ("200/d", "E-Mails an das Hotline-Postfach insgesamt"),
     "login_failures_per_client": ("20/15min", "fehlgeschlagene Anmeldungen je Netzadresse"),
-    "login_failures_per_account_and_client": ("5/15min",
-                                              "fehlgeschlagene Anmeldungen je Konto und Netzadresse"),
+    "login_failures_per_account_and_client": ("5/15min", "fehlgeschlagene Anmeldungen je Konto und Netzadresse"),
     "login_failures_per_account": ("100/h", "fehlgeschlagene Anmeldungen je Konto von allen Adressen"),
 }
 
@@ -95,10 +95,10 @@ class Settings:
     # Network: what listens where. Everything binds to loopback unless configured otherwise.
     rasa_host: str
     rasa_port: int
-    rasa_url: str                        # where the web server's pages find Rasa (browser side)
+    rasa_url: str  # where the web server's pages find Rasa (browser side)
     actions_host: str
     actions_port: int
-    actions_url: str                     # where Rasa finds the action server
+    actions_url: str  # where Rasa finds the action server
     web_host: str
     web_port: int
     public_url: str
@@ -106,12 +106,12 @@ class Settings:
     cors_origins: Tuple[str, ...]
     endpoints_file: Path
     # Doors: request sizes, who may use the REST channel and the Rasa HTTP API.
-    max_request_bytes: int               # Rasa and web server (chat messages, forms)
-    max_action_request_bytes: int        # action server (Rasa sends whole conversations)
-    proxies_count: int                   # reverse proxies in front that set X-Forwarded-For
-    rest_channel: str                    # on | off
-    actions_timeout_seconds: float       # how long Rasa waits for a custom action
-    database_timeout_seconds: float      # how long a database call waits for a lock or connection
+    max_request_bytes: int  # Rasa and web server (chat messages, forms)
+    max_action_request_bytes: int  # action server (Rasa sends whole conversations)
+    proxies_count: int  # reverse proxies in front that set X-Forwarded-For
+    rest_channel: str  # on | off
+    actions_timeout_seconds: float  # how long Rasa waits for a custom action
+    database_timeout_seconds: float  # how long a database call waits for a lock or connection
     rest_token: str = field(repr=False, default="")
     rasa_api_token: str = field(repr=False, default="")
     secret_key: str = field(repr=False, default="")
@@ -138,7 +138,7 @@ class Settings:
     hotline_networks: Tuple[str, ...] = ("127.0.0.0/8", "::1/128")
     lock_store_url: str = field(repr=False, default="")
     lock_lifetime_seconds: int = 60
-    rasa_node: str = ""                  # this Rasa server's name in the balancer (socket.io stickiness)
+    rasa_node: str = ""  # this Rasa server's name in the balancer (socket.io stickiness)
 
     @property
     def balancer_url(self) -> str:
@@ -206,8 +206,10 @@ _NETWORK = re.compile(r"^[0-9a-fA-F.:]+(/\d{1,3})?$")
 def _node(env: _Env) -> str:
     name = env.text("RASA_NODE").lower()
     if name and not _NODE.match(name):
-        raise ConfigError(f"RASA_NODE: {name!r} ist kein gültiger Servername "
-                          "(Kleinbuchstaben und Ziffern, beginnt mit einem Buchstaben, höchstens 16 Zeichen)")
+        raise ConfigError(
+            f"RASA_NODE: {name!r} ist kein gültiger Servername "
+            "(Kleinbuchstaben und Ziffern, beginnt mit einem Buchstaben, höchstens 16 Zeichen)"
+        )
     return name
 
 
@@ -215,15 +217,18 @@ def _networks(env: _Env, name: str, default: str) -> Tuple[str, ...]:
     networks = tuple(n.strip() for n in env.text(name, default).split(",") if n.strip())
     wrong = [n for n in networks if not _NETWORK.match(n)]
     if wrong or not networks:
-        raise ConfigError(f"{name}: erwartet Netzadressen wie 10.0.0.0/8 oder ::1, kommagetrennt "
-                          f"(nicht {wrong or networks!r})")
+        raise ConfigError(
+            f"{name}: erwartet Netzadressen wie 10.0.0.0/8 oder ::1, kommagetrennt (nicht {wrong or networks!r})"
+        )
     return networks
 
 
 def _lock_store_url(env: _Env) -> str:
     url = env.text("LOCK_STORE_URL") or env.text("REDIS_URL")
     if url and not url.startswith(("redis://", "rediss://", "unix://")):
-        raise ConfigError("LOCK_STORE_URL (oder REDIS_URL) muss eine Redis-Adresse sein, z. B. redis://127.0.0.1:6379/0")
+        raise ConfigError(
+            "LOCK_STORE_URL (oder REDIS_URL) muss eine Redis-Adresse sein, z. B. redis://127.0.0.1:6379/0"
+        )
     return url
 
 
@@ -244,16 +249,22 @@ def _smtp(env: _Env) -> Optional[SmtpSettings]:
     host = env.text("SMTP_HOST")
     if not host:
         return None
-    return SmtpSettings(host=host, port=env.port("SMTP_PORT", 25),
-                        sender=env.text("SMTP_FROM", "go-cluster-assistent@localhost"),
-                        username=env.text("SMTP_USER"), password=env.environ.get("SMTP_PASSWORD") or "",
-                        starttls=env.flag("SMTP_STARTTLS", False),
-                        timeout=float(env.integer("SMTP_TIMEOUT_SECONDS", 10, 1, 120)))
+    return SmtpSettings(
+        host=host,
+        port=env.port("SMTP_PORT", 25),
+        sender=env.text("SMTP_FROM", "go-cluster-assistent@localhost"),
+        username=env.text("SMTP_USER"),
+        password=env.environ.get("SMTP_PASSWORD") or "",
+        starttls=env.flag("SMTP_STARTTLS", False),
+        timeout=float(env.integer("SMTP_TIMEOUT_SECONDS", 10, 1, 120)),
+    )
 
 
 def _rate_limits(env: _Env) -> Dict[str, RateLimitSpec]:
-    return {name: parse_rate(f"RATE_LIMIT_{name.upper()}", env.text(f"RATE_LIMIT_{name.upper()}", default))
-            for name, (default, _what) in RATE_LIMIT_DEFAULTS.items()}
+    return {
+        name: parse_rate(f"RATE_LIMIT_{name.upper()}", env.text(f"RATE_LIMIT_{name.upper()}", default))
+        for name, (default, _what) in RATE_LIMIT_DEFAULTS.items()
+    }
 
 
 def messenger_variables() -> Tuple[str, ...]:
@@ -281,12 +292,15 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
     front_port = balancer_port if balancer else web_port
     public_url = env.text("PUBLIC_BASE_URL", f"http://localhost:{front_port}").rstrip("/")
     default_rasa_url = public_url if balancer else f"http://localhost:{rasa_port}"
-    default_actions_url = (f"http://127.0.0.1:{balancer_internal_port}/webhook" if balancer
-                           else f"http://127.0.0.1:{actions_port}/webhook")
+    default_actions_url = (
+        f"http://127.0.0.1:{balancer_internal_port}/webhook" if balancer else f"http://127.0.0.1:{actions_port}/webhook"
+    )
     lock_store_url = _lock_store_url(env)
     if servers["RASA_SERVERS"] > 1 and not lock_store_url:
-        raise ConfigError("RASA_SERVERS > 1 braucht einen gemeinsamen Sperrspeicher: LOCK_STORE_URL "
-                          "(oder REDIS_URL) auf einen Redis-Server setzen, z. B. redis://127.0.0.1:6379/0")
+        raise ConfigError(
+            "RASA_SERVERS > 1 braucht einen gemeinsamen Sperrspeicher: LOCK_STORE_URL "
+            "(oder REDIS_URL) auf einen Redis-Server setzen, z. B. redis://127.0.0.1:6379/0"
+        )
     rest_token = env.text("REST_CHANNEL_TOKEN")
     return Settings(
         content_dir=Path(env.text("GOCLUSTER_CONTENT_DIR", str(DEFAULT_CONTENT_DIR))),
@@ -306,12 +320,15 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
         public_url=public_url,
         privacy_url=env.text("PRIVACY_URL", f"{public_url}/datenschutz"),
         cors_origins=tuple(
-            o.strip() for o in env.text("CORS_ORIGINS", f"http://localhost:{front_port},http://127.0.0.1:{front_port}"
-                                        ).split(",") if o.strip()),
+            o.strip()
+            for o in env.text("CORS_ORIGINS", f"http://localhost:{front_port},http://127.0.0.1:{front_port}").split(",")
+            if o.strip()
+        ),
         endpoints_file=Path(env.text("ENDPOINTS_FILE", str(PROJECT_ROOT / "endpoints.yml"))),
         max_request_bytes=env.integer("MAX_REQUEST_BYTES", 64 * 1024, 4 * 1024, 16 * 1024 * 1024),
-        max_action_request_bytes=env.integer("MAX_ACTION_REQUEST_BYTES", 16 * 1024 * 1024, 64 * 1024,
-                                             256 * 1024 * 1024),
+        max_action_request_bytes=env.integer(
+            "MAX_ACTION_REQUEST_BYTES", 16 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024
+        ),
         # The balancer adds X-Forwarded-For: behind it, one proxy by default.
         proxies_count=env.integer("PROXIES_COUNT", 1 if balancer else 0, 0, 5),
         rest_channel=env.choice("REST_CHANNEL", "on", ("on", "off")),

@@ -4,12 +4,13 @@ The tracker store belongs to Rasa; its implementation of this port is in
 rasa_ext/conversations.py, bound in the composition root (bot/services.py), so `bot/` stays
 free of Rasa and of Rasa's table layout.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Protocol
 
-TRANSCRIPT_LIMIT = 200   # messages; a hand-off ticket does not need more
+TRANSCRIPT_LIMIT = 200  # messages; a hand-off ticket does not need more
 
 # {"time": ISO time, "from": "Nutzer" | "Assistent", "text": ..., "buttons": [{"title", "payload"}]}
 # Bot lines keep the buttons they offered, so that a later click (stored as the button's payload)
@@ -36,15 +37,21 @@ def _buttons(event: dict) -> List[Dict[str, str]]:
     """The buttons of a bot event (Rasa keeps them in the event's `data.buttons`), title and payload only."""
     data = event.get("data")
     buttons = data.get("buttons") if isinstance(data, dict) else None
-    return [{"title": str(b.get("title") or ""), "payload": str(b.get("payload") or "")}
-            for b in buttons or [] if isinstance(b, dict)]
+    return [
+        {"title": str(b.get("title") or ""), "payload": str(b.get("payload") or "")}
+        for b in buttons or []
+        if isinstance(b, dict)
+    ]
 
 
 def line(event: dict) -> Line:
     """One transcript line from a user or bot event (as Rasa serialises events)."""
     moment = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
-    entry: Line = {"time": moment.isoformat(timespec="seconds"),
-                   "from": "Nutzer" if event.get("event") == "user" else "Assistent", "text": event.get("text") or ""}
+    entry: Line = {
+        "time": moment.isoformat(timespec="seconds"),
+        "from": "Nutzer" if event.get("event") == "user" else "Assistent",
+        "text": event.get("text") or "",
+    }
     buttons = _buttons(event) if event.get("event") == "bot" else []
     if buttons:
         entry["buttons"] = buttons

@@ -14,6 +14,7 @@ All results are local calendar values (the calendar's time zone) without tz. A l
 or exists twice because of a daylight-saving switch (02:30 on the last Sunday of March) is
 returned as named: slot generation attaches the tz and only offers slots that exist.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -37,20 +38,21 @@ OPEN_SPAN_DAYS = 14
 @dataclass(frozen=True)
 class TimeWish:
     """What the user wants, in local calendar terms."""
-    first_day: date                 # earliest acceptable day (inclusive)
-    last_day: date                  # latest acceptable day (inclusive)
+
+    first_day: date  # earliest acceptable day (inclusive)
+    last_day: date  # latest acceptable day (inclusive)
     earliest: Optional[time] = None  # time-of-day window start (inclusive), None = any
-    latest: Optional[time] = None   # time-of-day window end (exclusive), None = any
-    exact: Optional[time] = None    # a specific time was named ("10:30", "14 Uhr")
-    weekday: Optional[int] = None   # 0=Monday..6=Sunday if the user named a weekday
-    asap: bool = False              # "so bald wie möglich", "egal", "möglichst früh"
+    latest: Optional[time] = None  # time-of-day window end (exclusive), None = any
+    exact: Optional[time] = None  # a specific time was named ("10:30", "14 Uhr")
+    weekday: Optional[int] = None  # 0=Monday..6=Sunday if the user named a weekday
+    asap: bool = False  # "so bald wie möglich", "egal", "möglichst früh"
 
 
 @dataclass(frozen=True)
 class ParseResult:
-    wish: Optional[TimeWish]        # set exactly when problem is None
-    problem: Optional[str] = None   # None if ok; else one of: "past", "invalid_date", "not_understood", "too_far"
-    detail: str = ""                # e.g. the offending date "31.02." for messages
+    wish: Optional[TimeWish]  # set exactly when problem is None
+    problem: Optional[str] = None  # None if ok; else one of: "past", "invalid_date", "not_understood", "too_far"
+    detail: str = ""  # e.g. the offending date "31.02." for messages
 
 
 # --- vocabulary (folded spelling, see bot.language.text: lower case, "ä" -> "ae"; tables list every
@@ -69,8 +71,13 @@ WINDOWS = {
     "evening": (time(17), time(22)),
 }
 # Words naming a window, also as the second half of "Dienstagnachmittag" / "Freitag Abend".
-DAY_PARTS = {"morgen": "morning", "vormittag": "morning", "mittag": "noon", "nachmittag": "afternoon",
-             "abend": "evening"}
+DAY_PARTS = {
+    "morgen": "morning",
+    "vormittag": "morning",
+    "mittag": "noon",
+    "nachmittag": "afternoon",
+    "abend": "evening",
+}
 
 # Day numbers within a month, and weekday numbers within a week (Mon=0), of "Anfang/Mitte/Ende".
 MONTH_PARTS = {None: (1, 31), "anfang": (1, 10), "mitte": (11, 20), "ende": (21, 31)}
@@ -99,6 +106,7 @@ class _Problem(Exception):
 @dataclass(frozen=True)
 class _Clock:
     """A clock time as written; the afternoon guess for "um 3" is made once all windows are known."""
+
     hour: int
     minute: int = 0
     explicit: bool = False  # "Uhr", minutes or "h" written: take the hour literally
@@ -106,9 +114,9 @@ class _Clock:
 
 @dataclass
 class _Findings:
-    days: List[date] = field(default_factory=list)                 # single days
+    days: List[date] = field(default_factory=list)  # single days
     ranges: List[Tuple[date, date]] = field(default_factory=list)  # inclusive day ranges
-    week_offsets: List[int] = field(default_factory=list)          # "in N Wochen"
+    week_offsets: List[int] = field(default_factory=list)  # "in N Wochen"
     weekdays: List[Tuple[int, int]] = field(default_factory=list)  # (weekday, weeks to skip)
     exact: List[_Clock] = field(default_factory=list)
     earliest: List[_Clock] = field(default_factory=list)
@@ -128,6 +136,7 @@ class _Findings:
 
 
 # --- small calendar helpers --------------------------------------------------------------------
+
 
 def _show(day: date) -> str:
     return day.strftime("%d.%m.%Y")
@@ -191,7 +200,7 @@ def _calendar_date(day: int, month: int, year: Optional[int], today: date) -> da
         except ValueError:
             continue
         if timedelta(0) < today - recent <= timedelta(days=RECENT_PAST_DAYS):
-            return recent   # the caller reports it as past
+            return recent  # the caller reports it as past
     for candidate_year in range(today.year, today.year + 9):
         try:
             candidate = date(candidate_year, month, day)
@@ -213,6 +222,7 @@ def _month_range(month: int, year: Optional[int], part: Optional[str], today: da
 
 def _calendar_week(week: int, year: Optional[int], today: date) -> Tuple[date, date]:
     """ISO week Mon–Sun of this ISO year, or of the next one if it is already over."""
+
     def monday_of(y: int) -> Optional[date]:
         try:
             return date.fromisocalendar(y, week, 1)
@@ -241,10 +251,13 @@ def _clock(hour: int, minute: int, explicit: bool) -> _Clock:
 
 Handler = Callable[[Match[str], _Findings, date], Optional[bool]]
 
-_ASAP = re.compile(umlauts(
-    r"\b(?:so\s+(?:bald|schnell|früh)\s+wie\s+möglich|asap|möglichst\s+(?:bald|früh|schnell|zeitnah)"
-    r"|baldmöglichst|schnellstmöglich|frühestmöglich|nächstmöglich\w*|zeitnah|egal|jederzeit"
-    r"|wann\s+immer|zu\s+jeder\s+zeit|beliebig)\b"))
+_ASAP = re.compile(
+    umlauts(
+        r"\b(?:so\s+(?:bald|schnell|früh)\s+wie\s+möglich|asap|möglichst\s+(?:bald|früh|schnell|zeitnah)"
+        r"|baldmöglichst|schnellstmöglich|frühestmöglich|nächstmöglich\w*|zeitnah|egal|jederzeit"
+        r"|wann\s+immer|zu\s+jeder\s+zeit|beliebig)\b"
+    )
+)
 
 
 def _on_asap(m: Match[str], found: _Findings, today: date) -> None:
@@ -261,11 +274,15 @@ def _on_calendar_week(m: Match[str], found: _Findings, today: date) -> None:
 # One clock time inside a range: "10", "zehn", "10:30", "10.30", "10 Uhr".
 _RANGE_CLOCK = rf"{_HOUR}(?:[:.]\d{{2}})?(?!\.?\d)(?:\s*uhr\b)?"
 _TIME_RANGES = [
-    re.compile(rf"\b(?:zwischen|von)\s+(?P<a>{_RANGE_CLOCK})\s*(?:und|bis|-)\s*(?P<b>{_RANGE_CLOCK})"
-               r"(?P<uhr>\s*(?:uhr|h)\b)?"),
+    re.compile(
+        rf"\b(?:zwischen|von)\s+(?P<a>{_RANGE_CLOCK})\s*(?:und|bis|-)\s*(?P<b>{_RANGE_CLOCK})"
+        r"(?P<uhr>\s*(?:uhr|h)\b)?"
+    ),
     # "10-12 Uhr", "10 bis 12"; not "2-3 Wochen"
-    re.compile(rf"\b(?<!\.)(?P<a>{_RANGE_CLOCK})\s*(?:-|bis)\s*(?P<b>{_RANGE_CLOCK})(?P<uhr>\s*(?:uhr|h)\b)?"
-               r"(?!\s*(?:tage?n?|wochen?|monate?n?)\b|\.\s?\d)"),
+    re.compile(
+        rf"\b(?<!\.)(?P<a>{_RANGE_CLOCK})\s*(?:-|bis)\s*(?P<b>{_RANGE_CLOCK})(?P<uhr>\s*(?:uhr|h)\b)?"
+        r"(?!\s*(?:tage?n?|wochen?|monate?n?)\b|\.\s?\d)"
+    ),
 ]
 _RANGE_CLOCK_PARTS = re.compile(rf"(?P<hour>{_HOUR})(?:[:.](?P<minute>\d{{2}}))?(?P<uhr>\s*uhr)?")
 
@@ -284,8 +301,10 @@ def _on_time_range(m: Match[str], found: _Findings, today: date) -> None:
 
 
 # Words before a clock time; they decide whether it is exact, the earliest or the latest time.
-_CLOCK_PREFIX = umlauts(r"um|gegen|ca|circa|zirka|etwa|ungefähr|ab|nach|frühestens|spätestens|bis|vor|nicht"
-                        r"|später\s+als|früher\s+als")
+_CLOCK_PREFIX = umlauts(
+    r"um|gegen|ca|circa|zirka|etwa|ungefähr|ab|nach|frühestens|spätestens|bis|vor|nicht"
+    r"|später\s+als|früher\s+als"
+)
 _EARLIEST_WORDS = set(spelled(dict.fromkeys(("ab", "nach", "frühestens", "später"))))
 _LATEST_WORDS = set(spelled(dict.fromkeys(("bis", "vor", "spätestens", "früher"))))
 _FRACTIONS = {"halb": (-1, 30), "viertel nach": (0, 15), "viertel vor": (-1, 45), "dreiviertel": (-1, 45)}
@@ -293,15 +312,16 @@ _FRACTIONS = {"halb": (-1, 30), "viertel nach": (0, 15), "viertel vor": (-1, 45)
 _CLOCK = re.compile(
     rf"(?P<prefix>(?:\b(?:{_CLOCK_PREFIX})\b\.?\s*)+)?"
     r"(?<![\w.:])(?:"
-    r"(?P<hm_h>\d{1,2})\s*:\s*(?P<hm_m>\d{2})(?:\s*(?:uhr|h)\b)?"                    # 10:30 (Uhr)
+    r"(?P<hm_h>\d{1,2})\s*:\s*(?P<hm_m>\d{2})(?:\s*(?:uhr|h)\b)?"  # 10:30 (Uhr)
     r"|(?P<dot_h>\d{1,2})\.(?P<dot_m>\d{2})(?:\s*(?:uhr|h)\b|(?(prefix)(?!\d|\.\d)|(?!)))"  # 10.30 Uhr, um 10.30
-    rf"|(?P<uhr_h>{_HOUR})\s*uhr\b(?:\s*(?P<uhr_m>\d{{1,2}})\b(?![.:]))?"              # 10 Uhr (30)
-    r"|(?P<h_h>\d{1,2})\s?h\b"                                                        # 14h
+    rf"|(?P<uhr_h>{_HOUR})\s*uhr\b(?:\s*(?P<uhr_m>\d{{1,2}})\b(?![.:]))?"  # 10 Uhr (30)
+    r"|(?P<h_h>\d{1,2})\s?h\b"  # 14h
     rf"|(?P<frac>halb|viertel\s+nach|viertel\s+vor|dreiviertel)\s+(?P<frac_h>{_HOUR})\b"  # halb elf
     # A bare number is an hour only after "um", "ab", ... and when no date or duration follows.
     rf"|(?(prefix)\b(?P<bare_h>{_HOUR})\b(?!\s*[:.]\s*\d|\.?\s*(?:{alternation(MONTHS)})\b"
     r"|\s*(?:uhr|h|tage?n?|wochen?|monate?n?|jahre?n?)\b)|(?!))"
-    r")")
+    r")"
+)
 
 
 def _clock_role(prefix: Optional[str]) -> str:
@@ -344,7 +364,8 @@ def _on_clock(m: Match[str], found: _Findings, today: date) -> Optional[bool]:
 _ISO_DATE = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
 _NUMERIC_DATE = re.compile(
     r"(?<![\d.:])(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\."
-    r"(?:(?P<year>\d{4}|\d{2})(?![\d.:])|\s(?P<spaced_year>\d{4})\b)?")
+    r"(?:(?P<year>\d{4}|\d{2})(?![\d.:])|\s(?P<spaced_year>\d{4})\b)?"
+)
 # "3.12" without the closing dot; "10.45" cannot be a date, it is read as a clock time.
 _SHORT_NUMERIC_DATE = re.compile(r"(?<![\d.:])(?P<day>\d{1,2})\.(?P<month>\d{1,2})(?![\d.:])")
 _DAY_MONTH_NAME = re.compile(rf"(?<![\d.])(?P<day>\d{{1,2}})\.?\s*{_MONTH}(?:\s*(?P<year>\d{{4}})\b)?")
@@ -431,7 +452,8 @@ def _on_weekend(m: Match[str], found: _Findings, today: date) -> None:
 _WEEKDAY = re.compile(
     rf"\b(?:{_RELATIVE}\s+)?"
     rf"(?:(?P<name>{alternation(WEEKDAYS)})|(?P<abbr>{alternation(WEEKDAY_ABBREVIATIONS)})(?=\W|$))"
-    rf"(?:s?\.?\s*{_DAY_PART}s?\b|s\b|\.|\b)")
+    rf"(?:s?\.?\s*{_DAY_PART}s?\b|s\b|\.|\b)"
+)
 # "so" is also a filler ("so gegen 10", "so um 3"): it is Sunday only in a day context.
 _SUNDAY_BEFORE = re.compile(r"\b(?:am|den|jeden)\s*$")
 _SUNDAY_AFTER = re.compile(r",?\s*(?:den|der)\b")
@@ -441,7 +463,7 @@ def _so_means_sunday(m: Match[str], source: str) -> bool:
     """Looks at the unblanked text: "so gegen 10" has become "so" + blanks by now."""
     if m["which"] or m["daypart"] or m.group(0).endswith("."):
         return True
-    before, after = source[:m.start()], source[m.end():]
+    before, after = source[: m.start()], source[m.end() :]
     if not before.strip() and not after.strip(" !?"):  # the whole answer is "So"
         return True
     return bool(_SUNDAY_BEFORE.search(before) or _SUNDAY_AFTER.match(after))
@@ -459,8 +481,11 @@ def _on_weekday(m: Match[str], found: _Findings, today: date) -> Optional[bool]:
 
 
 _WINDOW = re.compile(
-    umlauts(r"\b(?:(?P<morning>vormittags?|morgens|früh|am\s+morgen)|(?P<afternoon>nachmittags?)"
-            r"|(?P<noon>mittags?|mittagszeit)|(?P<evening>abends?))\b"))
+    umlauts(
+        r"\b(?:(?P<morning>vormittags?|morgens|früh|am\s+morgen)|(?P<afternoon>nachmittags?)"
+        r"|(?P<noon>mittags?|mittagszeit)|(?P<evening>abends?))\b"
+    )
+)
 
 
 def _on_window(m: Match[str], found: _Findings, today: date) -> None:
@@ -470,7 +495,8 @@ def _on_window(m: Match[str], found: _Findings, today: date) -> None:
 
 # "heute Morgen" is this morning; plain "morgen" is tomorrow, "morgens" a window (matched above).
 _RELATIVE_DAY = re.compile(
-    umlauts(r"\b(?P<day>heute|übermorgen|morgen|vorgestern|gestern)\b(?:\s+(?P<this_morning>morgen)\b)?"))
+    umlauts(r"\b(?P<day>heute|übermorgen|morgen|vorgestern|gestern)\b(?:\s+(?P<this_morning>morgen)\b)?")
+)
 # Yesterday is understood so that it can be refused as "past" instead of "not understood".
 _RELATIVE_DAYS = spelled({"heute": 0, "morgen": 1, "übermorgen": 2, "gestern": -1, "vorgestern": -2})
 
@@ -509,6 +535,7 @@ _CORRECTION = re.compile(r"^\W*(?:nein|doch|besser|eher)\b|\b(?:lieber|stattdess
 
 # --- putting it together -----------------------------------------------------------------------
 
+
 def normalize(text: str) -> str:
     """Folded (bot.language.fold) with whitespace collapsed: "Übermorgen  früh" -> "uebermorgen frueh"."""
     return re.sub(r"\s+", " ", fold(text)).strip()
@@ -516,10 +543,12 @@ def normalize(text: str) -> str:
 
 def _blanker(handler: Handler, found: _Findings, today: date) -> Callable[[Match[str]], str]:
     """The replacement for re.sub: records the match with `handler` and blanks it out, or keeps it."""
+
     def blank(m: Match[str]) -> str:
         if handler(m, found, today) is False:
             return m.group(0)
         return " " * len(m.group(0))
+
     return blank
 
 
@@ -602,8 +631,11 @@ def _corrected(previous: TimeWish, found: _Findings, today: date) -> TimeWish:
         first, last, weekday = days
     elif found.weekdays:
         # "lieber Mittwoch": the Wednesday within the previous days if there is one, else the next.
-        picks = [_weekday_in(previous.first_day, previous.last_day, wd, today) or
-                 _next_weekday(today, wd) + timedelta(weeks=skip) for wd, skip in found.weekdays]
+        picks = [
+            _weekday_in(previous.first_day, previous.last_day, wd, today)
+            or _next_weekday(today, wd) + timedelta(weeks=skip)
+            for wd, skip in found.weekdays
+        ]
         named = {wd for wd, _ in found.weekdays}
         first, last, weekday = min(picks), max(picks), (named.pop() if len(named) == 1 else None)
     elif found.asap:  # "lieber so bald wie möglich" drops the previous days
@@ -632,8 +664,9 @@ def _local_today(now: datetime) -> date:
     return now.date()
 
 
-def parse_time_wish(text: str, now: datetime, previous: Optional[TimeWish] = None,
-                    horizon_days: int = 365) -> ParseResult:
+def parse_time_wish(
+    text: str, now: datetime, previous: Optional[TimeWish] = None, horizon_days: int = 365
+) -> ParseResult:
     """Read a German day/time wish. `now` is the current time in the calendar's time zone;
     `previous` is the wish being corrected ("lieber nachmittags")."""
     if not text or not text.strip():

@@ -27,6 +27,7 @@ is about time, and finally the yes/no words decide. A negation in the content ("
 "keine") beats an affirmative content word, a leading "ja" against a negated content ("Ja, leider
 nicht") is a contradiction: the NLU intent breaks the tie, else UNKNOWN.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -50,7 +51,11 @@ FIRST, RECERT = "first", "recert"
 QUESTIONS = ("member", "other_funding", "silver_done", "gold_or_iso_recent", "started", "kind")
 # condition codes used in verdicts
 NOT_MEMBER, OTHER_FUNDING, NO_PRIOR_LABEL, ALREADY_STARTED = (
-    "not_member", "other_funding", "no_prior_label", "already_started")
+    "not_member",
+    "other_funding",
+    "no_prior_label",
+    "already_started",
+)
 # the fixed order of condition codes in `Verdict.unmet` / `Verdict.unclear`
 CONDITIONS = (NOT_MEMBER, OTHER_FUNDING, NO_PRIOR_LABEL, ALREADY_STARTED)
 ELIGIBLE, NOT_ELIGIBLE, UNCLEAR = "eligible", "not_eligible", "unclear"
@@ -67,10 +72,10 @@ _KIND_VALUES = frozenset((FIRST, RECERT, UNKNOWN))
 
 @dataclass(frozen=True)
 class Verdict:
-    outcome: str                 # "eligible" | "not_eligible" | "unclear"
-    unmet: Tuple[str, ...]       # condition codes definitely not met, in a fixed order
-    unclear: Tuple[str, ...]     # condition codes that cannot be decided because of UNKNOWN answers
-    kind: str                    # FIRST, RECERT or UNKNOWN (decides the amount the dialogue quotes)
+    outcome: str  # "eligible" | "not_eligible" | "unclear"
+    unmet: Tuple[str, ...]  # condition codes definitely not met, in a fixed order
+    unclear: Tuple[str, ...]  # condition codes that cannot be decided because of UNKNOWN answers
+    kind: str  # FIRST, RECERT or UNKNOWN (decides the amount the dialogue quotes)
 
 
 def _valid(question: str, value: object) -> bool:
@@ -137,9 +142,23 @@ def evaluate(answers: Mapping[str, str]) -> Verdict:
 # special to the questions: dates, periods, certificates and the kind of certification.
 
 # Longer words of these questions a typo is corrected to (besides the general ones of bot.language).
-_DOMAIN_WORDS = ("mitglied", "zertifizierung", "rezertifizierung", "erstzertifizierung", "verlängerung",
-                 "erneuerung", "erstmals", "wiederholung", "januar", "februar", "august", "september",
-                 "oktober", "november", "dezember")
+_DOMAIN_WORDS = (
+    "mitglied",
+    "zertifizierung",
+    "rezertifizierung",
+    "erstzertifizierung",
+    "verlängerung",
+    "erneuerung",
+    "erstmals",
+    "wiederholung",
+    "januar",
+    "februar",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "dezember",
+)
 _correct = yes_no.Corrector((*yes_no.FUZZY_TARGETS, *(s for w in _DOMAIN_WORDS for s in spellings(w))))
 
 _MONTH_ALT = alternation(MONTHS)
@@ -192,9 +211,10 @@ def _tokens(text: str) -> List[str]:
 @dataclass(frozen=True)
 class _Mention:
     """A date or period named in an answer."""
-    recent: str   # YES / NO / UNKNOWN: within the four years before today?
-    past: bool    # it has begun by today
-    since: bool   # introduced by "seit": a state lasting until today
+
+    recent: str  # YES / NO / UNKNOWN: within the four years before today?
+    past: bool  # it has begun by today
+    since: bool  # introduced by "seit": a state lasting until today
 
 
 def _cutoff(today: date) -> date:
@@ -222,9 +242,9 @@ def _interval_mention(lo: date, hi: date, today: date, since: bool) -> _Mention:
 
 def _months_ago_mention(months: float, qualifier: Optional[str], since: bool) -> _Mention:
     limit = 12 * RECENT_YEARS
-    if qualifier == "more":      # "vor über vier Jahren": more than `months`
+    if qualifier == "more":  # "vor über vier Jahren": more than `months`
         recent = NO if months >= limit else UNKNOWN
-    elif qualifier == "less":    # "vor knapp vier Jahren": less than `months`
+    elif qualifier == "less":  # "vor knapp vier Jahren": less than `months`
         recent = YES if months <= limit else UNKNOWN
     else:
         recent = YES if months < limit else NO if months > limit else UNKNOWN
@@ -233,29 +253,72 @@ def _months_ago_mention(months: float, qualifier: Optional[str], since: bool) ->
 
 _SINCE_BEFORE = re.compile(
     r"(?<!\S)seit(?: (?:dem|der|den|im|in|anfang|beginn|mitte|ende|jahr|jahre|monat|sommer|herbst"
-    + umlauts(r"|frühjahr|\d{1,2}|\.))* $"))
+    + umlauts(r"|frühjahr|\d{1,2}|\.))* $")
+)
 _DAY_MONTH_YEAR = re.compile(
     rf"(?<!\S)(?:(\d{{1,2}}) (?:\. )?)?({_MONTH_ALT}) (?:\. )?(?:(?:des jahres|im jahr|im jahre) )?"
-    rf"((?:19|20)\d\d)(?!\S)")
-_YEAR_PARTS = spelled({"anfang": (1, 4), "beginn": (1, 4), "frühjahr": (3, 5), "mitte": (4, 9),
-                       "sommer": (6, 8), "herbst": (9, 11), "ende": (9, 12)})
+    rf"((?:19|20)\d\d)(?!\S)"
+)
+_YEAR_PARTS = spelled(
+    {
+        "anfang": (1, 4),
+        "beginn": (1, 4),
+        "frühjahr": (3, 5),
+        "mitte": (4, 9),
+        "sommer": (6, 8),
+        "herbst": (9, 11),
+        "ende": (9, 12),
+    }
+)
 _PART_YEAR = re.compile(
-    rf"(?<!\S)({alternation(_YEAR_PARTS)}) (?:(?:des jahres|des jahrs|im jahr|im jahre) )?((?:19|20)\d\d)(?!\S)")
+    rf"(?<!\S)({alternation(_YEAR_PARTS)}) (?:(?:des jahres|des jahrs|im jahr|im jahre) )?((?:19|20)\d\d)(?!\S)"
+)
 _YEAR = re.compile(r"(?<!\S)((?:19|20)\d\d)(?!\S)")
-_QUALIFIERS = spelled({"über": "more", "mehr als": "more", "gut": "more", "knapp": "less", "fast": "less",
-                       "beinahe": "less", "weniger als": "less", "unter": "less", "rund": None, "etwa": None,
-                       "ca": None, "circa": None, "zirka": None, "ungefähr": None})
+_QUALIFIERS = spelled(
+    {
+        "über": "more",
+        "mehr als": "more",
+        "gut": "more",
+        "knapp": "less",
+        "fast": "less",
+        "beinahe": "less",
+        "weniger als": "less",
+        "unter": "less",
+        "rund": None,
+        "etwa": None,
+        "ca": None,
+        "circa": None,
+        "zirka": None,
+        "ungefähr": None,
+    }
+)
 _AGO = re.compile(
     rf"(?<!\S)(vor|seit) (?:({alternation(_QUALIFIERS)}) (?:\. )?)?"
-    rf"(\d+|{_NUMBER_ALT}) (jahr|jahre|jahren|jahrn|monat|monate|monaten)(?!\S)")
-_RECENT = phrases(r"(?:im )?(?:letzte[nms]?|vergangene[nms]?|vorige[nms]?|vorletzte[nms]?) jahr",
-                  r"(?:dieses|diesem|in diesem|im laufenden|laufenden) jahr", "heuer", "kürzlich",
-                  "neulich", "vor kurzem", "seit kurzem", "vor kurzer zeit", "gerade erst",
-                  "gerade eben", r"vor (?:ein paar|einigen|wenigen|mehreren) monaten")
-_VAGUE_PAST = phrases(r"vor (?:vielen|einigen|ein paar|mehreren|wenigen|etlichen) jahren",
-                      r"(?:schon |ist )?lange her", r"ewig(?:e jahre)? her", "vor langer zeit",
-                      r"seit (?:langem|jahren|vielen jahren|längerem)", "schon länger",
-                      "schon lange", "vor jahren")
+    rf"(\d+|{_NUMBER_ALT}) (jahr|jahre|jahren|jahrn|monat|monate|monaten)(?!\S)"
+)
+_RECENT = phrases(
+    r"(?:im )?(?:letzte[nms]?|vergangene[nms]?|vorige[nms]?|vorletzte[nms]?) jahr",
+    r"(?:dieses|diesem|in diesem|im laufenden|laufenden) jahr",
+    "heuer",
+    "kürzlich",
+    "neulich",
+    "vor kurzem",
+    "seit kurzem",
+    "vor kurzer zeit",
+    "gerade erst",
+    "gerade eben",
+    r"vor (?:ein paar|einigen|wenigen|mehreren) monaten",
+)
+_VAGUE_PAST = phrases(
+    r"vor (?:vielen|einigen|ein paar|mehreren|wenigen|etlichen) jahren",
+    r"(?:schon |ist )?lange her",
+    r"ewig(?:e jahre)? her",
+    "vor langer zeit",
+    r"seit (?:langem|jahren|vielen jahren|längerem)",
+    "schon länger",
+    "schon lange",
+    "vor jahren",
+)
 
 
 def _find_dates(text: str, today: date) -> Tuple[List[_Mention], str]:
@@ -263,7 +326,7 @@ def _find_dates(text: str, today: date) -> Tuple[List[_Mention], str]:
     found: List[_Mention] = []
 
     def since(m: "re.Match[str]") -> bool:
-        return bool(_SINCE_BEFORE.search(m.string[:m.start()]))
+        return bool(_SINCE_BEFORE.search(m.string[: m.start()]))
 
     def day_month_year(m: "re.Match[str]") -> str:
         year, month = int(m.group(3)), MONTHS[m.group(2)]
@@ -306,8 +369,14 @@ def _find_dates(text: str, today: date) -> Tuple[List[_Mention], str]:
         found.append(_Mention(UNKNOWN, True, m.group(0).startswith("seit")))
         return " "
 
-    for pattern, handler in ((_DAY_MONTH_YEAR, day_month_year), (_PART_YEAR, part_year),
-                             (_AGO, ago), (_YEAR, year), (_VAGUE_PAST, vague), (_RECENT, recent)):
+    for pattern, handler in (
+        (_DAY_MONTH_YEAR, day_month_year),
+        (_PART_YEAR, part_year),
+        (_AGO, ago),
+        (_YEAR, year),
+        (_VAGUE_PAST, vague),
+        (_RECENT, recent),
+    ):
         text = pattern.sub(handler, text)
     return found, re.sub(r" +", " ", text)
 
@@ -377,8 +446,9 @@ def _parse_done(tokens: List[str], today: date) -> Optional[str]:
 
 
 _MEMBER_SINCE = re.compile(rf"(?<!\S)seit (?:(?:{_MONTH_ALT}) )?((?:19|20)\d\d)(?!\S)")
-_MEMBER_SINCE_PERIOD = phrases(rf"seit (?:\d{{1,2}}|{_NUMBER_ALT}) (?:jahr\w*|monat\w*)",
-                               r"seit (?:langem|jahren|vielen jahren|längerem)")
+_MEMBER_SINCE_PERIOD = phrases(
+    rf"seit (?:\d{{1,2}}|{_NUMBER_ALT}) (?:jahr\w*|monat\w*)", r"seit (?:langem|jahren|vielen jahren|längerem)"
+)
 
 
 def _parse_member(tokens: List[str], today: date) -> Optional[str]:
@@ -392,25 +462,43 @@ def _parse_member(tokens: List[str], today: date) -> Optional[str]:
 
 
 # kind: strong words decide over weak ones; a preceding negation turns the side around
-_FIRST_STRONG = phrases(r"erst ?zertifizier\w*", r"erstmal(?:s|ig\w*)", r"(?:zum |das )?erste[ns]? mal",
-                        r"noch (?:nie|nicht|kein\w*)", r"(?:bisher|bislang) (?:nie|nicht|kein\w*)",
-                        r"neu ?zertifizier\w*", r"erst ?antrag\w*", r"erste zertifizierung")
+_FIRST_STRONG = phrases(
+    r"erst ?zertifizier\w*",
+    r"erstmal(?:s|ig\w*)",
+    r"(?:zum |das )?erste[ns]? mal",
+    r"noch (?:nie|nicht|kein\w*)",
+    r"(?:bisher|bislang) (?:nie|nicht|kein\w*)",
+    r"neu ?zertifizier\w*",
+    r"erst ?antrag\w*",
+    r"erste zertifizierung",
+)
 _FIRST_WEAK = phrases(r"erste[nrs]?", r"neu(?:e[nrs]?)?", "neuling")
-_RECERT_STRONG = phrases(r"re ?zertifizier\w*", r"re ?zert\w*", r"re ?cert\w*", r"verlängerung\w*",
-                         r"verlänger\w*", r"erneuerung\w*", r"(?:zum |das )?zweite[ns]? mal",
-                         r"folge ?zertifizier\w*", r"wiederhol\w*", r"nach ?zertifizier\w*",
-                         r"(?:schon|bereits) (?:einmal|mal|ein gold\w*)")
+_RECERT_STRONG = phrases(
+    r"re ?zertifizier\w*",
+    r"re ?zert\w*",
+    r"re ?cert\w*",
+    r"verlängerung\w*",
+    r"verlänger\w*",
+    r"erneuerung\w*",
+    r"(?:zum |das )?zweite[ns]? mal",
+    r"folge ?zertifizier\w*",
+    r"wiederhol\w*",
+    r"nach ?zertifizier\w*",
+    r"(?:schon|bereits) (?:einmal|mal|ein gold\w*)",
+)
 _RECERT_WEAK = phrases(r"erneu\w*", r"wieder\w*", r"nochmal\w*", "noch einmal", r"zweite[nrs]?")
 _NEGATORS = {"nicht", "kein", "keine", "keinen", "keiner", "keines", "keinem"}
 
 
 def _kind_marker(side: str, found: Dict[str, bool]) -> Callable[["re.Match[str]"], str]:
     """The replacement for re.sub: records `side` in `found` (the other side after a negator) and blanks the match."""
+
     def hit(m: "re.Match[str]") -> str:
-        before = m.string[:m.start()].split()
+        before = m.string[: m.start()].split()
         negated = bool(before) and before[-1] in _NEGATORS
         found[(RECERT if side == FIRST else FIRST) if negated else side] = True
         return " "
+
     return hit
 
 
@@ -420,8 +508,12 @@ def _parse_kind(tokens: List[str]) -> str:
         return UNKNOWN
     strong: Dict[str, bool] = {FIRST: False, RECERT: False}
     weak: Dict[str, bool] = {FIRST: False, RECERT: False}
-    for pattern, side, found in ((_FIRST_STRONG, FIRST, strong), (_RECERT_STRONG, RECERT, strong),
-                                 (_FIRST_WEAK, FIRST, weak), (_RECERT_WEAK, RECERT, weak)):
+    for pattern, side, found in (
+        (_FIRST_STRONG, FIRST, strong),
+        (_RECERT_STRONG, RECERT, strong),
+        (_FIRST_WEAK, FIRST, weak),
+        (_RECERT_WEAK, RECERT, weak),
+    ):
         text = pattern.sub(_kind_marker(side, found), text)
     for level in (strong, weak):
         if level[FIRST] != level[RECERT]:

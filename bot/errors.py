@@ -4,6 +4,7 @@ A use case raises a subclass with a `code`; the adapters (actions, web views, st
 map the code to a German text. Infrastructure failures are not domain errors: the database being
 unreachable is `bot.storage.db.StorageUnavailable`.
 """
+
 from __future__ import annotations
 
 from typing import Optional

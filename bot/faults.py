@@ -1,5 +1,6 @@
 """The one table of fault messages (content/faults.yml): what a user is told, by what they were
 doing, when the database, the action server or the mail server fails."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ GENERAL = "general"
 class Faults:
     texts: Mapping[str, str]
     context_of_action: Mapping[str, str]
-    shared: Messages            # for the shared placeholders ({hotline_short})
+    shared: Messages  # for the shared placeholders ({hotline_short})
 
     def text(self, context: str) -> str:
         template = self.texts.get(context) or self.texts[GENERAL]

@@ -1,6 +1,7 @@
 """What the assistant depends on, and whether each answers: for the web server's /health (load
 balancers, monitoring) and `python -m bot doctor` (operators). Every check has a short time-out
 and never raises."""
+
 from __future__ import annotations
 
 import smtplib
@@ -17,7 +18,7 @@ from bot.config import Settings
 
 OK, FAILED, CONFIGURED, NOT_CONFIGURED = "ok", "failed", "configured", "not_configured"
 TIMEOUT_SECONDS = 2.0
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # internal addresses, never a proxy
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # internal addresses, never a proxy
 
 
 def local_address(host: str) -> str:
@@ -83,9 +84,11 @@ class Health:
 def check_all(settings: Settings, probe: Callable[[str], bool] = http_ok) -> Health:
     """For /health, called every few seconds by a balancer: mail is reported as configured or
     not, without connecting (`python -m bot doctor` connects)."""
-    return Health({
-        "database": OK if database_ok(settings.database_url) else FAILED,
-        "rasa": OK if probe(rasa_health_url(settings)) else FAILED,
-        "actions": OK if probe(actions_health_url(settings)) else FAILED,
-        "smtp": CONFIGURED if settings.smtp else NOT_CONFIGURED,
-    })
+    return Health(
+        {
+            "database": OK if database_ok(settings.database_url) else FAILED,
+            "rasa": OK if probe(rasa_health_url(settings)) else FAILED,
+            "actions": OK if probe(actions_health_url(settings)) else FAILED,
+            "smtp": CONFIGURED if settings.smtp else NOT_CONFIGURED,
+        }
+    )

@@ -6,6 +6,7 @@ and the chat. Staff type German, so `code()` accepts a label as well as a code.
 
 Pure: no Rasa, no database access.
 """
+
 from __future__ import annotations
 
 import re
@@ -81,7 +82,7 @@ class Labels:
         raise UnknownLabel(group, text, self.choices(group))
 
     def choices(self, group: str) -> str:
-        """"Entwurf (draft), Eingereicht (submitted), …": for help texts and refusals."""
+        """ "Entwurf (draft), Eingereicht (submitted), …": for help texts and refusals."""
         return ", ".join(f"{label} ({code})" for code, label in self.tables[group].items())
 
 
@@ -96,8 +97,11 @@ def parse_labels(data: object, codes: Mapping[str, Tuple[str, ...]] = CODES) -> 
         if not isinstance(given, dict):
             problems.append(f"{FILE_NAME}: group {group!r} is missing")
             continue
-        problems += [f"{FILE_NAME}: {group}.{code} is not a code of the domain ({', '.join(expected)})"
-                     for code in given if code not in expected]
+        problems += [
+            f"{FILE_NAME}: {group}.{code} is not a code of the domain ({', '.join(expected)})"
+            for code in given
+            if code not in expected
+        ]
         table: Dict[str, str] = {}
         for code in expected:
             label = given.get(code)

@@ -12,6 +12,7 @@ before any handler or formatter sees it:
 
 Pure functions plus one installer; table-driven tests in tests/test_logs.py.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,7 +27,7 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,253}\.[A-Za-z]{2,2
 PHONE = re.compile(r"(?<![\w:.+])(?:\+\d|0\d)(?:[ ./\-]{0,2}\d){4,24}(?![\w:])")
 # Library messages built around the user's message, in several places: kept only up to the marker.
 MESSAGE_ABOUT_USER_TEXT = (
-    "Failed to parse arguments in line",     # Rasa: a malformed "/intent{…}" message (YAMLStoryReader)
+    "Failed to parse arguments in line",  # Rasa: a malformed "/intent{…}" message (YAMLStoryReader)
 )
 # Library messages that quote the user's message: (kept prefix)(user text)(kept suffix).
 QUOTED_USER_TEXT = (
@@ -44,7 +45,7 @@ def redact(text: str) -> str:
     for marker in MESSAGE_ABOUT_USER_TEXT:
         position = text.find(marker)
         if position >= 0:
-            return text[:position + len(marker)] + " " + REDACTED
+            return text[: position + len(marker)] + " " + REDACTED
     for pattern in QUOTED_USER_TEXT:
         text = pattern.sub(lambda match: match.group(1) + REDACTED + match.group(3), text)
     text = EMAIL.sub("[E-Mail]", text)
@@ -85,4 +86,4 @@ def install() -> None:
         return record
 
     logging.setLogRecordFactory(factory)
-    logging.captureWarnings(True)   # warnings.warn() goes through logging, and so through redaction
+    logging.captureWarnings(True)  # warnings.warn() goes through logging, and so through redaction

@@ -1,5 +1,6 @@
 """Data protection: retention of tickets, logged questions and conversations; deleting a
 user's data on request ("Meine Daten löschen")."""
+
 from __future__ import annotations
 
 import logging
@@ -43,14 +44,20 @@ class DeletionResult:
     drafts: int
     tickets: int
     questions: int
-    conversations: Tuple[str, ...]   # whose stored history is gone (the asking one: see delete_my_data)
+    conversations: Tuple[str, ...]  # whose stored history is gone (the asking one: see delete_my_data)
 
 
 class Privacy:
     """The data-protection use cases: retention (daily, by cron) and "Meine Daten löschen"."""
 
-    def __init__(self, sessions: sessionmaker, conversations: ConversationStore, retention_days: int,
-                 longest_rate_window: timedelta, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker,
+        conversations: ConversationStore,
+        retention_days: int,
+        longest_rate_window: timedelta,
+        clock: Clock = utc_now,
+    ) -> None:
         self._sessions = sessions
         self._conversations = conversations
         self.retention_days = retention_days
@@ -65,17 +72,22 @@ class Privacy:
         with unit_of_work(self._sessions) as session:
             tickets = session.execute(delete(Ticket).where(Ticket.created_at < cutoff)).rowcount
             questions = session.execute(
-                delete(UnansweredQuestion).where(UnansweredQuestion.created_at < cutoff)).rowcount
-            staff = session.execute(delete(StaffSession).where(
-                StaffSession.last_seen_at < now - timedelta(days=STAFF_SESSION_DAYS))).rowcount
-            session.execute(delete(RateCounter).where(
-                RateCounter.window_start < now - self._longest_rate_window - timedelta(days=1)))
+                delete(UnansweredQuestion).where(UnansweredQuestion.created_at < cutoff)
+            ).rowcount
+            staff = session.execute(
+                delete(StaffSession).where(StaffSession.last_seen_at < now - timedelta(days=STAFF_SESSION_DAYS))
+            ).rowcount
+            session.execute(
+                delete(RateCounter).where(
+                    RateCounter.window_start < now - self._longest_rate_window - timedelta(days=1)
+                )
+            )
         conversations = self._conversations.delete_inactive_since(cutoff)
         logger.info("Retention: deleted %d tickets, %d questions, %d conversations", tickets, questions, conversations)
         return RetentionResult(tickets, questions, conversations, staff)
 
     def delete_my_data(self, booking_reference: str, email: str, requester: Requester) -> DeletionResult:
-        """"Meine Daten löschen", for the person who holds this booking reference and its e-mail.
+        """ "Meine Daten löschen", for the person who holds this booking reference and its e-mail.
 
         Deleted, in one transaction: the booking with its slot and its draft application, and the
         hand-off tickets and logged questions of the conversation it was booked in and of the
@@ -94,7 +106,8 @@ class Privacy:
             tickets = questions = 0
             if conversations:
                 tickets = session.execute(delete(Ticket).where(Ticket.conversation_id.in_(conversations))).rowcount
-                questions = session.execute(delete(UnansweredQuestion).where(
-                    UnansweredQuestion.conversation_id.in_(conversations))).rowcount
+                questions = session.execute(
+                    delete(UnansweredQuestion).where(UnansweredQuestion.conversation_id.in_(conversations))
+                ).rowcount
         self._conversations.delete([c for c in conversations if c != requester.conversation_id])
         return DeletionResult(1, drafts, tickets, questions, conversations)

@@ -7,6 +7,7 @@
 `python -m bot sync-rasa` writes them; `python -m bot sync-rasa --check` (run by the tests)
 fails when a content change was not synced. Plain text output, no Rasa import needed.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,7 +20,6 @@ from bot.language import fold
 HEADER = "# Generated from content/ by `python -m bot sync-rasa`. Do not edit by hand.\n"
 DOMAIN_BEGIN = "  # BEGIN generated FAQ intents (python -m bot sync-rasa)\n"
 DOMAIN_END = "  # END generated FAQ intents\n"
-
 
 
 def faq_rules(knowledge: Knowledge) -> str:
@@ -69,11 +69,7 @@ def expected_files(root: Path = PROJECT_ROOT) -> Dict[Path, str]:
 
 
 def stale_files(root: Path = PROJECT_ROOT) -> List[Path]:
-    return [
-        path
-        for path, text in expected_files(root).items()
-        if not path.exists() or path.read_text("utf-8") != text
-    ]
+    return [path for path, text in expected_files(root).items() if not path.exists() or path.read_text("utf-8") != text]
 
 
 def sync(root: Path = PROJECT_ROOT) -> List[Path]:

@@ -5,6 +5,7 @@ memory: each counter is one row, incremented by a single atomic upsert. Keys (a 
 client address, an e-mail address, a staff name) are stored only as keyed hashes, so the table
 holds no personal data and no address can be read back from it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -55,7 +56,6 @@ class RateLimited(DomainError):
         return max(1, -(-int(self.retry_after.total_seconds()) // 60))
 
 
-
 class RateLimiter:
     def __init__(self, sessions: sessionmaker, secret: bytes, clock: Callable[[], datetime] = utc_now) -> None:
         self._sessions = sessions
@@ -72,7 +72,7 @@ class RateLimiter:
 
     @staticmethod
     def _keys(keys: Iterable[Optional[str]]) -> Sequence[str]:
-        return [k for k in dict.fromkeys(keys) if k]   # unknown keys (no client address) do not count
+        return [k for k in dict.fromkeys(keys) if k]  # unknown keys (no client address) do not count
 
     def check(self, limit: Limit, *keys: Optional[str]) -> None:
         """Raises RateLimited if any key has used up the limit; counts nothing."""
@@ -82,9 +82,15 @@ class RateLimiter:
         if not hashed:
             return
         with unit_of_work(self._sessions) as session:
-            counts = session.execute(
-                select(RateCounter.count).where(RateCounter.name == limit.name, RateCounter.key.in_(hashed),
-                                                RateCounter.window_start == start)).scalars().all()
+            counts = (
+                session.execute(
+                    select(RateCounter.count).where(
+                        RateCounter.name == limit.name, RateCounter.key.in_(hashed), RateCounter.window_start == start
+                    )
+                )
+                .scalars()
+                .all()
+            )
         if any(count >= limit.count for count in counts):
             raise RateLimited(limit, end - now)
 
@@ -101,13 +107,18 @@ class RateLimiter:
             for key in self._keys(keys):
                 hashed = self._key(limit, key)
                 statement = insert(RateCounter).values(name=limit.name, key=hashed, window_start=start, count=1)
-                session.execute(statement.on_conflict_do_update(
-                    index_elements=[RateCounter.name, RateCounter.key, RateCounter.window_start],
-                    set_={"count": RateCounter.count + 1}))
+                session.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=[RateCounter.name, RateCounter.key, RateCounter.window_start],
+                        set_={"count": RateCounter.count + 1},
+                    )
+                )
                 # The upsert holds the row lock until commit, so this reads our own count.
-                count = session.execute(select(RateCounter.count).where(
-                    RateCounter.name == limit.name, RateCounter.key == hashed,
-                    RateCounter.window_start == start)).scalar_one()
+                count = session.execute(
+                    select(RateCounter.count).where(
+                        RateCounter.name == limit.name, RateCounter.key == hashed, RateCounter.window_start == start
+                    )
+                ).scalar_one()
                 over = count > limit.count or over
         if over:
             raise RateLimited(limit, end - now)
@@ -116,10 +127,12 @@ class RateLimiter:
         """Forget the counts of these keys (the staff `unlock` command); returns the rows deleted."""
         hashed = [self._key(limit, k) for k in self._keys(keys)]
         with unit_of_work(self._sessions) as session:
-            return session.execute(delete(RateCounter).where(RateCounter.name == limit.name,
-                                                             RateCounter.key.in_(hashed))).rowcount
+            return session.execute(
+                delete(RateCounter).where(RateCounter.name == limit.name, RateCounter.key.in_(hashed))
+            ).rowcount
 
     def delete_expired(self, older_than: timedelta = timedelta(days=2)) -> int:
         with unit_of_work(self._sessions) as session:
-            return session.execute(delete(RateCounter).where(
-                RateCounter.window_start < self._clock() - older_than)).rowcount
+            return session.execute(
+                delete(RateCounter).where(RateCounter.window_start < self._clock() - older_than)
+            ).rowcount

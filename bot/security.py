@@ -1,4 +1,5 @@
 """Secret key, signed values (calendar links, chat session ids) and pseudonyms."""
+
 from __future__ import annotations
 
 import hashlib
@@ -33,14 +34,14 @@ def create_key_file(path: Path) -> bytes:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if path.exists():
         return _read_key(path)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret-")   # mode 0600
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret-")  # mode 0600
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(secrets.token_hex(32).encode("ascii"))
             handle.flush()
             os.fsync(handle.fileno())
         try:
-            os.link(temporary, path)   # atomic, and fails if another process was first
+            os.link(temporary, path)  # atomic, and fails if another process was first
         except FileExistsError:
             pass
     finally:

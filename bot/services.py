@@ -6,6 +6,7 @@ pass it on; nothing below reads the environment or builds services of its own.
 Ports with a Rasa-specific implementation (the stored conversations) are bound here by name
 (ADAPTERS), so that `bot/` never imports `rasa_ext/`: the dependency points one way only.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -73,7 +74,7 @@ class Services:
     admission_dialogue: AdmissionDialogue
     handoff_dialogue: HandoffDialogue
     faults: Faults
-    labels: Labels   # German labels of the stored codes, for every edge
+    labels: Labels  # German labels of the stored codes, for every edge
 
     def limit(self, name: str) -> Limit:
         return Limit.configured(self.settings, name)
@@ -85,8 +86,9 @@ def calendar_link(public_url: str) -> Callable[[str], str]:
     return lambda reference: f"{base}/termin/{reference}.ics?sig={sign(reference, 'ics')}"
 
 
-def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now,
-                   conversations: Optional[ConversationStore] = None) -> Services:
+def build_services(
+    settings: Settings, clock: Callable[[], datetime] = utc_now, conversations: Optional[ConversationStore] = None
+) -> Services:
     sessions = session_factory(settings.database_url, settings.database_timeout_seconds)
     knowledge = load_knowledge(settings.content_dir)
     messages = knowledge.messages
@@ -101,26 +103,64 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now,
     bookings = BookingService(sessions, calendar, clock)
     tickets = TicketService(sessions, clock)
     consultations = ConsultationDesk(
-        bookings, limiter,
-        DeskLimits(limit("bookings_per_conversation"), limit("bookings_per_client"),
-                   limit("lookup_failures_per_conversation"), limit("lookup_failures_per_client"),
-                   limit("lookup_failures_per_email")),
-        mailer, messages, calendar_link(settings.public_url))
+        bookings,
+        limiter,
+        DeskLimits(
+            limit("bookings_per_conversation"),
+            limit("bookings_per_client"),
+            limit("lookup_failures_per_conversation"),
+            limit("lookup_failures_per_client"),
+            limit("lookup_failures_per_email"),
+        ),
+        mailer,
+        messages,
+        calendar_link(settings.public_url),
+    )
     handoff_config = rules.load_config(settings.content_dir / "handoff.yml")
-    payload_labels = build_payload_labels(knowledge, handoff_config,
-                                          messages.templates.get("glossary_button", "{term} erklären"), calendar.tz)
-    hotline = HotlineDesk(tickets, handoff_config, limiter,
-                          limit("tickets_per_conversation"), limit("tickets_per_client"), mailer,
-                          settings.hotline_notify_email, messages, payload_labels, labels)
+    payload_labels = build_payload_labels(
+        knowledge, handoff_config, messages.templates.get("glossary_button", "{term} erklären"), calendar.tz
+    )
+    hotline = HotlineDesk(
+        tickets,
+        handoff_config,
+        limiter,
+        limit("tickets_per_conversation"),
+        limit("tickets_per_client"),
+        mailer,
+        settings.hotline_notify_email,
+        messages,
+        payload_labels,
+        labels,
+    )
     store: ConversationStore = conversations or adapter("conversations", settings.tracker_database_url)  # type: ignore[assignment]
     longest_window = max(spec.window for spec in settings.rate_limits.values())
     privacy = Privacy(sessions, store, settings.retention_days, longest_window, clock)
     drafts = DraftService(sessions, clock)
     guide = load_guide(settings.content_dir / "admission.yml")
     schema = load_schema(settings.content_dir / "application.yml")
-    return Services(settings, sessions, knowledge, messages, calendar, limiter, mailer, bookings, consultations,
-                    drafts, tickets, hotline, store, privacy, guide, schema, DraftDesk(consultations, drafts),
-                    DraftDialogue(messages, schema, guide, knowledge.topics["book_consultation"].label, labels),
-                    AdmissionDialogue(knowledge, guide),
-                    HandoffDialogue(messages, handoff_config, settings.hotline_hours, settings.retention_days,
-                                    settings.privacy_url), load_faults(settings.content_dir), labels)
+    return Services(
+        settings,
+        sessions,
+        knowledge,
+        messages,
+        calendar,
+        limiter,
+        mailer,
+        bookings,
+        consultations,
+        drafts,
+        tickets,
+        hotline,
+        store,
+        privacy,
+        guide,
+        schema,
+        DraftDesk(consultations, drafts),
+        DraftDialogue(messages, schema, guide, knowledge.topics["book_consultation"].label, labels),
+        AdmissionDialogue(knowledge, guide),
+        HandoffDialogue(
+            messages, handoff_config, settings.hotline_hours, settings.retention_days, settings.privacy_url
+        ),
+        load_faults(settings.content_dir),
+        labels,
+    )

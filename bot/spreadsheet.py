@@ -4,6 +4,7 @@ Every CSV export of user text goes through `safe_cell`: a name like `=HYPERLINK(
 would otherwise run when the team opens the file in Excel or LibreOffice. Separators, quotes and
 line breaks inside a cell are the csv module's job (it quotes such cells).
 """
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ Every function here takes time linear in its input, whatever the input: patterns
 repetitions only, and a message is cut to what can still be read before any pattern sees it
 (`cut`). The channels cut at the door already; cutting again here protects every other caller.
 """
+
 from __future__ import annotations
 
 import html
@@ -36,7 +37,7 @@ _WHITESPACE = re.compile(r"\s+")
 # Terminal escape sequences ("\x1b[31m") as pasted from consoles: drop them whole.
 _ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]{0,32}[ -/]{0,16}[@-~]|[@-Z\\-_])")
 _CONTROL_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co"))
-_KEPT_FORMAT_CHARS = frozenset("\u200d")   # zero-width joiner: part of emoji sequences
+_KEPT_FORMAT_CHARS = frozenset("\u200d")  # zero-width joiner: part of emoji sequences
 
 
 def cut(text: Optional[str], limit: int = MAX_MESSAGE_CHARS) -> str:
@@ -48,8 +49,7 @@ def strip_control_chars(text: str) -> str:
     """Replace control and format characters (NUL, escape, zero-width, bidi overrides) by spaces."""
     text = _ANSI_ESCAPE.sub(" ", text)
     return "".join(
-        " " if unicodedata.category(ch) in _CONTROL_CATEGORIES and ch not in _KEPT_FORMAT_CHARS else ch
-        for ch in text
+        " " if unicodedata.category(ch) in _CONTROL_CATEGORIES and ch not in _KEPT_FORMAT_CHARS else ch for ch in text
     )
 
 
@@ -66,7 +66,7 @@ def _without_code_blocks(text: str) -> str:
         if opening is None:
             parts.append(text[position:])
             break
-        parts.append(text[position:opening.start()])
+        parts.append(text[position : opening.start()])
         closing = _CODE_CLOSE[opening.group(1).lower()].search(text, opening.end())
         if closing is None:
             break
@@ -98,7 +98,7 @@ def looks_like_json(text: str) -> bool:
         return False
     try:
         value = json.loads(stripped)
-    except (ValueError, RecursionError):   # "[[[[…" nested deeper than the parser's stack
+    except (ValueError, RecursionError):  # "[[[[…" nested deeper than the parser's stack
         return False
     return isinstance(value, (dict, list))
 

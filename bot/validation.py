@@ -1,4 +1,5 @@
 """Validation of what users type into forms. Pure functions: (normalised value, problem code)."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,10 @@ from bot.textguard import clean_text
 
 Result = Tuple[Optional[str], Optional[str]]
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
-                    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
 _PHONE_CHARS = re.compile(r"^[+0-9 ()/.-]+$")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -50,8 +53,9 @@ def phone(text: str) -> Result:
     return normalised, None
 
 
-def free_text(text: str, min_length: int = 2, max_length: int = 200,
-              reject: Collection[str] = NAME_REJECTED_KINDS) -> Result:
+def free_text(
+    text: str, min_length: int = 2, max_length: int = 200, reject: Collection[str] = NAME_REJECTED_KINDS
+) -> Result:
     """Names of people, organisations, clusters and other short free texts.
     Problems: "empty", "too_short", "too_long", "no_letters", and, when the whole text is only such
     words (see bot.language.answer_kind) and the kind is in `reject` (by default all of them):

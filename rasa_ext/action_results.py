@@ -7,6 +7,7 @@ the validator is built once; responses are checked against the same schema with 
 (jsonschema.ValidationError, message extended as Rasa does). Installed when Rasa imports
 rasa_ext.nlu (the NLU components of config.yml), so it applies in the server that runs them.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -30,7 +31,7 @@ def _validator():
 
 def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
     try:
-        error = best_match(_validator().iter_errors(result))   # the same error validate() raises
+        error = best_match(_validator().iter_errors(result))  # the same error validate() raises
         if error is not None:
             raise error
         return True

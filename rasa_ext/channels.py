@@ -25,6 +25,7 @@ Every message passes the shared door (rasa_ext/inbound.py): sender ids namespace
 text cut, flood limit. Who may post: Slack's signature and Bot Framework's JWT are checked by
 Rasa; Telegram's secret-token header is checked here.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -61,30 +62,33 @@ SLACK_BUTTON_TEXT_CHARS = 75
 
 
 def _chunks(items: List[Any], size: int) -> List[List[Any]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 # --- Slack ----------------------------------------------------------------------------------
 class SlackBot(RasaSlackBot):
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         recipient = self.slack_channel or recipient_id
         blocks: List[Dict[str, Any]] = [
             {"type": "section", "text": {"type": "plain_text", "text": part}}
-            for part in (text[i:i + SLACK_SECTION_CHARS] for i in range(0, len(text), SLACK_SECTION_CHARS))
+            for part in (text[i : i + SLACK_SECTION_CHARS] for i in range(0, len(text), SLACK_SECTION_CHARS))
         ]
         for row in _chunks(buttons, SLACK_BUTTONS_PER_BLOCK):
-            blocks.append({
-                "type": "actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "text": {"type": "plain_text", "text": button["title"][:SLACK_BUTTON_TEXT_CHARS]},
-                        "value": button["payload"],
-                    }
-                    for button in row
-                ],
-            })
+            blocks.append(
+                {
+                    "type": "actions",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "text": {"type": "plain_text", "text": button["title"][:SLACK_BUTTON_TEXT_CHARS]},
+                            "value": button["payload"],
+                        }
+                        for button in row
+                    ],
+                }
+            )
         await self._post_message(channel=recipient, as_user=True, text=text, blocks=blocks)
 
 
@@ -105,8 +109,7 @@ class SlackInput(RasaSlackInput):
             if not isinstance(body, dict) or body.get("type") != "url_verification":
                 return None
             if not self.is_request_from_slack_authentic(request):
-                return response.text("Message is not properly signed with a valid X-Slack-Signature header",
-                                     status=400)
+                return response.text("Message is not properly signed with a valid X-Slack-Signature header", status=400)
             return response.json({"challenge": body.get("challenge")})
 
         return blueprint
@@ -119,8 +122,13 @@ def card_action(button: Dict[Text, Any]) -> Dict[Text, Any]:
     if button.get("url") or payload.startswith(("http://", "https://")):
         return {"type": "openUrl", "title": button["title"], "value": payload}
     # The chat shows the title as the user's message; the bot receives the payload as text.
-    return {"type": "messageBack", "title": button["title"], "displayText": button["title"],
-            "text": payload, "value": payload}
+    return {
+        "type": "messageBack",
+        "title": button["title"],
+        "displayText": button["title"],
+        "text": payload,
+        "value": payload,
+    }
 
 
 class BotFramework(RasaBotFramework):
@@ -131,8 +139,15 @@ class BotFramework(RasaBotFramework):
     posts with blocking `requests` calls inside the event loop, which stalls every channel.
     """
 
-    def __init__(self, app_id: Text, app_password: Text, conversation: Dict[Text, Any], bot: Text,
-                 service_url: Text, tenant_id: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        app_id: Text,
+        app_password: Text,
+        conversation: Dict[Text, Any],
+        bot: Text,
+        service_url: Text,
+        tenant_id: Optional[Text] = None,
+    ) -> None:
         super().__init__(app_id, app_password, conversation, bot, service_url)
         self.tenant_id = tenant_id or "botframework.com"
 
@@ -144,8 +159,12 @@ class BotFramework(RasaBotFramework):
         # The token is cached on Rasa's class, as Rasa does (one bot per server).
         if RasaBotFramework.token_expiration_date >= datetime.datetime.now():
             return RasaBotFramework.headers
-        payload = {"client_id": self.app_id, "client_secret": self.app_password,
-                   "grant_type": "client_credentials", "scope": "https://api.botframework.com/.default"}
+        payload = {
+            "client_id": self.app_id,
+            "client_secret": self.app_password,
+            "grant_type": "client_credentials",
+            "scope": "https://api.botframework.com/.default",
+        }
         token_response = await asyncio.to_thread(requests.post, self.token_url, data=payload, timeout=30)
         if not token_response.ok:
             logger.error("Could not get a Bot Framework token: HTTP %s", token_response.status_code)
@@ -153,21 +172,26 @@ class BotFramework(RasaBotFramework):
         token = token_response.json()
         # Renewed a minute early, so no request goes out with a token that expires on the way.
         RasaBotFramework.token_expiration_date = datetime.datetime.now() + datetime.timedelta(
-            seconds=int(token["expires_in"]) - 60)
-        RasaBotFramework.headers = {"content-type": "application/json",
-                                    "Authorization": f"Bearer {token['access_token']}"}
+            seconds=int(token["expires_in"]) - 60
+        )
+        RasaBotFramework.headers = {
+            "content-type": "application/json",
+            "Authorization": f"Bearer {token['access_token']}",
+        }
         return RasaBotFramework.headers
 
     async def send(self, message_data: Dict[Text, Any]) -> None:
         uri = f"{self.global_uri}conversations/{self.conversation['id']}/activities"
         headers = await self._get_headers()
-        send_response = await asyncio.to_thread(requests.post, uri, headers=headers, data=json.dumps(message_data),
-                                                timeout=30)
+        send_response = await asyncio.to_thread(
+            requests.post, uri, headers=headers, data=json.dumps(message_data), timeout=30
+        )
         if not send_response.ok:
             logger.error("Error sending a Bot Framework message: HTTP %s", send_response.status_code)
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         hero = {
             "contentType": "application/vnd.microsoft.card.hero",
             "content": {"text": text, "buttons": [card_action(b) for b in buttons]},
@@ -191,8 +215,14 @@ class BotFrameworkInput(RasaBotFrameworkInput):
         async def with_native_buttons(message: UserMessage) -> Any:
             out = message.output_channel
             if type(out) is RasaBotFramework:
-                message.output_channel = BotFramework(out.app_id, out.app_password, out.conversation,
-                                                      out.bot, out.global_uri[: -len("v3/")], self.tenant_id)
+                message.output_channel = BotFramework(
+                    out.app_id,
+                    out.app_password,
+                    out.conversation,
+                    out.bot,
+                    out.global_uri[: -len("v3/")],
+                    self.tenant_id,
+                )
             return await behind_door(message)
 
         behind_door = door().wrap(self.name(), on_new_message)
@@ -201,10 +231,17 @@ class BotFrameworkInput(RasaBotFrameworkInput):
 
 # --- Telegram -------------------------------------------------------------------------------
 class TelegramOutput(RasaTelegramOutput):
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     button_type: Optional[Text] = None, **kwargs: Any) -> None:
-        await super().send_text_with_buttons(recipient_id, text, buttons, button_type=button_type or "vertical",
-                                             **kwargs)
+    async def send_text_with_buttons(
+        self,
+        recipient_id: Text,
+        text: Text,
+        buttons: List[Dict[Text, Any]],
+        button_type: Optional[Text] = None,
+        **kwargs: Any,
+    ) -> None:
+        await super().send_text_with_buttons(
+            recipient_id, text, buttons, button_type=button_type or "vertical", **kwargs
+        )
 
 
 CALLBACK_QUERY_ID = "telegram_callback_query_id"
@@ -247,7 +284,7 @@ class TelegramInput(RasaTelegramInput):
         async def handle(message: UserMessage) -> Any:
             query_id = (message.metadata or {}).get(CALLBACK_QUERY_ID)
             if query_id and isinstance(message.output_channel, RasaTelegramOutput):
-                try:   # ends the progress indicator on the tapped button
+                try:  # ends the progress indicator on the tapped button
                     await message.output_channel.answer_callback_query(query_id)
                 except TelegramAPIError as error:
                     logger.warning("Telegram answerCallbackQuery failed: %s", type(error).__name__)
@@ -276,10 +313,10 @@ class TelegramInput(RasaTelegramInput):
         channel = TelegramOutput(self.access_token)
 
         async def set_webhook() -> None:
-            try:   # aiogram 2.15's set_webhook() does not know secret_token yet
+            try:  # aiogram 2.15's set_webhook() does not know secret_token yet
                 await channel.request("setWebhook", {"url": self.webhook_url, "secret_token": self.secret_token})
             finally:
-                await channel.session.close()   # the session must not outlive this event loop
+                await channel.session.close()  # the session must not outlive this event loop
 
         try:
             asyncio.run(set_webhook())

@@ -7,6 +7,7 @@ intent here; rasa_ext.nlu.InputGuard then marks them as bad input.
 It also takes the inverse regularisation strength `C` from the configuration (Rasa's class
 fixes scikit-learn's default of 1.0).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

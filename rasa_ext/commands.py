@@ -12,6 +12,7 @@ A payload of a button from an earlier turn is read as that button's title (the u
 button and means what it says); anything else is read without its slashes, as text. The message
 keeps its text, marked `typed_command`, so forms do not take it for a button.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,8 @@ def text_to_parse(text: str, events: Iterable[Any], own_intents: Iterable[str]) 
     text = (text or "").strip()
     if not text.startswith("/"):
         return None
-    current: Dict[str, str] = {}     # buttons offered since the user's last message
-    earlier: Dict[str, str] = {}     # buttons of earlier turns of this session
+    current: Dict[str, str] = {}  # buttons offered since the user's last message
+    earlier: Dict[str, str] = {}  # buttons of earlier turns of this session
     users_spoke = False
     for event in reversed(list(events)):
         if isinstance(event, SessionStarted):
@@ -69,14 +70,22 @@ def install() -> None:
         return
     parse_message = rasa_processor.MessageProcessor.parse_message
 
-    async def parse_with_commands(self: Any, message: UserMessage, tracker: Any = None,
-                                  only_output_properties: bool = True) -> Mapping[str, Any]:
+    async def parse_with_commands(
+        self: Any, message: UserMessage, tracker: Any = None, only_output_properties: bool = True
+    ) -> Mapping[str, Any]:
         # Without a tracker (`rasa test`, /model/parse) there is no turn to compare with.
         replacement = None if tracker is None else text_to_parse(message.text, tracker.events, self.domain.intents)
         if replacement is None:
             return await parse_message(self, message, tracker, only_output_properties)
-        read = UserMessage(replacement, message.output_channel, message.sender_id, message.parse_data,
-                           message.input_channel, message.message_id, message.metadata)
+        read = UserMessage(
+            replacement,
+            message.output_channel,
+            message.sender_id,
+            message.parse_data,
+            message.input_channel,
+            message.message_id,
+            message.metadata,
+        )
         parse_data = dict(await parse_message(self, read, tracker, only_output_properties))
         parse_data["text"] = message.text
         parse_data[TYPED_COMMAND] = True

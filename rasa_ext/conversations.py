@@ -4,6 +4,7 @@ Only the columns read here are declared, mirroring `rasa.core.tracker_store.SQLT
 (tests/test_conversations.py checks they still match Rasa's table). Importing Rasa's class itself
 would load Rasa into every process that only needs a transcript (action server, staff commands).
 """
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,8 @@ import sqlalchemy as sa
 from bot.conversations import TRANSCRIPT_LIMIT, Line, line
 
 EVENTS = sa.Table(
-    "events", sa.MetaData(),
+    "events",
+    sa.MetaData(),
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("sender_id", sa.String(255)),
     sa.Column("type_name", sa.String(255)),
@@ -49,15 +51,19 @@ class SqlConversationStore:
         return _engine(self._url)
 
     def transcript(self, conversation_id: str) -> List[Line]:
-        query = (sa.select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
-                 .where(EVENTS.c.sender_id == conversation_id, EVENTS.c.type_name.in_(("user", "bot")))
-                 .order_by(EVENTS.c.timestamp.desc(), EVENTS.c.id.desc()).limit(TRANSCRIPT_LIMIT))
+        query = (
+            sa.select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
+            .where(EVENTS.c.sender_id == conversation_id, EVENTS.c.type_name.in_(("user", "bot")))
+            .order_by(EVENTS.c.timestamp.desc(), EVENTS.c.id.desc())
+            .limit(TRANSCRIPT_LIMIT)
+        )
         with self._engine.connect() as connection:
             if not sa.inspect(connection).has_table("events"):
                 return []
             rows = connection.execute(query).all()
-        lines = [line({**_event(data), "event": kind, "timestamp": timestamp})
-                 for kind, timestamp, data in reversed(rows)]
+        lines = [
+            line({**_event(data), "event": kind, "timestamp": timestamp}) for kind, timestamp, data in reversed(rows)
+        ]
         return [entry for entry in lines if entry["text"]]
 
     def delete(self, conversation_ids: Iterable[str]) -> int:
@@ -67,18 +73,22 @@ class SqlConversationStore:
         with self._engine.begin() as connection:
             if not sa.inspect(connection).has_table("events"):
                 return 0
-            found = connection.execute(sa.select(sa.func.count(sa.distinct(EVENTS.c.sender_id)))
-                                       .where(EVENTS.c.sender_id.in_(senders))).scalar_one()
+            found = connection.execute(
+                sa.select(sa.func.count(sa.distinct(EVENTS.c.sender_id))).where(EVENTS.c.sender_id.in_(senders))
+            ).scalar_one()
             connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders)))
         return int(found)
 
     def delete_inactive_since(self, cutoff: datetime) -> int:
-        last_event = sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(
-            sa.func.max(EVENTS.c.timestamp) < cutoff.timestamp())
+        last_event = (
+            sa.select(EVENTS.c.sender_id)
+            .group_by(EVENTS.c.sender_id)
+            .having(sa.func.max(EVENTS.c.timestamp) < cutoff.timestamp())
+        )
         with self._engine.begin() as connection:
             if not sa.inspect(connection).has_table("events"):
                 return 0
             senders = [row[0] for row in connection.execute(last_event)]
             for start in range(0, len(senders), BATCH):
-                connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders[start:start + BATCH])))
+                connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders[start : start + BATCH])))
         return len(senders)

@@ -10,6 +10,7 @@ server (rasa_ext/server.py), this module
 * ends the turn there, listening: the next message is handled as a fresh turn, and forms keep
   what they had (the failed step's events are lost, nothing is half-written).
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,7 +27,7 @@ from bot.faults import Faults, load_faults
 
 logger = logging.getLogger(__name__)
 
-FAULT_MARKER = "gocluster_fault"    # metadata of the fault message, so a turn gets it once
+FAULT_MARKER = "gocluster_fault"  # metadata of the fault message, so a turn gets it once
 LISTEN = "action_listen"
 
 
@@ -50,14 +51,13 @@ def fault_events(faults: Faults, action_name: str, tracker: Any) -> List[Event]:
 
 def install(settings: Settings) -> None:
     timeout = settings.actions_timeout_seconds
-    rasa_action.DEFAULT_REQUEST_TIMEOUT = timeout      # the action call itself
-    rasa_endpoints.DEFAULT_REQUEST_TIMEOUT = timeout   # the client session it runs in
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = timeout  # the action call itself
+    rasa_endpoints.DEFAULT_REQUEST_TIMEOUT = timeout  # the client session it runs in
     faults = load_faults(settings.content_dir)
     if getattr(rasa_processor.MessageProcessor, "_gocluster_faults", False):
         return
 
-    async def _run_action(self: Any, action: Any, tracker: Any, output_channel: Any, nlg: Any,
-                          prediction: Any) -> bool:
+    async def _run_action(self: Any, action: Any, tracker: Any, output_channel: Any, nlg: Any, prediction: Any) -> bool:
         # Rasa's MessageProcessor._run_action (3.6.21), with a German answer where Rasa logs and
         # continues silently.
         try:

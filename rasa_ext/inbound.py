@@ -11,6 +11,7 @@
   they protect the process; limits that must hold across servers (bookings, look-ups, tickets,
   mails, logins) are counted in the database by the use cases.
 """
+
 from __future__ import annotations
 
 import threading
@@ -29,7 +30,7 @@ from bot.requester import CLIENT_METADATA_KEY
 from bot.security import pseudonym
 
 NAMESPACE_SEPARATOR = ":"
-TRACKED_KEYS = 50_000            # bounded memory under a flood of new ids
+TRACKED_KEYS = 50_000  # bounded memory under a flood of new ids
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
@@ -100,8 +101,14 @@ class Door:
         self._conversations = _LocalWindow(per_conversation.count, per_conversation.window.total_seconds(), clock)
         self._clients = _LocalWindow(per_client.count, per_client.window.total_seconds(), clock)
 
-    def admit(self, message: UserMessage, client_address: Optional[str] = None, *,
-              channel: Optional[str] = None, strip_output: bool = False) -> Admission:
+    def admit(
+        self,
+        message: UserMessage,
+        client_address: Optional[str] = None,
+        *,
+        channel: Optional[str] = None,
+        strip_output: bool = False,
+    ) -> Admission:
         """The message as Rasa should see it (mutates and returns `message`).
 
         `channel`: prefix the sender id with it (None: the id is namespaced already).
@@ -155,4 +162,3 @@ def door() -> Door:
         if _door is None:
             _door = Door()
         return _door
-

@@ -13,6 +13,7 @@ fails. Locks live only in Redis memory: after a restart the queues start empty, 
 messages still waiting (they simply go on) and cannot reorder messages that were already answered.
 A ticket of a server that died expires after LOCK_LIFETIME_SECONDS.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,16 +46,25 @@ CONFLICT_RETRIES = 50
 
 def redis_client(url: str) -> redis.Redis:
     return redis.Redis.from_url(
-        url, socket_timeout=SOCKET_TIMEOUT_S, socket_connect_timeout=SOCKET_TIMEOUT_S,
+        url,
+        socket_timeout=SOCKET_TIMEOUT_S,
+        socket_connect_timeout=SOCKET_TIMEOUT_S,
         retry=Retry(ExponentialBackoff(cap=0.5, base=0.02), RETRIES),
-        retry_on_error=[RedisConnectionError, RedisTimeoutError], health_check_interval=30)
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+        health_check_interval=30,
+    )
 
 
 class ClusterLockStore(RedisLockStore):
     """Rasa's ticket lock in Redis, with atomic queue changes (see module doc)."""
 
-    def __init__(self, endpoint_config: Any = None, url: Optional[str] = None, key_prefix: str = KEY_PREFIX,
-                 lifetime: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        endpoint_config: Any = None,
+        url: Optional[str] = None,
+        key_prefix: str = KEY_PREFIX,
+        lifetime: Optional[int] = None,
+    ) -> None:
         kwargs = dict(getattr(endpoint_config, "kwargs", None) or {})
         config = settings()
         self.red = redis_client(url or getattr(endpoint_config, "url", None) or config.lock_store_url)
@@ -66,8 +76,9 @@ class ClusterLockStore(RedisLockStore):
     def _key(self, conversation_id: Text) -> str:
         return self.key_prefix + conversation_id
 
-    def _change(self, conversation_id: Text, change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], T]]
-                ) -> T:
+    def _change(
+        self, conversation_id: Text, change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], T]]
+    ) -> T:
         """Applies `change` to the stored queue atomically; a returned queue without tickets is deleted."""
         key = self._key(conversation_id)
         for attempt in range(CONFLICT_RETRIES):
@@ -89,7 +100,7 @@ class ClusterLockStore(RedisLockStore):
                     # redis-py reports a connection lost while watching as a WatchError too (Redis
                     # restarting): wait a little before the next attempt instead of using them all up.
                     if "ConnectionError" in str(conflict):
-                        time.sleep(min(0.05 * 2 ** attempt, 0.5))
+                        time.sleep(min(0.05 * 2**attempt, 0.5))
                     continue
         raise LockError(f"Too many concurrent changes of one lock ({CONFLICT_RETRIES})")
 
@@ -132,8 +143,9 @@ class ClusterLockStore(RedisLockStore):
             logger.warning("Could not release a conversation lock: %s", type(error).__name__)
 
     @asynccontextmanager
-    async def lock(self, conversation_id: Text, lock_lifetime: float = 0,
-                   wait_time_in_seconds: float = 0.05) -> AsyncGenerator[TicketLock, None]:
+    async def lock(
+        self, conversation_id: Text, lock_lifetime: float = 0, wait_time_in_seconds: float = 0.05
+    ) -> AsyncGenerator[TicketLock, None]:
         """Rasa's lock, with our lifetime, a shorter poll (Rasa polls once a second) and no message
         failed because Redis forgot the queue: a ticket that is no longer in it is drawn again."""
         lifetime = lock_lifetime or self.lifetime

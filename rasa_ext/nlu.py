@@ -11,6 +11,7 @@
   only markup) with the intent `bad_input`. The action recomputes the reason from the original
   text with the same function, so no entity has to carry it.
 """
+
 from __future__ import annotations
 
 import json
@@ -131,11 +132,20 @@ class LanguageGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"nonsense_share": NONSENSE_SHARE, "language_share": LANGUAGE_SHARE, "min_confidence": 0.6,
-                "excluded_intents": [BAD_INPUT_INTENT]}
+        return {
+            "nonsense_share": NONSENSE_SHARE,
+            "language_share": LANGUAGE_SHARE,
+            "min_confidence": 0.6,
+            "excluded_intents": [BAD_INPUT_INTENT],
+        }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 check: Optional[WordCheck] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        check: Optional[WordCheck] = None,
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -146,8 +156,13 @@ class LanguageGuard(GraphComponent):
         return []
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LanguageGuard":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LanguageGuard":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -162,8 +177,14 @@ class LanguageGuard(GraphComponent):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LanguageGuard":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LanguageGuard":
         try:
             with model_storage.read_from(resource) as directory:
                 hashes = np.load(directory / cls.HASHES_FILE)
@@ -181,17 +202,22 @@ class LanguageGuard(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             if not text.strip():
-                continue   # InputGuard names the problem
+                continue  # InputGuard names the problem
             share, known = self._check.language_share(text)
             if known == 0 or share < self._config["nonsense_share"]:
-                _set_intent(message, BAD_INPUT_INTENT, 1.0, [{INTENT_NAME_KEY: BAD_INPUT_INTENT,
-                                                              PREDICTED_CONFIDENCE_KEY: 1.0}])
+                _set_intent(
+                    message, BAD_INPUT_INTENT, 1.0, [{INTENT_NAME_KEY: BAD_INPUT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}]
+                )
             elif share < self._config["language_share"]:
                 intent = message.get(INTENT) or {}
                 confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
                 if intent.get(INTENT_NAME_KEY) != BAD_INPUT_INTENT and confidence < self._config["min_confidence"]:
-                    _set_intent(message, FALLBACK_INTENT, confidence,
-                                [{INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}])
+                    _set_intent(
+                        message,
+                        FALLBACK_INTENT,
+                        confidence,
+                        [{INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}],
+                    )
         return messages
 
 

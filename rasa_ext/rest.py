@@ -7,6 +7,7 @@ REST_CHANNEL_TOKEN set it answers only to `Authorization: Bearer <token>`. In pr
 switched off (REST_CHANNEL=off) or protected by the token: the sender id is the only thing that
 identifies a conversation here. It never logs message text.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -41,8 +42,10 @@ def parse_body(body: bytes) -> Union[Tuple[str, str], str]:
         return f"Der Anfragekörper muss ein JSON-Objekt sein, wie {EXAMPLE}."
     sender = data.get("sender")
     if not isinstance(sender, str) or not SENDER.match(sender):
-        return ('"sender" fehlt oder ist ungültig: erwartet wird eine Zeichenkette aus 1 bis 80 Buchstaben, '
-                "Ziffern oder . _ @ + - , die das Gespräch bezeichnet.")
+        return (
+            '"sender" fehlt oder ist ungültig: erwartet wird eine Zeichenkette aus 1 bis 80 Buchstaben, '
+            "Ziffern oder . _ @ + - , die das Gespräch bezeichnet."
+        )
     message = data.get("message")
     if message is None:
         return '"message" fehlt: erwartet wird der Text der Nachricht.'
@@ -84,15 +87,21 @@ class RestInput(InputChannel):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             if self.token and not _bearer_matches(request, self.token):
-                return response.json({"error": "Anmeldung erforderlich (Authorization: Bearer <Token>)."},
-                                     status=401, headers={"WWW-Authenticate": "Bearer"})
+                return response.json(
+                    {"error": "Anmeldung erforderlich (Authorization: Bearer <Token>)."},
+                    status=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
             parsed = parse_body(request.body)
             if isinstance(parsed, str):
                 return response.json({"error": parsed}, status=400)
             sender, text = parsed
             collector = CollectingOutputChannel()
-            admission = door().admit(UserMessage(text, collector, sender, input_channel=self.name()),
-                                     _client_address(request), channel=self.name())
+            admission = door().admit(
+                UserMessage(text, collector, sender, input_channel=self.name()),
+                _client_address(request),
+                channel=self.name(),
+            )
             if admission.message is None:
                 return response.json([{"recipient_id": sender, "text": admission.notice}], status=429)
             try:

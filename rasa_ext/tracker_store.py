@@ -9,6 +9,7 @@ It also erases a conversation on request: after "Meine Daten löschen" the actio
 conversation. Deleting from the action itself would not last: Rasa saves the turn afterwards and
 writes back all events it still holds in memory.
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -22,7 +23,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.config import settings
 from bot.storage.db import private_sqlite_file
 
-ERASE_CONVERSATION_SLOT = "erase_conversation"   # set by actions/handoff.py ActionDeleteMyData
+ERASE_CONVERSATION_SLOT = "erase_conversation"  # set by actions/handoff.py ActionDeleteMyData
 
 
 class EnvSQLTrackerStore(SQLTrackerStore):
@@ -45,7 +46,8 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         if tracker.slots.get(ERASE_CONVERSATION_SLOT) is not None and tracker.get_slot(ERASE_CONVERSATION_SLOT):
             with self.session_scope() as session:
                 session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete(
-                    synchronize_session=False)
+                    synchronize_session=False
+                )
                 session.commit()
             return
         await super().save(tracker)

@@ -19,6 +19,7 @@ id reads and continues that conversation. Here:
 * Rasa 3.6 calls `sio.enter_room()` without `await` (a coroutine in python-socketio 5), so the
   socket never joined the session's room and answers were lost; here it is awaited.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,7 +40,7 @@ from rasa_ext.inbound import door, namespaced
 logger = logging.getLogger(__name__)
 
 CHANNEL = "socketio"
-WEB_NAMESPACE = "web"   # sender ids of this channel: "web:<session id>"
+WEB_NAMESPACE = "web"  # sender ids of this channel: "web:<session id>"
 
 
 class _OriginCheckingEngineIO(engineio.AsyncServer):
@@ -50,7 +51,7 @@ class _OriginCheckingEngineIO(engineio.AsyncServer):
     browsers reject a response with two.
     """
 
-    node_prefix = ""   # "<RASA_NODE>." when the server has a name
+    node_prefix = ""  # "<RASA_NODE>." when the server has a name
 
     def _cors_headers(self, environ: Dict[str, Any]) -> List[Any]:
         return []
@@ -78,16 +79,25 @@ class WebChatInput(SocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebChatInput":
         credentials = credentials or {}
-        return cls(credentials.get("user_message_evt", "user_uttered"),
-                   credentials.get("bot_message_evt", "bot_uttered"),
-                   credentials.get("namespace"),
-                   credentials.get("socketio_path", "/socket.io"))
+        return cls(
+            credentials.get("user_message_evt", "user_uttered"),
+            credentials.get("bot_message_evt", "bot_uttered"),
+            credentials.get("namespace"),
+            credentials.get("socketio_path", "/socket.io"),
+        )
 
-    def __init__(self, user_message_evt: Text = "user_uttered", bot_message_evt: Text = "bot_uttered",
-                 namespace: Optional[Text] = None, socketio_path: Optional[Text] = "/socket.io",
-                 allowed_origins: Optional[List[str]] = None, max_bytes: Optional[int] = None) -> None:
-        super().__init__(user_message_evt, bot_message_evt, namespace, session_persistence=True,
-                         socketio_path=socketio_path)
+    def __init__(
+        self,
+        user_message_evt: Text = "user_uttered",
+        bot_message_evt: Text = "bot_uttered",
+        namespace: Optional[Text] = None,
+        socketio_path: Optional[Text] = "/socket.io",
+        allowed_origins: Optional[List[str]] = None,
+        max_bytes: Optional[int] = None,
+    ) -> None:
+        super().__init__(
+            user_message_evt, bot_message_evt, namespace, session_persistence=True, socketio_path=socketio_path
+        )
         config = settings()
         self.allowed_origins = list(config.cors_origins if allowed_origins is None else allowed_origins)
         self.max_bytes = max_bytes or config.max_request_bytes
@@ -98,8 +108,9 @@ class WebChatInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         origins: Any = "*" if "*" in self.allowed_origins else list(self.allowed_origins)
-        sio = _OriginCheckingSocketIO(async_mode="sanic", cors_allowed_origins=origins,
-                                      max_http_buffer_size=self.max_bytes)
+        sio = _OriginCheckingSocketIO(
+            async_mode="sanic", cors_allowed_origins=origins, max_http_buffer_size=self.max_bytes
+        )
         sio.eio.node_prefix = f"{self.node}." if self.node else ""
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
@@ -137,7 +148,7 @@ class WebChatInput(SocketIOInput):
             sender_id = self._sessions.get(sid)
             text = data.get("message") if isinstance(data, dict) else None
             if sender_id is None or not isinstance(text, str):
-                return   # no session requested on this socket, or no text: nothing to answer
+                return  # no session requested on this socket, or no text: nothing to answer
             output = SocketIOOutput(sio, self.bot_message_evt)
             # The sender id is already namespaced (it is also the room name): no prefix here.
             message = UserMessage(text, output, sender_id, input_channel=CHANNEL)

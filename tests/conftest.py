@@ -1,4 +1,5 @@
 """Shared fixtures. Tests that need the trained model use `nlu_parse` (built by `make test`)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -29,8 +30,11 @@ def isolated_storage(tmp_path_factory):
     from bot.storage.migrate import upgrade
 
     root = tmp_path_factory.mktemp("var")
-    os.environ.update(GOCLUSTER_VAR_DIR=str(root), DATABASE_URL=f"sqlite:///{root / 'gocluster.db'}",
-                      TRACKER_DATABASE_URL=f"sqlite:///{root / 'tracker.db'}")
+    os.environ.update(
+        GOCLUSTER_VAR_DIR=str(root),
+        DATABASE_URL=f"sqlite:///{root / 'gocluster.db'}",
+        TRACKER_DATABASE_URL=f"sqlite:///{root / 'tracker.db'}",
+    )
     upgrade(os.environ["DATABASE_URL"])
     yield root
 
@@ -70,8 +74,13 @@ def nlu_parse(rasa_agent):
     loop.close()
 
 
-def user_event(text: str, intent: str, confidence: float = 1.0, entities: Optional[List[dict]] = None,
-               ranking: Optional[List[dict]] = None) -> Dict[str, Any]:
+def user_event(
+    text: str,
+    intent: str,
+    confidence: float = 1.0,
+    entities: Optional[List[dict]] = None,
+    ranking: Optional[List[dict]] = None,
+) -> Dict[str, Any]:
     parse_data = {
         "text": text,
         "intent": {"name": intent, "confidence": confidence},
@@ -81,8 +90,9 @@ def user_event(text: str, intent: str, confidence: float = 1.0, entities: Option
     return {"event": "user", "text": text, "parse_data": parse_data}
 
 
-def make_tracker(events: List[Dict[str, Any]], slots: Optional[Dict[str, Any]] = None,
-                 active_loop: Optional[Dict[str, Any]] = None) -> Tracker:
+def make_tracker(
+    events: List[Dict[str, Any]], slots: Optional[Dict[str, Any]] = None, active_loop: Optional[Dict[str, Any]] = None
+) -> Tracker:
     """A real rasa-sdk Tracker whose latest message is the last user event."""
     latest = next((e["parse_data"] for e in reversed(events) if e["event"] == "user"), {})
     return Tracker("test-user", slots or {}, latest, events, False, None, active_loop or {}, "action_listen")

@@ -5,6 +5,7 @@ Every database a test uses is created here under a unique name (gocluster_test_<
 dropped afterwards; databases of that pattern whose test run has died are dropped at the next run.
 Redis keys get a unique prefix, or the test starts a Redis server of its own.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,16 +20,24 @@ import sqlalchemy as sa
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PREFIX = "gocluster_test_"
-HINT = ("Run the tests with `make test`: bin/test-services finds PostgreSQL and Redis or starts throw-away "
-        "instances (TEST_POSTGRES_URL, TEST_REDIS_URL).")
+HINT = (
+    "Run the tests with `make test`: bin/test-services finds PostgreSQL and Redis or starts throw-away "
+    "instances (TEST_POSTGRES_URL, TEST_REDIS_URL)."
+)
 
 
 def _admin_connection(admin_url: str = POSTGRES_ADMIN_URL):
     import psycopg2
 
     url = sa.engine.make_url(admin_url)
-    connection = psycopg2.connect(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres",
-                                  password=url.password or None, dbname=url.database or "postgres", connect_timeout=5)
+    connection = psycopg2.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password or None,
+        dbname=url.database or "postgres",
+        connect_timeout=5,
+    )
     connection.autocommit = True
     return connection
 
@@ -67,7 +76,7 @@ def create_database(admin_url: str = POSTGRES_ADMIN_URL) -> str:
 
 def drop_database(url: str, admin_url: str = POSTGRES_ADMIN_URL) -> None:
     name = sa.engine.make_url(url).database or ""
-    assert name.startswith(PREFIX), name      # never anything the tests did not create
+    assert name.startswith(PREFIX), name  # never anything the tests did not create
     from bot.storage.db import get_engine
 
     get_engine(url).dispose()
@@ -87,7 +96,7 @@ def drop_abandoned(admin_url: str = POSTGRES_ADMIN_URL) -> List[str]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (PREFIX + "%",))
             for (name,) in cursor.fetchall():
-                pid = name[len(PREFIX):].split("_", 1)[0]
+                pid = name[len(PREFIX) :].split("_", 1)[0]
                 if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
                     cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                     dropped.append(name)

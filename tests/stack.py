@@ -3,6 +3,7 @@ ports with databases and logs of their own, started exactly as `make run` starts
 
 `running_bot` is a module-scoped fixture (registered in tests/conftest.py); extra environment
 for one module: a module-level dict `BOT_ENVIRONMENT` in the test module."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ import pytest
 
 from bot.config import settings
 
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # loopback only, never a proxy
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
 
 
 def free_port() -> int:
@@ -28,8 +29,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def http(url: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None,
-         method: Optional[str] = None, timeout: float = 60) -> Tuple[int, bytes]:
+def http(
+    url: str,
+    body: Optional[bytes] = None,
+    headers: Optional[Dict[str, str]] = None,
+    method: Optional[str] = None,
+    timeout: float = 60,
+) -> Tuple[int, bytes]:
     request = urllib.request.Request(url, data=body, headers=headers or {}, method=method)
     try:
         with _OPENER.open(request, timeout=timeout) as response:
@@ -48,8 +54,9 @@ class RunningBot:
 
     def say(self, sender: Any, text: Any, headers: Optional[Dict[str, str]] = None) -> Tuple[int, Any]:
         body = json.dumps({"sender": sender, "message": text}, ensure_ascii=False).encode("utf-8")
-        status, raw = http(f"{self.rasa_url}/webhooks/rest/webhook", body,
-                           {"Content-Type": "application/json", **(headers or {})})
+        status, raw = http(
+            f"{self.rasa_url}/webhooks/rest/webhook", body, {"Content-Type": "application/json", **(headers or {})}
+        )
         try:
             return status, json.loads(raw)
         except ValueError:
@@ -76,15 +83,23 @@ def running_bot(tmp_path_factory, request):
     var = tmp_path_factory.mktemp("attack") / "var"
     (var / "log").mkdir(parents=True)
     rasa, actions, web = free_port(), free_port(), free_port()
-    env = {"GOCLUSTER_VAR_DIR": str(var), "RASA_PORT": str(rasa), "ACTIONS_PORT": str(actions),
-           "WEB_PORT": str(web), "DATABASE_URL": f"sqlite:///{var / 'gocluster.db'}",
-           "TRACKER_DATABASE_URL": f"sqlite:///{var / 'tracker.db'}", "RASA_URL": f"http://127.0.0.1:{rasa}",
-           "PUBLIC_BASE_URL": f"http://127.0.0.1:{web}", "RASA_TELEMETRY_ENABLED": "false",
-           # Enough messages for the floods of these modules, from one test client address, and
-           # bodies up to 8 MB, so that a megabyte of attack text (4 bytes per emoji) reaches the
-           # whole pipeline.
-           "RATE_LIMIT_MESSAGES_PER_CLIENT": "100000/min", "MAX_REQUEST_BYTES": str(8 * 1024 * 1024),
-           **getattr(request.module, "BOT_ENVIRONMENT", {})}
+    env = {
+        "GOCLUSTER_VAR_DIR": str(var),
+        "RASA_PORT": str(rasa),
+        "ACTIONS_PORT": str(actions),
+        "WEB_PORT": str(web),
+        "DATABASE_URL": f"sqlite:///{var / 'gocluster.db'}",
+        "TRACKER_DATABASE_URL": f"sqlite:///{var / 'tracker.db'}",
+        "RASA_URL": f"http://127.0.0.1:{rasa}",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{web}",
+        "RASA_TELEMETRY_ENABLED": "false",
+        # Enough messages for the floods of these modules, from one test client address, and
+        # bodies up to 8 MB, so that a megabyte of attack text (4 bytes per emoji) reaches the
+        # whole pipeline.
+        "RATE_LIMIT_MESSAGES_PER_CLIENT": "100000/min",
+        "MAX_REQUEST_BYTES": str(8 * 1024 * 1024),
+        **getattr(request.module, "BOT_ENVIRONMENT", {}),
+    }
     with pytest.MonkeyPatch.context() as patch:
         for key, value in env.items():
             patch.setenv(key, value)
@@ -103,8 +118,9 @@ def running_bot(tmp_path_factory, request):
                 if dead or time.monotonic() > deadline:
                     pytest.fail("the bot did not start:\n" + "\n".join(s.log_tail() for s in running))
                 time.sleep(0.3)
-            yield RunningBot(f"http://127.0.0.1:{rasa}", f"http://127.0.0.1:{actions}", f"http://127.0.0.1:{web}",
-                             var, running)
+            yield RunningBot(
+                f"http://127.0.0.1:{rasa}", f"http://127.0.0.1:{actions}", f"http://127.0.0.1:{web}", var, running
+            )
         finally:
             for service in reversed(running):
                 service.stop()

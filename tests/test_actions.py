@@ -1,4 +1,5 @@
 """Custom actions with real rasa-sdk Tracker objects."""
+
 from __future__ import annotations
 
 import json
@@ -66,14 +67,15 @@ def test_glossary_answer_by_button_entity_wins_over_text(knowledge):
 
 def test_unknown_term_is_honest_and_offers_closest_terms():
     messages, _ = run_action(
-        ActionExplainTerm(), make_tracker([user_event("Was ist ein Clusterakteursrat?", "ask_glossary")]))
+        ActionExplainTerm(), make_tracker([user_event("Was ist ein Clusterakteursrat?", "ask_glossary")])
+    )
     text = texts(messages)
     assert "keinen Eintrag" in text and "„Clusterakteursrat“" in text
     assert HOTLINE_PHONE in text and HOTLINE_MAIL in text
     buttons = payloads(messages)
     assert 1 <= len(buttons) <= 3
     assert all(p.startswith('/ask_glossary{"glossary_term":') for p in buttons)
-    assert json.loads(buttons[0][len("/ask_glossary"):])["glossary_term"] == "clusterakteure"
+    assert json.loads(buttons[0][len("/ask_glossary") :])["glossary_term"] == "clusterakteure"
 
 
 @pytest.mark.parametrize("text", ["Was bedeutet das?", "/ask_glossary"])
@@ -102,29 +104,41 @@ def test_clarify_offers_the_two_likeliest_topics_then_hotline():
     messages, _ = run_action(ActionClarify(), make_tracker([first, bot, second]))
     assert "Meinten Sie" not in texts(messages)
     assert HOTLINE_PHONE in texts(messages)
-    assert payloads(messages) == ['/ask_human{"handoff_reason":"not_understood"}', "/deny"]   # hand-off offered
+    assert payloads(messages) == ['/ask_human{"handoff_reason":"not_understood"}', "/deny"]  # hand-off offered
 
 
 def test_clarify_offers_a_glossary_term_found_in_the_text():
-    ranking = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "ask_glossary", "confidence": 0.2},
-               {"name": "faq_labels", "confidence": 0.1}]
-    messages, _ = run_action(ActionClarify(),
-                             make_tracker([user_event("hmm eucles?? labels", "nlu_fallback", ranking=ranking)]))
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.9},
+        {"name": "ask_glossary", "confidence": 0.2},
+        {"name": "faq_labels", "confidence": 0.1},
+    ]
+    messages, _ = run_action(
+        ActionClarify(), make_tracker([user_event("hmm eucles?? labels", "nlu_fallback", ranking=ranking)])
+    )
     assert payloads(messages)[0] == '/ask_glossary{"glossary_term":"eucles"}'
 
 
-PROCESS_RANKING = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "stop", "confidence": 0.3},
-                   {"name": "guide_goto", "confidence": 0.2}, {"name": "change_draft_field", "confidence": 0.15},
-                   {"name": "faq_kontakt", "confidence": 0.1}, {"name": "faq_labels", "confidence": 0.05}]
+PROCESS_RANKING = [
+    {"name": "nlu_fallback", "confidence": 0.9},
+    {"name": "stop", "confidence": 0.3},
+    {"name": "guide_goto", "confidence": 0.2},
+    {"name": "change_draft_field", "confidence": 0.15},
+    {"name": "faq_kontakt", "confidence": 0.1},
+    {"name": "faq_labels", "confidence": 0.05},
+]
 
 
-@pytest.mark.parametrize("slots, active_loop, expected", [
-    # Outside any process: no "Abbrechen", no tour step, no draft change (seen for "qwertz asdfg yxcvb").
-    ({}, None, ["/faq_kontakt", "/faq_labels", "/deny"]),
-    ({}, {"name": "booking_form"}, ["/stop", "/faq_kontakt", "/deny"]),
-    ({"guide_step": 2}, None, ["/guide_goto", "/faq_kontakt", "/deny"]),
-    ({"draft_reference": "A-1"}, None, ["/change_draft_field", "/faq_kontakt", "/deny"]),
-])
+@pytest.mark.parametrize(
+    "slots, active_loop, expected",
+    [
+        # Outside any process: no "Abbrechen", no tour step, no draft change (seen for "qwertz asdfg yxcvb").
+        ({}, None, ["/faq_kontakt", "/faq_labels", "/deny"]),
+        ({}, {"name": "booking_form"}, ["/stop", "/faq_kontakt", "/deny"]),
+        ({"guide_step": 2}, None, ["/guide_goto", "/faq_kontakt", "/deny"]),
+        ({"draft_reference": "A-1"}, None, ["/change_draft_field", "/faq_kontakt", "/deny"]),
+    ],
+)
 def test_clarifying_suggestions_fit_where_the_conversation_is(slots, active_loop, expected):
     message = user_event("qwertz asdfg yxcvb", "nlu_fallback", 0.9, ranking=PROCESS_RANKING)
     messages, _ = run_action(ActionClarify(), make_tracker([message], slots=slots, active_loop=active_loop))

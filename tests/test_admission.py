@@ -1,4 +1,5 @@
 """Admission guide, readiness check and Gold-label cost-share check, with real trackers."""
+
 from __future__ import annotations
 
 import asyncio
@@ -25,15 +26,15 @@ def tracker(text="", intent="nlu_fallback", slots=None, entities=None, requested
         values["requested_slot"] = requested
         values[requested] = text
         events.append({"event": "slot", "name": requested, "value": text})
-    return Tracker("u1", values, event["parse_data"], events, False, None, {"name": loop} if loop else {},
-                   "action_listen")
+    return Tracker(
+        "u1", values, event["parse_data"], events, False, None, {"name": loop} if loop else {}, "action_listen"
+    )
 
 
 def run(action, tracker_):
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
     return "\n".join(m.get("text") or "" for m in dispatcher.messages), dispatcher.messages, events
-
 
 
 def payloads(messages):
@@ -43,39 +44,57 @@ def payloads(messages):
 # --- the guide as data --------------------------------------------------------------------
 def test_five_steps_follow_the_programme_page():
     guide = load_guide()
-    assert [s.title for s in guide.steps] == ["Verpflichtende Beratung", "Antrag einreichen", "Aufnahmegespräch",
-                                             "Abstimmung über die Aufnahme", "Aufnahme oder Feedback"]
+    assert [s.title for s in guide.steps] == [
+        "Verpflichtende Beratung",
+        "Antrag einreichen",
+        "Aufnahmegespräch",
+        "Abstimmung über die Aufnahme",
+        "Aufnahme oder Feedback",
+    ]
     assert "book_consultation" in guide.step(1).offers
     assert all(s.sources for s in guide.steps)
 
 
-@pytest.mark.parametrize("current, direction, expected", [
-    (None, "next", 1), (None, "start", 1), (1, "next", 2), (4, "next", 5), (5, "next", 5),
-    (1, "back", 1), (3, "back", 2), (3, "details", 3), (3, "start", 1),
-])
+@pytest.mark.parametrize(
+    "current, direction, expected",
+    [
+        (None, "next", 1),
+        (None, "start", 1),
+        (1, "next", 2),
+        (4, "next", 5),
+        (5, "next", 5),
+        (1, "back", 1),
+        (3, "back", 2),
+        (3, "details", 3),
+        (3, "start", 1),
+    ],
+)
 def test_move(current, direction, expected):
     assert move(current, direction) == expected
 
 
-@pytest.mark.parametrize("text, step, outcome", [
-    ("Wir hatten die Beratung schon", 2, None),
-    ("Das Beratungsgespräch ist erledigt", 2, None),
-    ("Die Pflichtberatung haben wir bereits gehabt", 2, None),
-    ("Wir hatten noch keine Beratung", 1, None),
-    ("Wir haben den Antrag schon eingereicht", 3, None),
-    ("Den Aufnahmeantrag haben wir vorige Woche abgeschickt", 3, None),
-    ("Antrag ist noch nicht eingereicht", 2, None),
-    ("Das Aufnahmegespräch liegt hinter uns", 4, None),
-    ("Wir warten auf die Entscheidung", 4, None),
-    # A compound names the most specific step: the consultation is no "Gespräch" of step 4.
-    ("Wir hatten das Beratungsgespräch schon", 2, None),
-    ("Das Erstgespräch haben wir geführt", 2, None),
-    ("Das Aufnahmegespräch haben wir bereits geführt", 4, None),
-    ("Wir haben den Antrag eingereicht und warten auf die Entscheidung", 4, None),
-    ("Wir wurden aufgenommen!", 5, "admitted"),
-    ("Leider wurden wir abgelehnt", 5, "rejected"),
-    ("Wir wurden nicht aufgenommen", 5, "rejected"),
-])
+@pytest.mark.parametrize(
+    "text, step, outcome",
+    [
+        ("Wir hatten die Beratung schon", 2, None),
+        ("Das Beratungsgespräch ist erledigt", 2, None),
+        ("Die Pflichtberatung haben wir bereits gehabt", 2, None),
+        ("Wir hatten noch keine Beratung", 1, None),
+        ("Wir haben den Antrag schon eingereicht", 3, None),
+        ("Den Aufnahmeantrag haben wir vorige Woche abgeschickt", 3, None),
+        ("Antrag ist noch nicht eingereicht", 2, None),
+        ("Das Aufnahmegespräch liegt hinter uns", 4, None),
+        ("Wir warten auf die Entscheidung", 4, None),
+        # A compound names the most specific step: the consultation is no "Gespräch" of step 4.
+        ("Wir hatten das Beratungsgespräch schon", 2, None),
+        ("Das Erstgespräch haben wir geführt", 2, None),
+        ("Das Aufnahmegespräch haben wir bereits geführt", 4, None),
+        ("Wir haben den Antrag eingereicht und warten auf die Entscheidung", 4, None),
+        ("Wir wurden aufgenommen!", 5, "admitted"),
+        ("Leider wurden wir abgelehnt", 5, "rejected"),
+        ("Wir wurden nicht aufgenommen", 5, "rejected"),
+    ],
+)
 def test_where_the_user_stands(text, step, outcome):
     rule = step_from_progress(load_guide(), text)
     assert (rule.step, rule.outcome) == (step, outcome)
@@ -86,17 +105,28 @@ def test_no_progress_in_other_messages(text):
     assert step_from_progress(load_guide(), text) is None
 
 
-@pytest.mark.parametrize("text, number", [("Schritt 3", 3), ("zu Schritt 4", 4), ("den fünften Schritt", 5),
-                                          ("zweiter Schritt", 2), ("Schritt sieben", None), ("3", 3),
-                                          ("Schritt drei", 3), ("den ersten", 1)])
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("Schritt 3", 3),
+        ("zu Schritt 4", 4),
+        ("den fünften Schritt", 5),
+        ("zweiter Schritt", 2),
+        ("Schritt sieben", None),
+        ("3", 3),
+        ("Schritt drei", 3),
+        ("den ersten", 1),
+    ],
+)
 def test_step_number(text, number):
     assert step_number(text) == number
 
 
 def test_readiness_missing_documents():
     guide = load_guide()
-    missing = missing_documents(guide, {"application_documents": "yes", "strategy_document": "no",
-                                        "actor_overview": "unknown"})
+    missing = missing_documents(
+        guide, {"application_documents": "yes", "strategy_document": "no", "actor_overview": "unknown"}
+    )
     assert [d.id for d in missing] == ["strategy_document", "actor_overview"]
 
 
@@ -117,8 +147,10 @@ def test_guide_next_back_details_continue_from_the_remembered_step():
     assert "Schritt 1 von 5" in text
     text, _, _ = run(admission.ActionGuide(), tracker("Details", "guide_details", {"guide_step": 4}))
     assert "Programmbegleitkreis ist ein ehrenamtliches Gremium" in text
-    text, _, events = run(admission.ActionGuide(), tracker('/guide_goto{"guide_target":"5"}', "guide_goto",
-                                                           entities=[{"entity": "guide_target", "value": "5"}]))
+    text, _, events = run(
+        admission.ActionGuide(),
+        tracker('/guide_goto{"guide_target":"5"}', "guide_goto", entities=[{"entity": "guide_target", "value": "5"}]),
+    )
     assert "Schritt 5 von 5" in text and slots_of(events) == {"guide_step": 5}
 
 
@@ -139,11 +171,14 @@ def test_unclear_progress_offers_the_steps():
 
 
 # --- readiness check ----------------------------------------------------------------------
-@pytest.mark.parametrize("text, intent, value", [("ja", "affirm", "yes"), ("nein", "deny", "no"),
-                                                 ("weiß nicht", "nlu_fallback", "unknown")])
+@pytest.mark.parametrize(
+    "text, intent, value", [("ja", "affirm", "yes"), ("nein", "deny", "no"), ("weiß nicht", "nlu_fallback", "unknown")]
+)
 def test_readiness_answers(text, intent, value):
-    _, _, events = run(admission.ValidateReadinessForm(), tracker(text, intent, requested="rd_strategy_document",
-                                                                   loop="readiness_form"))
+    _, _, events = run(
+        admission.ValidateReadinessForm(),
+        tracker(text, intent, requested="rd_strategy_document", loop="readiness_form"),
+    )
     assert slots_of(events)["rd_strategy_document"] == value
 
 
@@ -153,7 +188,7 @@ def test_readiness_result_lists_what_is_missing_and_what_it_is():
     assert "Für den Antrag fehlt noch" in text
     assert "Aktuelles Strategiedokument" in text and "Übersicht der Clusterakteure" in text
     assert "Antragsunterlagen:" not in text
-    assert "Beratungsgespräch weiter" in text            # unsure answers point to the consultation
+    assert "Beratungsgespräch weiter" in text  # unsure answers point to the consultation
     assert "Mindestanforderungen" in text and not any(ch.isdigit() for ch in text.split("Mindestanforderungen")[1])
     assert all(v is None for v in slots_of(events).values())
 
@@ -168,11 +203,14 @@ def test_readiness_all_there():
 ELIGIBLE = {"cs_member": "yes", "cs_other_funding": "no", "cs_silver_done": "yes", "cs_started": "no"}
 
 
-@pytest.mark.parametrize("kind, amount", [
-    ("first", "4.160,00 Euro netto"),
-    ("recert", "3.725,00 Euro (50 % der Kosten einer Re-Zertifizierung mit dem Gold-Label)"),
-    ("unknown", "4.160,00 Euro netto"),
-])
+@pytest.mark.parametrize(
+    "kind, amount",
+    [
+        ("first", "4.160,00 Euro netto"),
+        ("recert", "3.725,00 Euro (50 % der Kosten einer Re-Zertifizierung mit dem Gold-Label)"),
+        ("unknown", "4.160,00 Euro netto"),
+    ],
+)
 def test_eligible_verdict_quotes_the_amount_and_all_conditions(kind, amount):
     text, messages, events = run(admission.ActionCostShareVerdict(), tracker(slots={**ELIGIBLE, "cs_kind": kind}))
     assert "erfüllen Sie die Voraussetzungen" in text and amount in text
@@ -181,17 +219,23 @@ def test_eligible_verdict_quotes_the_amount_and_all_conditions(kind, amount):
     assert all(v is None for v in slots_of(events).values())
 
 
-@pytest.mark.parametrize("changes, reasons", [
-    ({"cs_member": "no"}, ["nur für Mitglieder"]),
-    ({"cs_other_funding": "yes"}, ["von dritter Stelle"]),
-    ({"cs_silver_done": "no", "cs_gold_or_iso_recent": "no"}, ["Silber-Label-Prozess"]),
-    ({"cs_started": "yes"}, ["vor Beginn des Zertifizierungsprozesses gestellt"]),
-    ({"cs_member": "no", "cs_started": "yes", "cs_other_funding": "yes"},
-     ["nur für Mitglieder", "von dritter Stelle", "vor Beginn des Zertifizierungsprozesses gestellt"]),
-])
+@pytest.mark.parametrize(
+    "changes, reasons",
+    [
+        ({"cs_member": "no"}, ["nur für Mitglieder"]),
+        ({"cs_other_funding": "yes"}, ["von dritter Stelle"]),
+        ({"cs_silver_done": "no", "cs_gold_or_iso_recent": "no"}, ["Silber-Label-Prozess"]),
+        ({"cs_started": "yes"}, ["vor Beginn des Zertifizierungsprozesses gestellt"]),
+        (
+            {"cs_member": "no", "cs_started": "yes", "cs_other_funding": "yes"},
+            ["nur für Mitglieder", "von dritter Stelle", "vor Beginn des Zertifizierungsprozesses gestellt"],
+        ),
+    ],
+)
 def test_not_eligible_verdict_names_every_unmet_condition(changes, reasons):
-    text, messages, _ = run(admission.ActionCostShareVerdict(),
-                            tracker(slots={**ELIGIBLE, "cs_kind": "first", **changes}))
+    text, messages, _ = run(
+        admission.ActionCostShareVerdict(), tracker(slots={**ELIGIBLE, "cs_kind": "first", **changes})
+    )
     assert "erfüllen Sie die Voraussetzungen derzeit nicht" in text
     for reason in reasons:
         assert reason in text
@@ -213,18 +257,26 @@ def test_cost_share_form_skips_the_four_year_question_after_silver():
     assert "cs_gold_or_iso_recent" not in with_silver and "cs_gold_or_iso_recent" in without
 
 
-@pytest.mark.parametrize("slot, text, value", [
-    ("cs_gold_or_iso_recent", "haben wir 2023 gemacht", "yes"),
-    ("cs_member", "jein", "unknown"),
-    ("cs_kind", "Re-Zertifizierung", "recert"),
-    ("cs_started", "nein, noch nicht", "no"),
-])
+@pytest.mark.parametrize(
+    "slot, text, value",
+    [
+        ("cs_gold_or_iso_recent", "haben wir 2023 gemacht", "yes"),
+        ("cs_member", "jein", "unknown"),
+        ("cs_kind", "Re-Zertifizierung", "recert"),
+        ("cs_started", "nein, noch nicht", "no"),
+    ],
+)
 def test_cost_share_free_answers(slot, text, value):
-    _, _, events = run(admission.ValidateCostShareForm(), tracker(text, "nlu_fallback", requested=slot,
-                                                                   loop="cost_share_form"))
+    _, _, events = run(
+        admission.ValidateCostShareForm(), tracker(text, "nlu_fallback", requested=slot, loop="cost_share_form")
+    )
     assert slots_of(events)[slot] == value
 
 
 def test_verdict_rules_are_the_pure_function():
-    assert evaluate({"member": "yes", "other_funding": "no", "silver_done": "yes", "started": "no",
-                     "kind": "first"}).outcome == "eligible"
+    assert (
+        evaluate(
+            {"member": "yes", "other_funding": "no", "silver_done": "yes", "started": "no", "kind": "first"}
+        ).outcome
+        == "eligible"
+    )

@@ -1,4 +1,5 @@
 """bin/audit (`make audit`): verdicts on pip-audit's JSON report, without network access."""
+
 from __future__ import annotations
 
 import importlib.machinery
@@ -30,10 +31,18 @@ def test_clean_report(capsys):
 
 def test_vulnerabilities_are_listed_and_fail(capsys):
     audit = load_script()
-    report = {"dependencies": [
-        {"name": "protobuf", "version": "4.23.3", "vulns": [
-            {"id": "GHSA-8qvm-5x2c-j2w7", "fix_versions": ["4.25.8", "5.29.5"], "aliases": ["CVE-2025-4565"]}]},
-        {"name": "jinja2", "version": "3.1.6", "vulns": []}]}
+    report = {
+        "dependencies": [
+            {
+                "name": "protobuf",
+                "version": "4.23.3",
+                "vulns": [
+                    {"id": "GHSA-8qvm-5x2c-j2w7", "fix_versions": ["4.25.8", "5.29.5"], "aliases": ["CVE-2025-4565"]}
+                ],
+            },
+            {"name": "jinja2", "version": "3.1.6", "vulns": []},
+        ]
+    }
     assert audit.verdict(finished(1), report) == 1
     out, err = capsys.readouterr()
     assert "protobuf 4.23.3: GHSA-8qvm-5x2c-j2w7 (CVE-2025-4565) – behoben in: 4.25.8, 5.29.5" in out
@@ -43,9 +52,15 @@ def test_vulnerabilities_are_listed_and_fail(capsys):
 def test_unreachable_database_is_not_a_clean_result(capsys):
     audit = load_script()
     # A package index without PyPI's JSON API: pip-audit itself says "No known vulnerabilities".
-    skipped = {"dependencies": [
-        {"name": "aiohttp", "skip_reason": "Dependency not found on PyPI and could not be audited: aiohttp (3.14.5)"},
-        {"name": "yarl", "skip_reason": "Dependency not found on PyPI and could not be audited: yarl (1.25.1)"}]}
+    skipped = {
+        "dependencies": [
+            {
+                "name": "aiohttp",
+                "skip_reason": "Dependency not found on PyPI and could not be audited: aiohttp (3.14.5)",
+            },
+            {"name": "yarl", "skip_reason": "Dependency not found on PyPI and could not be audited: yarl (1.25.1)"},
+        ]
+    }
     assert audit.verdict(finished(0), skipped) == 2
     assert "Schwachstellen-Datenbank von pip-audit ist nicht erreichbar" in capsys.readouterr().err
     # No DNS for the OSV API: pip-audit ends with a traceback and no report.
@@ -56,8 +71,11 @@ def test_unreachable_database_is_not_a_clean_result(capsys):
 
 def test_partly_skipped_audit_is_incomplete(capsys):
     audit = load_script()
-    report = {"dependencies": [
-        {"name": "jinja2", "version": "3.1.6", "vulns": []},
-        {"name": "private-pkg", "skip_reason": "Dependency not found on PyPI and could not be audited"}]}
+    report = {
+        "dependencies": [
+            {"name": "jinja2", "version": "3.1.6", "vulns": []},
+            {"name": "private-pkg", "skip_reason": "Dependency not found on PyPI and could not be audited"},
+        ]
+    }
     assert audit.verdict(finished(0), report) == 2
     assert "1 von 2 Paketen konnten nicht geprüft werden" in capsys.readouterr().err

@@ -1,4 +1,5 @@
 """Booking actions and form validation with real rasa-sdk trackers and a real database."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,7 +18,7 @@ from bot.storage.db import StorageUnavailable
 from tests.conftest import slots_of, user_event
 
 BERLIN = ZoneInfo("Europe/Berlin")
-NOW = datetime(2026, 11, 28, 10, 0, tzinfo=BERLIN)           # a Saturday
+NOW = datetime(2026, 11, 28, 10, 0, tzinfo=BERLIN)  # a Saturday
 THURSDAY_10 = datetime(2026, 12, 3, 10, 0, tzinfo=BERLIN)
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
 
@@ -32,8 +33,9 @@ def form_tracker(slot, value, intent="nlu_fallback", slots=None, entities=None) 
     """The tracker a form validation action gets: the user message, then the slot candidate."""
     values = {"requested_slot": slot, **(slots or {}), slot: value}
     events = [user_event(str(value), intent, entities=entities), {"event": "slot", "name": slot, "value": value}]
-    return Tracker("u1", values, events[0]["parse_data"], events, False, None,
-                   {"name": "consultation_form"}, "action_listen")
+    return Tracker(
+        "u1", values, events[0]["parse_data"], events, False, None, {"name": "consultation_form"}, "action_listen"
+    )
 
 
 def plain_tracker(slots=None, text="ja", intent="affirm") -> Tracker:
@@ -47,7 +49,6 @@ def run(action, tracker):
     return dispatcher.messages, events
 
 
-
 def texts(messages):
     return "\n".join(m.get("text") or "" for m in messages)
 
@@ -56,8 +57,15 @@ def validate(slot, value, **kwargs):
     return run(booking_actions.ValidateConsultationForm(), form_tracker(slot, value, **kwargs))
 
 
-@pytest.mark.parametrize("text, expected", [("Video", "video"), ("per Telefon bitte", "telefon"),
-                                            ("lieber online über Teams", "video"), ("telefonisch", "telefon")])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Video", "video"),
+        ("per Telefon bitte", "telefon"),
+        ("lieber online über Teams", "video"),
+        ("telefonisch", "telefon"),
+    ],
+)
 def test_format_is_understood(service, text, expected):
     _, events = validate("consultation_format", text)
     assert slots_of(events)["consultation_format"] == expected
@@ -75,13 +83,16 @@ def test_preferred_time_offers_three_slots_near_the_wish(service):
     assert offer["matches"] is True
     assert [datetime.fromisoformat(s).hour for s in offer["slots"]] == [9, 10, 11]
     assert slots_of(events)["time_wish"]["exact"] == "10:00"
-    assert messages == []   # the offer is shown by the slot prompt
+    assert messages == []  # the offer is shown by the slot prompt
 
 
 @pytest.mark.parametrize(
     "text, hint",
-    [("gestern", "liegt in der Vergangenheit"), ("am 31.02.", "kein gültiges Datum"),
-     ("irgendwann mal", "nicht als Datum oder Uhrzeit verstanden")],
+    [
+        ("gestern", "liegt in der Vergangenheit"),
+        ("am 31.02.", "kein gültiges Datum"),
+        ("irgendwann mal", "nicht als Datum oder Uhrzeit verstanden"),
+    ],
 )
 def test_impossible_times_get_specific_hints(service, text, hint):
     messages, events = validate("preferred_time", text)
@@ -99,11 +110,14 @@ def test_sunday_wish_explains_and_offers_working_days(service):
     assert messages[0]["buttons"][0]["title"] == "Montag, 30. November 2026, 09:00 Uhr"
 
 
-@pytest.mark.parametrize("wish, reason, explained", [
-    ("nächsten Donnerstag um 18 Uhr", "outside_hours", "montags bis freitags von 9 bis 12 und von 13 bis 16 Uhr"),
-    ("nächsten Donnerstag abends", "outside_hours", "montags bis freitags von 9 bis 12 und von 13 bis 16 Uhr"),
-    ("nächsten Donnerstag um 10:30", "not_a_slot", "um 9, 10, 11, 13, 14 und 15 Uhr"),
-])
+@pytest.mark.parametrize(
+    "wish, reason, explained",
+    [
+        ("nächsten Donnerstag um 18 Uhr", "outside_hours", "montags bis freitags von 9 bis 12 und von 13 bis 16 Uhr"),
+        ("nächsten Donnerstag abends", "outside_hours", "montags bis freitags von 9 bis 12 und von 13 bis 16 Uhr"),
+        ("nächsten Donnerstag um 10:30", "not_a_slot", "um 9, 10, 11, 13, 14 und 15 Uhr"),
+    ],
+)
 def test_a_declined_wish_is_explained_with_the_office_hours(service, wish, reason, explained):
     _, events = validate("preferred_time", wish)
     offer = slots_of(events)["slot_offer"]
@@ -119,9 +133,16 @@ def offer_for(service, text="nächsten Donnerstag um 10"):
     return slots_of(events)
 
 
-@pytest.mark.parametrize("choice, hour", [("den zweiten", 10), ("1", 9), ("der letzte bitte", 11),
-                                          ("2026-12-03T11:00:00+01:00", 11),
-                                          ("Donnerstag, 3. Dezember 2026, 09:00 Uhr", 9)])
+@pytest.mark.parametrize(
+    "choice, hour",
+    [
+        ("den zweiten", 10),
+        ("1", 9),
+        ("der letzte bitte", 11),
+        ("2026-12-03T11:00:00+01:00", 11),
+        ("Donnerstag, 3. Dezember 2026, 09:00 Uhr", 9),
+    ],
+)
 def test_slot_choice(service, choice, hour):
     offered = offer_for(service)
     _, events = validate("consultation_slot", choice, slots=offered)
@@ -142,12 +163,19 @@ def test_naming_a_free_time_while_choosing_takes_it(service):
     assert slots_of(events)["consultation_slot"] == datetime(2026, 12, 3, 14, tzinfo=BERLIN).isoformat()
 
 
-@pytest.mark.parametrize("text, intent, consent", [("ja", "affirm", True), ("Ja, einverstanden", "nlu_fallback", True),
-                                                   ("nein", "deny", False), ("lieber nicht", "nlu_fallback", False)])
+@pytest.mark.parametrize(
+    "text, intent, consent",
+    [
+        ("ja", "affirm", True),
+        ("Ja, einverstanden", "nlu_fallback", True),
+        ("nein", "deny", False),
+        ("lieber nicht", "nlu_fallback", False),
+    ],
+)
 def test_consent(service, text, intent, consent):
     _, events = validate("consent", text, intent=intent)
     assert slots_of(events)["consent"] is consent
-    if consent is False:   # the form ends: no more questions, nothing stored
+    if consent is False:  # the form ends: no more questions, nothing stored
         assert slots_of(events)["requested_slot"] is None
 
 
@@ -158,13 +186,16 @@ def test_unclear_consent_is_asked_again(service):
 
 @pytest.mark.parametrize(
     "slot, value, expected",
-    [("email", "Anna.Muster@Cluster.EXAMPLE", "anna.muster@cluster.example"),
-     ("email", "meine Mail ist anna@example.org", "anna@example.org"),
-     ("phone", "+49 (30) 123 456-78", "+493012345678"), ("phone", "0049 30 1234567", "+49301234567"),
-     ("person_name", "  Dr. Anna   Muster ", "Dr. Anna Muster"),
-     ("organisation", "Cluster Nord e.V.", "Cluster Nord e.V."),
-     ("organisation", "Ja-Cluster Energie GmbH", "Ja-Cluster Energie GmbH"),
-     ("cluster_name", "Fragebogen", "Fragebogen")],
+    [
+        ("email", "Anna.Muster@Cluster.EXAMPLE", "anna.muster@cluster.example"),
+        ("email", "meine Mail ist anna@example.org", "anna@example.org"),
+        ("phone", "+49 (30) 123 456-78", "+493012345678"),
+        ("phone", "0049 30 1234567", "+49301234567"),
+        ("person_name", "  Dr. Anna   Muster ", "Dr. Anna Muster"),
+        ("organisation", "Cluster Nord e.V.", "Cluster Nord e.V."),
+        ("organisation", "Ja-Cluster Energie GmbH", "Ja-Cluster Energie GmbH"),
+        ("cluster_name", "Fragebogen", "Fragebogen"),
+    ],
 )
 def test_valid_answers_are_normalised(service, slot, value, expected):
     _, events = validate(slot, value, slots={"consultation_format": "telefon"})
@@ -173,15 +204,22 @@ def test_valid_answers_are_normalised(service, slot, value, expected):
 
 @pytest.mark.parametrize(
     "slot, value, hint",
-    [("email", "anna@", "keine gültige E-Mail-Adresse"),
-     ("email", "anna at example dot org", "keine gültige E-Mail-Adresse"),
-     ("email", "<script>alert(1)</script>", "keine gültige E-Mail-Adresse"),
-     ("phone", "0301", "zu kurz"), ("phone", "ruf mich an", "keine gültige Telefonnummer"),
-     ("phone", "1" * 25, "zu lang"), ("person_name", "!", "Namen"), ("cluster_name", "x" * 300, "zu lang"),
-     # only a yes/no word, a greeting, "weiß nicht", a command or a question is no name
-     ("person_name", "Ja", "Namen"), ("person_name", "Hallo!", "Namen"),
-     ("organisation", "keine Ahnung", "Organisation"), ("cluster_name", "Wie heißt das?", "Clusters"),
-     ("cluster_name", "zurück", "Clusters")],
+    [
+        ("email", "anna@", "keine gültige E-Mail-Adresse"),
+        ("email", "anna at example dot org", "keine gültige E-Mail-Adresse"),
+        ("email", "<script>alert(1)</script>", "keine gültige E-Mail-Adresse"),
+        ("phone", "0301", "zu kurz"),
+        ("phone", "ruf mich an", "keine gültige Telefonnummer"),
+        ("phone", "1" * 25, "zu lang"),
+        ("person_name", "!", "Namen"),
+        ("cluster_name", "x" * 300, "zu lang"),
+        # only a yes/no word, a greeting, "weiß nicht", a command or a question is no name
+        ("person_name", "Ja", "Namen"),
+        ("person_name", "Hallo!", "Namen"),
+        ("organisation", "keine Ahnung", "Organisation"),
+        ("cluster_name", "Wie heißt das?", "Clusters"),
+        ("cluster_name", "zurück", "Clusters"),
+    ],
 )
 def test_invalid_answers_get_specific_hints(service, slot, value, hint):
     messages, events = validate(slot, value, slots={"consultation_format": "telefon"})
@@ -214,15 +252,26 @@ def test_failures_count_per_question_and_a_good_answer_ends_the_count(service):
 
 
 def test_question_in_the_middle_is_answered_and_the_slot_asked_again(service, knowledge):
-    earlier = {"consultation_format": "video", "preferred_time": "morgen", "consultation_slot": THURSDAY_10.isoformat(),
-               "consent": True, "person_name": "Anna Muster"}
+    earlier = {
+        "consultation_format": "video",
+        "preferred_time": "morgen",
+        "consultation_slot": THURSDAY_10.isoformat(),
+        "consent": True,
+        "person_name": "Anna Muster",
+    }
     messages, events = validate("organisation", "Was ist ESCA?", intent="ask_glossary", slots=earlier)
     assert knowledge.terms["esca"].definition in texts(messages)
     assert slots_of(events) == {"organisation": None, "requested_slot": "organisation"}
 
 
-@pytest.mark.parametrize("slot, text", [("organisation", "Cluster Automotive e.V."),
-                                        ("email", "info@cluster-nord.de"), ("preferred_time", "ESCA-Termin am 3.12.")])
+@pytest.mark.parametrize(
+    "slot, text",
+    [
+        ("organisation", "Cluster Automotive e.V."),
+        ("email", "info@cluster-nord.de"),
+        ("preferred_time", "ESCA-Termin am 3.12."),
+    ],
+)
 def test_answer_that_merely_contains_a_term_is_taken_as_answer(service, slot, text):
     _, events = validate(slot, text, intent="ask_glossary")
     assert slots_of(events).get(slot) is not None
@@ -238,9 +287,11 @@ def test_phone_is_required_only_for_phone_consultations(service):
     form = booking_actions.ValidateConsultationForm()
     domain_slots = DOMAIN["forms"]["consultation_form"]["required_slots"]
     video = asyncio.run(
-        form.required_slots(domain_slots, None, plain_tracker({"consultation_format": "video"}), DOMAIN))
+        form.required_slots(domain_slots, None, plain_tracker({"consultation_format": "video"}), DOMAIN)
+    )
     phone = asyncio.run(
-        form.required_slots(domain_slots, None, plain_tracker({"consultation_format": "telefon"}), DOMAIN))
+        form.required_slots(domain_slots, None, plain_tracker({"consultation_format": "telefon"}), DOMAIN)
+    )
     declined = asyncio.run(form.required_slots(domain_slots, None, plain_tracker({"consent": False}), DOMAIN))
     assert "phone" not in video and "phone" in phone and declined == []
 
@@ -255,10 +306,16 @@ def test_database_down_while_offering(service, monkeypatch):
     assert slots_of(events)["requested_slot"] is None and slots_of(events)["booking_unavailable"] is True
 
 
-FILLED = {"consultation_format": "video", "consultation_slot": THURSDAY_10.isoformat(), "consent": True,
-          "person_name": "Anna Muster", "organisation": "Cluster GmbH", "cluster_name": "Cluster Nord",
-          "email": "anna@example.org", "time_wish": {"first_day": "2026-12-03", "last_day": "2026-12-03",
-                                                      "exact": "10:00"}}
+FILLED = {
+    "consultation_format": "video",
+    "consultation_slot": THURSDAY_10.isoformat(),
+    "consent": True,
+    "person_name": "Anna Muster",
+    "organisation": "Cluster GmbH",
+    "cluster_name": "Cluster Nord",
+    "email": "anna@example.org",
+    "time_wish": {"first_day": "2026-12-03", "last_day": "2026-12-03", "exact": "10:00"},
+}
 
 
 def test_summary_then_booking(service):
@@ -270,7 +327,7 @@ def test_summary_then_booking(service):
     reference = text.split("Buchungsnummer lautet ")[1][:10]
     assert service.find(reference, "anna@example.org").slot_start == THURSDAY_10
     assert f"/termin/{reference}.ics?sig=" in text
-    assert all(value is None for value in slots_of(events).values())   # nothing personal kept in the chat
+    assert all(value is None for value in slots_of(events).values())  # nothing personal kept in the chat
 
 
 def test_declined_consent_stores_nothing(service):
@@ -290,13 +347,16 @@ def test_slot_taken_meanwhile_goes_back_to_the_choice(service):
 
 
 def existing(service, email="anna@example.org"):
-    return service.book(BookingRequest(THURSDAY_10, "video", "Anna Muster", "Cluster GmbH", "Cluster Nord", email,
-                                       None, NOW))
+    return service.book(
+        BookingRequest(THURSDAY_10, "video", "Anna Muster", "Cluster GmbH", "Cluster Nord", email, None, NOW)
+    )
 
 
 def lookup(purpose, reference, email="anna@example.org"):
-    return run(booking_actions.ActionHandleBookingLookup(),
-               plain_tracker({"lookup_purpose": purpose, "booking_reference": reference, "lookup_email": email}))
+    return run(
+        booking_actions.ActionHandleBookingLookup(),
+        plain_tracker({"lookup_purpose": purpose, "booking_reference": reference, "lookup_email": email}),
+    )
 
 
 def test_show_booking_needs_both_reference_and_email(service):
@@ -313,8 +373,10 @@ def test_cancel_flow(service):
     booking = existing(service)
     messages, events = lookup("cancel", booking.reference)
     assert "wirklich absagen" in texts(messages) and slots_of(events)["lookup_result"] == "found"
-    messages, _ = run(booking_actions.ActionCancelBooking(),
-                      plain_tracker({"booking_reference": booking.reference, "lookup_email": booking.email}))
+    messages, _ = run(
+        booking_actions.ActionCancelBooking(),
+        plain_tracker({"booking_reference": booking.reference, "lookup_email": booking.email}),
+    )
     assert "ist abgesagt" in texts(messages)
     assert service.find(booking.reference, booking.email).status == "cancelled"
 
@@ -324,8 +386,12 @@ def test_reschedule_flow(service):
     messages, events = lookup("reschedule", booking.reference)
     assert "Ihr aktueller Termin: Donnerstag, 3. Dezember 2026, 10:00 Uhr" in texts(messages)
     new_slot = THURSDAY_10 + timedelta(days=1)
-    state = {"booking_reference": booking.reference, "lookup_email": booking.email,
-             "current_slot": THURSDAY_10.isoformat(), "consultation_slot": new_slot.isoformat()}
+    state = {
+        "booking_reference": booking.reference,
+        "lookup_email": booking.email,
+        "current_slot": THURSDAY_10.isoformat(),
+        "consultation_slot": new_slot.isoformat(),
+    }
     messages, _ = run(booking_actions.ActionRescheduleSummary(), plain_tracker(state))
     assert "auf Freitag, 4. Dezember 2026, 10:00 Uhr verschieben" in texts(messages)
     messages, _ = run(booking_actions.ActionRescheduleBooking(), plain_tracker(state))
@@ -343,48 +409,60 @@ def test_reference_validation(service, reference, ok):
 def starting_tracker(text, intent, form, slots=None, earlier=()) -> Tracker:
     """The first run of a form, right after the message that started it."""
     events = [*earlier, user_event(text, intent)]
-    return Tracker("u1", dict(slots or {}), events[-1]["parse_data"], events, False, None, {"name": form},
-                   "action_listen")
+    return Tracker(
+        "u1", dict(slots or {}), events[-1]["parse_data"], events, False, None, {"name": form}, "action_listen"
+    )
 
 
-@pytest.mark.parametrize("text, offered_day", [
-    ("Haben Sie nächste Woche einen Beratungstermin frei?", "Montag, 30. November 2026"),
-    ("Ich möchte am Donnerstag, 3.12., einen Beratungstermin", "Donnerstag, 3. Dezember 2026"),
-])
+@pytest.mark.parametrize(
+    "text, offered_day",
+    [
+        ("Haben Sie nächste Woche einen Beratungstermin frei?", "Montag, 30. November 2026"),
+        ("Ich möchte am Donnerstag, 3.12., einen Beratungstermin", "Donnerstag, 3. Dezember 2026"),
+    ],
+)
 def test_a_wish_given_with_the_request_is_used_not_asked_again(service, text, offered_day):
-    _, events = run(booking_actions.ValidateConsultationForm(), starting_tracker(text, "book_consultation",
-                                                                                 "consultation_form"))
+    _, events = run(
+        booking_actions.ValidateConsultationForm(), starting_tracker(text, "book_consultation", "consultation_form")
+    )
     slots = slots_of(events)
     assert slots["preferred_time"] == text and slots["slot_offer"]["matches"] is True
-    assert slots["requested_slot"] == "consultation_format"      # the format first, then the offer
+    assert slots["requested_slot"] == "consultation_format"  # the format first, then the offer
     messages, _ = run(booking_actions.ActionAskConsultationSlot(), plain_tracker({"slot_offer": slots["slot_offer"]}))
     assert offered_day in messages[0]["buttons"][0]["title"]
 
 
 def test_a_request_without_a_wish_asks_for_it(service):
-    _, events = run(booking_actions.ValidateConsultationForm(),
-                    starting_tracker("Ich möchte einen Beratungstermin vereinbaren", "book_consultation",
-                                     "consultation_form"))
+    _, events = run(
+        booking_actions.ValidateConsultationForm(),
+        starting_tracker("Ich möchte einen Beratungstermin vereinbaren", "book_consultation", "consultation_form"),
+    )
     assert "preferred_time" not in slots_of(events)
 
 
 def test_a_reschedule_wish_given_before_the_identification_is_used(service):
-    earlier = [user_event("Können wir den Termin auf nächsten Donnerstag verschieben?", "reschedule_booking"),
-               user_event("anna@example.org", "nlu_fallback")]
-    tracker = Tracker("u1", {}, earlier[-1]["parse_data"], earlier, False, None, {"name": "reschedule_form"},
-                      "action_listen")
+    earlier = [
+        user_event("Können wir den Termin auf nächsten Donnerstag verschieben?", "reschedule_booking"),
+        user_event("anna@example.org", "nlu_fallback"),
+    ]
+    tracker = Tracker(
+        "u1", {}, earlier[-1]["parse_data"], earlier, False, None, {"name": "reschedule_form"}, "action_listen"
+    )
     _, events = run(booking_actions.ValidateRescheduleForm(), tracker)
     offer = slots_of(events)["slot_offer"]
     assert all(datetime.fromisoformat(s).date() == THURSDAY_10.date() for s in offer["slots"])
 
 
-@pytest.mark.parametrize("slot, answer, hint", [
-    ("person_name", "Ja", "„Ja“ oder „Nein“ passt hier nicht. Bitte nennen Sie Ihren Namen"),
-    ("organisation", "Hallo", "Guten Tag! Bitte nennen Sie den Namen Ihrer Clustermanagement-Organisation"),
-    ("cluster_name", "weiß ich nicht", "Ohne diese Angabe kann ich leider nicht weitermachen"),
-    ("person_name", "Wie bitte?", "Das klingt nach einer Frage"),
-    ("person_name", "x", "mindestens zwei Buchstaben"),
-])
+@pytest.mark.parametrize(
+    "slot, answer, hint",
+    [
+        ("person_name", "Ja", "„Ja“ oder „Nein“ passt hier nicht. Bitte nennen Sie Ihren Namen"),
+        ("organisation", "Hallo", "Guten Tag! Bitte nennen Sie den Namen Ihrer Clustermanagement-Organisation"),
+        ("cluster_name", "weiß ich nicht", "Ohne diese Angabe kann ich leider nicht weitermachen"),
+        ("person_name", "Wie bitte?", "Das klingt nach einer Frage"),
+        ("person_name", "x", "mindestens zwei Buchstaben"),
+    ],
+)
 def test_a_name_that_is_something_else_says_what_it_was(service, slot, answer, hint):
     messages, events = validate(slot, answer)
     assert hint in texts(messages) and slots_of(events)[slot] is None

@@ -1,4 +1,5 @@
 """Slot generation: office hours, lead time, holidays, blocked days, time zones."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
@@ -27,12 +28,17 @@ def at(y, m, d, hh=0, mm=0) -> datetime:
 
 @pytest.fixture(scope="module")
 def config():
-    return parse_calendar_config({
-        "weekdays": ["mon", "tue", "wed", "thu", "fri"],
-        "hours": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "16:00"}],
-        "slot_minutes": 60, "lead_time_hours": 24, "horizon_days": 120,
-        "holidays": {"country": "DE", "subdivision": "BE"},
-    }, "Europe/Berlin")
+    return parse_calendar_config(
+        {
+            "weekdays": ["mon", "tue", "wed", "thu", "fri"],
+            "hours": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "16:00"}],
+            "slot_minutes": 60,
+            "lead_time_hours": 24,
+            "horizon_days": 120,
+            "holidays": {"country": "DE", "subdivision": "BE"},
+        },
+        "Europe/Berlin",
+    )
 
 
 def test_project_calendar_file_loads():
@@ -49,15 +55,15 @@ def test_day_slots_follow_office_hours(config):
 @pytest.mark.parametrize(
     "day, reason",
     [
-        (date(2026, 12, 5), "weekend"),          # Saturday
-        (date(2026, 12, 6), "weekend"),          # Sunday
-        (date(2026, 12, 25), "holiday"),         # 1. Weihnachtstag
-        (date(2026, 12, 26), "weekend"),         # 2. Weihnachtstag, a Saturday
-        (date(2027, 1, 1), "holiday"),           # Neujahr
-        (date(2027, 3, 8), "holiday"),           # Frauentag: a holiday in Berlin only
-        (date(2027, 3, 26), "holiday"),          # Karfreitag
+        (date(2026, 12, 5), "weekend"),  # Saturday
+        (date(2026, 12, 6), "weekend"),  # Sunday
+        (date(2026, 12, 25), "holiday"),  # 1. Weihnachtstag
+        (date(2026, 12, 26), "weekend"),  # 2. Weihnachtstag, a Saturday
+        (date(2027, 1, 1), "holiday"),  # Neujahr
+        (date(2027, 3, 8), "holiday"),  # Frauentag: a holiday in Berlin only
+        (date(2027, 3, 26), "holiday"),  # Karfreitag
         (date(2026, 12, 3), None),
-        (date(2026, 12, 24), None),              # Heiligabend is a working day
+        (date(2026, 12, 24), None),  # Heiligabend is a working day
     ],
 )
 def test_closed_reason(config, day, reason):
@@ -71,13 +77,13 @@ def test_blocked_day_is_closed(config):
 def test_lead_time_and_past(config):
     now = at(2026, 12, 1, 10, 30)
     slots = list(free_slots(config, date(2026, 11, 30), date(2026, 12, 2), now))
-    assert slots[0] == at(2026, 12, 2, 11)   # 24 h lead time: not 10:00 the next day
+    assert slots[0] == at(2026, 12, 2, 11)  # 24 h lead time: not 10:00 the next day
     assert all(s >= now + timedelta(hours=24) for s in slots)
 
 
 def test_taken_and_blocked_slots_are_not_offered(config):
     now = at(2026, 12, 1, 8)
-    taken = at(2026, 12, 3, 9).astimezone(timezone.utc)   # stored as UTC, compared by instant
+    taken = at(2026, 12, 3, 9).astimezone(timezone.utc)  # stored as UTC, compared by instant
     closures = Closures(taken=frozenset({taken}), blocked_slots=frozenset({at(2026, 12, 3, 10)}))
     first = list(free_slots(config, date(2026, 12, 3), date(2026, 12, 3), now, closures))
     assert first[0] == at(2026, 12, 3, 11)
@@ -94,9 +100,9 @@ def test_horizon_limits_booking(config):
     [
         (at(2026, 12, 3, 9), None),
         (at(2026, 12, 3, 9, 30), "not_a_slot"),
-        (at(2026, 12, 3, 12), "not_a_slot"),      # lunch break
-        (at(2026, 12, 3, 16), "not_a_slot"),      # after hours
-        (at(2026, 12, 5, 9), "not_a_slot"),       # Saturday has the same grid, but is closed
+        (at(2026, 12, 3, 12), "not_a_slot"),  # lunch break
+        (at(2026, 12, 3, 16), "not_a_slot"),  # after hours
+        (at(2026, 12, 5, 9), "not_a_slot"),  # Saturday has the same grid, but is closed
         (at(2026, 12, 1, 11), "too_soon"),
         (at(2026, 12, 25, 9), "closed"),
     ],
@@ -144,30 +150,57 @@ THURSDAY = date(2026, 12, 3)
 MONDAY_EVENING = at(2026, 11, 30, 19)
 
 
-@pytest.mark.parametrize("wish, now, closures, reason", [
-    # An exact time: the reason of that very slot.
-    (TimeWish(THURSDAY, THURSDAY, exact=time(10)), at(2026, 11, 28, 10),
-     Closures(taken=frozenset({at(2026, 12, 3, 10)})), "taken"),
-    (TimeWish(THURSDAY, THURSDAY, exact=time(10)), at(2026, 11, 28, 10),
-     Closures(blocked_slots=frozenset({at(2026, 12, 3, 10)})), "blocked"),
-    (TimeWish(THURSDAY, THURSDAY, exact=time(12, 30)), at(2026, 11, 28, 10), Closures(), "outside_hours"),
-    (TimeWish(THURSDAY, THURSDAY, exact=time(7)), at(2026, 11, 28, 10), Closures(), "outside_hours"),
-    (TimeWish(THURSDAY, THURSDAY, exact=time(10, 30)), at(2026, 11, 28, 10), Closures(), "not_a_slot"),
-    (TimeWish(date(2026, 12, 1), date(2026, 12, 1), exact=time(10)), MONDAY_EVENING, Closures(), "too_soon"),
-    (TimeWish(date(2026, 12, 5), date(2026, 12, 5), exact=time(10)), at(2026, 12, 4, 12), Closures(), "weekend"),
-    # A time of day: tomorrow morning asked on Monday evening is too soon, not booked out.
-    (TimeWish(date(2026, 12, 1), date(2026, 12, 1), earliest=time(8), latest=time(12)), MONDAY_EVENING,
-     Closures(), "too_soon"),
-    # Monday 11:00: Tuesday 9 and 10 are too soon, the rest is taken.
-    (TimeWish(date(2026, 12, 1), date(2026, 12, 1)), at(2026, 11, 30, 11),
-     Closures(taken=frozenset({at(2026, 12, 1, h) for h in (11, 13, 14, 15)})), "too_soon_and_booked"),
-    (TimeWish(THURSDAY, THURSDAY), at(2026, 11, 28, 10),
-     Closures(taken=frozenset(day_slots_at(THURSDAY))), "booked_out"),
-    (TimeWish(THURSDAY, THURSDAY, earliest=time(17), latest=time(22)), at(2026, 11, 28, 10), Closures(),
-     "outside_hours"),
-    (TimeWish(date(2026, 12, 25), date(2026, 12, 25)), at(2026, 11, 28, 10), Closures(), "holiday"),
-    (TimeWish(THURSDAY, THURSDAY), at(2026, 11, 28, 10), Closures(blocked_days=frozenset({THURSDAY})), "blocked"),
-])
+@pytest.mark.parametrize(
+    "wish, now, closures, reason",
+    [
+        # An exact time: the reason of that very slot.
+        (
+            TimeWish(THURSDAY, THURSDAY, exact=time(10)),
+            at(2026, 11, 28, 10),
+            Closures(taken=frozenset({at(2026, 12, 3, 10)})),
+            "taken",
+        ),
+        (
+            TimeWish(THURSDAY, THURSDAY, exact=time(10)),
+            at(2026, 11, 28, 10),
+            Closures(blocked_slots=frozenset({at(2026, 12, 3, 10)})),
+            "blocked",
+        ),
+        (TimeWish(THURSDAY, THURSDAY, exact=time(12, 30)), at(2026, 11, 28, 10), Closures(), "outside_hours"),
+        (TimeWish(THURSDAY, THURSDAY, exact=time(7)), at(2026, 11, 28, 10), Closures(), "outside_hours"),
+        (TimeWish(THURSDAY, THURSDAY, exact=time(10, 30)), at(2026, 11, 28, 10), Closures(), "not_a_slot"),
+        (TimeWish(date(2026, 12, 1), date(2026, 12, 1), exact=time(10)), MONDAY_EVENING, Closures(), "too_soon"),
+        (TimeWish(date(2026, 12, 5), date(2026, 12, 5), exact=time(10)), at(2026, 12, 4, 12), Closures(), "weekend"),
+        # A time of day: tomorrow morning asked on Monday evening is too soon, not booked out.
+        (
+            TimeWish(date(2026, 12, 1), date(2026, 12, 1), earliest=time(8), latest=time(12)),
+            MONDAY_EVENING,
+            Closures(),
+            "too_soon",
+        ),
+        # Monday 11:00: Tuesday 9 and 10 are too soon, the rest is taken.
+        (
+            TimeWish(date(2026, 12, 1), date(2026, 12, 1)),
+            at(2026, 11, 30, 11),
+            Closures(taken=frozenset({at(2026, 12, 1, h) for h in (11, 13, 14, 15)})),
+            "too_soon_and_booked",
+        ),
+        (
+            TimeWish(THURSDAY, THURSDAY),
+            at(2026, 11, 28, 10),
+            Closures(taken=frozenset(day_slots_at(THURSDAY))),
+            "booked_out",
+        ),
+        (
+            TimeWish(THURSDAY, THURSDAY, earliest=time(17), latest=time(22)),
+            at(2026, 11, 28, 10),
+            Closures(),
+            "outside_hours",
+        ),
+        (TimeWish(date(2026, 12, 25), date(2026, 12, 25)), at(2026, 11, 28, 10), Closures(), "holiday"),
+        (TimeWish(THURSDAY, THURSDAY), at(2026, 11, 28, 10), Closures(blocked_days=frozenset({THURSDAY})), "blocked"),
+    ],
+)
 def test_a_declined_wish_names_its_true_reason(config, wish, now, closures, reason):
     proposal = propose(config, wish, now, closures)
     assert not proposal.matches_wish and proposal.reason == reason
@@ -206,16 +239,25 @@ def test_propose_too_soon(config):
     assert proposal.reason == "too_soon" and proposal.slots[0] >= now + timedelta(hours=24)
 
 
-@pytest.mark.parametrize("bad, timezone", [
-    ({"hours": [{"start": "12:00", "end": "09:00"}]}, "Europe/Berlin"),
-    ({}, "Mars/Olympus"),
-    ({"timezone": "Europe/Berlin"}, "Europe/Berlin"),      # one source of the time zone: the settings
-    ({"hours": [{"start": "nine", "end": "12:00"}]}, "Europe/Berlin"),
-])
+@pytest.mark.parametrize(
+    "bad, timezone",
+    [
+        ({"hours": [{"start": "12:00", "end": "09:00"}]}, "Europe/Berlin"),
+        ({}, "Mars/Olympus"),
+        ({"timezone": "Europe/Berlin"}, "Europe/Berlin"),  # one source of the time zone: the settings
+        ({"hours": [{"start": "nine", "end": "12:00"}]}, "Europe/Berlin"),
+    ],
+)
 def test_invalid_calendar_config_is_rejected(bad, timezone):
     from bot.booking.calendar import CalendarConfigError
 
-    base = {"weekdays": ["mon"], "hours": [{"start": "09:00", "end": "12:00"}],
-            "slot_minutes": 60, "lead_time_hours": 24, "horizon_days": 30, "holidays": {"country": "DE"}}
+    base = {
+        "weekdays": ["mon"],
+        "hours": [{"start": "09:00", "end": "12:00"}],
+        "slot_minutes": 60,
+        "lead_time_hours": 24,
+        "horizon_days": 30,
+        "holidays": {"country": "DE"},
+    }
     with pytest.raises(CalendarConfigError):
         parse_calendar_config({**base, **bad}, timezone)

@@ -1,4 +1,5 @@
 """What a booking produces outside the chat: calendar file, signed link, e-mail, staff commands."""
+
 from __future__ import annotations
 
 import asyncio
@@ -32,8 +33,9 @@ def service(database_url):
 
 
 def book(service, slot=SLOT, email_address="anna@example.org"):
-    return service.book(BookingRequest(slot, "video", "Anna Muster", "Cluster GmbH", "Cluster Nord",
-                                       email_address, None, NOW))
+    return service.book(
+        BookingRequest(slot, "video", "Anna Muster", "Cluster GmbH", "Cluster Nord", email_address, None, NOW)
+    )
 
 
 def test_calendar_file_is_valid_icalendar(database_url, make_services):
@@ -44,7 +46,7 @@ def test_calendar_file_is_valid_icalendar(database_url, make_services):
     text = consultations.calendar_file(booking)
     lines = text.split("\r\n")
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and text.endswith("\r\n")
-    assert "DTSTART:20261203T090000Z" in lines and "DTEND:20261203T100000Z" in lines   # 10:00 Berlin = 09:00 UTC
+    assert "DTSTART:20261203T090000Z" in lines and "DTEND:20261203T100000Z" in lines  # 10:00 Berlin = 09:00 UTC
     assert "SUMMARY:Beratungsgespräch go-cluster (Video)" in lines
     assert all(len(line.encode("utf-8")) <= 75 for line in lines)
     event = Calendar.from_ical(text).walk("VEVENT")[0]
@@ -57,12 +59,18 @@ def test_calendar_text_is_escaped_and_folded():
     from icalendar import Calendar
 
     description = "a, b; c\nd " + "ä" * 80
-    text = consultation_event(reference="GC-B-22222", start=SLOT, end=SLOT + timedelta(hours=1),
-                              summary="Beratung", description=description, stamp=NOW)
+    text = consultation_event(
+        reference="GC-B-22222",
+        start=SLOT,
+        end=SLOT + timedelta(hours=1),
+        summary="Beratung",
+        description=description,
+        stamp=NOW,
+    )
     unfolded = text.replace("\r\n ", "")
     assert "DESCRIPTION:a\\, b\\; c\\nd " in unfolded
     assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
-    assert str(Calendar.from_ical(text).walk("VEVENT")[0]["DESCRIPTION"]) == description   # round trip
+    assert str(Calendar.from_ical(text).walk("VEVENT")[0]["DESCRIPTION"]) == description  # round trip
 
 
 def test_signatures(tmp_path, monkeypatch):
@@ -97,13 +105,20 @@ def test_calendar_download_needs_the_signed_link(service, database_url):
 def test_confirmation_mail_through_local_smtp(database_url, make_services, smtp_sink):
     from bot.requester import Requester
 
-    built = make_services(database_url, clock=lambda: NOW, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_sink.port),
-                          SMTP_FROM="assistent@go-cluster.example")
-    booked = built.consultations.book(BookingRequest(SLOT, "video", "Anna Muster", "Cluster GmbH", "Cluster Nord",
-                                                     "anna@example.org", None, NOW), Requester("web:a", "client-a"))
+    built = make_services(
+        database_url,
+        clock=lambda: NOW,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(smtp_sink.port),
+        SMTP_FROM="assistent@go-cluster.example",
+    )
+    booked = built.consultations.book(
+        BookingRequest(SLOT, "video", "Anna Muster", "Cluster GmbH", "Cluster Nord", "anna@example.org", None, NOW),
+        Requester("web:a", "client-a"),
+    )
     booking = booked.booking
     assert booked.mail_sent is True
-    (sender, recipients, data), = smtp_sink.messages
+    ((sender, recipients, data),) = smtp_sink.messages
     assert sender == "assistent@go-cluster.example" and recipients == ["anna@example.org"]
     message = email.message_from_bytes(data if isinstance(data, bytes) else data.encode())
     assert booking.reference in message["Subject"]
@@ -133,8 +148,9 @@ def test_csv_export(service):
     assert write_csv(service.bookings_between(SLOT.date(), SLOT.date()), out) == 1
     header, row = out.getvalue().strip().split("\r\n")
     assert header.startswith("reference,status,status_label,start,end,format")
-    assert row.startswith(f"{booking.reference},confirmed,bestätigt,"
-                          "2026-12-03T10:00:00+01:00,2026-12-03T11:00:00+01:00,video")
+    assert row.startswith(
+        f"{booking.reference},confirmed,bestätigt,2026-12-03T10:00:00+01:00,2026-12-03T11:00:00+01:00,video"
+    )
 
 
 @pytest.fixture
@@ -158,8 +174,9 @@ def test_staff_commands(cli_env, capsys, tmp_path):
     # A slot far enough ahead for the real clock the commands use.
     slot = weekday_slot(datetime.now(BERLIN).date() + timedelta(days=14), 1, cli_env)
     day = slot.date()
-    booking = cli_env.book(BookingRequest(slot, "telefon", "Max", "Org", "Cl", "max@example.org", "+4930123456",
-                                          datetime.now(BERLIN)))
+    booking = cli_env.book(
+        BookingRequest(slot, "telefon", "Max", "Org", "Cl", "max@example.org", "+4930123456", datetime.now(BERLIN))
+    )
     assert cli(["bookings", "list", "--day", day.isoformat()]) == 0
     out = capsys.readouterr().out
     assert booking.reference in out and "bestätigt" in out and f"1 Termin(e) am {day:%d.%m.%Y}" in out
@@ -170,16 +187,17 @@ def test_staff_commands(cli_env, capsys, tmp_path):
     assert "bereits Termine gebucht" in capsys.readouterr().out
     assert cli(["calendar", "unblock-day", day.isoformat()]) == 0
     assert cli(["calendar", "block-slot", f"{day.isoformat()} 11:00"]) == 0
-    assert cli(["calendar", "block-slot", f"{day.isoformat()} 11:30"]) == 1      # not a slot
+    assert cli(["calendar", "block-slot", f"{day.isoformat()} 11:30"]) == 1  # not a slot
     assert "Zu dieser Uhrzeit beginnt kein Termin" in capsys.readouterr().err
     # Two weeks ahead the consultation has not taken place: it cannot be marked as held.
     assert cli(["bookings", "held", booking.reference]) == 1
     assert capsys.readouterr().err.strip() == (
         f"Nicht möglich: Das Gespräch hat noch nicht begonnen (Termin: {format_slot(slot)}). "
-        "Als durchgeführt markieren lässt es sich erst ab Beginn des Termins.")
+        "Als durchgeführt markieren lässt es sich erst ab Beginn des Termins."
+    )
     assert cli_env.get(booking.reference).status == "confirmed"
     assert cli(["bookings", "cancel", booking.reference]) == 0
-    assert cli(["bookings", "cancel", booking.reference]) == 1                   # already cancelled
+    assert cli(["bookings", "cancel", booking.reference]) == 1  # already cancelled
     assert capsys.readouterr().err.strip() == "Nicht möglich: Der Termin ist abgesagt."
     assert cli(["bookings", "held", "GC-B-22222"]) == 1
     assert "Eine Buchung mit dieser Nummer gibt es nicht." in capsys.readouterr().err
@@ -201,14 +219,18 @@ def test_staff_mark_a_past_consultation_as_held(cli_env, capsys):
 
 
 def test_staff_list_all_means_every_day_and_status(cli_env, capsys):
-    today = datetime.now(BERLIN).date()   # the day the staff commands mean: Berlin, not UTC
+    today = datetime.now(BERLIN).date()  # the day the staff commands mean: Berlin, not UTC
     slots = [weekday_slot(today + timedelta(days=days), 1, cli_env) for days in (3, 20, 45)]
-    booked = [cli_env.book(BookingRequest(s, "video", f"Person {i}", "Org", "Cl", f"p{i}@example.org", None,
-                                          datetime.now(BERLIN))) for i, s in enumerate(slots)]
+    booked = [
+        cli_env.book(
+            BookingRequest(s, "video", f"Person {i}", "Org", "Cl", f"p{i}@example.org", None, datetime.now(BERLIN))
+        )
+        for i, s in enumerate(slots)
+    ]
     cli_env.cancel(booked[1].reference, booked[1].email)
     everything = len(cli_env.all_bookings())
 
-    assert cli(["bookings", "list"]) == 0                            # today only: none of them
+    assert cli(["bookings", "list"]) == 0  # today only: none of them
     today_out = capsys.readouterr().out
     assert not any(b.reference in today_out for b in booked) and f"am {today:%d.%m.%Y}" in today_out
     assert cli(["bookings", "list", "--all"]) == 0
@@ -218,8 +240,20 @@ def test_staff_list_all_means_every_day_and_status(cli_env, capsys):
     assert cli(["bookings", "list", "--day", slots[0].date().isoformat(), "--to", slots[2].date().isoformat()]) == 0
     ranged = capsys.readouterr().out
     assert booked[0].reference in ranged and booked[2].reference in ranged and booked[1].reference not in ranged
-    assert cli(["bookings", "list", "--day", slots[0].date().isoformat(), "--to", slots[2].date().isoformat(),
-                "--cancelled"]) == 0
+    assert (
+        cli(
+            [
+                "bookings",
+                "list",
+                "--day",
+                slots[0].date().isoformat(),
+                "--to",
+                slots[2].date().isoformat(),
+                "--cancelled",
+            ]
+        )
+        == 0
+    )
     assert booked[1].reference in capsys.readouterr().out
     assert cli(["bookings", "export", "--all"]) == 0
     exported = capsys.readouterr().out

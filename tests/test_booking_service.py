@@ -1,5 +1,6 @@
 """Booking service against real databases (SQLite and PostgreSQL): happy path, concurrency,
 rollback, lookup."""
+
 from __future__ import annotations
 
 import threading
@@ -33,8 +34,16 @@ def service(storage_url):
 
 
 def request(slot=SLOT, email="Anna.Muster@Cluster.example", **overrides) -> BookingRequest:
-    values = dict(slot_start=slot, format="video", name="Anna Muster", organisation="Cluster GmbH",
-                  cluster_name="Cluster Nord", email=email, phone=None, consent_at=NOW)
+    values = dict(
+        slot_start=slot,
+        format="video",
+        name="Anna Muster",
+        organisation="Cluster GmbH",
+        cluster_name="Cluster Nord",
+        email=email,
+        phone=None,
+        consent_at=NOW,
+    )
     values.update(overrides)
     return BookingRequest(**values)
 
@@ -106,7 +115,7 @@ def test_failure_inside_the_transaction_leaves_nothing(service, monkeypatch):
         service.book(request())
     monkeypatch.undo()
     assert count(service, Booking) == 0 and count(service, SlotReservation) == 0
-    assert service.book(request()).status == "confirmed"   # the slot is still free
+    assert service.book(request()).status == "confirmed"  # the slot is still free
 
 
 def test_reference_collision_is_retried(service, monkeypatch):
@@ -121,8 +130,10 @@ def test_references_are_unique_over_many_bookings(service):
     references = set()
     day = date(2026, 12, 1)
     while len(references) < 40:
-        for slot in [datetime.combine(day, datetime.min.time(), tzinfo=BERLIN) + timedelta(hours=h)
-                     for h in (9, 10, 11, 13, 14, 15)]:
+        for slot in [
+            datetime.combine(day, datetime.min.time(), tzinfo=BERLIN) + timedelta(hours=h)
+            for h in (9, 10, 11, 13, 14, 15)
+        ]:
             if slot.weekday() < 5 and slot.date() not in (date(2026, 12, 25),):
                 references.add(service.book(request(slot=slot, email=f"u{len(references)}@example.org")).reference)
         day += timedelta(days=1)
@@ -132,11 +143,11 @@ def test_references_are_unique_over_many_bookings(service):
 @pytest.mark.parametrize(
     "slot, code",
     [
-        (datetime(2026, 11, 29, 9, tzinfo=BERLIN), "too_soon"),        # 23 h after now
-        (datetime(2026, 12, 25, 10, tzinfo=BERLIN), "closed"),         # Christmas Day
-        (datetime(2026, 12, 5, 10, tzinfo=BERLIN), "closed"),          # Saturday
+        (datetime(2026, 11, 29, 9, tzinfo=BERLIN), "too_soon"),  # 23 h after now
+        (datetime(2026, 12, 25, 10, tzinfo=BERLIN), "closed"),  # Christmas Day
+        (datetime(2026, 12, 5, 10, tzinfo=BERLIN), "closed"),  # Saturday
         (datetime(2026, 12, 3, 10, 15, tzinfo=BERLIN), "not_a_slot"),
-        (datetime(2026, 12, 3, 12, tzinfo=BERLIN), "not_a_slot"),      # lunch break
+        (datetime(2026, 12, 3, 12, tzinfo=BERLIN), "not_a_slot"),  # lunch break
         (datetime(2027, 6, 1, 9, tzinfo=BERLIN), "too_far"),
     ],
 )
@@ -157,7 +168,7 @@ def test_reschedule_moves_the_reservation(service):
     booking = service.book(request())
     moved = service.reschedule(booking.reference, booking.email, SLOT + timedelta(days=1))
     assert moved.slot_start == SLOT + timedelta(days=1) and moved.reference == booking.reference
-    other = service.book(request(email="b@example.org"))   # the old slot is free again
+    other = service.book(request(email="b@example.org"))  # the old slot is free again
     assert other.slot_start == SLOT
     with pytest.raises(SlotUnavailable):
         service.reschedule(booking.reference, booking.email, SLOT)
@@ -188,15 +199,18 @@ def test_staff_block_day_and_slot(service):
 
 # Staff mark a consultation as held: only a confirmed one, and only once it has begun, by the
 # service's own clock (marked a minute early, "held" would open a draft application too soon).
-@pytest.mark.parametrize("before, staff_at, expected", [
-    pytest.param("confirmed", SLOT + timedelta(days=2), "held", id="past"),
-    pytest.param("confirmed", SLOT + timedelta(minutes=30), "held", id="running"),
-    pytest.param("confirmed", SLOT, "held", id="now-at-start"),
-    pytest.param("confirmed", SLOT - timedelta(minutes=1), "not_started", id="future-one-minute"),
-    pytest.param("confirmed", SLOT - timedelta(days=10), "not_started", id="future-ten-days"),
-    pytest.param("cancelled", SLOT + timedelta(days=2), "cancelled", id="cancelled"),
-    pytest.param("held", SLOT + timedelta(days=2), "held-again", id="already-held"),
-])
+@pytest.mark.parametrize(
+    "before, staff_at, expected",
+    [
+        pytest.param("confirmed", SLOT + timedelta(days=2), "held", id="past"),
+        pytest.param("confirmed", SLOT + timedelta(minutes=30), "held", id="running"),
+        pytest.param("confirmed", SLOT, "held", id="now-at-start"),
+        pytest.param("confirmed", SLOT - timedelta(minutes=1), "not_started", id="future-one-minute"),
+        pytest.param("confirmed", SLOT - timedelta(days=10), "not_started", id="future-ten-days"),
+        pytest.param("cancelled", SLOT + timedelta(days=2), "cancelled", id="cancelled"),
+        pytest.param("held", SLOT + timedelta(days=2), "held-again", id="already-held"),
+    ],
+)
 def test_mark_held_only_after_the_consultation_began(database_url, before, staff_at, expected):
     booking = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW).book(request())
     staff = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: staff_at)
@@ -215,13 +229,14 @@ def test_mark_held_only_after_the_consultation_began(database_url, before, staff
     assert refused.value.code == codes[expected]
     if expected == "not_started":
         assert isinstance(refused.value, NotStartedYet) and refused.value.slot_start == SLOT
-    assert staff.get(booking.reference).status == before          # nothing changed
+    assert staff.get(booking.reference).status == before  # nothing changed
 
 
 def test_a_held_consultation_cannot_be_cancelled(database_url):
     booking = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW).book(request())
-    later = BookingService(session_factory(database_url), load_calendar_config(),
-                           clock=lambda: SLOT + timedelta(hours=1))
+    later = BookingService(
+        session_factory(database_url), load_calendar_config(), clock=lambda: SLOT + timedelta(hours=1)
+    )
     later.mark_held(booking.reference)
     with pytest.raises(InvalidBooking):
         later.cancel(booking.reference, booking.email)
@@ -239,7 +254,7 @@ def test_all_bookings_of_every_day(service):
 def test_unreachable_database_raises_storage_unavailable(tmp_path):
     url = f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}"
     service = BookingService(session_factory(url), load_calendar_config(), clock=lambda: NOW)
-    with pytest.raises(StorageUnavailable):   # tables missing: migrations never ran
+    with pytest.raises(StorageUnavailable):  # tables missing: migrations never ran
         service.find("GC-B-22222", "a@example.org")
 
 
@@ -247,7 +262,7 @@ def test_reference_normalisation():
     assert normalise_reference("gc-b-7k3q9", "B") == "GC-B-7K3Q9"
     assert normalise_reference("GC B 7K3Q9", "B") == "GC-B-7K3Q9"
     assert normalise_reference("7K3Q9", "B") == "GC-B-7K3Q9"
-    assert normalise_reference("GC-B-7K3Q0", "B") == ""      # 0 is not in the alphabet
+    assert normalise_reference("GC-B-7K3Q0", "B") == ""  # 0 is not in the alphabet
     assert normalise_reference("hallo", "B") == ""
 
 
@@ -266,8 +281,10 @@ def test_a_retried_booking_is_not_made_twice(service):
     again = service.book(first_try)
     assert again.reference == first.reference
     assert len(service.bookings_between(first.slot_start.date(), first.slot_start.date())) == 1
-    for other in (request(conversation_id="web:someone-else"),
-                  request(email="bob@example.org", conversation_id="web:anna"),
-                  request()):
+    for other in (
+        request(conversation_id="web:someone-else"),
+        request(email="bob@example.org", conversation_id="web:anna"),
+        request(),
+    ):
         with pytest.raises(SlotUnavailable):
             service.book(other)

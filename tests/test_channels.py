@@ -9,6 +9,7 @@ webhooks. Every outgoing API (Telegram Bot API, Slack Web API, Microsoft login, 
 Bot Connector) is a local fake server, so the replies are checked as the messengers would receive
 them, through the real HTTP clients (aiogram/aiohttp, slack_sdk, requests).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,14 +40,22 @@ from bot.config import PROJECT_ROOT, settings
 from bot.security import derived_secret
 
 BASE = {"rest": None, "socketio": {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered"}}
-TELEGRAM_ENV = {"TELEGRAM_ACCESS_TOKEN": "123456789:AAH-test_token", "TELEGRAM_VERIFY": "gocluster_test_bot",
-                "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook"}
-TELEGRAM_CREDENTIALS = {"access_token": "123456789:AAH-test_token", "verify": "gocluster_test_bot",
-                        "webhook_url": "https://bot.example.org/webhooks/telegram/webhook"}
+TELEGRAM_ENV = {
+    "TELEGRAM_ACCESS_TOKEN": "123456789:AAH-test_token",
+    "TELEGRAM_VERIFY": "gocluster_test_bot",
+    "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
+}
+TELEGRAM_CREDENTIALS = {
+    "access_token": "123456789:AAH-test_token",
+    "verify": "gocluster_test_bot",
+    "webhook_url": "https://bot.example.org/webhooks/telegram/webhook",
+}
 SLACK_ENV = {"SLACK_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": "test-signing-secret"}
 SLACK_CREDENTIALS = {"slack_token": "xoxb-test-token", "slack_signing_secret": "test-signing-secret"}
-BOTFRAMEWORK_ENV = {"BOTFRAMEWORK_APP_ID": "00000000-1111-2222-3333-444444444444",
-                    "BOTFRAMEWORK_APP_PASSWORD": "test~app.password"}
+BOTFRAMEWORK_ENV = {
+    "BOTFRAMEWORK_APP_ID": "00000000-1111-2222-3333-444444444444",
+    "BOTFRAMEWORK_APP_PASSWORD": "test~app.password",
+}
 BOTFRAMEWORK_CREDENTIALS = {"app_id": "00000000-1111-2222-3333-444444444444", "app_password": "test~app.password"}
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 TELEGRAM_KEY, SLACK_KEY, BOTFRAMEWORK_KEY = (c.key for c in CHANNELS)
@@ -57,19 +66,38 @@ CASES = [
     ("nothing set: only the channels of credentials.yml", {}, BASE),
     ("blank values count as unset", {"SLACK_TOKEN": " ", "TELEGRAM_VERIFY": ""}, BASE),
     ("telegram", TELEGRAM_ENV, {**BASE, TELEGRAM_KEY: TELEGRAM_CREDENTIALS}),
-    ("telegram user name with @", {**TELEGRAM_ENV, "TELEGRAM_VERIFY": "@gocluster_test_bot"},
-     {**BASE, TELEGRAM_KEY: TELEGRAM_CREDENTIALS}),
+    (
+        "telegram user name with @",
+        {**TELEGRAM_ENV, "TELEGRAM_VERIFY": "@gocluster_test_bot"},
+        {**BASE, TELEGRAM_KEY: TELEGRAM_CREDENTIALS},
+    ),
     ("slack without channel", SLACK_ENV, {**BASE, SLACK_KEY: SLACK_CREDENTIALS}),
-    ("slack with channel", {**SLACK_ENV, "SLACK_CHANNEL": "#go-cluster"},
-     {**BASE, SLACK_KEY: {**SLACK_CREDENTIALS, "slack_channel": "#go-cluster"}}),
+    (
+        "slack with channel",
+        {**SLACK_ENV, "SLACK_CHANNEL": "#go-cluster"},
+        {**BASE, SLACK_KEY: {**SLACK_CREDENTIALS, "slack_channel": "#go-cluster"}},
+    ),
     ("bot framework", BOTFRAMEWORK_ENV, {**BASE, BOTFRAMEWORK_KEY: BOTFRAMEWORK_CREDENTIALS}),
-    ("bot framework, single tenant", {**BOTFRAMEWORK_ENV, "BOTFRAMEWORK_TENANT_ID": TENANT},
-     {**BASE, BOTFRAMEWORK_KEY: {**BOTFRAMEWORK_CREDENTIALS, "tenant_id": TENANT}}),
-    ("values are trimmed", {k: f" {v}\n" for k, v in BOTFRAMEWORK_ENV.items()},
-     {**BASE, BOTFRAMEWORK_KEY: BOTFRAMEWORK_CREDENTIALS}),
-    ("all three", {**TELEGRAM_ENV, **SLACK_ENV, **BOTFRAMEWORK_ENV, "PATH": "/usr/bin"},
-     {**BASE, TELEGRAM_KEY: TELEGRAM_CREDENTIALS, SLACK_KEY: SLACK_CREDENTIALS,
-      BOTFRAMEWORK_KEY: BOTFRAMEWORK_CREDENTIALS}),
+    (
+        "bot framework, single tenant",
+        {**BOTFRAMEWORK_ENV, "BOTFRAMEWORK_TENANT_ID": TENANT},
+        {**BASE, BOTFRAMEWORK_KEY: {**BOTFRAMEWORK_CREDENTIALS, "tenant_id": TENANT}},
+    ),
+    (
+        "values are trimmed",
+        {k: f" {v}\n" for k, v in BOTFRAMEWORK_ENV.items()},
+        {**BASE, BOTFRAMEWORK_KEY: BOTFRAMEWORK_CREDENTIALS},
+    ),
+    (
+        "all three",
+        {**TELEGRAM_ENV, **SLACK_ENV, **BOTFRAMEWORK_ENV, "PATH": "/usr/bin"},
+        {
+            **BASE,
+            TELEGRAM_KEY: TELEGRAM_CREDENTIALS,
+            SLACK_KEY: SLACK_CREDENTIALS,
+            BOTFRAMEWORK_KEY: BOTFRAMEWORK_CREDENTIALS,
+        },
+    ),
 ]
 
 
@@ -77,7 +105,7 @@ CASES = [
 def test_effective_credentials(env, expected):
     before = json.dumps(BASE)
     assert effective_credentials(BASE, env) == expected
-    assert json.dumps(BASE) == before   # the base is not changed
+    assert json.dumps(BASE) == before  # the base is not changed
 
 
 PARTIAL = [
@@ -108,14 +136,14 @@ def test_environment_replaces_a_channel_written_into_credentials_yml():
     base = {**BASE, "slack": {"slack_token": "old", "slack_signing_secret": "old"}}
     result = effective_credentials(base, SLACK_ENV)
     assert "slack" not in result and result[SLACK_KEY] == SLACK_CREDENTIALS
-    assert effective_credentials(base, {})["slack"]["slack_token"] == "old"   # kept without environment
+    assert effective_credentials(base, {})["slack"]["slack_token"] == "old"  # kept without environment
 
 
 def test_messengers_are_off_by_default(tmp_path):
     out = tmp_path / "var" / "credentials.effective.yml"
     credentials = write_effective_credentials(PROJECT_ROOT / "credentials.yml", out, {"PATH": "/usr/bin"})
     assert active_channels(credentials) == []
-    assert set(credentials) == {"rasa_ext.rest.RestInput", "rasa_ext.webchat.WebChatInput"}   # both stay on
+    assert set(credentials) == {"rasa_ext.rest.RestInput", "rasa_ext.webchat.WebChatInput"}  # both stay on
     assert yaml.safe_load(out.read_text("utf-8")) == credentials
 
 
@@ -133,11 +161,11 @@ def test_effective_file_is_private_and_read_back(tmp_path):
     os.chmod(out, 0o644)
     env = {**TELEGRAM_ENV, **SLACK_ENV, "SLACK_CHANNEL": "#go-cluster", **BOTFRAMEWORK_ENV}
     credentials = write_effective_credentials(PROJECT_ROOT / "credentials.yml", out, env)
-    assert stat.S_IMODE(out.stat().st_mode) == 0o600   # it holds the secrets
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # it holds the secrets
     assert [c.name for c in active_channels(credentials)] == ["telegram", "slack", "botframework"]
     from rasa.shared.utils.io import read_config_file
 
-    assert read_config_file(str(out)) == credentials   # what `rasa run --credentials` reads
+    assert read_config_file(str(out)) == credentials  # what `rasa run --credentials` reads
 
 
 @pytest.fixture
@@ -251,21 +279,28 @@ class FakeApis:
             if method == "getMe":
                 result: Any = self.BOT_USER
             elif method == "sendMessage":
-                result = {"message_id": len(self.requests), "date": int(time.time()), "from": self.BOT_USER,
-                          "chat": {"id": int(body["chat_id"]), "type": "private"}, "text": body.get("text", "")}
+                result = {
+                    "message_id": len(self.requests),
+                    "date": int(time.time()),
+                    "from": self.BOT_USER,
+                    "chat": {"id": int(body["chat_id"]), "type": "private"},
+                    "text": body.get("text", ""),
+                }
             else:
                 result = True
             return web.json_response({"ok": True, "result": result})
         if service == "slack":
             return web.json_response({"ok": True, "channel": (body or {}).get("channel"), "ts": f"{time.time():.6f}"})
         if path == "/microsoft/openid":
-            return web.json_response({"issuer": "https://api.botframework.com",
-                                      "jwks_uri": f"{self.url}/microsoft/keys"})
+            return web.json_response(
+                {"issuer": "https://api.botframework.com", "jwks_uri": f"{self.url}/microsoft/keys"}
+            )
         if path == "/microsoft/keys":
             return web.json_response({"keys": [self.jwk]})
         if path.startswith("/microsoft/") and path.endswith("/oauth2/v2.0/token"):
-            return web.json_response({"token_type": "Bearer", "expires_in": 3600, "ext_expires_in": 3600,
-                                      "access_token": self.BF_TOKEN})
+            return web.json_response(
+                {"token_type": "Bearer", "expires_in": 3600, "ext_expires_in": 3600, "access_token": self.BF_TOKEN}
+            )
         if service == "teams":
             return web.json_response({"id": f"reply-{len(self.requests)}"}, status=201)
         return web.json_response({"error": "unknown fake endpoint"}, status=404)
@@ -319,7 +354,11 @@ class Stack:
         log = (self.tmp / "actions.log").open("wb")
         self.actions = subprocess.Popen(
             [sys.executable, "-m", "actions.server"],
-            cwd=PROJECT_ROOT, env={**env, "ACTIONS_PORT": str(self.actions_port)}, stdout=log, stderr=subprocess.STDOUT)
+            cwd=PROJECT_ROOT,
+            env={**env, "ACTIONS_PORT": str(self.actions_port)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         log.close()
 
     def start_rasa(self, credentials_file: Path, endpoints_file: Path, model: str) -> None:
@@ -330,8 +369,9 @@ class Stack:
         endpoints = AvailableEndpoints.read_endpoints(str(endpoints_file))
         input_channels = run.create_http_input_channels(None, str(credentials_file))
         self.input_channels = input_channels
-        self.app = run.configure_app(input_channels, cors=None, enable_api=False, port=self.rasa_port,
-                                     endpoints=endpoints)
+        self.app = run.configure_app(
+            input_channels, cors=None, enable_api=False, port=self.rasa_port, endpoints=endpoints
+        )
         self.app.register_listener(partial(run.load_agent_on_start, model, endpoints, None), "before_server_start")
 
         async def remember_loop(_app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
@@ -341,8 +381,9 @@ class Stack:
 
         def serve() -> None:
             try:
-                self.app.run(host="127.0.0.1", port=self.rasa_port, register_sys_signals=False, motd=False,
-                             access_log=False)
+                self.app.run(
+                    host="127.0.0.1", port=self.rasa_port, register_sys_signals=False, motd=False, access_log=False
+                )
             except BaseException as error:  # noqa: BLE001 - reported by the test that waits
                 self.server_error = error
 
@@ -388,13 +429,18 @@ class Stack:
         import jwt
 
         now = int(time.time())
-        claims = {"iss": "https://api.botframework.com", "aud": audience, "nbf": now - 60, "exp": now + 3600,
-                  "serviceurl": f"{self.fakes.url}/teams/"}
+        claims = {
+            "iss": "https://api.botframework.com",
+            "aud": audience,
+            "nbf": now - 60,
+            "exp": now + 3600,
+            "serviceurl": f"{self.fakes.url}/teams/",
+        }
         claims.update(changes)
         return jwt.encode(claims, self.private_key, algorithm="RS256", headers={"kid": self.fakes.jwk["kid"]})
 
 
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # localhost only, never a proxy
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # localhost only, never a proxy
 
 
 def _get(url: str) -> int:
@@ -424,8 +470,13 @@ def stack(tmp_path_factory):
     try:
         # Action server: its own databases, started first (it loads while Rasa loads the model).
         var = tmp / "var"
-        env = dict(os.environ, GOCLUSTER_VAR_DIR=str(var), DATABASE_URL=f"sqlite:///{var / 'gocluster.db'}",
-                   RASA_TELEMETRY_ENABLED="false", PYTHONUNBUFFERED="1")
+        env = dict(
+            os.environ,
+            GOCLUSTER_VAR_DIR=str(var),
+            DATABASE_URL=f"sqlite:///{var / 'gocluster.db'}",
+            RASA_TELEMETRY_ENABLED="false",
+            PYTHONUNBUFFERED="1",
+        )
         from bot.storage.migrate import upgrade
 
         var.mkdir()
@@ -437,8 +488,9 @@ def stack(tmp_path_factory):
         from aiogram.bot.api import TelegramAPIServer
         from slack_sdk.web.async_client import AsyncWebClient
 
-        patches.setattr(TelegramAPIServer, "api_url",
-                        lambda self, token, method: f"{fakes.url}/telegram/bot{token}/{method}")
+        patches.setattr(
+            TelegramAPIServer, "api_url", lambda self, token, method: f"{fakes.url}/telegram/bot{token}/{method}"
+        )
         original_init = AsyncWebClient.__init__
 
         def slack_init(self, token=None, **kwargs):
@@ -457,8 +509,12 @@ def stack(tmp_path_factory):
         write_effective_credentials(PROJECT_ROOT / "credentials.yml", credentials, channel_env)
         from rasa_ext.server import effective_endpoints, write_private
 
-        endpoints = write_private(tmp / "endpoints.yml", effective_endpoints(
-            {}, replace(settings(), actions_url=f"http://127.0.0.1:{running.actions_port}/webhook")))
+        endpoints = write_private(
+            tmp / "endpoints.yml",
+            effective_endpoints(
+                {}, replace(settings(), actions_url=f"http://127.0.0.1:{running.actions_port}/webhook")
+            ),
+        )
         running.start_rasa(credentials, endpoints, str(MODEL_PATH))
         running.wait_until_ready()
         yield running
@@ -469,19 +525,36 @@ def stack(tmp_path_factory):
 
 
 # --- recorded payloads -----------------------------------------------------------------------
-ANNA_TELEGRAM = {"id": 48151623, "is_bot": False, "first_name": "Anna", "last_name": "Muster",
-                 "username": "anna_muster", "language_code": "de"}
+ANNA_TELEGRAM = {
+    "id": 48151623,
+    "is_bot": False,
+    "first_name": "Anna",
+    "last_name": "Muster",
+    "username": "anna_muster",
+    "language_code": "de",
+}
 
 
 def telegram_message(update_id: int, text: str) -> Dict[str, Any]:
     return {
         "update_id": update_id,
         "message": {
-            "message_id": 100 + update_id, "date": int(time.time()), "text": text, "from": ANNA_TELEGRAM,
-            "chat": {"id": ANNA_TELEGRAM["id"], "first_name": "Anna", "last_name": "Muster",
-                     "username": "anna_muster", "type": "private"},
-            **({"entities": [{"offset": 0, "length": len(text), "type": "bot_command"}]}
-               if text.startswith("/") else {}),
+            "message_id": 100 + update_id,
+            "date": int(time.time()),
+            "text": text,
+            "from": ANNA_TELEGRAM,
+            "chat": {
+                "id": ANNA_TELEGRAM["id"],
+                "first_name": "Anna",
+                "last_name": "Muster",
+                "username": "anna_muster",
+                "type": "private",
+            },
+            **(
+                {"entities": [{"offset": 0, "length": len(text), "type": "bot_command"}]}
+                if text.startswith("/")
+                else {}
+            ),
         },
     }
 
@@ -490,44 +563,94 @@ def telegram_button_click(update_id: int, data: str) -> Dict[str, Any]:
     return {
         "update_id": update_id,
         "callback_query": {
-            "id": "4382bfdwdsb323b2d9", "from": ANNA_TELEGRAM, "chat_instance": "-7812331470911882201", "data": data,
-            "message": {"message_id": 99, "date": int(time.time()), "text": "Ich kann Ihnen zum Beispiel helfen …",
-                        "from": FakeApis.BOT_USER, "chat": {"id": ANNA_TELEGRAM["id"], "type": "private"}},
+            "id": "4382bfdwdsb323b2d9",
+            "from": ANNA_TELEGRAM,
+            "chat_instance": "-7812331470911882201",
+            "data": data,
+            "message": {
+                "message_id": 99,
+                "date": int(time.time()),
+                "text": "Ich kann Ihnen zum Beispiel helfen …",
+                "from": FakeApis.BOT_USER,
+                "chat": {"id": ANNA_TELEGRAM["id"], "type": "private"},
+            },
         },
     }
 
 
 def slack_message_event(text: str, ts: str) -> Dict[str, Any]:
     return {
-        "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl", "team_id": "T061EG9R6", "api_app_id": "A0PNCHHK2",
-        "event": {"type": "message", "user": "U061F7AUR", "text": text, "ts": ts, "client_msg_id": f"msg-{ts}",
-                  "team": "T061EG9R6", "channel": "D0PNCRP9N", "event_ts": ts, "channel_type": "im",
-                  "blocks": [{"type": "rich_text", "block_id": "b1", "elements": [
-                      {"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}]}]},
-        "type": "event_callback", "event_id": f"Ev{ts.replace('.', '')}", "event_time": int(float(ts)),
-        "authorizations": [{"enterprise_id": None, "team_id": "T061EG9R6", "user_id": "U0BOTUSER",
-                            "is_bot": True, "is_enterprise_install": False}],
-        "is_ext_shared_channel": False, "event_context": "4-eyJldCI6Im1lc3NhZ2UifQ",
+        "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
+        "team_id": "T061EG9R6",
+        "api_app_id": "A0PNCHHK2",
+        "event": {
+            "type": "message",
+            "user": "U061F7AUR",
+            "text": text,
+            "ts": ts,
+            "client_msg_id": f"msg-{ts}",
+            "team": "T061EG9R6",
+            "channel": "D0PNCRP9N",
+            "event_ts": ts,
+            "channel_type": "im",
+            "blocks": [
+                {
+                    "type": "rich_text",
+                    "block_id": "b1",
+                    "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
+                }
+            ],
+        },
+        "type": "event_callback",
+        "event_id": f"Ev{ts.replace('.', '')}",
+        "event_time": int(float(ts)),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": "T061EG9R6",
+                "user_id": "U0BOTUSER",
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+        "event_context": "4-eyJldCI6Im1lc3NhZ2UifQ",
     }
 
 
 def slack_button_click(value: str, title: str) -> Dict[str, Any]:
     return {
-        "type": "block_actions", "user": {"id": "U061F7AUR", "username": "anna", "team_id": "T061EG9R6"},
-        "api_app_id": "A0PNCHHK2", "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl", "trigger_id": "1234.5678.abcd",
+        "type": "block_actions",
+        "user": {"id": "U061F7AUR", "username": "anna", "team_id": "T061EG9R6"},
+        "api_app_id": "A0PNCHHK2",
+        "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
+        "trigger_id": "1234.5678.abcd",
         "team": {"id": "T061EG9R6", "domain": "go-cluster"},
-        "container": {"type": "message", "message_ts": "1764288001.000200", "channel_id": "D0PNCRP9N",
-                      "is_ephemeral": False},
+        "container": {
+            "type": "message",
+            "message_ts": "1764288001.000200",
+            "channel_id": "D0PNCRP9N",
+            "is_ephemeral": False,
+        },
         "channel": {"id": "D0PNCRP9N", "name": "directmessage"},
         "message": {"type": "message", "user": "U0BOTUSER", "ts": "1764288001.000200", "text": "Ich kann Ihnen …"},
         "response_url": "https://hooks.slack.com/actions/T061EG9R6/1/abc",
-        "actions": [{"type": "button", "action_id": "Xy1", "block_id": "a1", "value": value,
-                     "text": {"type": "plain_text", "text": title, "emoji": True}, "action_ts": f"{time.time():.6f}"}],
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "Xy1",
+                "block_id": "a1",
+                "value": value,
+                "text": {"type": "plain_text", "text": title, "emoji": True},
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
     }
 
 
-def slack_signed_headers(body: bytes, content_type: str,
-                         secret: str = SLACK_ENV["SLACK_SIGNING_SECRET"]) -> Dict[str, str]:
+def slack_signed_headers(
+    body: bytes, content_type: str, secret: str = SLACK_ENV["SLACK_SIGNING_SECRET"]
+) -> Dict[str, str]:
     timestamp = str(int(time.time()))
     digest = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
     return {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest}"}
@@ -535,39 +658,60 @@ def slack_signed_headers(body: bytes, content_type: str,
 
 def teams_activity(stack: Stack, text: str, activity_id: str, value: Any = None) -> Dict[str, Any]:
     activity = {
-        "text": text, "textFormat": "plain", "type": "message", "timestamp": "2026-11-28T09:15:02.000Z",
-        "localTimestamp": "2026-11-28T10:15:02.000+01:00", "id": activity_id, "channelId": "msteams",
+        "text": text,
+        "textFormat": "plain",
+        "type": "message",
+        "timestamp": "2026-11-28T09:15:02.000Z",
+        "localTimestamp": "2026-11-28T10:15:02.000+01:00",
+        "id": activity_id,
+        "channelId": "msteams",
         "serviceUrl": f"{stack.fakes.url}/teams/",
-        "from": {"id": "29:1AbCdEfGhIjKlMnOpQrStUvWxYz", "name": "Anna Muster",
-                 "aadObjectId": "6c2c4a8e-1f1e-4a8b-9d41-0d5c2f8f1a11"},
-        "conversation": {"conversationType": "personal", "tenantId": "72f988bf-86f1-41af-91ab-2d7cd011db47",
-                         "id": "a:1Xq2w3e4r5t6z7u8i9o0pAsDfGhJkL"},
+        "from": {
+            "id": "29:1AbCdEfGhIjKlMnOpQrStUvWxYz",
+            "name": "Anna Muster",
+            "aadObjectId": "6c2c4a8e-1f1e-4a8b-9d41-0d5c2f8f1a11",
+        },
+        "conversation": {
+            "conversationType": "personal",
+            "tenantId": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+            "id": "a:1Xq2w3e4r5t6z7u8i9o0pAsDfGhJkL",
+        },
         "recipient": {"id": f"28:{BOTFRAMEWORK_ENV['BOTFRAMEWORK_APP_ID']}", "name": "go-cluster"},
-        "entities": [{"locale": "de-DE", "country": "DE", "platform": "Web", "timezone": "Europe/Berlin",
-                      "type": "clientInfo"}],
+        "entities": [
+            {"locale": "de-DE", "country": "DE", "platform": "Web", "timezone": "Europe/Berlin", "type": "clientInfo"}
+        ],
         "channelData": {"tenant": {"id": "72f988bf-86f1-41af-91ab-2d7cd011db47"}},
-        "locale": "de-DE", "localTimezone": "Europe/Berlin",
+        "locale": "de-DE",
+        "localTimezone": "Europe/Berlin",
     }
     if value is not None:
         activity["value"] = value
     return activity
 
 
-CAPABILITY_TITLES = ["Was ist go-cluster?", "Wie läuft die Aufnahme ab?", "Welche Pflichten haben Mitglieder?",
-                     "Kostenbeteiligung am Gold-Label", "Begriff erklären", "Kontakt"]
+CAPABILITY_TITLES = [
+    "Was ist go-cluster?",
+    "Wie läuft die Aufnahme ab?",
+    "Welche Pflichten haben Mitglieder?",
+    "Kostenbeteiligung am Gold-Label",
+    "Begriff erklären",
+    "Kontakt",
+]
 HOTLINE = "310078-387"
 
 
 # --- Telegram -------------------------------------------------------------------------------
-TELEGRAM_HEADERS = {"Content-Type": "application/json",
-                    "X-Telegram-Bot-Api-Secret-Token": derived_secret("telegram-webhook")}
+TELEGRAM_HEADERS = {
+    "Content-Type": "application/json",
+    "X-Telegram-Bot-Api-Secret-Token": derived_secret("telegram-webhook"),
+}
 
 
 def test_telegram(stack):
     fakes = stack.fakes
     # At start-up the connector registered its webhook with Telegram, with the secret token that
     # Telegram then sends with every update.
-    registered, = fakes.calls("telegram", "setWebhook")
+    (registered,) = fakes.calls("telegram", "setWebhook")
     assert registered["body"]["url"] == TELEGRAM_ENV["TELEGRAM_WEBHOOK_URL"]
     assert registered["body"]["secret_token"] == TELEGRAM_HEADERS["X-Telegram-Bot-Api-Secret-Token"]
 
@@ -584,15 +728,16 @@ def test_telegram(stack):
     sent = send(telegram_message(2, "Was kannst du?"))
     assert len(sent) == 1 and sent[0]["text"].startswith("Ich kann Ihnen zum Beispiel helfen")
     keyboard = json.loads(sent[0]["reply_markup"])["inline_keyboard"]
-    assert [[b["text"] for b in row] for row in keyboard] == [[t] for t in CAPABILITY_TITLES]   # one per row
+    assert [[b["text"] for b in row] for row in keyboard] == [[t] for t in CAPABILITY_TITLES]  # one per row
     assert keyboard[-1][0]["callback_data"] == "/faq_kontakt"
 
-    sent = send(telegram_button_click(3, keyboard[-1][0]["callback_data"]))   # the user taps "Kontakt"
+    sent = send(telegram_button_click(3, keyboard[-1][0]["callback_data"]))  # the user taps "Kontakt"
     assert HOTLINE in " ".join(m["text"] for m in sent)
-    assert [c["body"]["callback_query_id"] for c in fakes.calls("telegram", "answerCallbackQuery")] == \
-        ["4382bfdwdsb323b2d9"]   # the tap is confirmed, the button stops showing progress
+    assert [c["body"]["callback_query_id"] for c in fakes.calls("telegram", "answerCallbackQuery")] == [
+        "4382bfdwdsb323b2d9"
+    ]  # the tap is confirmed, the button stops showing progress
 
-    sent = send(telegram_message(4, "/start"))   # first message of every Telegram chat
+    sent = send(telegram_message(4, "/start"))  # first message of every Telegram chat
     assert sent[0]["text"].startswith("Guten Tag!") and "reply_markup" in sent[0]
 
 
@@ -602,8 +747,9 @@ def test_telegram_ignores_updates_for_another_bot(stack):
     original = FakeApis.BOT_USER
     FakeApis.BOT_USER = {**original, "username": "some_other_bot"}
     try:
-        status, text = stack.post("/webhooks/telegram/webhook", json.dumps(telegram_message(9, "Hallo")).encode(),
-                                  TELEGRAM_HEADERS)
+        status, text = stack.post(
+            "/webhooks/telegram/webhook", json.dumps(telegram_message(9, "Hallo")).encode(), TELEGRAM_HEADERS
+        )
     finally:
         FakeApis.BOT_USER = original
     assert (status, text) == (200, "failed")
@@ -613,8 +759,10 @@ def test_telegram_ignores_updates_for_another_bot(stack):
 def test_telegram_refuses_updates_without_the_secret_token(stack):
     stack.fakes.clear()
     body = json.dumps(telegram_message(10, "Was ist ESCA?")).encode()
-    for headers in ({"Content-Type": "application/json"},
-                    {**TELEGRAM_HEADERS, "X-Telegram-Bot-Api-Secret-Token": "guessed"}):
+    for headers in (
+        {"Content-Type": "application/json"},
+        {**TELEGRAM_HEADERS, "X-Telegram-Bot-Api-Secret-Token": "guessed"},
+    ):
         assert stack.post("/webhooks/telegram/webhook", body, headers)[0] == 403
     # Nobody can re-register the webhook (without the secret) through Rasa's set_webhook route.
     assert stack.post("/webhooks/telegram/set_webhook", b"", {})[0] == 404
@@ -633,7 +781,7 @@ def test_slack(stack):
     def replies() -> List[Dict[str, Any]]:
         # Rasa answers Slack at once and sends the replies from a background task.
         wait_for(lambda: fakes.calls("slack", "chat.postMessage"), what="Slack replies")
-        time.sleep(0.3)   # no further replies on their way
+        time.sleep(0.3)  # no further replies on their way
         calls = fakes.calls("slack", "chat.postMessage")
         assert all(c["headers"]["Authorization"] == f"Bearer {SLACK_ENV['SLACK_TOKEN']}" for c in calls)
         return [c["body"] for c in calls]
@@ -650,23 +798,29 @@ def test_slack(stack):
     blocks = sent[0]["blocks"]
     assert blocks[0]["type"] == "section" and blocks[0]["text"]["text"].startswith("Ich kann Ihnen")
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    assert [b["text"]["text"] for b in buttons] == CAPABILITY_TITLES   # all six, none dropped
+    assert [b["text"]["text"] for b in buttons] == CAPABILITY_TITLES  # all six, none dropped
     assert all(b["type"] == "button" for b in buttons) and buttons[-1]["value"] == "/faq_kontakt"
     assert all(len(b["elements"]) <= 5 for b in blocks if b["type"] == "actions")
 
     # The user clicks "Kontakt": Slack posts the interaction form-encoded to the same URL.
     fakes.clear()
     form = urllib.parse.urlencode({"payload": json.dumps(slack_button_click("/faq_kontakt", "Kontakt"))}).encode()
-    status, _ = stack.post("/webhooks/slack/webhook", form,
-                           slack_signed_headers(form, "application/x-www-form-urlencoded"))
+    status, _ = stack.post(
+        "/webhooks/slack/webhook", form, slack_signed_headers(form, "application/x-www-form-urlencoded")
+    )
     assert status == 200
     assert HOTLINE in " ".join(b["text"] for b in replies())
 
 
 def test_slack_request_url_check(stack):
     """Slack checks the Request URL of event subscriptions before it sends any event."""
-    body = json.dumps({"token": "Jhj5dZrVaK7ZwHHjRyZWjbDl", "type": "url_verification",
-                       "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}).encode()
+    body = json.dumps(
+        {
+            "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
+            "type": "url_verification",
+            "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+        }
+    ).encode()
     status, text = stack.post("/webhooks/slack/webhook", body, slack_signed_headers(body, "application/json"))
     assert (status, json.loads(text)) == (200, {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"})
     status, _ = stack.post("/webhooks/slack/webhook", body, {"Content-Type": "application/json"})
@@ -731,17 +885,20 @@ def test_bot_framework_fetches_its_token_with_the_app_credentials(stack):
     botframework.BotFramework.token_expiration_date = datetime.datetime.now() - datetime.timedelta(seconds=1)
     app_id = BOTFRAMEWORK_ENV["BOTFRAMEWORK_APP_ID"]
     stack.fakes.clear()
-    status, _ = stack.post("/webhooks/botframework/webhook",
-                           json.dumps(teams_activity(stack, "Danke", "1764288000004")).encode(),
-                           {"Content-Type": "application/json",
-                            "Authorization": f"Bearer {stack.bot_framework_token(app_id)}"})
+    status, _ = stack.post(
+        "/webhooks/botframework/webhook",
+        json.dumps(teams_activity(stack, "Danke", "1764288000004")).encode(),
+        {"Content-Type": "application/json", "Authorization": f"Bearer {stack.bot_framework_token(app_id)}"},
+    )
     assert status == 200
     token_calls = [r for r in stack.fakes.requests if r["method"].endswith("oauth2/v2.0/token")]
-    assert [c["method"] for c in token_calls] == [f"{TENANT}/oauth2/v2.0/token"]   # the bot's own tenant
-    assert token_calls[0]["body"] == {"client_id": app_id,
-                                      "client_secret": BOTFRAMEWORK_ENV["BOTFRAMEWORK_APP_PASSWORD"],
-                                      "grant_type": "client_credentials",
-                                      "scope": "https://api.botframework.com/.default"}
+    assert [c["method"] for c in token_calls] == [f"{TENANT}/oauth2/v2.0/token"]  # the bot's own tenant
+    assert token_calls[0]["body"] == {
+        "client_id": app_id,
+        "client_secret": BOTFRAMEWORK_ENV["BOTFRAMEWORK_APP_PASSWORD"],
+        "grant_type": "client_credentials",
+        "scope": "https://api.botframework.com/.default",
+    }
 
 
 def test_bot_framework_token_without_tenant_comes_from_botframework_com():
@@ -749,9 +906,9 @@ def test_bot_framework_token_without_tenant_comes_from_botframework_com():
 
     from rasa_ext.channels import BotFramework
 
-    login = botframework.MICROSOFT_OAUTH2_URL   # https://login.microsoftonline.com unless faked
+    login = botframework.MICROSOFT_OAUTH2_URL  # https://login.microsoftonline.com unless faked
     args = ("app", "secret", {"id": "a:1"}, {"id": "28:app"}, "https://smba.trafficmanager.net/emea/")
-    assert BotFramework(*args).token_url == f"{login}/botframework.com/oauth2/v2.0/token"   # multi-tenant
+    assert BotFramework(*args).token_url == f"{login}/botframework.com/oauth2/v2.0/token"  # multi-tenant
     assert BotFramework(*args, TENANT).token_url == f"{login}/{TENANT}/oauth2/v2.0/token"
 
 
@@ -764,7 +921,10 @@ def test_bot_framework_refuses_requests_without_a_valid_token(stack, authorizati
         authorization = f"Bearer {stack.bot_framework_token(app_id, exp=int(time.time()) - 600)}"
     headers = {"Content-Type": "application/json", **({"Authorization": authorization} if authorization else {})}
     stack.fakes.clear()
-    status, _ = stack.post("/webhooks/botframework/webhook",
-                           json.dumps(teams_activity(stack, "Was ist ESCA?", "1764288000009")).encode(), headers)
+    status, _ = stack.post(
+        "/webhooks/botframework/webhook",
+        json.dumps(teams_activity(stack, "Was ist ESCA?", "1764288000009")).encode(),
+        headers,
+    )
     assert status == 401
     assert not stack.fakes.calls("teams")

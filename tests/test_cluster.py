@@ -13,6 +13,7 @@ users booking the same week with no double booking, kill -9 of a Rasa and an act
 Redis restart under load without losing a confirmed booking or a saved draft field, dashboard logins
 valid on both web servers, and every service coming back by itself after a crash.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -42,7 +43,7 @@ import sqlalchemy as sa
 from tests import databases
 from tests.conftest import MODEL_PATH
 
-OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # loopback only, never a proxy
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
 REFERENCE = re.compile(r"GC-B-[0-9A-Z]{5}")
 START_TIMEOUT_S = 300
 LOCK_LIFETIME_S = 20
@@ -63,8 +64,9 @@ def free_ports(count: int) -> int:
     raise RuntimeError("no free ports")
 
 
-def http(url: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None,
-         timeout: float = 90) -> Tuple[int, bytes, Dict[str, str]]:
+def http(
+    url: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None, timeout: float = 90
+) -> Tuple[int, bytes, Dict[str, str]]:
     request = urllib.request.Request(url, data=body, headers=headers or {})
     try:
         with OPENER.open(request, timeout=timeout) as response:
@@ -99,8 +101,21 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [databases.redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)], stdout=subprocess.DEVNULL)
+            [
+                databases.redis_server_binary(),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         import redis
 
         deadline = time.monotonic() + 20
@@ -124,9 +139,9 @@ class Cluster:
     process: subprocess.Popen
     var: Path
     env: Dict[str, str]
-    public: str          # the balancer's public door
-    internal: str        # the balancer's private door (loopback)
-    rasa: List[str]      # each Rasa server directly
+    public: str  # the balancer's public door
+    internal: str  # the balancer's private door (loopback)
+    rasa: List[str]  # each Rasa server directly
     web: List[str]
     database_url: str
     tracker_url: str
@@ -180,36 +195,74 @@ def cluster(tmp_path_factory, postgres_admin_url):
     app_db = databases.create_database(postgres_admin_url)
     tracker_db = databases.create_database(postgres_admin_url)
     rasa, actions, web, front = free_ports(2), free_ports(2), free_ports(2), free_ports(2)
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("RATE_LIMIT_", "BALANCER", "RASA_", "ACTION", "WEB_", "LOCK_", "REDIS_URL"))}
-    env.pop("GOCLUSTER_SECRET_KEY", None)   # the command must hand one key to every server itself
-    env.update({
-        "GOCLUSTER_VAR_DIR": str(var), "DATABASE_URL": app_db, "TRACKER_DATABASE_URL": tracker_db,
-        "LOCK_STORE_URL": redis_server.url, "LOCK_LIFETIME_SECONDS": str(LOCK_LIFETIME_S),
-        "RASA_PORT": str(rasa), "ACTIONS_PORT": str(actions), "WEB_PORT": str(web),
-        "BALANCER_PORT": str(front), "BALANCER_INTERNAL_PORT": str(front + 1),
-        "RASA_TELEMETRY_ENABLED": "false", "PYTHONUNBUFFERED": "1",
-        # All test users come from one address; the per-conversation door stays as configured.
-        "RATE_LIMIT_MESSAGES_PER_CLIENT": "100000/min", "RATE_LIMIT_BOOKINGS_PER_CLIENT": "10000/d",
-        "RATE_LIMIT_MESSAGES_PER_CONVERSATION": "600/min",
-    })
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("RATE_LIMIT_", "BALANCER", "RASA_", "ACTION", "WEB_", "LOCK_", "REDIS_URL"))
+    }
+    env.pop("GOCLUSTER_SECRET_KEY", None)  # the command must hand one key to every server itself
+    env.update(
+        {
+            "GOCLUSTER_VAR_DIR": str(var),
+            "DATABASE_URL": app_db,
+            "TRACKER_DATABASE_URL": tracker_db,
+            "LOCK_STORE_URL": redis_server.url,
+            "LOCK_LIFETIME_SECONDS": str(LOCK_LIFETIME_S),
+            "RASA_PORT": str(rasa),
+            "ACTIONS_PORT": str(actions),
+            "WEB_PORT": str(web),
+            "BALANCER_PORT": str(front),
+            "BALANCER_INTERNAL_PORT": str(front + 1),
+            "RASA_TELEMETRY_ENABLED": "false",
+            "PYTHONUNBUFFERED": "1",
+            # All test users come from one address; the per-conversation door stays as configured.
+            "RATE_LIMIT_MESSAGES_PER_CLIENT": "100000/min",
+            "RATE_LIMIT_BOOKINGS_PER_CLIENT": "10000/d",
+            "RATE_LIMIT_MESSAGES_PER_CONVERSATION": "600/min",
+        }
+    )
     output = base / "serve.out"
     with open(output, "wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--model", str(MODEL_PATH),
-             "--rasa-servers", "2", "--action-servers", "2", "--web-servers", "2"],
-            cwd=Path(__file__).resolve().parent.parent, env=env, stdout=sink, stderr=subprocess.STDOUT,
-            start_new_session=True)
-    running = Cluster(process, var, env, f"http://127.0.0.1:{front}", f"http://127.0.0.1:{front + 1}",
-                      [f"http://127.0.0.1:{rasa}", f"http://127.0.0.1:{rasa + 1}"],
-                      [f"http://127.0.0.1:{web}", f"http://127.0.0.1:{web + 1}"], app_db, tracker_db,
-                      redis_server, output)
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "serve",
+                "--model",
+                str(MODEL_PATH),
+                "--rasa-servers",
+                "2",
+                "--action-servers",
+                "2",
+                "--web-servers",
+                "2",
+            ],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    running = Cluster(
+        process,
+        var,
+        env,
+        f"http://127.0.0.1:{front}",
+        f"http://127.0.0.1:{front + 1}",
+        [f"http://127.0.0.1:{rasa}", f"http://127.0.0.1:{rasa + 1}"],
+        [f"http://127.0.0.1:{web}", f"http://127.0.0.1:{web + 1}"],
+        app_db,
+        tracker_db,
+        redis_server,
+        output,
+    )
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not (var / "serve.json").exists() and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.2)
         running.wait_healthy(max(1.0, deadline - time.monotonic()))
-        time.sleep(2)   # the balancer's next health check sees every server
+        time.sleep(2)  # the balancer's next health check sees every server
         yield running
     finally:
         pids = []
@@ -223,7 +276,7 @@ def cluster(tmp_path_factory, postgres_admin_url):
                 process.wait(60)
             except subprocess.TimeoutExpired:
                 process.kill()
-        for pid in pids:   # nothing of ours outlives the module, whatever happened
+        for pid in pids:  # nothing of ours outlives the module, whatever happened
             try:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, TypeError):
@@ -248,14 +301,14 @@ def _listening(pid: int) -> List[Tuple[str, int]]:
     for table, width in (("tcp", 8), ("tcp6", 32)):
         for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
             parts = line.split()
-            if parts[3] != "0A" or parts[9] not in inodes:   # 0A: LISTEN
+            if parts[3] != "0A" or parts[9] not in inodes:  # 0A: LISTEN
                 continue
             address, port = parts[1].split(":")
             raw = bytes.fromhex(address)
             if width == 8:
                 host = socket.inet_ntop(socket.AF_INET, raw[::-1])
             else:
-                host = socket.inet_ntop(socket.AF_INET6, b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4)))
+                host = socket.inet_ntop(socket.AF_INET6, b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4)))
             found.append((host, int(port, 16)))
     return found
 
@@ -270,7 +323,7 @@ def test_only_the_balancer_is_public_and_every_server_shares_one_key(cluster):
         assert sockets, name
         for host, port in sockets:
             if name == "balancer" and port == public_port:
-                assert host == "0.0.0.0"                     # the one public door (BALANCER_HOST default)
+                assert host == "0.0.0.0"  # the one public door (BALANCER_HOST default)
             else:
                 assert host in ("127.0.0.1", "::1"), (name, host, port)
         command_line = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
@@ -281,7 +334,7 @@ def test_only_the_balancer_is_public_and_every_server_shares_one_key(cluster):
         if name != "balancer":
             keys.add(environment.get("GOCLUSTER_SECRET_KEY"))
     assert len(keys) == 1 and None not in keys and len(keys.pop()) >= 32
-    if os.geteuid() == 0:   # started by root, HAProxy gives root up after binding its ports
+    if os.geteuid() == 0:  # started by root, HAProxy gives root up after binding its ports
         status = Path(f"/proc/{pids['balancer']}/status").read_text()
         uid = next(line.split()[1] for line in status.splitlines() if line.startswith("Uid:"))
         assert uid != "0"
@@ -292,17 +345,18 @@ def test_the_public_door_serves_only_public_paths(cluster):
     assert http(f"{cluster.public}/health")[0] == 200
     body = json.dumps({"sender": "x", "message": "Hallo"}).encode()
     assert http(f"{cluster.public}/webhooks/rest/webhook", body, {"Content-Type": "application/json"})[0] == 404
-    assert http(f"{cluster.public}/status")[0] == 404          # Rasa's HTTP API
-    assert http(f"{cluster.public}/webhook", b"{}")[0] in (404, 405)   # never an action server
-    status, _body, headers = http(f"{cluster.public}/hotline/")   # from loopback: on the allow-list
+    assert http(f"{cluster.public}/status")[0] == 404  # Rasa's HTTP API
+    assert http(f"{cluster.public}/webhook", b"{}")[0] in (404, 405)  # never an action server
+    status, _body, headers = http(f"{cluster.public}/hotline/")  # from loopback: on the allow-list
     assert status in (200, 303) or "anmelden" in headers.get("Location", "")
     # The private door (loopback) reaches the REST channel.
     assert "ESCA" in text_of(rest(cluster.internal, "door-check", "Was ist ESCA?"))
 
 
 # --- socket.io through the balancer -----------------------------------------------------------
-async def _chat(url: str, transports: List[str], token: Optional[str] = None, text: str = "Was ist ESCA?"
-                ) -> Tuple[str, str, str]:
+async def _chat(
+    url: str, transports: List[str], token: Optional[str] = None, text: str = "Was ist ESCA?"
+) -> Tuple[str, str, str]:
     """Connects through the balancer, asks for a session, sends a message; returns the engine.io
     session id (naming the Rasa server), the session token and the answer."""
     import socketio
@@ -322,15 +376,20 @@ async def _chat(url: str, transports: List[str], token: Optional[str] = None, te
         answers.append(data.get("text") or "")
         answered.set()
 
-    await client.connect(url, transports=transports, socketio_path="/socket.io",
-                         headers={"Origin": url.replace("127.0.0.1", "localhost")}, wait_timeout=20)
+    await client.connect(
+        url,
+        transports=transports,
+        socketio_path="/socket.io",
+        headers={"Origin": url.replace("127.0.0.1", "localhost")},
+        wait_timeout=20,
+    )
     try:
         sid = client.eio.sid
         await client.emit("session_request", {"session_id": token})
         session = await asyncio.wait_for(confirmed, 20)
         await client.emit("user_uttered", {"message": text})
         await asyncio.wait_for(answered.wait(), 60)
-        await asyncio.sleep(0.3)   # several messages may make up one answer
+        await asyncio.sleep(0.3)  # several messages may make up one answer
         return sid, session, "\n".join(answers)
     finally:
         # Without waiting for the last long poll to return (up to the 25 s ping interval).
@@ -340,8 +399,14 @@ async def _chat(url: str, transports: List[str], token: Optional[str] = None, te
 def test_socketio_stays_on_the_server_that_opened_it(cluster):
     async def scenario():
         seen = []
-        for transports in (["polling"], ["polling"], ["polling"], ["polling"], ["polling", "websocket"],
-                           ["polling", "websocket"]):
+        for transports in (
+            ["polling"],
+            ["polling"],
+            ["polling"],
+            ["polling"],
+            ["polling", "websocket"],
+            ["polling", "websocket"],
+        ):
             sid, token, answer = await _chat(cluster.public, transports)
             assert "ESCA" in answer, (transports, answer)
             seen.append((sid.split(".", 1)[0], token))
@@ -355,9 +420,11 @@ def test_socketio_stays_on_the_server_that_opened_it(cluster):
 
 def test_a_chat_session_moves_to_the_other_rasa_server(cluster):
     """A session signed by one Rasa server is resumed on the other (one key), with its history."""
+
     async def scenario():
-        first_sid, token, _answer = await _chat(cluster.public, ["polling"],
-                                                text="Ich möchte einen Beratungstermin vereinbaren")
+        first_sid, token, _answer = await _chat(
+            cluster.public, ["polling"], text="Ich möchte einen Beratungstermin vereinbaren"
+        )
         for _attempt in range(10):
             sid, resumed, answer = await _chat(cluster.public, ["polling"], token=token, text="Video")
             if sid.split(".")[0] != first_sid.split(".")[0]:
@@ -366,12 +433,24 @@ def test_a_chat_session_moves_to_the_other_rasa_server(cluster):
 
     token, resumed, answer = asyncio.run(scenario())
     assert resumed == token
-    assert "Wann passt es Ihnen" in answer    # the booking started on the other server goes on
+    assert "Wann passt es Ihnen" in answer  # the booking started on the other server goes on
 
 
 # --- one conversation, two Rasa servers -----------------------------------------------------
-TERMS = ["ESCA", "ECEI", "Clustermanagement", "KMU", "Gold-Label", "Cluster", "Clusterakteure", "Benchmarking",
-         "go-cluster", "Silber-Label", "Bronze-Label", "Innovationscluster"]
+TERMS = [
+    "ESCA",
+    "ECEI",
+    "Clustermanagement",
+    "KMU",
+    "Gold-Label",
+    "Cluster",
+    "Clusterakteure",
+    "Benchmarking",
+    "go-cluster",
+    "Silber-Label",
+    "Bronze-Label",
+    "Innovationscluster",
+]
 
 
 def test_messages_alternating_between_rasa_servers_keep_their_order(cluster):
@@ -402,7 +481,7 @@ def test_messages_alternating_between_rasa_servers_keep_their_order(cluster):
             raw = store.get(key)
             waiting = len(json.loads(raw)["tickets"]) if raw else 0
             in_flight = sum(1 for n in range(number + 1) if n not in replies)
-            if waiting >= in_flight:   # every message in flight, this one included, holds a ticket
+            if waiting >= in_flight:  # every message in flight, this one included, holds a ticket
                 break
             time.sleep(0.002)
     for thread in threads:
@@ -410,24 +489,33 @@ def test_messages_alternating_between_rasa_servers_keep_their_order(cluster):
     assert not errors, errors
     engine = sa.create_engine(cluster.tracker_url)
     with engine.connect() as connection:
-        rows = connection.execute(sa.text(
-            "SELECT type_name, data FROM events WHERE sender_id = :s AND type_name IN ('user', 'bot') ORDER BY id"),
-            {"s": f"rest:{sender}"}).all()
+        rows = connection.execute(
+            sa.text(
+                "SELECT type_name, data FROM events WHERE sender_id = :s AND type_name IN ('user', 'bot') ORDER BY id"
+            ),
+            {"s": f"rest:{sender}"},
+        ).all()
     engine.dispose()
     users = [json.loads(data)["text"] for kind, data in rows if kind == "user"]
-    assert users == questions                                    # in order, each once, none lost
+    assert users == questions  # in order, each once, none lost
     kinds = [kind for kind, _data in rows]
-    assert all(kinds[i + 1] == "bot" for i, kind in enumerate(kinds) if kind == "user")   # each answered in turn
+    assert all(kinds[i + 1] == "bot" for i, kind in enumerate(kinds) if kind == "user")  # each answered in turn
     for number, question in enumerate(questions):
-        assert replies[number], question                         # and each sender got its own answer
+        assert replies[number], question  # and each sender got its own answer
 
 
 # --- booking and drafts under load ----------------------------------------------------------
 WEEKS = ["nächste Woche", "übernächste Woche", "in drei Wochen", "in vier Wochen", "in fünf Wochen"]
-BOOKING_ANSWERS = {"Telefon oder per Video": "Video", "Wann passt es Ihnen": "{week}",
-                   "einverstanden": "ja", "Wie ist Ihr Name": "Nutzer {n}",
-                   "Clustermanagement-Organisation": "Cluster {n} GmbH", "Wie heißt Ihr Cluster": "Cluster {n}",
-                   "E-Mail-Adresse dürfen wir": "nutzer{n}@example.org", "Bitte prüfen Sie Ihre Angaben": "/affirm"}
+BOOKING_ANSWERS = {
+    "Telefon oder per Video": "Video",
+    "Wann passt es Ihnen": "{week}",
+    "einverstanden": "ja",
+    "Wie ist Ihr Name": "Nutzer {n}",
+    "Clustermanagement-Organisation": "Cluster {n} GmbH",
+    "Wie heißt Ihr Cluster": "Cluster {n}",
+    "E-Mail-Adresse dürfen wir": "nutzer{n}@example.org",
+    "Bitte prüfen Sie Ihre Angaben": "/affirm",
+}
 
 
 @dataclass
@@ -466,21 +554,25 @@ def book(user: User, number: int) -> str:
     """A whole booking; the reference the bot confirmed, or "" if the confirmation itself got lost."""
     replies = user.say("Ich möchte einen Beratungstermin vereinbaren")
     last = "Ich möchte einen Beratungstermin vereinbaren"
-    weeks = 0   # a week that is fully booked: the bot asks again, the user names a later one
+    weeks = 0  # a week that is fully booked: the bot asks again, the user names a later one
     for _turn in range(40):
         text = text_of(replies)
         reference = REFERENCE.search(text)
         if reference and "Buchungsnummer" in text:
             return reference.group(0)
-        slots = [b["payload"] for r in replies for b in r.get("buttons") or []
-                 if re.match(r"\d{4}-\d{2}-\d{2}T", b.get("payload") or "")]
+        slots = [
+            b["payload"]
+            for r in replies
+            for b in r.get("buttons") or []
+            if re.match(r"\d{4}-\d{2}-\d{2}T", b.get("payload") or "")
+        ]
         if slots:
             last = random.choice(slots)
         else:
             answer = next((a for question, a in BOOKING_ANSWERS.items() if question in text), None)
             if answer == "{week}":
                 answer, weeks = WEEKS[min(weeks, len(WEEKS) - 1)], weeks + 1
-            last = answer.format(n=number) if answer else last   # not understood what it asks: say it again
+            last = answer.format(n=number) if answer else last  # not understood what it asks: say it again
         replies = user.say(last)
         user.log.append(f"{last!r} -> {text_of(replies)[:160]!r}")
     return ""
@@ -489,8 +581,9 @@ def book(user: User, number: int) -> str:
 def confirmed_bookings(url: str) -> Dict[str, str]:
     engine = sa.create_engine(url)
     with engine.connect() as connection:
-        rows = connection.execute(sa.text(
-            "SELECT reference, slot_start FROM bookings WHERE status = 'confirmed'")).all()
+        rows = connection.execute(
+            sa.text("SELECT reference, slot_start FROM bookings WHERE status = 'confirmed'")
+        ).all()
     engine.dispose()
     return {reference: str(slot) for reference, slot in rows}
 
@@ -498,8 +591,11 @@ def confirmed_bookings(url: str) -> Dict[str, str]:
 def assert_no_double_booking(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.connect() as connection:
-        doubles = connection.execute(sa.text(
-            "SELECT slot_start FROM bookings WHERE status = 'confirmed' GROUP BY slot_start HAVING COUNT(*) > 1")).all()
+        doubles = connection.execute(
+            sa.text(
+                "SELECT slot_start FROM bookings WHERE status = 'confirmed' GROUP BY slot_start HAVING COUNT(*) > 1"
+            )
+        ).all()
     engine.dispose()
     assert doubles == []
 
@@ -517,16 +613,18 @@ def test_fifty_users_book_the_same_week_without_double_booking(cluster):
         warnings.warn("unfinished bookings:\n\n" + "\n\n".join(unfinished), stacklevel=1)
     assert len(unfinished) <= 2, "\n\n".join(unfinished)
     booked = [r for r in references if r]
-    assert len(set(booked)) == len(booked) and set(booked) <= set(stored)   # every confirmation is stored
-    assert len({stored[r] for r in booked}) == len(booked)                  # each in a slot of its own
+    assert len(set(booked)) == len(booked) and set(booked) <= set(stored)  # every confirmation is stored
+    assert len({stored[r] for r in booked}) == len(booked)  # each in a slot of its own
     assert sum(u.errors for u in users) == 0, [u.log for u in users if u.log]
 
 
-DRAFT_ANSWERS = {"Wie heißt Ihr Cluster": ("cluster_name", "Entwurfscluster {n}"),
-                 "Clustermanagement-Organisation, die den Antrag": ("organisation", "Entwurf Organisation {n} GmbH"),
-                 "Rechtsform": ("legal_form", "GmbH"),
-                 "Bundesland": ("federal_state", "Berlin"),
-                 "Technologiefeld": ("technology_field", "Mobilität {n}")}
+DRAFT_ANSWERS = {
+    "Wie heißt Ihr Cluster": ("cluster_name", "Entwurfscluster {n}"),
+    "Clustermanagement-Organisation, die den Antrag": ("organisation", "Entwurf Organisation {n} GmbH"),
+    "Rechtsform": ("legal_form", "GmbH"),
+    "Bundesland": ("federal_state", "Berlin"),
+    "Technologiefeld": ("technology_field", "Mobilität {n}"),
+}
 
 
 def draft(user: User, number: int, reference: str, email: str) -> Dict[str, str]:
@@ -543,7 +641,7 @@ def draft(user: User, number: int, reference: str, email: str) -> Dict[str, str]
             asked = next(((question, spec) for question, spec in DRAFT_ANSWERS.items() if question in text), None)
             if pending and (asked is None or asked[1][0] != pending[0]):
                 if asked is not None:
-                    saved[pending[0]] = pending[1]   # the bot asked the next field: the answer was taken
+                    saved[pending[0]] = pending[1]  # the bot asked the next field: the answer was taken
                 pending = None
             if len(saved) >= 4:
                 return saved
@@ -576,11 +674,21 @@ def held_consultations(url: str, count: int) -> List[Tuple[str, str]]:
                 break
             slot = datetime(day.year, day.month, day.day, hour, tzinfo=berlin)
             try:
-                booking = service.book(BookingRequest(slot, "video", f"Entwurf {len(results)}", "Org", "Cl",
-                                                      f"entwurf{len(results)}@example.org", None, now))
-            except SlotUnavailable:   # weekends and holidays
+                booking = service.book(
+                    BookingRequest(
+                        slot,
+                        "video",
+                        f"Entwurf {len(results)}",
+                        "Org",
+                        "Cl",
+                        f"entwurf{len(results)}@example.org",
+                        None,
+                        now,
+                    )
+                )
+            except SlotUnavailable:  # weekends and holidays
                 continue
-            mark_held_after_start(service, booking.reference)   # staff mark it once it has begun
+            mark_held_after_start(service, booking.reference)  # staff mark it once it has begun
             results.append((booking.reference, booking.email))
         day += timedelta(days=1)
     return results
@@ -589,8 +697,9 @@ def held_consultations(url: str, count: int) -> List[Tuple[str, str]]:
 def stored_draft_fields(url: str) -> Dict[str, Dict[str, str]]:
     engine = sa.create_engine(url)
     with engine.connect() as connection:
-        rows = connection.execute(sa.text(
-            "SELECT b.reference, d.fields FROM draft_applications d JOIN bookings b ON b.id = d.booking_id")).all()
+        rows = connection.execute(
+            sa.text("SELECT b.reference, d.fields FROM draft_applications d JOIN bookings b ON b.id = d.booking_id")
+        ).all()
     engine.dispose()
     return {reference: json.loads(fields) for reference, fields in rows}
 
@@ -626,15 +735,20 @@ def test_kills_and_a_redis_restart_under_load_lose_nothing(cluster):
             future.result(timeout=600)
     stored = confirmed_bookings(cluster.database_url)
     told = [results[u.name] for u in bookers]
-    assert set(r for r in told if r) <= set(stored)                      # no confirmed booking lost
+    assert set(r for r in told if r) <= set(stored)  # no confirmed booking lost
     assert_no_double_booking(cluster.database_url)
     drafts = stored_draft_fields(cluster.database_url)
     for user in drafters:
         reference, saved = results[user.name]
         assert saved, user.log
-        for field_id, value in saved.items():                              # no saved draft field lost
-            assert drafts.get(reference, {}).get(field_id), (user.name, field_id, value, drafts.get(reference),
-                                                             user.log)
+        for field_id, value in saved.items():  # no saved draft field lost
+            assert drafts.get(reference, {}).get(field_id), (
+                user.name,
+                field_id,
+                value,
+                drafts.get(reference),
+                user.log,
+            )
     everyone = bookers + drafters
     assert all(u.answered_after_error for u in everyone), [u.log for u in everyone if not u.answered_after_error]
     # Most were never touched by the faults and simply went through.
@@ -648,9 +762,14 @@ def test_kills_and_a_redis_restart_under_load_lose_nothing(cluster):
 
 # --- the hotline dashboard on two web servers -----------------------------------------------
 def test_a_dashboard_login_on_one_web_server_is_valid_on_the_other(cluster):
-    subprocess.run([sys.executable, "-m", "bot", "staff-account", "add", "anna", "--password-stdin"],
-                   input=b"ein sehr langes Passwort 123\n", env=cluster.env, check=True,
-                   cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "bot", "staff-account", "add", "anna", "--password-stdin"],
+        input=b"ein sehr langes Passwort 123\n",
+        env=cluster.env,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.DEVNULL,
+    )
     first, second = cluster.web
 
     def hidden(body: bytes) -> str:
@@ -659,8 +778,9 @@ def test_a_dashboard_login_on_one_web_server_is_valid_on_the_other(cluster):
     # The login form from web-1, sent to web-2 (its signed cookie and the session in PostgreSQL).
     status, body, headers = http(f"{first}/hotline/anmelden")
     login_cookie = headers["Set-Cookie"].split(";", 1)[0]
-    form = urllib.parse.urlencode({"csrf_token": hidden(body), "username": "anna",
-                                   "password": "ein sehr langes Passwort 123", "next": ""}).encode()
+    form = urllib.parse.urlencode(
+        {"csrf_token": hidden(body), "username": "anna", "password": "ein sehr langes Passwort 123", "next": ""}
+    ).encode()
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -668,13 +788,15 @@ def test_a_dashboard_login_on_one_web_server_is_valid_on_the_other(cluster):
 
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
     try:
-        opener.open(urllib.request.Request(f"{second}/hotline/anmelden", data=form,
-                                           headers={"Cookie": login_cookie}), timeout=30)
+        opener.open(
+            urllib.request.Request(f"{second}/hotline/anmelden", data=form, headers={"Cookie": login_cookie}),
+            timeout=30,
+        )
         raise AssertionError("no redirect after login")
     except urllib.error.HTTPError as answer:
         assert answer.code == 303, answer.read()[:500]
         session_cookie = "; ".join(c.split(";", 1)[0] for c in answer.headers.get_all("Set-Cookie"))
-    for server in (first, second, cluster.public, cluster.public):   # both, and the balancer twice
+    for server in (first, second, cluster.public, cluster.public):  # both, and the balancer twice
         status, body, _headers = http(f"{server}/hotline/", headers={"Cookie": session_cookie})
         assert status == 200 and b"anna" in body, (server, status)
 
@@ -691,11 +813,14 @@ def test_every_service_comes_back_after_a_crash(cluster):
         while time.monotonic() < deadline:
             now = cluster.service(name)
             try:
-                if (now["pid"] != before["pid"] and http(now["health_url"], timeout=3)[0] == 200
-                        and cluster.serve_log().count(back) > reported):   # the supervisor saw it too
+                if (
+                    now["pid"] != before["pid"]
+                    and http(now["health_url"], timeout=3)[0] == 200
+                    and cluster.serve_log().count(back) > reported
+                ):  # the supervisor saw it too
                     break
             except OSError:
-                pass   # started again, not listening yet
+                pass  # started again, not listening yet
             time.sleep(0.5)
         else:
             pytest.fail(f"{name} did not come back:\n{cluster.serve_log()}")
@@ -706,4 +831,4 @@ def test_every_service_comes_back_after_a_crash(cluster):
     log = cluster.serve_log()
     for name in ("balancer", "web-1", "actions-2", "rasa-2"):
         assert f"Dienst '{name}' ist ausgefallen" in log and f"Dienst '{name}' ist wieder bereit" in log
-    assert cluster.process.poll() is None     # the supervisor itself stayed up throughout
+    assert cluster.process.poll() is None  # the supervisor itself stayed up throughout

@@ -1,4 +1,5 @@
 """Typed "/…" texts are commands only when they are a button of the current turn (rasa_ext/commands.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,32 +19,35 @@ OFFERED = START + [UserUttered("Hallo"), bot("/affirm", "/deny"), ActionExecuted
 LATER = OFFERED + [UserUttered("ja"), bot("/book_consultation")]
 
 
-@pytest.mark.parametrize("text, events, read_as", [
-    # Not a "/…" text: untouched.
-    ("Was ist ESCA?", OFFERED, None),
-    # A button of the current turn is a command.
-    ("/affirm", OFFERED, None),
-    (" /deny ", OFFERED, None),
-    ("/book_consultation", LATER, None),
-    # Typed Rasa commands are text.
-    ("/restart", OFFERED, "restart"),
-    ("/session_start", OFFERED, "session_start"),
-    ("/affirm{\"x\": 1}", OFFERED, "affirm{\"x\": 1}"),
-    ("//", OFFERED, ""),
-    # A button of an earlier turn means its title.
-    ("/affirm", LATER, "Titel /affirm"),
-    # The first message of a session may name one of the assistant's own intents (the widget's greeting) ...
-    ("/greet", START, None),
-    ("/book_consultation", [], None),
-    # ... but not Rasa's own intents, entities or unknown intents.
-    ("/restart", START, "restart"),
-    ("/session_start", START, "session_start"),
-    ("/greet{\"name\":\"x\"}", START, "greet{\"name\":\"x\"}"),
-    ("/unknown_intent", START, "unknown_intent"),
-    # After the first message it is text again.
-    ("/greet", OFFERED, "greet"),
-    # A new session forgets the buttons of the last one.
-    ("/book_consultation", LATER + START + [UserUttered("Hallo"), bot()], "book_consultation"),
-])
+@pytest.mark.parametrize(
+    "text, events, read_as",
+    [
+        # Not a "/…" text: untouched.
+        ("Was ist ESCA?", OFFERED, None),
+        # A button of the current turn is a command.
+        ("/affirm", OFFERED, None),
+        (" /deny ", OFFERED, None),
+        ("/book_consultation", LATER, None),
+        # Typed Rasa commands are text.
+        ("/restart", OFFERED, "restart"),
+        ("/session_start", OFFERED, "session_start"),
+        ('/affirm{"x": 1}', OFFERED, 'affirm{"x": 1}'),
+        ("//", OFFERED, ""),
+        # A button of an earlier turn means its title.
+        ("/affirm", LATER, "Titel /affirm"),
+        # The first message of a session may name one of the assistant's own intents (the widget's greeting) ...
+        ("/greet", START, None),
+        ("/book_consultation", [], None),
+        # ... but not Rasa's own intents, entities or unknown intents.
+        ("/restart", START, "restart"),
+        ("/session_start", START, "session_start"),
+        ('/greet{"name":"x"}', START, 'greet{"name":"x"}'),
+        ("/unknown_intent", START, "unknown_intent"),
+        # After the first message it is text again.
+        ("/greet", OFFERED, "greet"),
+        # A new session forgets the buttons of the last one.
+        ("/book_consultation", LATER + START + [UserUttered("Hallo"), bot()], "book_consultation"),
+    ],
+)
 def test_what_a_slash_text_is_read_as(text, events, read_as):
     assert text_to_parse(text, events, OWN_INTENTS) == read_as

@@ -1,4 +1,5 @@
 """Content files: complete, consistent, and in sync with the Rasa data generated from them."""
+
 from __future__ import annotations
 
 import re
@@ -52,7 +53,8 @@ def test_every_number_in_answers_is_in_the_facts(knowledge):
     facts = "".join(path.read_text("utf-8") for path in REFERENCE.iterdir())
     digits_in_facts = set(re.findall(r"\d[\d.,]*\d|\d", facts))
     texts = [(e.id, e.answer) for e in knowledge.faq.values()] + [
-        (t.id, t.definition) for t in knowledge.terms.values()]
+        (t.id, t.definition) for t in knowledge.terms.values()
+    ]
     for owner, text in texts:
         for number in re.findall(r"\d[\d.,]*\d|\d", text):
             # Single digits 1-5 number the admission steps.
@@ -82,7 +84,8 @@ def test_every_faq_intent_has_training_examples(knowledge):
         for item in yaml.safe_load(path.read_text("utf-8")).get("nlu", []):
             if "intent" in item:
                 examples[item["intent"]] = examples.get(item["intent"], 0) + len(
-                    [line for line in item["examples"].splitlines() if line.strip().startswith("-")])
+                    [line for line in item["examples"].splitlines() if line.strip().startswith("-")]
+                )
     for intent in knowledge.faq_intents:
         assert examples.get(intent, 0) >= 10, intent
 
@@ -110,8 +113,15 @@ def test_broken_content_is_rejected_with_a_clear_reason(tmp_content: Path, file_
 def test_adding_a_term_is_a_data_change_only(tmp_content: Path):
     path = tmp_content / "glossary.yml"
     data = yaml.safe_load(path.read_text("utf-8"))
-    data["terms"].append({"id": "testbegriff", "term": "Quantencluster", "aliases": ["QC-Verbund"],
-                          "definition": "Ein Testeintrag.", "sources": ["Q1"]})
+    data["terms"].append(
+        {
+            "id": "testbegriff",
+            "term": "Quantencluster",
+            "aliases": ["QC-Verbund"],
+            "definition": "Ein Testeintrag.",
+            "sources": ["Q1"],
+        }
+    )
     path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     knowledge = load_knowledge(tmp_content)
     from bot.knowledge.answers import Answers

@@ -1,6 +1,7 @@
 """Whole conversations with the running assistant (tests/stack.py): no loop longer than two in any
 form, answers that can lead to an action offer it, typed commands are text, suggestions fit the
 state, a wish given up front is used, names are not yes/no words."""
+
 from __future__ import annotations
 
 import re
@@ -40,7 +41,7 @@ def book_until_name(bot, sender: str) -> None:
     turn(bot, sender, "Video")
     _, offer = turn(bot, sender, "nächste Woche vormittags")
     turn(bot, sender, offer[0]["payload"])
-    text, _ = turn(bot, sender, "ja")                       # consent
+    text, _ = turn(bot, sender, "ja")  # consent
     assert "Name" in text, text
 
 
@@ -56,7 +57,7 @@ def test_booking_form_helps_after_two_wrong_answers_and_hands_off(running_bot):
     # The hand-off starts; the unfinished booking is not kept for later.
     text, _ = turn(running_bot, "loop-booking", "nein")
     text, _ = turn(running_bot, "loop-booking", "Ich möchte einen Beratungstermin vereinbaren")
-    assert "Telefon" in text and "Video" in text, text   # asked from the start
+    assert "Telefon" in text and "Video" in text, text  # asked from the start
 
 
 def test_lookup_form_helps_after_two_wrong_references(running_bot):
@@ -70,8 +71,7 @@ def test_handoff_form_helps_with_the_hotline_not_another_handoff(running_bot):
     turn(running_bot, "loop-handoff", "Ich möchte mit einem Menschen sprechen")
     turn(running_bot, "loop-handoff", "ja")
     turn(running_bot, "loop-handoff", "Anna Muster")
-    buttons = assert_help_after_two_failures(running_bot, "loop-handoff", ["ruf mich an", "irgendwie"],
-                                             handoff=False)
+    buttons = assert_help_after_two_failures(running_bot, "loop-handoff", ["ruf mich an", "irgendwie"], handoff=False)
     text, _ = turn(running_bot, "loop-handoff", "anna@example.org")
     assert "Rückruf" in text, text
     # The callback time is optional: the help offers to skip it.
@@ -95,15 +95,18 @@ def test_reschedule_form_helps_after_two_unreadable_wishes(running_bot):
     assert_help_after_two_failures(running_bot, "loop-move", ["blau", "grün"])
 
 
-@pytest.mark.parametrize("start, unclear", [
-    ("Sind wir bereit für den Antrag?", "vielleicht"),
-    ("Bekommen wir die Kostenbeteiligung am Gold-Label?", "weiß nicht"),
-])
+@pytest.mark.parametrize(
+    "start, unclear",
+    [
+        ("Sind wir bereit für den Antrag?", "vielleicht"),
+        ("Bekommen wir die Kostenbeteiligung am Gold-Label?", "weiß nicht"),
+    ],
+)
 def test_yes_no_checks_take_unclear_answers_and_go_on(running_bot, start, unclear):
     sender = "loop-check-" + str(abs(hash(start)))
     first, _ = turn(running_bot, sender, start)
     second, _ = turn(running_bot, sender, unclear)
-    assert second and second.split("\n")[-1] != first.split("\n")[-1], second   # the next question
+    assert second and second.split("\n")[-1] != first.split("\n")[-1], second  # the next question
     assert HELP not in second
 
 
@@ -113,15 +116,18 @@ def test_the_prerequisites_answer_offers_the_check(running_bot):
     assert "alle drei Voraussetzungen" in text
     assert titles(buttons)[0] == "Kostenbeteiligung prüfen"
     text, _ = turn(running_bot, "offer-check", payload_of(buttons, "Kostenbeteiligung prüfen"))
-    assert "Mitglied" in text and "?" in text, text              # the first question of the check
+    assert "Mitglied" in text and "?" in text, text  # the first question of the check
 
 
-@pytest.mark.parametrize("question, action", [
-    ("Welche Unterlagen muss ich einreichen?", "Sind wir bereit für den Antrag?"),
-    ("Was kostet das Gold-Label?", "Kostenbeteiligung prüfen"),
-    ("Wie erreiche ich das go-cluster-Team?", "Mit einer Person sprechen"),
-    ("Wer kann sich bewerben?", "Beratungstermin vereinbaren"),
-])
+@pytest.mark.parametrize(
+    "question, action",
+    [
+        ("Welche Unterlagen muss ich einreichen?", "Sind wir bereit für den Antrag?"),
+        ("Was kostet das Gold-Label?", "Kostenbeteiligung prüfen"),
+        ("Wie erreiche ich das go-cluster-Team?", "Mit einer Person sprechen"),
+        ("Wer kann sich bewerben?", "Beratungstermin vereinbaren"),
+    ],
+)
 def test_informational_answers_offer_what_the_assistant_can_do(running_bot, question, action):
     _, buttons = turn(running_bot, "offer-" + str(abs(hash(question))), question)
     assert action in titles(buttons)
@@ -154,7 +160,7 @@ def test_a_typed_restart_in_a_form_does_not_wipe_it(running_bot):
     text, _ = turn(running_bot, "typed-form", "/restart")
     assert text.strip()
     text, _ = turn(running_bot, "typed-form", "Video")
-    assert "Wann" in text or "Zeit" in text, text               # the form went on
+    assert "Wann" in text or "Zeit" in text, text  # the form went on
 
 
 def test_suggestions_outside_a_process_offer_no_process_controls(running_bot):
@@ -169,6 +175,6 @@ def test_yes_no_words_greetings_and_questions_are_no_names(running_bot, answer):
     sender = "name-" + str(abs(hash(answer)))
     book_until_name(running_bot, sender)
     text, _ = turn(running_bot, sender, answer)
-    assert "Name" in text, text                                     # asked again (after an answer if a question)
+    assert "Name" in text, text  # asked again (after an answer if a question)
     text, _ = turn(running_bot, sender, "Anna Muster")
     assert "Organisation" in text, text

@@ -1,4 +1,5 @@
 """Hotline dashboard: login, lock-out, sessions, CSRF, pages, chart, CSV export, search, accounts."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,8 +32,16 @@ START = datetime(2026, 11, 28, 10, tzinfo=BERLIN)
 PASSWORD = "korrekt-pferd-batterie"
 INVALID = "Benutzername oder Passwort ist falsch."
 LOCKED = "Zu viele fehlgeschlagene Anmeldeversuche"
-PAGES = ["/hotline/", "/hotline/anfragen/GC-T-ABCDE", "/hotline/termine", "/hotline/entwuerfe",
-         "/hotline/statistik", "/hotline/fragen", "/hotline/fragen.csv", "/hotline/suche?q=esca"]
+PAGES = [
+    "/hotline/",
+    "/hotline/anfragen/GC-T-ABCDE",
+    "/hotline/termine",
+    "/hotline/entwuerfe",
+    "/hotline/statistik",
+    "/hotline/fragen",
+    "/hotline/fragen.csv",
+    "/hotline/suche?q=esca",
+]
 
 
 class FakeClock:
@@ -49,7 +58,7 @@ class FakeClock:
 @pytest.fixture(autouse=True)
 def cheap_hashing(monkeypatch):
     """Real scrypt, but cheap parameters: the tests hash dozens of passwords."""
-    monkeypatch.setattr(passwords, "DEFAULT_COST", passwords.Cost(n=2 ** 10, r=8, p=1))
+    monkeypatch.setattr(passwords, "DEFAULT_COST", passwords.Cost(n=2**10, r=8, p=1))
 
 
 @pytest.fixture
@@ -66,6 +75,7 @@ def dashboard(database_url, clock) -> Dashboard:
 
 def run(dashboard: Dashboard, scenario: Callable[[TestClient], Awaitable]):
     """Runs `scenario` against the real web application, with the dashboard on the test database."""
+
     async def go():
         app = create_app(rasa_url="http://localhost:5005")
         app[DASHBOARD] = dashboard
@@ -84,8 +94,11 @@ def hidden(body: str, name: str = "csrf_token") -> str:
 async def login(client: TestClient, username: str = "anna", password: str = PASSWORD, next_path: str = ""):
     page = await client.get("/hotline/anmelden")
     token = hidden(await page.text())
-    return await client.post("/hotline/anmelden", allow_redirects=False,
-                             data={"csrf_token": token, "username": username, "password": password, "next": next_path})
+    return await client.post(
+        "/hotline/anmelden",
+        allow_redirects=False,
+        data={"csrf_token": token, "username": username, "password": password, "next": next_path},
+    )
 
 
 async def csrf_token(client: TestClient) -> str:
@@ -97,16 +110,31 @@ def session_rows(dashboard: Dashboard):
         return [(row.id, row.csrf_token) for row in session.execute(select(StaffSession)).scalars()]
 
 
-def ticket(dashboard: Dashboard, created: datetime, topic: str = "beratungstermin", status: str = "new",
-           summary: str = "Rückruf zum Beratungstermin gewünscht", **fields):
+def ticket(
+    dashboard: Dashboard,
+    created: datetime,
+    topic: str = "beratungstermin",
+    status: str = "new",
+    summary: str = "Rückruf zum Beratungstermin gewünscht",
+    **fields,
+):
     service = TicketService(dashboard.sessions, clock=lambda: created)
-    values = dict(topic=topic, reason="asked_for_person", summary=summary, contact_name="Berta Beispiel",
-                  contact_email="berta@example.org", contact_phone="+49 30 1234567", callback_time="vormittags",
-                  concern="Ich möchte meinen Termin besprechen.",
-                  transcript=[{"time": "2026-11-27T09:00:00+00:00", "from": "Nutzer",
-                               "text": "Ich will einen Menschen"},
-                              {"time": "2026-11-27T09:00:01+00:00", "from": "Assistent", "text": "Gern, Ihr Name?"}],
-                  channel="web", priority="medium")
+    values = dict(
+        topic=topic,
+        reason="asked_for_person",
+        summary=summary,
+        contact_name="Berta Beispiel",
+        contact_email="berta@example.org",
+        contact_phone="+49 30 1234567",
+        callback_time="vormittags",
+        concern="Ich möchte meinen Termin besprechen.",
+        transcript=[
+            {"time": "2026-11-27T09:00:00+00:00", "from": "Nutzer", "text": "Ich will einen Menschen"},
+            {"time": "2026-11-27T09:00:01+00:00", "from": "Assistent", "text": "Gern, Ihr Name?"},
+        ],
+        channel="web",
+        priority="medium",
+    )
     values.update(fields)
     created_ticket = service.create(TicketRequest(**values))
     if status != "new":
@@ -163,7 +191,7 @@ def test_login_sets_a_strict_session_cookie_whose_hash_is_stored(dashboard):
     cookie = response.cookies[SESSION_COOKIE]
     assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/hotline"
     assert not cookie["secure"] and not cookie["max-age"]
-    assert len(cookie.value) >= 43       # 32 random bytes
+    assert len(cookie.value) >= 43  # 32 random bytes
     [(stored_id, _csrf)] = session_rows(dashboard)
     assert stored_id == hashlib.sha256(cookie.value.encode()).hexdigest() and stored_id != cookie.value
     assert "Beratungstermine" in page and "Angemeldet als <strong>anna</strong>" in page
@@ -177,10 +205,12 @@ def test_secure_cookies_when_configured(database_url, clock):
         page = await client.get("/hotline/anmelden")
         form_cookie = page.cookies[LOGIN_COOKIE]
         # The browser would send the Secure cookie over HTTPS only; the test sends it by hand.
-        response = await client.post("/hotline/anmelden", allow_redirects=False,
-                                     headers={"Cookie": f"{LOGIN_COOKIE}={form_cookie.value}"},
-                                     data={"csrf_token": hidden(await page.text()), "username": "anna",
-                                           "password": PASSWORD})
+        response = await client.post(
+            "/hotline/anmelden",
+            allow_redirects=False,
+            headers={"Cookie": f"{LOGIN_COOKIE}={form_cookie.value}"},
+            data={"csrf_token": hidden(await page.text()), "username": "anna", "password": PASSWORD},
+        )
         return form_cookie, response
 
     form_cookie, response = run(board, scenario)
@@ -200,8 +230,14 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(dashboard):
     async def scenario(client):
         wrong = await login(client, password="falsches-passwort")
         unknown = await login(client, username="niemand")
-        return (wrong.status, await wrong.text(), SESSION_COOKIE in wrong.cookies,
-                unknown.status, await unknown.text(), SESSION_COOKIE in unknown.cookies)
+        return (
+            wrong.status,
+            await wrong.text(),
+            SESSION_COOKIE in wrong.cookies,
+            unknown.status,
+            await unknown.text(),
+            SESSION_COOKIE in unknown.cookies,
+        )
 
     wrong_status, wrong_body, wrong_cookie, unknown_status, unknown_body, unknown_cookie = run(dashboard, scenario)
     assert wrong_status == unknown_status == 200
@@ -246,6 +282,7 @@ def test_success_resets_the_failure_counter(dashboard):
 
 def test_unknown_names_are_locked_out_too(dashboard):
     """Otherwise the lock-out notice would tell which user names exist."""
+
     async def scenario(client):
         return [await (await login(client, username="niemand")).text() for _ in range(6)]
 
@@ -256,11 +293,15 @@ def test_unknown_names_are_locked_out_too(dashboard):
 # --- CSRF --------------------------------------------------------------------------------------
 def test_login_form_needs_its_token(dashboard):
     async def scenario(client):
-        without = await client.post("/hotline/anmelden", allow_redirects=False,
-                                    data={"username": "anna", "password": PASSWORD})
-        await client.get("/hotline/anmelden")    # sets the signed cookie
-        wrong = await client.post("/hotline/anmelden", allow_redirects=False,
-                                  data={"csrf_token": "geraten", "username": "anna", "password": PASSWORD})
+        without = await client.post(
+            "/hotline/anmelden", allow_redirects=False, data={"username": "anna", "password": PASSWORD}
+        )
+        await client.get("/hotline/anmelden")  # sets the signed cookie
+        wrong = await client.post(
+            "/hotline/anmelden",
+            allow_redirects=False,
+            data={"csrf_token": "geraten", "username": "anna", "password": PASSWORD},
+        )
         return without.status, wrong.status, await wrong.text(), SESSION_COOKIE in wrong.cookies
 
     without, wrong, body, cookie = run(dashboard, scenario)
@@ -271,8 +312,13 @@ def test_login_form_needs_its_token(dashboard):
 def test_forged_login_cookie_is_refused(dashboard):
     async def scenario(client):
         client.session.cookie_jar.update_cookies({LOGIN_COOKIE: "abc.9999999999.0000"})
-        return (await client.post("/hotline/anmelden", allow_redirects=False,
-                                  data={"csrf_token": "abc", "username": "anna", "password": PASSWORD})).status
+        return (
+            await client.post(
+                "/hotline/anmelden",
+                allow_redirects=False,
+                data={"csrf_token": "abc", "username": "anna", "password": PASSWORD},
+            )
+        ).status
 
     assert run(dashboard, scenario) == 403
 
@@ -302,7 +348,7 @@ def test_idle_sessions_expire(dashboard, clock):
         await login(client)
         clock.advance(minutes=29)
         first = await client.get("/hotline/", allow_redirects=False)
-        clock.advance(minutes=29)             # activity restarted the idle timer
+        clock.advance(minutes=29)  # activity restarted the idle timer
         second = await client.get("/hotline/", allow_redirects=False)
         clock.advance(minutes=30)
         expired = await client.get("/hotline/fragen", allow_redirects=False)
@@ -333,9 +379,15 @@ def test_idle_timeout_and_login_limits_are_configurable():
     from bot.config import ConfigError, load_settings
     from bot.ratelimit import Limit
 
-    options = DashboardOptions.from_settings(load_settings({
-        "DASHBOARD_SESSION_MINUTES": "5", "PROXIES_COUNT": "1",
-        "RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT": "3/h"}))
+    options = DashboardOptions.from_settings(
+        load_settings(
+            {
+                "DASHBOARD_SESSION_MINUTES": "5",
+                "PROXIES_COUNT": "1",
+                "RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT": "3/h",
+            }
+        )
+    )
     assert options.idle_timeout == timedelta(minutes=5) and options.proxies_count == 1
     limits = options.login_limits
     assert limits.per_account_and_client == Limit("login_failures_per_account_and_client", 3, timedelta(hours=1))
@@ -358,7 +410,7 @@ def test_logout_deletes_the_session(dashboard):
         token = await csrf_token(client)
         logout = await client.post("/hotline/abmelden", data={"csrf_token": token}, allow_redirects=False)
         after = await client.get("/hotline/", allow_redirects=False)
-        client.session.cookie_jar.update_cookies({SESSION_COOKIE: cookie})    # replay the old cookie
+        client.session.cookie_jar.update_cookies({SESSION_COOKIE: cookie})  # replay the old cookie
         replay = await client.get("/hotline/", allow_redirects=False)
         page = await client.get(logout.headers["Location"])
         return logout, after.status, replay.status, await page.text()
@@ -385,17 +437,29 @@ def test_ticket_list_and_filters(dashboard):
     old = ticket(dashboard, datetime(2026, 11, 2, 9, tzinfo=BERLIN), topic="antrag", summary="Frage zum Antrag")
     done = ticket(dashboard, datetime(2026, 11, 20, 9, tzinfo=BERLIN), status="done", summary="Termin verschoben")
     # 00:30 in Berlin is still the previous day in UTC: the filter uses the local day.
-    night = ticket(dashboard, datetime(2026, 11, 27, 0, 30, tzinfo=BERLIN), topic="beschwerde", priority="high",
-                   summary="Beschwerde über <b>Wartezeit</b>")
+    night = ticket(
+        dashboard,
+        datetime(2026, 11, 27, 0, 30, tzinfo=BERLIN),
+        topic="beschwerde",
+        priority="high",
+        summary="Beschwerde über <b>Wartezeit</b>",
+    )
 
     async def scenario(client):
         await login(client)
         pages = {}
-        for name, query in {"all": "", "status": "?status=done", "topic": "?thema=antrag",
-                            "days": "?von=2026-11-27&bis=2026-11-27", "range": "?von=2026-11-01&bis=2026-11-20",
-                            "combined": "?status=new&thema=beschwerde&von=2026-11-27",
-                            "bookmark": "?status=erledigt", "label": "?status=in%20Bearbeitung",
-                            "unknown": "?status=geloescht", "invalid": "?von=gestern"}.items():
+        for name, query in {
+            "all": "",
+            "status": "?status=done",
+            "topic": "?thema=antrag",
+            "days": "?von=2026-11-27&bis=2026-11-27",
+            "range": "?von=2026-11-01&bis=2026-11-20",
+            "combined": "?status=new&thema=beschwerde&von=2026-11-27",
+            "bookmark": "?status=erledigt",
+            "label": "?status=in%20Bearbeitung",
+            "unknown": "?status=geloescht",
+            "invalid": "?von=gestern",
+        }.items():
             response = await client.get("/hotline/" + query)
             pages[name] = (response.status, await response.text())
         return pages
@@ -422,8 +486,8 @@ def test_ticket_list_and_filters(dashboard):
     assert shown("days") == {night.reference}
     assert shown("range") == {old.reference, done.reference}
     assert shown("combined") == {night.reference}
-    assert shown("bookmark") == {done.reference}          # an old link with the German code still works
-    assert shown("label") == set()                         # the German label is understood (none in progress)
+    assert shown("bookmark") == {done.reference}  # an old link with the German code still works
+    assert shown("label") == set()  # the German label is understood (none in progress)
     assert pages["label"][0] == 200
     assert '<option value="in_progress" selected>in Bearbeitung</option>' in pages["label"][1]
     assert pages["unknown"][0] == 400 and "Unbekannter Status." in pages["unknown"][1]
@@ -441,22 +505,37 @@ def test_ticket_detail_and_status_change(dashboard, clock):
         detail = await (await client.get(f"/hotline/anfragen/{created.reference}")).text()
         token = hidden(detail)
         clock.advance(minutes=5)
-        saved = await client.post(f"/hotline/anfragen/{created.reference}/status", allow_redirects=False,
-                                  data={"csrf_token": token, "status": "in_progress"})
+        saved = await client.post(
+            f"/hotline/anfragen/{created.reference}/status",
+            allow_redirects=False,
+            data={"csrf_token": token, "status": "in_progress"},
+        )
         after = await (await client.get(saved.headers["Location"])).text()
-        invalid = await client.post(f"/hotline/anfragen/{created.reference}/status",
-                                    data={"csrf_token": token, "status": "geloescht"})
+        invalid = await client.post(
+            f"/hotline/anfragen/{created.reference}/status", data={"csrf_token": token, "status": "geloescht"}
+        )
         missing = await client.get("/hotline/anfragen/GC-T-ZZZZZ")
         return detail, saved, after, invalid.status, missing.status
 
     detail, saved, after, invalid, missing = run(dashboard, scenario)
-    for text in ("Berta Beispiel", "mailto:berta@example.org", "+49 30 1234567", "vormittags",
-                 "Bitte um Rückruf wegen Frist", "Rückruf zum Beratungstermin gewünscht",
-                 "Ich will einen Menschen", "Gern, Ihr Name?", "Bitte um persönlichen Kontakt",
-                 '<legend>Neuer Status</legend>', 'value="in_progress"', "in Bearbeitung", "erledigt",
-                 'class="priority priority--medium">mittel</dd>'):
+    for text in (
+        "Berta Beispiel",
+        "mailto:berta@example.org",
+        "+49 30 1234567",
+        "vormittags",
+        "Bitte um Rückruf wegen Frist",
+        "Rückruf zum Beratungstermin gewünscht",
+        "Ich will einen Menschen",
+        "Gern, Ihr Name?",
+        "Bitte um persönlichen Kontakt",
+        "<legend>Neuer Status</legend>",
+        'value="in_progress"',
+        "in Bearbeitung",
+        "erledigt",
+        'class="priority priority--medium">mittel</dd>',
+    ):
         assert text in detail, text
-    assert "27.11.2026, 10:00 Uhr" in detail     # transcript time in Berlin time
+    assert "27.11.2026, 10:00 Uhr" in detail  # transcript time in Berlin time
     assert saved.status == 303 and saved.headers["Location"].endswith("?gespeichert=1")
     assert "Der Status wurde gespeichert." in after
     assert 'id="status-in_progress" name="status" value="in_progress" checked' in after
@@ -473,13 +552,23 @@ def test_bookings_of_the_next_fourteen_days(dashboard):
     bookings = BookingService(dashboard.sessions, load_calendar_config(), clock=lambda: START)
 
     def book(day, hour, name):
-        return bookings.book(BookingRequest(datetime(2026, 12, day, hour, tzinfo=BERLIN), "video", name,
-                                            "Cluster GmbH", "Cluster Nord", f"{name.lower()}@example.org", None, START))
+        return bookings.book(
+            BookingRequest(
+                datetime(2026, 12, day, hour, tzinfo=BERLIN),
+                "video",
+                name,
+                "Cluster GmbH",
+                "Cluster Nord",
+                f"{name.lower()}@example.org",
+                None,
+                START,
+            )
+        )
 
     soon = book(3, 10, "Anna")
     cancelled = book(4, 10, "Bruno")
     bookings.cancel(cancelled.reference, cancelled.email)
-    later = book(15, 10, "Carla")     # after the 14 days
+    later = book(15, 10, "Carla")  # after the 14 days
 
     async def scenario(client):
         await login(client)
@@ -497,8 +586,18 @@ def test_bookings_of_the_next_fourteen_days(dashboard):
 
 def test_draft_applications_are_listed(dashboard):
     bookings = BookingService(dashboard.sessions, load_calendar_config(), clock=lambda: START)
-    booking = bookings.book(BookingRequest(datetime(2026, 12, 3, 10, tzinfo=BERLIN), "video", "Anna", "Org",
-                                           "Cluster Nord", "anna@example.org", None, START))
+    booking = bookings.book(
+        BookingRequest(
+            datetime(2026, 12, 3, 10, tzinfo=BERLIN),
+            "video",
+            "Anna",
+            "Org",
+            "Cluster Nord",
+            "anna@example.org",
+            None,
+            START,
+        )
+    )
     mark_held_after_start(bookings, booking.reference)
     drafts = DraftService(dashboard.sessions, clock=lambda: START)
     draft = drafts.open(booking.reference, booking.email)
@@ -506,9 +605,11 @@ def test_draft_applications_are_listed(dashboard):
 
     async def scenario(client):
         await login(client)
-        return (await (await client.get("/hotline/entwuerfe")).text(),
-                await (await client.get("/hotline/entwuerfe?status=submitted")).text(),
-                await (await client.get("/hotline/entwuerfe?status=entwurf")).text())
+        return (
+            await (await client.get("/hotline/entwuerfe")).text(),
+            await (await client.get("/hotline/entwuerfe?status=submitted")).text(),
+            await (await client.get("/hotline/entwuerfe?status=entwurf")).text(),
+        )
 
     page, submitted, bookmark = run(dashboard, scenario)
     assert draft.reference in page and "Cluster Nord" in page and booking.reference in page
@@ -524,8 +625,13 @@ def test_draft_applications_are_listed(dashboard):
 def test_chart_shows_inquiries_per_topic_and_week(dashboard):
     week48 = datetime(2026, 11, 24, 12, tzinfo=BERLIN)
     week46 = datetime(2026, 11, 10, 12, tzinfo=BERLIN)
-    for created, topic in ((week48, "beratungstermin"), (week48, "beratungstermin"), (week48, "antrag"),
-                           (week46, "antrag"), (datetime(2026, 9, 1, 12, tzinfo=BERLIN), "beschwerde")):
+    for created, topic in (
+        (week48, "beratungstermin"),
+        (week48, "beratungstermin"),
+        (week48, "antrag"),
+        (week46, "antrag"),
+        (datetime(2026, 9, 1, 12, tzinfo=BERLIN), "beschwerde"),
+    ):
         ticket(dashboard, created, topic=topic)
 
     async def scenario(client):
@@ -535,18 +641,21 @@ def test_chart_shows_inquiries_per_topic_and_week(dashboard):
 
     status, body = run(dashboard, scenario)
     assert status == 200
-    svg = body[body.index("<svg"):body.index("</svg>")]
+    svg = body[body.index("<svg") : body.index("</svg>")]
     assert 'role="img"' in svg and '<title id="chart-title">' in svg and '<desc id="chart-desc">' in svg
     assert "<title>KW 48/2026, Beratungstermin: 2</title>" in svg
     assert "<title>KW 48/2026, Antrag und Aufnahme: 1</title>" in svg
     assert "<title>KW 46/2026, Antrag und Aufnahme: 1</title>" in svg
     assert "KW 48/2026: 3" in svg and "KW 41/2026: 0" in svg and "KW 40/2026" not in svg
-    assert "Beschwerde" not in body           # September is outside the last 8 weeks
-    table = body[body.index('<table class="numbers">'):]
+    assert "Beschwerde" not in body  # September is outside the last 8 weeks
+    table = body[body.index('<table class="numbers">') :]
     assert '<th scope="col">KW 41/2026</th>' in table and '<th scope="col">KW 48/2026</th>' in table
     assert re.search(r'<th scope="row">Beratungstermin</th>\s*(<td>0</td>){7}<td>2</td>\s*<td>2</td>', table)
-    assert re.search(r'<th scope="row">Antrag und Aufnahme</th>\s*(<td>0</td>){5}<td>1</td><td>0</td><td>1</td>'
-                     r'\s*<td>2</td>', table)
+    assert re.search(
+        r'<th scope="row">Antrag und Aufnahme</th>\s*(<td>0</td>){5}<td>1</td><td>0</td><td>1</td>'
+        r"\s*<td>2</td>",
+        table,
+    )
     assert "insgesamt 4" in body and "<script" not in body
 
 
@@ -565,7 +674,7 @@ def test_unanswered_questions_page_and_csv_export(dashboard, clock):
     service.log_unanswered("Was kostet der Flux-Kompensator?", "unknown_term")
     clock.advance(hours=1)
     service.log_unanswered("was kostet der Flux Kompensator", "unknown_term")
-    service.log_unanswered("=HYPERLINK(\"http://evil.example\")", "not_understood", "faq_labels", 0.31)
+    service.log_unanswered('=HYPERLINK("http://evil.example")', "not_understood", "faq_labels", 0.31)
 
     async def scenario(client):
         await login(client)
@@ -585,9 +694,12 @@ def test_unanswered_questions_page_and_csv_export(dashboard, clock):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows[0] == ["Frage", "Anzahl", "Zuletzt gestellt", "Art", "Vermutetes Thema"]
-    assert rows[1][0].lower().startswith("was kostet der flux") and rows[1][1:4] == ["2", "28.11.2026, 11:00 Uhr",
-                                                                                      "unbekannter Begriff"]
-    assert rows[2][0] == "'=HYPERLINK(\"http://evil.example\")"       # no formula in a spreadsheet
+    assert rows[1][0].lower().startswith("was kostet der flux") and rows[1][1:4] == [
+        "2",
+        "28.11.2026, 11:00 Uhr",
+        "unbekannter Begriff",
+    ]
+    assert rows[2][0] == '\'=HYPERLINK("http://evil.example")'  # no formula in a spreadsheet
     assert rows[2][3] == "nicht verstanden" and rows[2][4] == "Was bedeuten Bronze-, Silber- und Gold-Label?"
     assert len(rows) == 3
 
@@ -604,13 +716,13 @@ def test_search_finds_esca_and_faq_entries(dashboard):
 
     pages = run(dashboard, scenario)
     esca = pages["ESCA"]
-    assert "European Secretariat for Cluster Analysis" in esca          # the glossary term
-    assert "<h3>Was bedeuten Bronze-, Silber- und Gold-Label?</h3>" in esca   # a FAQ that mentions it
+    assert "European Secretariat for Cluster Analysis" in esca  # the glossary term
+    assert "<h3>Was bedeuten Bronze-, Silber- und Gold-Label?</h3>" in esca  # a FAQ that mentions it
     assert "Die Labels vergibt die ESCA" in esca
     assert pages["esca"] == esca.replace("„ESCA“", "„esca“").replace('value="ESCA"', 'value="esca"')
     assert "Gespräch" in pages["gespraech"] and "Kein FAQ-Eintrag gefunden." not in pages["gespraech"]
     assert "Gold-Label" in pages["Goldlabel"]
-    assert "<dt>Clustermanagement" in pages["Clustermanagment"]        # typo, found by the glossary index
+    assert "<dt>Clustermanagement" in pages["Clustermanagment"]  # typo, found by the glossary index
     assert "Kein Glossarbegriff gefunden." in pages["xyzzy"] and "Kein FAQ-Eintrag gefunden." in pages["xyzzy"]
     assert '<label for="q">Suchbegriff</label>' in pages[""] and "Glossar</h2>" not in pages[""]
 
@@ -626,30 +738,38 @@ def test_search_escapes_the_query(dashboard):
 
 # --- passwords and accounts ----------------------------------------------------------------------
 def test_password_hashing(monkeypatch):
-    monkeypatch.undo()     # the real cost, once
+    monkeypatch.undo()  # the real cost, once
     stored = passwords.hash_password(PASSWORD)
     scheme, n, r, p, salt, key = stored.split("$")
-    assert (scheme, n, r, p) == ("scrypt", str(2 ** 15), "8", "3")
+    assert (scheme, n, r, p) == ("scrypt", str(2**15), "8", "3")
     assert PASSWORD not in stored and len(salt) >= 22 and len(key) >= 43
     assert passwords.verify_password(PASSWORD, stored)
     assert not passwords.verify_password(PASSWORD + "x", stored)
-    assert passwords.hash_password(PASSWORD) != stored                 # random salt
+    assert passwords.hash_password(PASSWORD) != stored  # random salt
     composed, decomposed = "Passwort-mit-Ä-123", "Passwort-mit-A\u0308-123"
-    assert passwords.verify_password(decomposed, passwords.hash_password(composed, passwords.Cost(2 ** 10, 8, 1)))
-    for broken in ("", "scrypt$abc", "bcrypt$16384$8$1$AAAA$AAAA", "scrypt$3$8$1$AAAAAAAAAAAAAAAAAAAAAA==$" + "A" * 44,
-                   "scrypt$1073741824$8$1$AAAAAAAAAAAAAAAAAAAAAA==$" + "A" * 44):
+    assert passwords.verify_password(decomposed, passwords.hash_password(composed, passwords.Cost(2**10, 8, 1)))
+    for broken in (
+        "",
+        "scrypt$abc",
+        "bcrypt$16384$8$1$AAAA$AAAA",
+        "scrypt$3$8$1$AAAAAAAAAAAAAAAAAAAAAA==$" + "A" * 44,
+        "scrypt$1073741824$8$1$AAAAAAAAAAAAAAAAAAAAAA==$" + "A" * 44,
+    ):
         assert not passwords.verify_password(PASSWORD, broken)
 
 
-@pytest.mark.parametrize("stored, password, expected", [
-    pytest.param("good", PASSWORD, True, id="right"),
-    pytest.param("good", PASSWORD + "x", False, id="wrong"),
-    pytest.param("good", "", False, id="empty"),
-    pytest.param("good", PASSWORD + "x" * passwords.MAX_LENGTH, False, id="over-long"),
-    pytest.param(None, PASSWORD, False, id="no-account"),
-    pytest.param("scrypt$abc", PASSWORD, False, id="damaged-hash"),
-    pytest.param("scrypt$1073741824$8$1$AAAAAAAAAAAAAAAAAAAAAA==$" + "A" * 44, PASSWORD, False, id="hostile-cost"),
-])
+@pytest.mark.parametrize(
+    "stored, password, expected",
+    [
+        pytest.param("good", PASSWORD, True, id="right"),
+        pytest.param("good", PASSWORD + "x", False, id="wrong"),
+        pytest.param("good", "", False, id="empty"),
+        pytest.param("good", PASSWORD + "x" * passwords.MAX_LENGTH, False, id="over-long"),
+        pytest.param(None, PASSWORD, False, id="no-account"),
+        pytest.param("scrypt$abc", PASSWORD, False, id="damaged-hash"),
+        pytest.param("scrypt$1073741824$8$1$AAAAAAAAAAAAAAAAAAAAAA==$" + "A" * 44, PASSWORD, False, id="hostile-cost"),
+    ],
+)
 def test_login_check_runs_scrypt_exactly_once_whatever_fails(monkeypatch, stored, password, expected):
     good = passwords.hash_password(PASSWORD)
     runs = []
@@ -659,23 +779,39 @@ def test_login_check_runs_scrypt_exactly_once_whatever_fails(monkeypatch, stored
     assert len(runs) == 1
 
 
-@pytest.mark.parametrize("wait, text", [
-    (timedelta(minutes=15), "15 Minuten"), (timedelta(minutes=14, seconds=1), "15 Minuten"),
-    (timedelta(seconds=61), "2 Minuten"), (timedelta(seconds=1), "1 Minute"), (timedelta(0), "1 Minute"),
-    (None, "1 Minute"), (timedelta(minutes=59, seconds=30), "60 Minuten"),
-])
+@pytest.mark.parametrize(
+    "wait, text",
+    [
+        (timedelta(minutes=15), "15 Minuten"),
+        (timedelta(minutes=14, seconds=1), "15 Minuten"),
+        (timedelta(seconds=61), "2 Minuten"),
+        (timedelta(seconds=1), "1 Minute"),
+        (timedelta(0), "1 Minute"),
+        (None, "1 Minute"),
+        (timedelta(minutes=59, seconds=30), "60 Minuten"),
+    ],
+)
 def test_the_lock_message_rounds_the_wait_up(wait, text):
     from bot.web.dashboard.views import wait_in_words
 
     assert wait_in_words(wait) == text
 
 
-@pytest.mark.parametrize("name, client, generation, client_key, account_and_client_key", [
-    ("anna", "192.0.2.7", "", "192.0.2.7", "anna\x00\x00192.0.2.7"),
-    ("anna", "2001:db8:1:2::7", "", "2001:db8:1:2::/64", "anna\x00\x002001:db8:1:2::/64"),
-    ("anna", None, "", "unknown", "anna\x00\x00unknown"),
-    ("anna", "192.0.2.7", "2026-11-28T09:00:00+00:00", "192.0.2.7", "anna\x002026-11-28T09:00:00+00:00\x00192.0.2.7"),
-])
+@pytest.mark.parametrize(
+    "name, client, generation, client_key, account_and_client_key",
+    [
+        ("anna", "192.0.2.7", "", "192.0.2.7", "anna\x00\x00192.0.2.7"),
+        ("anna", "2001:db8:1:2::7", "", "2001:db8:1:2::/64", "anna\x00\x002001:db8:1:2::/64"),
+        ("anna", None, "", "unknown", "anna\x00\x00unknown"),
+        (
+            "anna",
+            "192.0.2.7",
+            "2026-11-28T09:00:00+00:00",
+            "192.0.2.7",
+            "anna\x002026-11-28T09:00:00+00:00\x00192.0.2.7",
+        ),
+    ],
+)
 def test_login_attempt_keys(name, client, generation, client_key, account_and_client_key):
     from bot.web.dashboard.login_limits import LoginAttempt
 
@@ -684,7 +820,7 @@ def test_login_attempt_keys(name, client, generation, client_key, account_and_cl
 
 
 def test_a_lock_names_the_minutes_until_the_window_ends(dashboard, clock):
-    clock.advance(minutes=5)           # ten minutes left in the 15-minute window
+    clock.advance(minutes=5)  # ten minutes left in the 15-minute window
 
     async def scenario(client):
         for i in range(4):
@@ -704,8 +840,12 @@ def test_accounts_store_no_plain_password_and_enforce_the_policy(database_url):
         user = session.execute(select(StaffUser)).scalar_one()
         assert user.username == "bert" and PASSWORD not in user.password_hash
         assert user.password_hash.startswith("scrypt$") and passwords.verify_password(PASSWORD, user.password_hash)
-    for name, password, code in (("carla", "zu-kurz-123", "password"), ("bert", PASSWORD, "exists"),
-                                 ("bad name", PASSWORD, "username"), ("x", PASSWORD, "username")):
+    for name, password, code in (
+        ("carla", "zu-kurz-123", "password"),
+        ("bert", PASSWORD, "exists"),
+        ("bad name", PASSWORD, "username"),
+        ("x", PASSWORD, "username"),
+    ):
         with pytest.raises(AccountError) as error:
             accounts.add(name, password)
         assert error.value.code == code

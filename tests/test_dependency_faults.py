@@ -2,6 +2,7 @@
 were doing; a form keeps its answers and a retry completes it once the dependency is back.
 
 Over the running servers (tests/stack.py) with short time-outs, so the bounds are seconds."""
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,10 @@ def test_action_server_down_every_turn_gets_a_german_answer(running_bot):
     actions = running_bot.service("actions")
     actions.stop()
     try:
-        for text, expected in (("Was ist ESCA?", "technisches Problem"),
-                               ("Ich möchte einen Beratungstermin vereinbaren", "technisches Problem")):
+        for text, expected in (
+            ("Was ist ESCA?", "technisches Problem"),
+            ("Ich möchte einen Beratungstermin vereinbaren", "technisches Problem"),
+        ):
             answer, seconds = timed(partial(running_bot.text, "down-user", text))
             assert expected in answer and HOTLINE in answer, answer
             assert seconds < 10
@@ -59,7 +62,7 @@ def test_a_paused_action_server_is_waited_for_only_a_few_seconds(running_bot):
     try:
         answer, seconds = timed(lambda: running_bot.text("paused-user", "Was ist ECEI?"))
         assert "technisches Problem" in answer and HOTLINE in answer
-        assert seconds < 2 + 5     # ACTIONS_TIMEOUT_SECONDS plus the turn's own work
+        assert seconds < 2 + 5  # ACTIONS_TIMEOUT_SECONDS plus the turn's own work
     finally:
         os.kill(actions.process.pid, signal.SIGCONT)
     assert "ECEI" in running_bot.text("paused-user", "Was ist ECEI?")
@@ -81,7 +84,7 @@ def test_a_locked_database_keeps_the_booking_form_and_a_retry_books_once(running
     book_until_summary(running_bot, "locked")
     locked, released = threading.Event(), threading.Event()
 
-    def hold_the_lock() -> None:   # another process holding the write lock, as seen in operation
+    def hold_the_lock() -> None:  # another process holding the write lock, as seen in operation
         database = sqlite3.connect(str(running_bot.var / "gocluster.db"), timeout=5, isolation_level=None)
         database.execute("BEGIN EXCLUSIVE")
         locked.set()
@@ -100,7 +103,7 @@ def test_a_locked_database_keeps_the_booking_form_and_a_retry_books_once(running
     finally:
         released.set()
         holder.join()
-    confirmed = running_bot.text("locked", "/affirm")           # "Noch einmal versuchen"
+    confirmed = running_bot.text("locked", "/affirm")  # "Noch einmal versuchen"
     reference = re.search(r"GC-B-[0-9A-Z]{5}", confirmed)
     assert reference, confirmed
     # Booked once, with everything entered before the fault.
@@ -125,7 +128,9 @@ def test_the_health_endpoint_reports_each_dependency(running_bot):
 
     status, body = http(f"{running_bot.web_url}/health")
     assert status == 200 and json.loads(body) == {
-        "status": "ok", "checks": {"database": "ok", "rasa": "ok", "actions": "ok", "smtp": "not_configured"}}
+        "status": "ok",
+        "checks": {"database": "ok", "rasa": "ok", "actions": "ok", "smtp": "not_configured"},
+    }
     actions = running_bot.service("actions")
     actions.stop()
     try:
@@ -142,20 +147,29 @@ def test_doctor_checks_a_running_deployment(running_bot, capsys):
     from bot.cli.doctor import run
     from tests.conftest import MODEL_PATH
 
-    assert run(str(MODEL_PATH), dict(os.environ)) == 0          # the module's stack environment
+    assert run(str(MODEL_PATH), dict(os.environ)) == 0  # the module's stack environment
     out = capsys.readouterr().out
-    for line in ("✓ Datenbank: erreichbar, Schema aktuell", "✓ Rasa-Server: antwortet", "✓ Action-Server: antwortet",
-                 "✓ Webserver: antwortet", "✓ Modell", "0 Fehler"):
+    for line in (
+        "✓ Datenbank: erreichbar, Schema aktuell",
+        "✓ Rasa-Server: antwortet",
+        "✓ Action-Server: antwortet",
+        "✓ Webserver: antwortet",
+        "✓ Modell",
+        "0 Fehler",
+    ):
         assert line in out, out
-    assert "! REST-Kanal: offen ohne Token" in out            # a warning on loopback, an error when public
+    assert "! REST-Kanal: offen ohne Token" in out  # a warning on loopback, an error when public
 
 
-@pytest.mark.parametrize("environment, expected", [
-    ({"RASA_PORT": "null"}, "✗ Konfiguration: RASA_PORT muss eine ganze Zahl sein"),
-    ({"TELEGRAM_ACCESS_TOKEN": "123:abc"}, "✗ Messenger: Telegram ist nur teilweise eingerichtet"),
-    ({"RASA_HOST": "0.0.0.0"}, "✗ REST-Kanal: offen ohne Token"),
-    ({"GOCLUSTER_SECRET_KEY": ""}, "Geheimer Schlüssel"),
-])
+@pytest.mark.parametrize(
+    "environment, expected",
+    [
+        ({"RASA_PORT": "null"}, "✗ Konfiguration: RASA_PORT muss eine ganze Zahl sein"),
+        ({"TELEGRAM_ACCESS_TOKEN": "123:abc"}, "✗ Messenger: Telegram ist nur teilweise eingerichtet"),
+        ({"RASA_HOST": "0.0.0.0"}, "✗ REST-Kanal: offen ohne Token"),
+        ({"GOCLUSTER_SECRET_KEY": ""}, "Geheimer Schlüssel"),
+    ],
+)
 def test_doctor_names_what_is_wrong(running_bot, capsys, environment, expected):
     from bot.cli.doctor import run
     from tests.conftest import MODEL_PATH

@@ -1,4 +1,5 @@
 """Draft applications: service rules, form validation with real trackers, summary, staff export."""
+
 from __future__ import annotations
 
 import asyncio
@@ -41,8 +42,9 @@ def services(database_url, monkeypatch, make_services):
 
 
 def consultation(bookings, held=True, email="anna@example.org", hour=10):
-    booking = bookings.book(BookingRequest(datetime(2026, 12, 3, hour, tzinfo=BERLIN), "video", "Anna", "Org", "Cl",
-                                           email, None, NOW))
+    booking = bookings.book(
+        BookingRequest(datetime(2026, 12, 3, hour, tzinfo=BERLIN), "video", "Anna", "Org", "Cl", email, None, NOW)
+    )
     if held:
         mark_held_after_start(bookings, booking.reference)
     return booking
@@ -56,7 +58,7 @@ def test_draft_needs_a_held_consultation(services):
     pending = consultation(bookings, held=False)
     with pytest.raises(ConsultationPending):
         drafts.open(pending.reference, pending.email)
-    with pytest.raises(ConsultationMissing):       # right reference, wrong e-mail
+    with pytest.raises(ConsultationMissing):  # right reference, wrong e-mail
         drafts.open(pending.reference, "mallory@example.org")
 
 
@@ -77,7 +79,7 @@ def test_one_draft_per_organisation(services):
     drafts.save_fields(a.reference, {"organisation": "Cluster Nord e. V."})
     with pytest.raises(OrganisationTaken):
         drafts.save_fields(b.reference, {"organisation": "cluster nord e.V."})
-    assert drafts.get(b.reference).fields == {}            # nothing half-written
+    assert drafts.get(b.reference).fields == {}  # nothing half-written
     assert organisation_key("Cluster Nord e. V.") == organisation_key("CLUSTER-NORD e.V.")
 
 
@@ -100,8 +102,16 @@ def tracker(text="", intent="nlu_fallback", slots=None, requested=None, entities
         values["requested_slot"] = requested
         values[requested] = text
         events.append({"event": "slot", "name": requested, "value": text})
-    return Tracker("u1", values, event["parse_data"], events, False, None,
-                   {"name": "draft_form"} if requested else {}, "action_listen")
+    return Tracker(
+        "u1",
+        values,
+        event["parse_data"],
+        events,
+        False,
+        None,
+        {"name": "draft_form"} if requested else {},
+        "action_listen",
+    )
 
 
 def run(action, tracker_):
@@ -110,10 +120,11 @@ def run(action, tracker_):
     return "\n".join(m.get("text") or "" for m in dispatcher.messages), dispatcher.messages, events
 
 
-
 def lookup(purpose, reference, email):
-    return run(booking_actions.ActionHandleBookingLookup(),
-               tracker(slots={"lookup_purpose": purpose, "booking_reference": reference, "lookup_email": email}))
+    return run(
+        booking_actions.ActionHandleBookingLookup(),
+        tracker(slots={"lookup_purpose": purpose, "booking_reference": reference, "lookup_email": email}),
+    )
 
 
 def test_without_consultation_the_bot_offers_booking(services):
@@ -154,18 +165,21 @@ def validate(field, text, draft, slots=None, intent="nlu_fallback"):
     return run(applications.ValidateDraftForm(), tracker(text, intent, values, requested=f"d_{field}"))
 
 
-@pytest.mark.parametrize("field, text, stored", [
-    ("federal_state", "wir sitzen in NRW", "Nordrhein-Westfalen"),
-    ("federal_state", "Meck-Pomm", "Mecklenburg-Vorpommern"),
-    ("legal_form", "eingetragener Verein", "e. V."),
-    ("actors_total", "120", 120),
-    ("actors_total", "zweihundertfünfzig", 250),
-    ("cluster_name", "Ja-Cluster Energie", "Ja-Cluster Energie"),
-    ("founding_year", "gegründet 2012", 2012),
-    ("website", "www.Cluster-Nord.de", "https://www.cluster-nord.de"),
-    ("strategy_exists", "ja", "yes"),
-    ("strategy_updated", "März 2024", "2024-03-01"),
-])
+@pytest.mark.parametrize(
+    "field, text, stored",
+    [
+        ("federal_state", "wir sitzen in NRW", "Nordrhein-Westfalen"),
+        ("federal_state", "Meck-Pomm", "Mecklenburg-Vorpommern"),
+        ("legal_form", "eingetragener Verein", "e. V."),
+        ("actors_total", "120", 120),
+        ("actors_total", "zweihundertfünfzig", 250),
+        ("cluster_name", "Ja-Cluster Energie", "Ja-Cluster Energie"),
+        ("founding_year", "gegründet 2012", 2012),
+        ("website", "www.Cluster-Nord.de", "https://www.cluster-nord.de"),
+        ("strategy_exists", "ja", "yes"),
+        ("strategy_updated", "März 2024", "2024-03-01"),
+    ],
+)
 def test_valid_fields_are_stored_immediately(services, open_draft, field, text, stored):
     _, drafts = services
     _, _, events = validate(field, text, open_draft)
@@ -173,18 +187,21 @@ def test_valid_fields_are_stored_immediately(services, open_draft, field, text, 
     assert drafts.get(open_draft).fields[field] == stored
 
 
-@pytest.mark.parametrize("field, text, hint", [
-    ("federal_state", "Atlantis", "Bundesland habe ich nicht erkannt"),
-    ("actors_total", "ca. 120", "genaue Zahl"),
-    ("founding_year", "2031", "in der Zukunft"),
-    ("website", "anna@example.org", "Internetadresse"),
-    ("strategy_exists", "vielleicht", "„Ja“ oder „Nein“"),
-    ("cluster_name", "Ja", "„Ja“ oder „Nein“ passt hier nicht"),
-    ("organisation", "Hallo", "Guten Tag!"),
-    ("technology_field", "weiß ich nicht", "Antrag fortsetzen"),
-    ("contact_person", "überspringen", "Befehl"),
-    ("technology_field", "Was meinen Sie damit?", "nach einer Frage"),
-])
+@pytest.mark.parametrize(
+    "field, text, hint",
+    [
+        ("federal_state", "Atlantis", "Bundesland habe ich nicht erkannt"),
+        ("actors_total", "ca. 120", "genaue Zahl"),
+        ("founding_year", "2031", "in der Zukunft"),
+        ("website", "anna@example.org", "Internetadresse"),
+        ("strategy_exists", "vielleicht", "„Ja“ oder „Nein“"),
+        ("cluster_name", "Ja", "„Ja“ oder „Nein“ passt hier nicht"),
+        ("organisation", "Hallo", "Guten Tag!"),
+        ("technology_field", "weiß ich nicht", "Antrag fortsetzen"),
+        ("contact_person", "überspringen", "Befehl"),
+        ("technology_field", "Was meinen Sie damit?", "nach einer Frage"),
+    ],
+)
 def test_invalid_fields_get_hints_and_are_not_stored(services, open_draft, field, text, hint):
     _, drafts = services
     text_out, _, events = validate(field, text, open_draft)
@@ -199,13 +216,15 @@ def test_actor_numbers_must_add_up(services, open_draft):
     assert "nicht mehr KMU als Unternehmen" in text
     text, _, events = validate("actors_companies", "200", open_draft, {"d_actors_total": 120})
     assert "insgesamt waren aber 120" in text
-    drafts.save_fields(open_draft,
-                       {"actors_total": 120, "actors_companies": 80, "actors_smes": 60, "actors_research": 20})
-    text, _, events = validate("actors_other", "5", open_draft,
-                               {**counts, "d_actors_smes": 60, "d_actors_research": 20})
+    drafts.save_fields(
+        open_draft, {"actors_total": 120, "actors_companies": 80, "actors_smes": 60, "actors_research": 20}
+    )
+    text, _, events = validate(
+        "actors_other", "5", open_draft, {**counts, "d_actors_smes": 60, "d_actors_research": 20}
+    )
     assert "ergeben zusammen 105" in text
     assert all(slots_of(events)[f"d_{f}"] is None for f in BREAKDOWN)
-    assert set(drafts.get(open_draft).fields) == {"actors_total"}          # the breakdown is asked again
+    assert set(drafts.get(open_draft).fields) == {"actors_total"}  # the breakdown is asked again
     _, _, events = validate("actors_other", "20", open_draft, {**counts, "d_actors_smes": 60, "d_actors_research": 20})
     assert slots_of(events)["d_actors_other"] == 20
 
@@ -213,10 +232,16 @@ def test_actor_numbers_must_add_up(services, open_draft):
 def test_strategy_date_is_asked_only_with_a_strategy(services, open_draft):
     form = applications.ValidateDraftForm()
     slots = DOMAIN["forms"]["draft_form"]["required_slots"]
-    without = asyncio.run(form.required_slots(slots, None, tracker(slots={"draft_reference": open_draft,
-                                                                          "d_strategy_exists": "no"}), DOMAIN))
-    with_ = asyncio.run(form.required_slots(slots, None, tracker(slots={"draft_reference": open_draft,
-                                                                        "d_strategy_exists": "yes"}), DOMAIN))
+    without = asyncio.run(
+        form.required_slots(
+            slots, None, tracker(slots={"draft_reference": open_draft, "d_strategy_exists": "no"}), DOMAIN
+        )
+    )
+    with_ = asyncio.run(
+        form.required_slots(
+            slots, None, tracker(slots={"draft_reference": open_draft, "d_strategy_exists": "yes"}), DOMAIN
+        )
+    )
     assert "d_strategy_updated" not in without and "d_strategy_updated" in with_
 
 
@@ -241,13 +266,21 @@ def test_change_a_single_field(services, open_draft):
     _, drafts = services
     drafts.save_fields(open_draft, {"website": "https://alt.de", "cluster_name": "Nord"})
     state = {"draft_reference": open_draft, "d_website": "https://alt.de", "d_cluster_name": "Nord"}
-    text, messages, events = run(applications.ActionChangeDraftField(),
-                                 tracker("/change_draft_field", "change_draft_field", state))
+    text, messages, events = run(
+        applications.ActionChangeDraftField(), tracker("/change_draft_field", "change_draft_field", state)
+    )
     assert "Welche Angabe" in text and '/change_draft_field{"draft_field":"website"}' in [
-        b["payload"] for m in messages for b in m["buttons"]]
-    _, _, events = run(applications.ActionChangeDraftField(), tracker(
-        '/change_draft_field{"draft_field":"website"}', "change_draft_field", state,
-        entities=[{"entity": "draft_field", "value": "website"}]))
+        b["payload"] for m in messages for b in m["buttons"]
+    ]
+    _, _, events = run(
+        applications.ActionChangeDraftField(),
+        tracker(
+            '/change_draft_field{"draft_field":"website"}',
+            "change_draft_field",
+            state,
+            entities=[{"entity": "draft_field", "value": "website"}],
+        ),
+    )
     assert slots_of(events)["d_website"] is None
     assert {"event": "active_loop", "timestamp": None, "name": "draft_form"} in events
     assert drafts.get(open_draft).fields == {"cluster_name": "Nord"}
@@ -286,10 +319,20 @@ def test_staff_export_csv_and_json(services, open_draft):
 def test_values_loaded_from_the_draft_are_not_validated_again(services, open_draft):
     """Resume: the saved 0 actors and "no website" stay; only the asked field is validated."""
     event = user_event("", "nlu_fallback")
-    loaded = [{"event": "slot", "name": "d_actors_other", "value": 0},
-              {"event": "slot", "name": "d_website", "value": ""}]
-    tracker_ = Tracker("u1", {"draft_reference": open_draft, "d_actors_other": 0, "d_website": ""}, event["parse_data"],
-                       [event, *loaded], False, None, {}, "action_listen")
+    loaded = [
+        {"event": "slot", "name": "d_actors_other", "value": 0},
+        {"event": "slot", "name": "d_website", "value": ""},
+    ]
+    tracker_ = Tracker(
+        "u1",
+        {"draft_reference": open_draft, "d_actors_other": 0, "d_website": ""},
+        event["parse_data"],
+        [event, *loaded],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
     text, _, events = run(applications.ValidateDraftForm(), tracker_)
     assert text == ""
     assert slots_of(events)["d_actors_other"] == 0 and slots_of(events)["d_website"] == ""
@@ -298,8 +341,15 @@ def test_values_loaded_from_the_draft_are_not_validated_again(services, open_dra
 def test_a_button_of_another_feature_is_not_taken_as_an_answer(services, open_draft):
     payload = '/change_draft_field{"draft_field":"website"}'
     _, _, events = validate("cluster_name", payload, open_draft, intent="change_draft_field")
-    assert events == [{"event": "action_execution_rejected", "timestamp": None, "name": "draft_form",
-                       "policy": None, "confidence": None}]
+    assert events == [
+        {
+            "event": "action_execution_rejected",
+            "timestamp": None,
+            "name": "draft_form",
+            "policy": None,
+            "confidence": None,
+        }
+    ]
     _, drafts = services
     assert "cluster_name" not in drafts.get(open_draft).fields
 
@@ -336,11 +386,14 @@ def test_the_same_persons_draft_for_the_organisation_is_offered_and_continued(se
     assert slots["draft_reference"] == first and slots["draft_existing"] is None
     # Both drafts' answers are kept, and the form goes on with what is still missing.
     assert slots["d_organisation"] == "Cluster Nord e. V." and slots["d_cluster_name"] == "Cluster Nord"
-    assert drafts.get(first).fields == {"organisation": "Cluster Nord e. V.", "founding_year": 2012,
-                                        "cluster_name": "Cluster Nord"}
+    assert drafts.get(first).fields == {
+        "organisation": "Cluster Nord e. V.",
+        "founding_year": 2012,
+        "cluster_name": "Cluster Nord",
+    }
     assert slots["requested_slot"] == "d_legal_form"
     with pytest.raises(DraftNotFound):
-        drafts.get(second)                               # the duplicate is gone
+        drafts.get(second)  # the duplicate is gone
 
 
 def test_declining_the_own_draft_asks_for_the_organisation_once_more(services):
@@ -364,4 +417,4 @@ def test_another_persons_draft_is_explained_with_the_hotline_and_never_named(ser
     titles = [b["title"] for m in messages for b in (m.get("buttons") or [])]
     assert titles == ["Mit einer Person sprechen", "Abbrechen"]
     with pytest.raises(DraftNotFound):
-        drafts.take_over(second, first)                  # no taking over another person's draft
+        drafts.take_over(second, first)  # no taking over another person's draft

@@ -8,6 +8,7 @@ certification process starts; prerequisites:
     vergangenen vier Jahren erfolgreich einen Gold-Label-Prozess bzw. eine ISO:9001-Zertifizierung
     durchgeführt.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -89,12 +90,19 @@ def test_all_combinations_are_listed():
 
 
 @pytest.mark.parametrize(
-    "member,other_funding,silver_done,gold_or_iso_recent,started,kind", ALL_COMBINATIONS,
+    "member,other_funding,silver_done,gold_or_iso_recent,started,kind",
+    ALL_COMBINATIONS,
     ids=["-".join(c) for c in ALL_COMBINATIONS],
 )
 def test_evaluate_every_combination(member, other_funding, silver_done, gold_or_iso_recent, started, kind):
-    answers = {"member": member, "other_funding": other_funding, "silver_done": silver_done,
-               "gold_or_iso_recent": gold_or_iso_recent, "started": started, "kind": kind}
+    answers = {
+        "member": member,
+        "other_funding": other_funding,
+        "silver_done": silver_done,
+        "gold_or_iso_recent": gold_or_iso_recent,
+        "started": started,
+        "kind": kind,
+    }
     verdict = evaluate(answers)
     outcome, unmet, unclear = expected_verdict(member, other_funding, silver_done, gold_or_iso_recent, started)
     assert verdict.outcome == outcome
@@ -104,16 +112,29 @@ def test_evaluate_every_combination(member, other_funding, silver_done, gold_or_
 
 
 def test_eligible_verdict_in_full():
-    answers = {"member": YES, "other_funding": NO, "silver_done": NO, "gold_or_iso_recent": YES,
-               "started": NO, "kind": RECERT}
+    answers = {
+        "member": YES,
+        "other_funding": NO,
+        "silver_done": NO,
+        "gold_or_iso_recent": YES,
+        "started": NO,
+        "kind": RECERT,
+    }
     assert evaluate(answers) == Verdict(outcome="eligible", unmet=(), unclear=(), kind=RECERT)
 
 
 def test_all_conditions_unmet_in_fixed_order():
-    answers = {"member": NO, "other_funding": YES, "silver_done": NO, "gold_or_iso_recent": NO,
-               "started": YES, "kind": FIRST}
+    answers = {
+        "member": NO,
+        "other_funding": YES,
+        "silver_done": NO,
+        "gold_or_iso_recent": NO,
+        "started": YES,
+        "kind": FIRST,
+    }
     assert evaluate(answers) == Verdict(
-        "not_eligible", (NOT_MEMBER, OTHER_FUNDING, NO_PRIOR_LABEL, ALREADY_STARTED), (), FIRST)
+        "not_eligible", (NOT_MEMBER, OTHER_FUNDING, NO_PRIOR_LABEL, ALREADY_STARTED), (), FIRST
+    )
 
 
 def test_silver_done_needs_no_gold_answer():
@@ -122,33 +143,59 @@ def test_silver_done_needs_no_gold_answer():
 
 
 def test_missing_and_invalid_answers_count_as_unknown():
-    assert evaluate({}) == Verdict(
-        "unclear", (), (NOT_MEMBER, OTHER_FUNDING, NO_PRIOR_LABEL, ALREADY_STARTED), UNKNOWN)
-    answers = {"member": "ja", "other_funding": None, "silver_done": NO, "gold_or_iso_recent": NO,
-               "started": NO, "kind": "gold"}
+    assert evaluate({}) == Verdict("unclear", (), (NOT_MEMBER, OTHER_FUNDING, NO_PRIOR_LABEL, ALREADY_STARTED), UNKNOWN)
+    answers = {
+        "member": "ja",
+        "other_funding": None,
+        "silver_done": NO,
+        "gold_or_iso_recent": NO,
+        "started": NO,
+        "kind": "gold",
+    }
     assert evaluate(answers) == Verdict("not_eligible", (NO_PRIOR_LABEL,), (NOT_MEMBER, OTHER_FUNDING), UNKNOWN)
 
 
 # --- needed_questions --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("answers,expected", [
-    ({}, QUESTIONS),
-    ({"member": YES}, ("other_funding", "silver_done", "gold_or_iso_recent", "started", "kind")),
-    ({"member": NO}, ("other_funding", "silver_done", "gold_or_iso_recent", "started", "kind")),
-    ({"member": YES, "other_funding": NO, "silver_done": YES}, ("started", "kind")),
-    ({"member": YES, "other_funding": NO, "silver_done": NO}, ("gold_or_iso_recent", "started", "kind")),
-    ({"member": YES, "other_funding": NO, "silver_done": UNKNOWN}, ("gold_or_iso_recent", "started", "kind")),
-    ({"silver_done": YES}, ("member", "other_funding", "started", "kind")),
-    ({"member": UNKNOWN, "other_funding": UNKNOWN}, ("silver_done", "gold_or_iso_recent", "started", "kind")),
-    ({"member": YES, "other_funding": NO, "silver_done": NO, "gold_or_iso_recent": NO, "started": NO,
-      "kind": FIRST}, ()),
-    ({"member": YES, "other_funding": NO, "silver_done": YES, "gold_or_iso_recent": NO, "started": NO,
-      "kind": UNKNOWN}, ()),
-    ({"kind": RECERT, "started": YES}, ("member", "other_funding", "silver_done", "gold_or_iso_recent")),
-    # not (validly) answered: asked again
-    ({"member": None, "kind": YES, "started": FIRST}, QUESTIONS),
-])
+@pytest.mark.parametrize(
+    "answers,expected",
+    [
+        ({}, QUESTIONS),
+        ({"member": YES}, ("other_funding", "silver_done", "gold_or_iso_recent", "started", "kind")),
+        ({"member": NO}, ("other_funding", "silver_done", "gold_or_iso_recent", "started", "kind")),
+        ({"member": YES, "other_funding": NO, "silver_done": YES}, ("started", "kind")),
+        ({"member": YES, "other_funding": NO, "silver_done": NO}, ("gold_or_iso_recent", "started", "kind")),
+        ({"member": YES, "other_funding": NO, "silver_done": UNKNOWN}, ("gold_or_iso_recent", "started", "kind")),
+        ({"silver_done": YES}, ("member", "other_funding", "started", "kind")),
+        ({"member": UNKNOWN, "other_funding": UNKNOWN}, ("silver_done", "gold_or_iso_recent", "started", "kind")),
+        (
+            {
+                "member": YES,
+                "other_funding": NO,
+                "silver_done": NO,
+                "gold_or_iso_recent": NO,
+                "started": NO,
+                "kind": FIRST,
+            },
+            (),
+        ),
+        (
+            {
+                "member": YES,
+                "other_funding": NO,
+                "silver_done": YES,
+                "gold_or_iso_recent": NO,
+                "started": NO,
+                "kind": UNKNOWN,
+            },
+            (),
+        ),
+        ({"kind": RECERT, "started": YES}, ("member", "other_funding", "silver_done", "gold_or_iso_recent")),
+        # not (validly) answered: asked again
+        ({"member": None, "kind": YES, "started": FIRST}, QUESTIONS),
+    ],
+)
 def test_needed_questions(answers, expected):
     assert needed_questions(answers) == expected
 
@@ -321,21 +368,25 @@ def test_enough_parse_cases():
     assert len(PARSE_CASES) >= 45
 
 
-@pytest.mark.parametrize("question,text,intent,expected", PARSE_CASES,
-                         ids=[f"{q}:{t or '<empty>'}:{i}" for q, t, i, _ in PARSE_CASES])
+@pytest.mark.parametrize(
+    "question,text,intent,expected", PARSE_CASES, ids=[f"{q}:{t or '<empty>'}:{i}" for q, t, i, _ in PARSE_CASES]
+)
 def test_parse_answer(question, text, intent, expected):
     assert parse_answer(question, text, intent, TODAY) == expected
 
 
-@pytest.mark.parametrize("today,text,expected", [
-    (date(2026, 1, 15), "2022", UNKNOWN),
-    (date(2026, 1, 15), "Februar 2022", YES),
-    (date(2026, 1, 15), "Dezember 2021", NO),
-    (date(2024, 2, 29), "März 2020", YES),
-    (date(2024, 2, 29), "Februar 2020", UNKNOWN),
-    (date(2030, 6, 1), "2027", YES),
-    (date(2030, 6, 1), "2026", UNKNOWN),
-])
+@pytest.mark.parametrize(
+    "today,text,expected",
+    [
+        (date(2026, 1, 15), "2022", UNKNOWN),
+        (date(2026, 1, 15), "Februar 2022", YES),
+        (date(2026, 1, 15), "Dezember 2021", NO),
+        (date(2024, 2, 29), "März 2020", YES),
+        (date(2024, 2, 29), "Februar 2020", UNKNOWN),
+        (date(2030, 6, 1), "2027", YES),
+        (date(2030, 6, 1), "2026", UNKNOWN),
+    ],
+)
 def test_four_years_count_back_from_today(today, text, expected):
     assert parse_answer("gold_or_iso_recent", text, None, today) == expected
 

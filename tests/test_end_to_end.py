@@ -4,6 +4,7 @@ Starts the real action server and Rasa server (on their own ports and databases)
 checks what a user of the chat page would see, including that a booking and an unfinished
 booking form survive a restart of both servers.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,9 @@ RASA_PORT, ACTIONS_PORT = _free_port(), _free_port()
 
 def say(sender: str, text: str) -> list:
     body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
-    request = urllib.request.Request(f"http://localhost:{RASA_PORT}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://localhost:{RASA_PORT}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 200
         return json.load(response)
@@ -49,12 +51,18 @@ class Stack:
         endpoints = tmp_path / "endpoints.yml"
         endpoints.write_text(
             f'action_endpoint:\n  url: "http://localhost:{ACTIONS_PORT}/webhook"\n'
-            "tracker_store:\n  type: rasa_ext.tracker_store.EnvSQLTrackerStore\n", "utf-8")
-        env = {"GOCLUSTER_VAR_DIR": str(tmp_path / "var"), "RASA_PORT": str(RASA_PORT),
-               "ACTIONS_PORT": str(ACTIONS_PORT), "ENDPOINTS_FILE": str(endpoints),
-               "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'gocluster.db'}",
-               "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'tracker.db'}",
-               "RASA_TELEMETRY_ENABLED": "false"}
+            "tracker_store:\n  type: rasa_ext.tracker_store.EnvSQLTrackerStore\n",
+            "utf-8",
+        )
+        env = {
+            "GOCLUSTER_VAR_DIR": str(tmp_path / "var"),
+            "RASA_PORT": str(RASA_PORT),
+            "ACTIONS_PORT": str(ACTIONS_PORT),
+            "ENDPOINTS_FILE": str(endpoints),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'gocluster.db'}",
+            "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'tracker.db'}",
+            "RASA_TELEMETRY_ENABLED": "false",
+        }
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         from bot.storage.migrate import upgrade
@@ -115,7 +123,7 @@ def book_until_consent(sender: str) -> str:
 def test_bad_input_restart_and_booking(stack):
     for text, expected in BAD_INPUTS:
         assert expected in text_of(say("robust", text))
-    assert "ESCA" in text_of(say("robust", "Was ist ESCA?"))        # still answering normally
+    assert "ESCA" in text_of(say("robust", "Was ist ESCA?"))  # still answering normally
 
     # A complete booking.
     first_slot = book_until_consent("booker")

@@ -1,4 +1,5 @@
 """Glossary matching: typos, umlaut spellings, abbreviations, inflection, unknown terms."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,12 +25,12 @@ def index(knowledge):
         ("Was ist eine Clustermanagement-Organisation?", "cmo"),
         ("was ist eine CMO", "cmo"),
         ("Was sind Clusterakteure?", "clusterakteure"),
-        ("mit den Clusterakteuren", "clusterakteure"),                     # inflection
-        ("Rolle des Clustermanagements", "clustermanagement"),               # genitive
+        ("mit den Clusterakteuren", "clusterakteure"),  # inflection
+        ("Rolle des Clustermanagements", "clustermanagement"),  # genitive
         ("Was ist ein Projektträger?", "projekttraeger"),
-        ("was ist ein projekttraeger", "projekttraeger"),                    # ae for ä
+        ("was ist ein projekttraeger", "projekttraeger"),  # ae for ä
         ("Was ist der Programmbegleitkreis", "programmbegleitkreis"),
-        ("programmbegleitkries", "programmbegleitkreis"),                    # swapped letters
+        ("programmbegleitkries", "programmbegleitkreis"),  # swapped letters
         ("Was ist das Gold-Label?", "gold_label"),
         ("goldlabel", "gold_label"),
         ("gold label", "gold_label"),
@@ -47,7 +48,7 @@ def index(knowledge):
         ("was bedeutet re-zertifizierung", "re_zertifizierung"),
         ("Rezertifizierung", "re_zertifizierung"),
         ("Was ist ein Innovationscluster", "innovationscluster"),
-        ("Was ist ein Innovatiosncluster", "innovationscluster"),            # typo
+        ("Was ist ein Innovatiosncluster", "innovationscluster"),  # typo
         ("Was ist ein Cluster?", "cluster"),
         ("Spitzencluster-Wettbewerb", "spitzencluster_wettbewerb"),
         ("was ist das beratungsgespraech", "beratungsgespraech"),
@@ -123,8 +124,9 @@ def test_trigram_similarity_bounds():
     assert trigram_similarity("clusterakteure", "clusterakteur") > trigram_similarity("clusterakteure", "eccp")
 
 
-@pytest.mark.parametrize("text", ["Was ist go-cluster?", "what is go cluster", "Gocluster Mitglieder",
-                                  "Was macht das go-cluster-Team"])
+@pytest.mark.parametrize(
+    "text", ["Was ist go-cluster?", "what is go cluster", "Gocluster Mitglieder", "Was macht das go-cluster-Team"]
+)
 def test_the_programme_name_is_not_the_term_cluster(index, text):
     assert index.find(text) is None
 

@@ -1,4 +1,5 @@
 """Hand-off to the hotline: rules, tickets, transcripts, unanswered questions, data protection."""
+
 from __future__ import annotations
 
 import asyncio
@@ -36,35 +37,43 @@ def config():
     return rules.load_config()
 
 
-@pytest.mark.parametrize("intents, topic", [
-    (["greet", "faq_gold_antrag", "nlu_fallback", "ask_human"], "kostenbeteiligung"),
-    (["book_consultation", "affirm"], "beratungstermin"),
-    (["faq_pflichten", "complaint"], "beschwerde"),
-    (["greet", "nlu_fallback", "nlu_fallback"], "sonstiges"),
-    ([], "sonstiges"),
-    (["create_draft", "legal_question"], "rechtliches"),
-])
+@pytest.mark.parametrize(
+    "intents, topic",
+    [
+        (["greet", "faq_gold_antrag", "nlu_fallback", "ask_human"], "kostenbeteiligung"),
+        (["book_consultation", "affirm"], "beratungstermin"),
+        (["faq_pflichten", "complaint"], "beschwerde"),
+        (["greet", "nlu_fallback", "nlu_fallback"], "sonstiges"),
+        ([], "sonstiges"),
+        (["create_draft", "legal_question"], "rechtliches"),
+    ],
+)
 def test_topic_is_the_latest_subject(config, intents, topic):
     assert rules.topic_of(config, intents) == topic
 
 
-@pytest.mark.parametrize("reason, topic, concern, priority", [
-    (rules.SENSITIVE_TOPIC, "beschwerde", "Niemand antwortet", "high"),
-    (rules.ASKED_FOR_PERSON, "rechtliches", "Frage zum Widerspruch", "high"),     # sensitive topic
-    (rules.ASKED_FOR_PERSON, "antrag", "Bitte dringend zurückrufen", "high"),     # urgent wording
-    (rules.ASKED_FOR_PERSON, "antrag", "Unsere Frist läuft bald ab", "high"),
-    (rules.ASKED_FOR_PERSON, "antrag", "Frage zum Strategiedokument", "medium"),
-    (rules.NOT_UNDERSTOOD, "sonstiges", "irgendwas mit Labels", "low"),
-    (rules.NOT_UNDERSTOOD, "sonstiges", "bitte heute noch melden", "high"),
-])
+@pytest.mark.parametrize(
+    "reason, topic, concern, priority",
+    [
+        (rules.SENSITIVE_TOPIC, "beschwerde", "Niemand antwortet", "high"),
+        (rules.ASKED_FOR_PERSON, "rechtliches", "Frage zum Widerspruch", "high"),  # sensitive topic
+        (rules.ASKED_FOR_PERSON, "antrag", "Bitte dringend zurückrufen", "high"),  # urgent wording
+        (rules.ASKED_FOR_PERSON, "antrag", "Unsere Frist läuft bald ab", "high"),
+        (rules.ASKED_FOR_PERSON, "antrag", "Frage zum Strategiedokument", "medium"),
+        (rules.NOT_UNDERSTOOD, "sonstiges", "irgendwas mit Labels", "low"),
+        (rules.NOT_UNDERSTOOD, "sonstiges", "bitte heute noch melden", "high"),
+    ],
+)
 def test_priority_rule(config, reason, topic, concern, priority):
     assert rules.priority(config, reason, topic, concern) == priority
 
 
 def test_summary_is_short_german_text(config):
     text = rules.summary(config, rules.NOT_UNDERSTOOD, "kostenbeteiligung", "Wie läuft die Abrechnung?", "morgen")
-    assert text == ("Thema: Gold-Label-Kostenbeteiligung. Der Assistent hat das Anliegen zweimal nicht verstanden. "
-                    "Anliegen: Wie läuft die Abrechnung? Rückruf gewünscht: morgen.")
+    assert text == (
+        "Thema: Gold-Label-Kostenbeteiligung. Der Assistent hat das Anliegen zweimal nicht verstanden. "
+        "Anliegen: Wie läuft die Abrechnung? Rückruf gewünscht: morgen."
+    )
 
 
 def test_every_topic_intent_exists_in_the_domain(config):
@@ -78,9 +87,19 @@ def tickets(database_url):
 
 
 def request(**overrides):
-    values = dict(topic="antrag", reason=rules.ASKED_FOR_PERSON, summary="Thema: Antrag.", contact_name="Anna",
-                  contact_email="Anna@Example.org", contact_phone=None, callback_time="morgen", concern="Frage",
-                  transcript=[{"time": "t", "from": "Nutzer", "text": "Hallo"}], channel="rest", priority="medium")
+    values = dict(
+        topic="antrag",
+        reason=rules.ASKED_FOR_PERSON,
+        summary="Thema: Antrag.",
+        contact_name="Anna",
+        contact_email="Anna@Example.org",
+        contact_phone=None,
+        callback_time="morgen",
+        concern="Frage",
+        transcript=[{"time": "t", "from": "Nutzer", "text": "Hallo"}],
+        channel="rest",
+        priority="medium",
+    )
     values.update(overrides)
     return TicketRequest(**values)
 
@@ -108,7 +127,7 @@ def test_tickets_per_topic_and_week(tickets):
 def test_unanswered_questions_are_counted(tickets):
     for text in ("Was ist ein Flux-Kompensator?", "was ist ein flux kompensator", "Wetter?"):
         tickets.log_unanswered(text, "not_understood", "out_of_scope", 0.21)
-    tickets.log_unanswered("   ", "not_understood")          # empty: not logged
+    tickets.log_unanswered("   ", "not_understood")  # empty: not logged
     counted = tickets.unanswered()
     assert [(q.count, q.kind) for q in counted] == [(2, "not_understood"), (1, "not_understood")]
     assert counted[0].guessed_intent == "out_of_scope"
@@ -123,8 +142,9 @@ def test_retention_deletes_old_tickets_questions_and_conversations(database_url,
     recent = TicketService(sessions, clock=lambda: NOW - timedelta(days=10))
     kept = recent.create(request())
     recent.log_unanswered("neue Frage", "not_understood")
-    privacy = Privacy(sessions, SqlConversationStore(f"sqlite:///{tmp_path / 'empty.db'}"), 90, timedelta(days=1),
-                      clock=lambda: NOW)
+    privacy = Privacy(
+        sessions, SqlConversationStore(f"sqlite:///{tmp_path / 'empty.db'}"), 90, timedelta(days=1), clock=lambda: NOW
+    )
     result = privacy.apply_retention()
     assert (result.tickets, result.questions) == (1, 1)
     assert [t.reference for t in recent.list()] == [kept.reference]
@@ -151,11 +171,33 @@ def test_delete_my_data_removes_the_booking_and_its_conversations_only(database_
     conversations = RecordingStore()
     privacy = Privacy(sessions, conversations, 90, timedelta(days=1), clock=lambda: NOW)
     bookings = BookingService(sessions, load_calendar_config(), clock=lambda: NOW)
-    booking = bookings.book(BookingRequest(datetime(2026, 12, 3, 10, tzinfo=BERLIN), "video", "Anna", "Org", "Cl",
-                                           "anna@example.org", None, NOW, conversation_id="web:booked-here"))
+    booking = bookings.book(
+        BookingRequest(
+            datetime(2026, 12, 3, 10, tzinfo=BERLIN),
+            "video",
+            "Anna",
+            "Org",
+            "Cl",
+            "anna@example.org",
+            None,
+            NOW,
+            conversation_id="web:booked-here",
+        )
+    )
     # A second booking with the same address, made elsewhere (maybe by someone else): not tied to this one.
-    same_address = bookings.book(BookingRequest(datetime(2026, 12, 3, 11, tzinfo=BERLIN), "video", "X", "Org2",
-                                                "Cl2", "anna@example.org", None, NOW, conversation_id="web:other"))
+    same_address = bookings.book(
+        BookingRequest(
+            datetime(2026, 12, 3, 11, tzinfo=BERLIN),
+            "video",
+            "X",
+            "Org2",
+            "Cl2",
+            "anna@example.org",
+            None,
+            NOW,
+            conversation_id="web:other",
+        )
+    )
     mark_held_after_start(bookings, booking.reference)
     DraftService(sessions).open(booking.reference, booking.email)
     tickets = TicketService(sessions)
@@ -175,11 +217,12 @@ def test_delete_my_data_removes_the_booking_and_its_conversations_only(database_
     assert conversations.deleted == [["web:booked-here"]]
     with pytest.raises(BookingNotFound):
         bookings.get(booking.reference)
-    assert bookings.get(same_address.reference).email == "anna@example.org"    # not tied: untouched
-    assert [t.contact_email for t in tickets.list()] == ["anna@example.org"]   # the one from web:other
+    assert bookings.get(same_address.reference).email == "anna@example.org"  # not tied: untouched
+    assert [t.contact_email for t in tickets.list()] == ["anna@example.org"]  # the one from web:other
     assert [q.text for q in tickets.unanswered()] == ["fremde Frage"]
-    assert bookings.book(BookingRequest(datetime(2026, 12, 3, 10, tzinfo=BERLIN), "video", "C", "O", "C",
-                                        "c@example.org", None, NOW))   # the slot is free again
+    assert bookings.book(
+        BookingRequest(datetime(2026, 12, 3, 10, tzinfo=BERLIN), "video", "C", "O", "C", "c@example.org", None, NOW)
+    )  # the slot is free again
 
 
 # --- actions -----------------------------------------------------------------------------------
@@ -189,27 +232,38 @@ def run(action, tracker_):
     return "\n".join(m.get("text") or "" for m in dispatcher.messages), dispatcher.messages, events
 
 
-
 def plain(text="", intent="nlu_fallback", slots=None, entities=None, events=None):
     event = user_event(text, intent, entities=entities)
-    return Tracker("sender-1", slots or {}, event["parse_data"], (events or []) + [event], False, None, {},
-                   "action_listen")
+    return Tracker(
+        "sender-1", slots or {}, event["parse_data"], (events or []) + [event], False, None, {}, "action_listen"
+    )
 
 
 def form(slot, text, intent="nlu_fallback", slots=None):
     event = user_event(text, intent)
     values = {"requested_slot": slot, **(slots or {}), slot: text}
-    return Tracker("sender-1", values, event["parse_data"], [event, {"event": "slot", "name": slot, "value": text}],
-                   False, None, {"name": "handoff_form"}, "action_listen")
+    return Tracker(
+        "sender-1",
+        values,
+        event["parse_data"],
+        [event, {"event": "slot", "name": slot, "value": text}],
+        False,
+        None,
+        {"name": "handoff_form"},
+        "action_listen",
+    )
 
 
-@pytest.mark.parametrize("intent, entities, reason, wording", [
-    ("ask_human", None, "asked_for_person", "damit sich eine Person"),
-    ("complaint", None, "sensitive_topic", "nicht verbindlich helfen"),
-    ("legal_question", None, "sensitive_topic", "rechtliche Fragen"),
-    ("funding_decision", None, "sensitive_topic", "Entscheidungen über einzelne Anträge"),
-    ("ask_human", [{"entity": "handoff_reason", "value": "not_understood"}], "not_understood", "damit eine Person"),
-])
+@pytest.mark.parametrize(
+    "intent, entities, reason, wording",
+    [
+        ("ask_human", None, "asked_for_person", "damit sich eine Person"),
+        ("complaint", None, "sensitive_topic", "nicht verbindlich helfen"),
+        ("legal_question", None, "sensitive_topic", "rechtliche Fragen"),
+        ("funding_decision", None, "sensitive_topic", "Entscheidungen über einzelne Anträge"),
+        ("ask_human", [{"entity": "handoff_reason", "value": "not_understood"}], "not_understood", "damit eine Person"),
+    ],
+)
 def test_each_trigger_explains_and_gives_contact(intent, entities, reason, wording):
     text, _, events = run(handoff.ActionHandoffIntro(), plain("x", intent, entities=entities))
     assert wording in text and "+49 30 310078-387" in text and "info@go-cluster.de" in text
@@ -229,23 +283,29 @@ def test_contact_is_email_or_phone(text, stored):
     assert slots_of(events)["handoff_contact"] == stored
 
 
-@pytest.mark.parametrize("slot, text, hint", [
-    ("handoff_contact", "ruf mich an", "weder eine gültige E-Mail-Adresse noch eine Telefonnummer"),
-    ("handoff_callback", "gestern", "Vergangenheit"),
-    ("handoff_concern", "x" * 600, "höchstens 500 Zeichen"),
-    ("handoff_name", "Hallo", "Bitte nennen Sie Ihren Namen"),
-    ("handoff_name", "weiß ich nicht", "Bitte nennen Sie Ihren Namen"),
-])
+@pytest.mark.parametrize(
+    "slot, text, hint",
+    [
+        ("handoff_contact", "ruf mich an", "weder eine gültige E-Mail-Adresse noch eine Telefonnummer"),
+        ("handoff_callback", "gestern", "Vergangenheit"),
+        ("handoff_concern", "x" * 600, "höchstens 500 Zeichen"),
+        ("handoff_name", "Hallo", "Bitte nennen Sie Ihren Namen"),
+        ("handoff_name", "weiß ich nicht", "Bitte nennen Sie Ihren Namen"),
+    ],
+)
 def test_invalid_handoff_answers_get_hints(slot, text, hint):
     out, _, events = run(handoff.ValidateHandoffForm(), form(slot, text, slots={"handoff_consent": True}))
     assert hint in out and slots_of(events)[slot] is None
 
 
-@pytest.mark.parametrize("slot, text", [
-    ("handoff_concern", "Wie lange dauert die Zertifizierung?"),   # a question is a fine concern
-    ("handoff_callback", "egal"),
-    ("handoff_name", "Anna Ja-Schmidt"),
-])
+@pytest.mark.parametrize(
+    "slot, text",
+    [
+        ("handoff_concern", "Wie lange dauert die Zertifizierung?"),  # a question is a fine concern
+        ("handoff_callback", "egal"),
+        ("handoff_name", "Anna Ja-Schmidt"),
+    ],
+)
 def test_handoff_texts_that_are_answers(slot, text):
     _, _, events = run(handoff.ValidateHandoffForm(), form(slot, text, slots={"handoff_consent": True}))
     assert slots_of(events)[slot] == text
@@ -259,29 +319,45 @@ def test_declined_consent_creates_nothing(database_url, make_services):
     assert "speichere nichts" in text and service.list() == []
 
 
-def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(database_url, monkeypatch, make_services,
-                                                                     smtp_sink):
-    service = make_services(database_url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_sink.port),
-                            HOTLINE_NOTIFY_EMAIL="info@go-cluster.example").tickets
-    monkeypatch.setattr(handoff.services().conversations, "transcript", lambda sender: [])   # use the session's events
-    history = [{"event": "user", "text": "Bekommen wir die Kostenbeteiligung?", "timestamp": 1795000000,
-                "parse_data": {"intent": {"name": "cost_share_check"}}},
-               {"event": "bot", "text": "Ich prüfe mit Ihnen ...", "timestamp": 1795000001}]
-    slots = {"handoff_consent": True, "handoff_name": "Anna Muster", "handoff_contact": "anna@example.org",
-             "handoff_callback": "morgen vormittag", "handoff_concern": "Bitte dringend Rückruf wegen Frist",
-             "handoff_reason": "asked_for_person"}
+def test_ticket_is_created_with_transcript_and_mailed_to_the_hotline(
+    database_url, monkeypatch, make_services, smtp_sink
+):
+    service = make_services(
+        database_url,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(smtp_sink.port),
+        HOTLINE_NOTIFY_EMAIL="info@go-cluster.example",
+    ).tickets
+    monkeypatch.setattr(handoff.services().conversations, "transcript", lambda sender: [])  # use the session's events
+    history = [
+        {
+            "event": "user",
+            "text": "Bekommen wir die Kostenbeteiligung?",
+            "timestamp": 1795000000,
+            "parse_data": {"intent": {"name": "cost_share_check"}},
+        },
+        {"event": "bot", "text": "Ich prüfe mit Ihnen ...", "timestamp": 1795000001},
+    ]
+    slots = {
+        "handoff_consent": True,
+        "handoff_name": "Anna Muster",
+        "handoff_contact": "anna@example.org",
+        "handoff_callback": "morgen vormittag",
+        "handoff_concern": "Bitte dringend Rückruf wegen Frist",
+        "handoff_reason": "asked_for_person",
+    }
     text, _, events = run(handoff.ActionCreateTicket(), plain("dringend", "ask_human", slots, events=history))
-    ticket, = service.list()
+    (ticket,) = service.list()
     assert f"unter der Nummer {ticket.reference}" in text
     assert (ticket.topic, ticket.priority, ticket.reason) == ("kostenbeteiligung", "high", "asked_for_person")
     assert ticket.contact_email == "anna@example.org" and ticket.callback_time == "morgen vormittag"
     assert ticket.transcript[0]["text"] == "Bekommen wir die Kostenbeteiligung?"
     assert all(value is None for value in slots_of(events).values())
-    (_sender, recipients, data), = smtp_sink.messages
+    ((_sender, recipients, data),) = smtp_sink.messages
     message = email_lib.message_from_bytes(data if isinstance(data, bytes) else data.encode())
     assert recipients == ["info@go-cluster.example"] and f"{ticket.reference} (hoch)" in message["Subject"]
     body = message.get_payload(decode=True).decode("utf-8")
-    assert "Bekommen wir die Kostenbeteiligung?" in body and "Priorität: hoch" in body   # the label, not the code
+    assert "Bekommen wir die Kostenbeteiligung?" in body and "Priorität: hoch" in body  # the label, not the code
 
 
 def test_not_understood_questions_are_logged(database_url, make_services):
@@ -291,10 +367,12 @@ def test_not_understood_questions_are_logged(database_url, make_services):
     tracker = Tracker("s", {}, event["parse_data"], [event], False, None, {}, "action_listen")
     asyncio.run(knowledge_actions.ActionClarify().run(CollectingDispatcher(), tracker, DOMAIN))
     run(knowledge_actions.ActionExplainTerm(), plain("Was ist ein Flux-Kompensator?", "ask_glossary"))
-    run(knowledge_actions.ActionExplainTerm(), plain("Was ist ESCA?", "ask_glossary"))      # known: not logged
+    run(knowledge_actions.ActionExplainTerm(), plain("Was ist ESCA?", "ask_glossary"))  # known: not logged
     logged = {(q.text, q.kind, q.guessed_intent) for q in service.unanswered()}
-    assert logged == {("wie geht das mit dem dingsbums", "not_understood", "faq_labels"),
-                      ("Was ist ein Flux-Kompensator?", "unknown_term", "ask_glossary")}
+    assert logged == {
+        ("wie geht das mit dem dingsbums", "not_understood", "faq_labels"),
+        ("Was ist ein Flux-Kompensator?", "unknown_term", "ask_glossary"),
+    }
 
 
 def test_retention_command(capsys):
@@ -308,16 +386,23 @@ def test_the_hand_off_helps_after_two_failures_with_the_hotline_and_a_skip_for_t
     slots = {"handoff_consent": True, "form_failures": {"slot": "handoff_callback", "count": 1}}
     out, messages, events = run(handoff.ValidateHandoffForm(), form("handoff_callback", "gestern", slots=slots))
     buttons = [(b["title"], b["payload"]) for m in messages for b in (m.get("buttons") or [])]
-    assert buttons == [("Überspringen", "keine Angabe"), ("Abbrechen", "/stop")]   # no hand-off inside the hand-off
+    assert buttons == [("Überspringen", "keine Angabe"), ("Abbrechen", "/stop")]  # no hand-off inside the hand-off
     assert "+49 30 310078-387" in out
     _, _, events = run(handoff.ValidateHandoffForm(), form("handoff_callback", "keine Angabe", slots=slots))
     assert slots_of(events)["handoff_callback"] == "keine Angabe" and slots_of(events)["form_failures"] is None
 
 
 def test_a_hand_off_out_of_a_form_forgets_the_unfinished_process():
-    started = {"consultation_format": "video", "person_name": "Anna Muster",
-               "form_failures": {"slot": "email", "count": 2}}
+    started = {
+        "consultation_format": "video",
+        "person_name": "Anna Muster",
+        "form_failures": {"slot": "email", "count": 2},
+    }
     entities = [{"entity": "handoff_reason", "value": "not_understood"}]
     _, _, events = run(handoff.ActionHandoffIntro(), plain("x", "ask_human", slots=started, entities=entities))
-    assert slots_of(events) == {"consultation_format": None, "person_name": None, "form_failures": None,
-                                "handoff_reason": "not_understood"}
+    assert slots_of(events) == {
+        "consultation_format": None,
+        "person_name": None,
+        "form_failures": None,
+        "handoff_reason": "not_understood",
+    }

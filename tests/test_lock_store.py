@@ -3,6 +3,7 @@
 Keys carry a prefix unique to this run and are deleted afterwards; nothing else in the Redis is
 touched. Several store objects stand for several Rasa servers.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -76,6 +77,7 @@ def test_messages_of_one_conversation_take_turns_across_servers(redis_url, prefi
     def server(index: int) -> None:
         async def run():
             await asyncio.gather(*(handle(stores[index], index * 10 + n) for n in range(5)))
+
         asyncio.run(run())
 
     threads = [threading.Thread(target=server, args=(i,)) for i in range(len(stores))]
@@ -84,7 +86,7 @@ def test_messages_of_one_conversation_take_turns_across_servers(redis_url, prefi
     for thread in threads:
         thread.join(60)
     assert overlaps == [] and len(entered) == 20
-    assert stores[0].get_lock("conversation") is None      # the last one out removed the queue
+    assert stores[0].get_lock("conversation") is None  # the last one out removed the queue
 
 
 def test_a_queue_redis_forgot_is_joined_again(redis_url, prefix):
@@ -111,10 +113,10 @@ def test_a_queue_redis_forgot_is_joined_again(redis_url, prefix):
         tasks = [asyncio.create_task(holder()), asyncio.create_task(waiter())]
         await holding.wait()
         await asyncio.sleep(0.1)
-        first.red.delete(f"{prefix}c")             # Redis lost the queue
-        first.issue_ticket("c")                    # someone else is served now (ticket 0)
+        first.red.delete(f"{prefix}c")  # Redis lost the queue
+        first.issue_ticket("c")  # someone else is served now (ticket 0)
         await asyncio.sleep(0.3)
-        assert order == []                         # the waiter queued behind it, it did not barge in
+        assert order == []  # the waiter queued behind it, it did not barge in
         first.finish_serving("c", 0)
         release.set()
         await asyncio.gather(*tasks)
@@ -124,8 +126,8 @@ def test_a_queue_redis_forgot_is_joined_again(redis_url, prefix):
 
 
 def test_a_dead_servers_ticket_expires(redis_url, prefix):
-    store, = servers(redis_url, prefix, 1, lifetime=1)
-    store.issue_ticket("c")                        # drawn by a server that then died
+    (store,) = servers(redis_url, prefix, 1, lifetime=1)
+    store.issue_ticket("c")  # drawn by a server that then died
 
     async def scenario():
         started = time.monotonic()
@@ -139,7 +141,8 @@ def test_a_dead_servers_ticket_expires(redis_url, prefix):
 def test_endpoints_name_the_lock_store_only_when_configured():
     plain = effective_endpoints({}, load_settings({"GOCLUSTER_SECRET_KEY": "k" * 32}))
     assert "lock_store" not in plain
-    clustered = effective_endpoints({}, load_settings({"GOCLUSTER_SECRET_KEY": "k" * 32,
-                                                       "LOCK_STORE_URL": "redis://127.0.0.1:6379/0"}))
+    clustered = effective_endpoints(
+        {}, load_settings({"GOCLUSTER_SECRET_KEY": "k" * 32, "LOCK_STORE_URL": "redis://127.0.0.1:6379/0"})
+    )
     assert clustered["lock_store"] == {"type": LOCK_STORE}
-    assert "redis://" not in str(clustered)       # the URL (and any password) stays in the environment
+    assert "redis://" not in str(clustered)  # the URL (and any password) stays in the environment

@@ -1,5 +1,6 @@
 """Schema changes go through migrations: they build exactly the models' schema, both ways, on
 SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 import threading
@@ -45,10 +46,18 @@ def test_downgrade_and_upgrade_again(empty_url):
 # Rows as revision 0005 stored them (German codes) and what 0006 makes of them. "archiviert" is
 # no code at all: it stays as it is, both ways.
 GERMAN_TO_ENGLISH = {
-    "draft_applications.status": [("entwurf", "draft"), ("eingereicht", "submitted"),
-                                  ("zurueckgezogen", "withdrawn"), ("archiviert", "archiviert")],
-    "tickets.status": [("neu", "new"), ("in_bearbeitung", "in_progress"), ("erledigt", "done"),
-                       ("archiviert", "archiviert")],
+    "draft_applications.status": [
+        ("entwurf", "draft"),
+        ("eingereicht", "submitted"),
+        ("zurueckgezogen", "withdrawn"),
+        ("archiviert", "archiviert"),
+    ],
+    "tickets.status": [
+        ("neu", "new"),
+        ("in_bearbeitung", "in_progress"),
+        ("erledigt", "done"),
+        ("archiviert", "archiviert"),
+    ],
     "tickets.priority": [("hoch", "high"), ("mittel", "medium"), ("niedrig", "low"), ("niedrig", "low")],
 }
 
@@ -57,31 +66,52 @@ def _insert_rows_of_revision_0005(url: str) -> None:
     moment = "2026-11-30 10:00:00"
     with get_engine(url).begin() as connection:
         for index, (status, _) in enumerate(GERMAN_TO_ENGLISH["draft_applications.status"]):
-            connection.execute(text(
-                "INSERT INTO bookings (id, reference, status, slot_start, slot_minutes, format, name, organisation,"
-                " cluster_name, email, consent_at, created_at, updated_at)"
-                " VALUES (:id, :reference, 'held', :moment, 60, 'video', 'Anna', 'Org', 'Cl', 'anna@example.org',"
-                " :moment, :moment, :moment)"), {"id": index + 1, "reference": f"GC-B-2222{index}", "moment": moment})
-            connection.execute(text(
-                "INSERT INTO draft_applications (id, reference, booking_id, status, fields, created_at, updated_at)"
-                " VALUES (:id, :reference, :id, :status, '{}', :moment, :moment)"),
-                {"id": index + 1, "reference": f"GC-A-2222{index}", "status": status, "moment": moment})
+            connection.execute(
+                text(
+                    "INSERT INTO bookings (id, reference, status, slot_start, slot_minutes, format, name, organisation,"
+                    " cluster_name, email, consent_at, created_at, updated_at)"
+                    " VALUES (:id, :reference, 'held', :moment, 60, 'video', 'Anna', 'Org', 'Cl', 'anna@example.org',"
+                    " :moment, :moment, :moment)"
+                ),
+                {"id": index + 1, "reference": f"GC-B-2222{index}", "moment": moment},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO draft_applications (id, reference, booking_id, status, fields, created_at, updated_at)"
+                    " VALUES (:id, :reference, :id, :status, '{}', :moment, :moment)"
+                ),
+                {"id": index + 1, "reference": f"GC-A-2222{index}", "status": status, "moment": moment},
+            )
         statuses, priorities = GERMAN_TO_ENGLISH["tickets.status"], GERMAN_TO_ENGLISH["tickets.priority"]
         for index, ((status, _), (priority, _)) in enumerate(zip(statuses, priorities, strict=True)):
-            connection.execute(text(
-                "INSERT INTO tickets (id, reference, topic, reason, summary, contact_name, concern, transcript,"
-                " channel, priority, status, created_at, updated_at)"
-                " VALUES (:id, :reference, 'antrag', 'asked_for_person', 'S', 'Anna', 'Frage', '[]', 'web',"
-                " :priority, :status, :moment, :moment)"),
-                {"id": index + 1, "reference": f"GC-T-2222{index}", "priority": priority, "status": status,
-                 "moment": moment})
+            connection.execute(
+                text(
+                    "INSERT INTO tickets (id, reference, topic, reason, summary, contact_name, concern, transcript,"
+                    " channel, priority, status, created_at, updated_at)"
+                    " VALUES (:id, :reference, 'antrag', 'asked_for_person', 'S', 'Anna', 'Frage', '[]', 'web',"
+                    " :priority, :status, :moment, :moment)"
+                ),
+                {
+                    "id": index + 1,
+                    "reference": f"GC-T-2222{index}",
+                    "priority": priority,
+                    "status": status,
+                    "moment": moment,
+                },
+            )
 
 
 def _stored(url: str) -> dict:
     with get_engine(url).connect() as connection:
-        return {column: [row[0] for row in connection.execute(text(
-                    f"SELECT {column.split('.')[1]} FROM {column.split('.')[0]} ORDER BY id"))]
-                for column in GERMAN_TO_ENGLISH}
+        return {
+            column: [
+                row[0]
+                for row in connection.execute(
+                    text(f"SELECT {column.split('.')[1]} FROM {column.split('.')[0]} ORDER BY id")
+                )
+            ]
+            for column in GERMAN_TO_ENGLISH
+        }
 
 
 def test_0006_rewrites_the_german_codes_to_english_and_back(empty_url):

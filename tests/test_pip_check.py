@@ -1,4 +1,5 @@
 """bin/pip-check: `pip check` with only the documented conflict allowed."""
+
 from __future__ import annotations
 
 import importlib.machinery
@@ -34,9 +35,8 @@ def test_the_allowed_conflict_is_the_pinned_override():
     pip_check = load_script()
     overrides = (PROJECT_ROOT / "overrides.txt").read_text("utf-8")
     aiohttp = re.search(r"^aiohttp==(\S+)$", overrides, re.M).group(1)
-    assert pip_check.ALLOWED == {
-        f"rasa 3.6.21 has requirement aiohttp<3.10,>=3.9.0, but you have aiohttp {aiohttp}."}
-    assert f"aiohttp {aiohttp}." in overrides   # the comment quotes the same line
+    assert pip_check.ALLOWED == {f"rasa 3.6.21 has requirement aiohttp<3.10,>=3.9.0, but you have aiohttp {aiohttp}."}
+    assert f"aiohttp {aiohttp}." in overrides  # the comment quotes the same line
 
 
 def test_this_environment_passes():

@@ -1,4 +1,5 @@
 """Rasa extensions that change Rasa's behaviour must keep its contract."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,27 +26,35 @@ def test_the_action_server_imports_no_rasa():
     import subprocess
     import sys
 
-    probe = ("import sys, actions.server, actions.booking, actions.handoff, actions.applications; "
-             "print(sorted(m for m in sys.modules if m == 'rasa' or m.startswith('rasa.')))")
+    probe = (
+        "import sys, actions.server, actions.booking, actions.handoff, actions.applications; "
+        "print(sorted(m for m in sys.modules if m == 'rasa' or m.startswith('rasa.')))"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("result", [
-    {"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "Hallo", "buttons": []}]},
-    {"events": [], "responses": []},
-    {},
-])
+@pytest.mark.parametrize(
+    "result",
+    [
+        {"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "Hallo", "buttons": []}]},
+        {"events": [], "responses": []},
+        {},
+    ],
+)
 def test_valid_responses_pass(result):
     assert remote_action()._validate_action_result(result) is True
 
 
-@pytest.mark.parametrize("result", [
-    {"events": [{"event": "no_such_event"}]},
-    {"responses": "not a list"},
-    {"events": [{"event": "slot", "name": 5}]},
-])
+@pytest.mark.parametrize(
+    "result",
+    [
+        {"events": [{"event": "no_such_event"}]},
+        {"responses": "not a list"},
+        {"events": [{"event": "slot", "name": 5}]},
+    ],
+)
 def test_invalid_responses_raise_like_rasa(result):
     from jsonschema import validate
 

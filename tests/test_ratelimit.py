@@ -1,5 +1,6 @@
 """Shared rate limits: counted in the database, per key and window, keys stored only as hashes.
 Every test that counts runs on SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -38,9 +39,16 @@ def limiter(storage_url, clock):
 THREE_PER_MINUTE = Limit("test", 3, timedelta(minutes=1))
 
 
-@pytest.mark.parametrize("spec, count, seconds", [
-    ("5/15min", 5, 900), ("10/h", 10, 3600), ("3/d", 3, 86400), (" 20 / 2h ", 20, 7200), ("1/30s", 1, 30),
-])
+@pytest.mark.parametrize(
+    "spec, count, seconds",
+    [
+        ("5/15min", 5, 900),
+        ("10/h", 10, 3600),
+        ("3/d", 3, 86400),
+        (" 20 / 2h ", 20, 7200),
+        ("1/30s", 1, 30),
+    ],
+)
 def test_rate_specs(spec, count, seconds):
     assert parse_rate("X", spec) == RateLimitSpec(count, timedelta(seconds=seconds))
 
@@ -54,7 +62,7 @@ def test_invalid_rate_specs_name_the_variable(spec):
 def test_limits_are_configured_from_the_environment():
     settings = load_settings({"RATE_LIMIT_BOOKINGS_PER_CLIENT": "20/d"})
     assert Limit.configured(settings, "bookings_per_client") == Limit("bookings_per_client", 20, timedelta(days=1))
-    assert Limit.configured(settings, "bookings_per_conversation").count == 3   # default
+    assert Limit.configured(settings, "bookings_per_conversation").count == 3  # default
 
 
 def test_counts_per_key_until_the_limit(limiter):
@@ -63,7 +71,7 @@ def test_counts_per_key_until_the_limit(limiter):
     with pytest.raises(RateLimited) as refused:
         limiter.hit(THREE_PER_MINUTE, "a")
     assert timedelta(0) < refused.value.retry_after <= timedelta(minutes=1)
-    limiter.hit(THREE_PER_MINUTE, "b")          # another key is unaffected
+    limiter.hit(THREE_PER_MINUTE, "b")  # another key is unaffected
     with pytest.raises(RateLimited):
         limiter.check(THREE_PER_MINUTE, "a")
     limiter.check(THREE_PER_MINUTE, "b")
@@ -79,7 +87,7 @@ def test_a_new_window_starts_fresh(limiter, clock):
 def test_any_key_over_its_limit_refuses(limiter):
     for _ in range(3):
         limiter.hit(THREE_PER_MINUTE, "conversation-1", "client-1")
-    with pytest.raises(RateLimited):   # a new conversation from the same client
+    with pytest.raises(RateLimited):  # a new conversation from the same client
         limiter.hit(THREE_PER_MINUTE, "conversation-2", "client-1")
 
 

@@ -1,4 +1,5 @@
 """The secret key, signed values and pseudonyms (bot/security.py)."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -19,19 +20,18 @@ def test_processes_starting_together_all_read_the_same_complete_key(tmp_path):
             keys = pool.map(_create, [str(path)] * 16)
         assert len(set(keys)) == 1 and len(keys[0]) == 64
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        assert [p.name for p in path.parent.iterdir()] == ["secret_key"]   # no temporary file left
+        assert [p.name for p in path.parent.iterdir()] == ["secret_key"]  # no temporary file left
 
 
 def test_session_tokens_are_signed_and_bound_to_the_key(monkeypatch):
     import os
-
 
     token = security.issue_session_token()
     session = security.session_from_token(token)
     assert session and token.startswith(session + ".")
     original = os.environ["GOCLUSTER_SECRET_KEY"]
     monkeypatch.setenv("GOCLUSTER_SECRET_KEY", "another-key-entirely")
-    assert security.session_from_token(token) is None     # a rotated key ends old sessions
+    assert security.session_from_token(token) is None  # a rotated key ends old sessions
     monkeypatch.setenv("GOCLUSTER_SECRET_KEY", original)
     assert security.session_from_token(token) == session
 

@@ -1,6 +1,7 @@
 """`python -m bot serve`: the topology it starts, the balancer's configuration, and the supervisor
 that brings crashed services back (fast, with stand-in services; tests/test_cluster.py does it
 with the real ones)."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,14 @@ from bot import balancer
 from bot.cli.serve import Service, Supervisor, _cluster_problem, services
 from bot.config import ConfigError, load_settings
 
-CLUSTER = {"RASA_SERVERS": "2", "ACTION_SERVERS": "3", "WEB_SERVERS": "2", "LOCK_STORE_URL": "redis://127.0.0.1:6379/0",
-           "DATABASE_URL": "postgresql://u@127.0.0.1/app", "TRACKER_DATABASE_URL": "postgresql://u@127.0.0.1/tracker"}
+CLUSTER = {
+    "RASA_SERVERS": "2",
+    "ACTION_SERVERS": "3",
+    "WEB_SERVERS": "2",
+    "LOCK_STORE_URL": "redis://127.0.0.1:6379/0",
+    "DATABASE_URL": "postgresql://u@127.0.0.1/app",
+    "TRACKER_DATABASE_URL": "postgresql://u@127.0.0.1/tracker",
+}
 
 
 def test_one_of_each_without_balancer_stays_the_default():
@@ -38,8 +45,14 @@ def test_several_servers_sit_behind_the_balancer():
     assert config.actions_url == "http://127.0.0.1:8001/webhook"
     layout = balancer.topology(config)
     assert [(i.name, i.port) for i in layout.instances] == [
-        ("actions-1", 5055), ("actions-2", 5056), ("actions-3", 5057), ("rasa-1", 5005), ("rasa-2", 5006),
-        ("web-1", 8080), ("web-2", 8081)]
+        ("actions-1", 5055),
+        ("actions-2", 5056),
+        ("actions-3", 5057),
+        ("rasa-1", 5005),
+        ("rasa-2", 5006),
+        ("web-1", 8080),
+        ("web-2", 8081),
+    ]
     assert dict(layout.rasa[1].env) == {"RASA_PORT": "5006", "RASA_NODE": "rasa2"}
 
 
@@ -53,13 +66,16 @@ def test_services_of_the_cluster_end_with_the_balancer(configure, tmp_path):
     assert rasa.health_url == "http://127.0.0.1:5006/" and rasa.env["RASA_NODE"] == "rasa2"
 
 
-@pytest.mark.parametrize("env, message", [
-    ({"RASA_SERVERS": "2"}, "LOCK_STORE_URL"),
-    ({"RASA_SERVERS": "17"}, "RASA_SERVERS"),
-    ({"RASA_NODE": "Rasa-1"}, "RASA_NODE"),
-    ({"HOTLINE_NETWORKS": "irgendwo"}, "HOTLINE_NETWORKS"),
-    ({"LOCK_STORE_URL": "http://127.0.0.1:6379"}, "LOCK_STORE_URL"),
-])
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"RASA_SERVERS": "2"}, "LOCK_STORE_URL"),
+        ({"RASA_SERVERS": "17"}, "RASA_SERVERS"),
+        ({"RASA_NODE": "Rasa-1"}, "RASA_NODE"),
+        ({"HOTLINE_NETWORKS": "irgendwo"}, "HOTLINE_NETWORKS"),
+        ({"LOCK_STORE_URL": "http://127.0.0.1:6379"}, "LOCK_STORE_URL"),
+    ],
+)
 def test_wrong_cluster_settings_stop_the_start_in_german(env, message):
     with pytest.raises(ConfigError, match=message):
         load_settings(env)
@@ -79,8 +95,14 @@ def test_the_balancer_configuration_is_valid_haproxy(tmp_path):
     layout = balancer.topology(config)
     text = balancer.render(config, layout, run_as=65534)
     assert "${" not in text.replace("${…}", "")
-    for line in ("use-server rasa2 if { url_param(sid) -m beg rasa2. }", "server actions3 127.0.0.1:5057 check",
-                 "bind 127.0.0.1:8001", "bind 0.0.0.0:8000", "!{ src 10.0.0.0/8 ::1 }", "uid 65534"):
+    for line in (
+        "use-server rasa2 if { url_param(sid) -m beg rasa2. }",
+        "server actions3 127.0.0.1:5057 check",
+        "bind 127.0.0.1:8001",
+        "bind 0.0.0.0:8000",
+        "!{ src 10.0.0.0/8 ::1 }",
+        "uid 65534",
+    ):
         assert line in text, line
     path = tmp_path / "haproxy.cfg"
     path.write_text(text, "utf-8")
@@ -111,8 +133,9 @@ def _until(condition, supervisor: Supervisor, timeout: float = 20) -> None:
 
 def test_a_crashed_service_is_restarted_with_back_off_and_reported(tmp_path, capsys):
     port = _free_port()
-    service = Service("stand-in", [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-                      f"http://127.0.0.1:{port}/")
+    service = Service(
+        "stand-in", [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"], f"http://127.0.0.1:{port}/"
+    )
     supervisor = Supervisor([service], tmp_path, dict(os.environ), tmp_path / "serve.json")
     supervisor.start_all()
     try:
@@ -133,7 +156,7 @@ def test_a_crashed_service_is_restarted_with_back_off_and_reported(tmp_path, cap
     assert "Neustart in 2 s (Fehlschlag 2 in Folge)" in log
     assert "Dienst 'stand-in' neu gestartet (Neustart Nr. 1)" in log
     assert "Dienst 'stand-in' ist wieder bereit" in log
-    assert "ist ausgefallen" in capsys.readouterr().err          # and on the operator's console
+    assert "ist ausgefallen" in capsys.readouterr().err  # and on the operator's console
     assert '"restarts": 2' in (tmp_path / "serve.json").read_text("utf-8")
 
 

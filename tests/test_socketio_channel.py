@@ -4,6 +4,7 @@ The browser tests (tests/browser) use it for real; these check without a server:
 check, the packet size limit, server-issued sessions, and that messages belong to the socket's
 session whatever the client claims.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -87,7 +88,7 @@ def test_a_new_session_is_issued_and_signed():
     server = FakeServer(channel.sio)
     connect(channel, "sid-1")
     asyncio.run(handlers(channel)["session_request"]("sid-1", None))
-    (event, token, room), = server.emitted
+    ((event, token, room),) = server.emitted
     session = session_from_token(token)
     assert event == "session_confirm" and room == "sid-1" and session is not None
     assert server.joined == [("sid-1", f"web:{session}")]
@@ -106,13 +107,21 @@ def test_ids_the_server_did_not_issue_are_refused():
     channel = build()
     server = FakeServer(channel.sio)
     genuine = issue_session_token()
-    forged = [genuine[:-1] + ("0" if genuine[-1] != "0" else "1"), genuine.split(".")[0], "abc123",
-              "123456789", {"x": 1}, None, "../../etc", "a" * 10_000]
+    forged = [
+        genuine[:-1] + ("0" if genuine[-1] != "0" else "1"),
+        genuine.split(".")[0],
+        "abc123",
+        "123456789",
+        {"x": 1},
+        None,
+        "../../etc",
+        "a" * 10_000,
+    ]
     for index, claimed in enumerate(forged):
         asyncio.run(handlers(channel)["session_request"](f"sid-{index}", {"session_id": claimed}))
     issued = [data for _event, data, _room in server.emitted]
     assert genuine not in issued and all(session_from_token(t) for t in issued)
-    assert len(set(issued)) == len(forged)      # each got a fresh session of its own
+    assert len(set(issued)) == len(forged)  # each got a fresh session of its own
 
 
 def test_messages_belong_to_the_socket_session_not_to_a_claimed_id():
@@ -123,11 +132,14 @@ def test_messages_belong_to_the_socket_session_not_to_a_claimed_id():
     token = issue_session_token()
     asyncio.run(handlers(channel)["session_request"]("sid-1", {"session_id": token}))
     victim = issue_session_token()
-    asyncio.run(handlers(channel)["user_uttered"]("sid-1", {"message": "Hallo", "session_id": victim,
-                                                             "metadata": {"client": "forged"}}))
-    message, = received
+    asyncio.run(
+        handlers(channel)["user_uttered"](
+            "sid-1", {"message": "Hallo", "session_id": victim, "metadata": {"client": "forged"}}
+        )
+    )
+    (message,) = received
     assert message.sender_id == f"web:{session_from_token(token)}"
-    assert message.metadata.get("client") not in (None, "forged")     # set by the server, a pseudonym
+    assert message.metadata.get("client") not in (None, "forged")  # set by the server, a pseudonym
     assert "192.0.2.1" not in str(message.metadata)
 
 
@@ -135,7 +147,7 @@ def test_no_message_without_a_session_or_without_text():
     received = []
     channel = build(received=received)
     FakeServer(channel.sio)
-    asyncio.run(handlers(channel)["user_uttered"]("sid-x", {"message": "Hallo"}))    # no session requested
+    asyncio.run(handlers(channel)["user_uttered"]("sid-x", {"message": "Hallo"}))  # no session requested
     asyncio.run(handlers(channel)["session_request"]("sid-y", None))
     for data in ({"message": 5}, {"message": None}, "Hallo", None, []):
         asyncio.run(handlers(channel)["user_uttered"]("sid-y", data))

@@ -1,4 +1,5 @@
 """The German spaCy pipeline built without de_core_news_sm."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,8 @@ def test_extend_lemma_table_keeps_original_entries():
     table = {"Häuser": "Haus", "essen": "essen", "Essen": "Essen", "Gespräche": "Gespräch"}
     extended = extend_lemma_table(table)
     assert extended["häuser"] == "Haus" and extended["haeuser"] == "Haus"
-    assert extended["essen"] == "essen" and extended["Essen"] == "Essen"   # originals win
-    assert extended["gespraech"] == "Gespräch"                              # lemma variants too
+    assert extended["essen"] == "essen" and extended["Essen"] == "Essen"  # originals win
+    assert extended["gespraech"] == "Gespräch"  # lemma variants too
 
 
 @pytest.fixture(scope="module")

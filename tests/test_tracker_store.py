@@ -1,4 +1,5 @@
 """Conversations are stored in SQL and survive a restart of the Rasa server."""
+
 from __future__ import annotations
 
 import asyncio

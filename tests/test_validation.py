@@ -1,4 +1,5 @@
 """Form answers: free texts refuse messages that are no name (bot.language.answer_kind)."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,26 +9,29 @@ from bot.language import NAME_REJECTED_KINDS
 from bot.validation import free_text
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("  Dr. Anna   Muster ", ("Dr. Anna Muster", None)),
-    ("Ja-Cluster Energie GmbH", ("Ja-Cluster Energie GmbH", None)),
-    ("Fragebogen GmbH", ("Fragebogen GmbH", None)),
-    ("Janine Hallo", ("Janine Hallo", None)),
-    ("", (None, "empty")),
-    ("x", (None, "too_short")),
-    ("!!", (None, "no_letters")),
-    ("x" * 201, (None, "too_long")),
-    ("Ja", (None, "yes_no")),
-    ("nein danke", (None, "yes_no")),
-    ("Hallo", (None, "greeting")),
-    ("Danke!", (None, "greeting")),
-    ("weiß ich nicht", (None, "dont_know")),
-    ("k. A.", (None, "dont_know")),
-    ("abbrechen", (None, "command")),
-    ("/restart", (None, "command")),
-    ("Was ist ESCA?", (None, "question")),
-    ("Muss ich das angeben", (None, "question")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("  Dr. Anna   Muster ", ("Dr. Anna Muster", None)),
+        ("Ja-Cluster Energie GmbH", ("Ja-Cluster Energie GmbH", None)),
+        ("Fragebogen GmbH", ("Fragebogen GmbH", None)),
+        ("Janine Hallo", ("Janine Hallo", None)),
+        ("", (None, "empty")),
+        ("x", (None, "too_short")),
+        ("!!", (None, "no_letters")),
+        ("x" * 201, (None, "too_long")),
+        ("Ja", (None, "yes_no")),
+        ("nein danke", (None, "yes_no")),
+        ("Hallo", (None, "greeting")),
+        ("Danke!", (None, "greeting")),
+        ("weiß ich nicht", (None, "dont_know")),
+        ("k. A.", (None, "dont_know")),
+        ("abbrechen", (None, "command")),
+        ("/restart", (None, "command")),
+        ("Was ist ESCA?", (None, "question")),
+        ("Muss ich das angeben", (None, "question")),
+    ],
+)
 def test_free_text(text, expected):
     assert free_text(text) == expected
 

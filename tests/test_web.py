@@ -1,4 +1,5 @@
 """The chat page server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,9 +32,11 @@ def test_chat_page_is_german_and_accessible():
 def test_demo_page_embeds_the_widget_with_one_script_tag():
     status, headers, body = request("/")
     assert status == 200 and '<html lang="de">' in body and "Demo-Seite" in body
-    assert body.count("<script") == 1   # the shown snippet is escaped text, not a tag
-    assert ('<script src="/static/widget/widget.js" data-server-url="http://localhost:5005" '
-            'data-title="go-cluster-Assistent"') in body
+    assert body.count("<script") == 1  # the shown snippet is escaped text, not a tag
+    assert (
+        '<script src="/static/widget/widget.js" data-server-url="http://localhost:5005" '
+        'data-title="go-cluster-Assistent"'
+    ) in body
     assert "&lt;script src=" in body and "{{" not in body
 
 
@@ -53,7 +56,8 @@ def test_websocket_url_of_the_rasa_server():
     assert websocket_url("https://bot.example.org/rasa") == "wss://bot.example.org/rasa"
     assert websocket_url("http://localhost:5005") == "ws://localhost:5005"
     assert "connect-src 'self' https://bot.example.org wss://bot.example.org;" in content_security_policy(
-        "https://bot.example.org/")
+        "https://bot.example.org/"
+    )
 
 
 def test_client_config_points_to_rasa():
@@ -79,8 +83,8 @@ def test_static_files_and_health():
 # Host header sent -> (host, port) of request.url; None: the test client's own "127.0.0.1:<port>".
 HOSTS = {
     None: ("127.0.0.1", None),
-    "localhost:8080": ("localhost", 8080),                # `make run`, opened in a browser
-    "bot.example.org": ("bot.example.org", 80),           # behind a reverse proxy (plain HTTP to us)
+    "localhost:8080": ("localhost", 8080),  # `make run`, opened in a browser
+    "bot.example.org": ("bot.example.org", 80),  # behind a reverse proxy (plain HTTP to us)
     "bot.example.org:8443": ("bot.example.org", 8443),
     "[::1]:8080": ("::1", 8080),
 }
@@ -110,7 +114,7 @@ async def pong(_request: web.Request) -> web.Response:
 
 def add_url_probes(app: web.Application) -> None:
     app.router.add_get("/probe/url", url_of_request)
-    sub = web.Application()   # aiohttp resolves sub-applications through request.url
+    sub = web.Application()  # aiohttp resolves sub-applications through request.url
     sub.router.add_get("/ping", pong)
     app.add_subapp("/probe/sub/", sub)
 
@@ -118,13 +122,13 @@ def add_url_probes(app: web.Application) -> None:
 @pytest.mark.parametrize("host", HOSTS)
 def test_request_url_is_read_for_every_host_header(host):
     status, headers, body, port = request_with_host("/probe/url?q=%C3%A4&x=1", host, add_url_probes)
-    assert status == 200, body            # 500 "Server got itself in trouble" if aiohttp and yarl disagree
+    assert status == 200, body  # 500 "Server got itself in trouble" if aiohttp and yarl disagree
     data = json.loads(body)
     expected_host, expected_port = HOSTS[host]
     assert (data["host"], data["port"]) == (expected_host, expected_port or port)
     assert data["raw_path_qs"] == "/probe/url?q=%C3%A4&x=1"
     assert data["url"].startswith("http://") and data["url"].endswith("/probe/url?q=%C3%A4&x=1")
-    assert headers["X-Content-Type-Options"] == "nosniff"   # went through our middleware
+    assert headers["X-Content-Type-Options"] == "nosniff"  # went through our middleware
 
 
 @pytest.mark.parametrize("host", HOSTS)
@@ -150,14 +154,17 @@ def test_compressed_request_bodies_are_not_inflated_past_the_size_limit():
     gzip = zlib.compressobj(9, zlib.DEFLATED, 31)
     zeros = b"0" * (1 << 20)
     bomb = gzip.compress(b"username=") + b"".join(gzip.compress(zeros) for _ in range(200)) + gzip.flush()
-    assert len(bomb) < 256 * 1024   # inflates to 200 MiB
+    assert len(bomb) < 256 * 1024  # inflates to 200 MiB
 
     async def go():
         async with TestClient(TestServer(create_app(rasa_url="http://localhost:5005"))) as client:
             tracemalloc.start()
             try:
-                response = await client.post("/hotline/anmelden", data=bomb, headers={
-                    "Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": "gzip"})
+                response = await client.post(
+                    "/hotline/anmelden",
+                    data=bomb,
+                    headers={"Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": "gzip"},
+                )
                 _, peak = tracemalloc.get_traced_memory()
             finally:
                 tracemalloc.stop()

@@ -1,6 +1,7 @@
 """What the bot says in the admission guide, the readiness check and the Gold-label cost-share
 check: steps with their buttons, questions with answer buttons, results. Pure composition from
 content/ (admission.yml, topics.yml, faq.yml, messages.yml); no database, no Rasa."""
+
 from __future__ import annotations
 
 from typing import List, Mapping, Optional, Tuple
@@ -31,8 +32,13 @@ class AdmissionDialogue:
     # --- guided tour ------------------------------------------------------------------------
     def step(self, number: int, details: bool = False) -> Reply:
         step = self.guide.step(number)
-        text = self._say("guide_details" if details else "guide_step", number=step.number, title=step.title,
-                         summary=step.summary, details=step.details)
+        text = self._say(
+            "guide_details" if details else "guide_step",
+            number=step.number,
+            title=step.title,
+            summary=step.summary,
+            details=step.details,
+        )
         buttons = [self._topic_button(offer) for offer in step.offers]
         buttons.append(Button(self._say("guide_button_details"), '/guide_details{"guide_target":"%d"}' % number))
         if number < len(self.guide.steps):
@@ -51,8 +57,10 @@ class AdmissionDialogue:
     def progress(self, rule: Optional[ProgressRule], obligations: List[Reply]) -> List[Reply]:
         """The answer to "we have done … already": the step to continue with, or a choice."""
         if rule is None:
-            buttons = tuple(Button(self._say("guide_button_step", number=s.number) + f": {s.title}",
-                                   goto_payload(s.number)) for s in self.guide.steps)
+            buttons = tuple(
+                Button(self._say("guide_button_step", number=s.number) + f": {s.title}", goto_payload(s.number))
+                for s in self.guide.steps
+            )
             return [Reply(self._say("guide_progress_unknown"), buttons)]
         if rule.outcome == "admitted":
             return [Reply(self._say("guide_after_admission")), *obligations]
@@ -68,7 +76,8 @@ class AdmissionDialogue:
         missing = missing_documents(self.guide, answers)
         if missing:
             lines = [self._say("readiness_missing")] + [
-                self._say("readiness_item", title=d.title, explanation=d.explanation) for d in missing]
+                self._say("readiness_item", title=d.title, explanation=d.explanation) for d in missing
+            ]
             if eligibility.UNKNOWN in answers.values():
                 lines.append(self._say("readiness_unknown_hint"))
         else:

@@ -1,4 +1,5 @@
 """Guided tour through the admission steps. Pure functions over content/admission.yml."""
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ class Step:
 class ProgressRule:
     step: int
     word_groups: Tuple[Tuple[str, ...], ...]
-    outcome: Optional[str] = None     # "admitted" or "rejected" for users past step 5
+    outcome: Optional[str] = None  # "admitted" or "rejected" for users past step 5
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def step_from_progress(guide: Guide, text: str) -> Optional[ProgressRule]:
 
 
 def step_number(text: str) -> Optional[int]:
-    """"Schritt 3", "3", "dritter Schritt", "Schritt drei" -> 3."""
+    """ "Schritt 3", "3", "dritter Schritt", "Schritt drei" -> 3."""
     folded = fold(text or "")
     digits = re.findall(r"\b([1-5])\b", folded)
     if digits:
@@ -104,12 +105,23 @@ def step_number(text: str) -> Optional[int]:
 
 
 def parse_guide(data: Mapping[str, Any]) -> Guide:
-    steps = tuple(Step(int(s["number"]), s["title"], " ".join(s["summary"].split()), " ".join(s["details"].split()),
-                       tuple(s.get("offers") or ()), tuple(s.get("sources") or ())) for s in data["steps"])
+    steps = tuple(
+        Step(
+            int(s["number"]),
+            s["title"],
+            " ".join(s["summary"].split()),
+            " ".join(s["details"].split()),
+            tuple(s.get("offers") or ()),
+            tuple(s.get("sources") or ()),
+        )
+        for s in data["steps"]
+    )
     if [s.number for s in steps] != list(range(FIRST_STEP, LAST_STEP + 1)):
         raise ValueError("content/admission.yml: steps must be numbered 1 to 5")
-    progress = tuple(ProgressRule(int(r["step"]), tuple(tuple(fold(w) for w in g) for g in r["all"]),
-                                  r.get("outcome")) for r in data["progress"])
+    progress = tuple(
+        ProgressRule(int(r["step"]), tuple(tuple(fold(w) for w in g) for g in r["all"]), r.get("outcome"))
+        for r in data["progress"]
+    )
     documents = tuple(Document(d["id"], d["title"], d["explanation"]) for d in data["documents"])
     return Guide(steps, progress, documents)
 

@@ -1,6 +1,7 @@
 """Use cases of draft applications, whole: who may open a draft (the holder of its held
 consultation's reference and e-mail, wrong guesses limited), opening or resuming it, its status,
 and saving answers field by field."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from bot.requester import Requester
 @dataclass(frozen=True)
 class OpenedDraft:
     draft: DraftView
-    fresh: bool               # created now, or without any answer yet
+    fresh: bool  # created now, or without any answer yet
 
 
 class DraftDesk:

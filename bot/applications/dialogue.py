@@ -1,6 +1,7 @@
 """What the bot says about draft applications: prompts, values as the user reads them, the
 summary with its checklist. Pure composition from content/ (application.yml, admission.yml,
 messages.yml, labels.yml); no database, no Rasa."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,12 +22,13 @@ CHANGE_FIELD_PAYLOAD = '/change_draft_field{"draft_field":"%s"}'
 
 
 class DraftDialogue:
-    def __init__(self, messages: Messages, schema: ApplicationSchema, guide: Guide, booking_label: str,
-                 labels: Labels) -> None:
+    def __init__(
+        self, messages: Messages, schema: ApplicationSchema, guide: Guide, booking_label: str, labels: Labels
+    ) -> None:
         self._say = messages.render
         self.schema = schema
         self.guide = guide
-        self.booking_label = booking_label    # the topic "book a consultation" as a button title
+        self.booking_label = booking_label  # the topic "book a consultation" as a button title
         self.labels = labels
 
     def say(self, key: str, **values: Any) -> Reply:
@@ -75,8 +77,11 @@ class DraftDialogue:
         values = draft.fields if values is None else values
         status = self.labels.label(DRAFT_STATUS, draft.status)
         lines = [self._say("draft_summary", reference=draft.reference, status=status)]
-        lines += [self._say("draft_line", label=f.label, value=self.display(f, values[f.id]))
-                  for f in self.schema.required(values) if values.get(f.id) is not None]
+        lines += [
+            self._say("draft_line", label=f.label, value=self.display(f, values[f.id]))
+            for f in self.schema.required(values)
+            if values.get(f.id) is not None
+        ]
         missing = self.schema.missing(values)
         if missing:
             lines.append(self._say("draft_missing"))
@@ -84,7 +89,9 @@ class DraftDialogue:
         else:
             lines.append(self._say("draft_complete"))
         lines.append(self._say("draft_documents_missing"))
-        lines += [self._say("readiness_item", title=d.title, explanation=d.explanation)
-                  for d in self.documents_still_needed(values)]
+        lines += [
+            self._say("readiness_item", title=d.title, explanation=d.explanation)
+            for d in self.documents_still_needed(values)
+        ]
         lines.append(self._say("draft_submit_note"))
         return [Reply("\n".join(lines), (Button(self._say("draft_change_button"), "/change_draft_field"),))]

@@ -12,6 +12,7 @@ patterns and tables accept the dotless spelling too), so "Thüringen", "Thuering
 "März", "Maerz" and "Marz" are the same. Number words, month names and "weiß nicht" come from
 bot.language.
 """
+
 from __future__ import annotations
 
 import re
@@ -68,27 +69,46 @@ def _clean(text: object) -> str:
 # --- federal state -------------------------------------------------------------------------------
 
 FEDERAL_STATES: Tuple[str, ...] = (
-    "Baden-Württemberg", "Bayern", "Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen",
-    "Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen", "Rheinland-Pfalz",
-    "Saarland", "Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein", "Thüringen",
+    "Baden-Württemberg",
+    "Bayern",
+    "Berlin",
+    "Brandenburg",
+    "Bremen",
+    "Hamburg",
+    "Hessen",
+    "Mecklenburg-Vorpommern",
+    "Niedersachsen",
+    "Nordrhein-Westfalen",
+    "Rheinland-Pfalz",
+    "Saarland",
+    "Sachsen",
+    "Sachsen-Anhalt",
+    "Schleswig-Holstein",
+    "Thüringen",
 )
 
 # Other names, written as users write them; compared without case, umlauts and separators.
 # Official names are added automatically. Two-letter codes are listed separately below.
 _STATE_NAMES: Dict[str, Tuple[str, ...]] = {
     "Baden-Württemberg": ("BaWü", "Ländle", "Württemberg"),
-    "Bayern": ("Bavaria", "Oberbayern", "Niederbayern", "Oberpfalz", "Franken", "Oberfranken",
-               "Mittelfranken", "Unterfranken"),
+    "Bayern": (
+        "Bavaria",
+        "Oberbayern",
+        "Niederbayern",
+        "Oberpfalz",
+        "Franken",
+        "Oberfranken",
+        "Mittelfranken",
+        "Unterfranken",
+    ),
     "Berlin": (),
     "Brandenburg": (),
     "Bremen": ("Bremerhaven",),
     "Hamburg": (),
     "Hessen": ("Hesse",),
-    "Mecklenburg-Vorpommern": ("Meck-Pomm", "Mecklenburg", "Vorpommern",
-                               "Mecklenburg-Western Pomerania"),
+    "Mecklenburg-Vorpommern": ("Meck-Pomm", "Mecklenburg", "Vorpommern", "Mecklenburg-Western Pomerania"),
     "Niedersachsen": ("Nds", "Lower Saxony"),
-    "Nordrhein-Westfalen": ("NRW", "Westfalen", "Ostwestfalen", "OWL", "Ruhrgebiet",
-                            "North Rhine-Westphalia"),
+    "Nordrhein-Westfalen": ("NRW", "Westfalen", "Ostwestfalen", "OWL", "Ruhrgebiet", "North Rhine-Westphalia"),
     "Rheinland-Pfalz": ("RLP", "Pfalz", "Rhineland-Palatinate"),
     "Saarland": (),
     "Sachsen": ("Saxony",),
@@ -98,10 +118,21 @@ _STATE_NAMES: Dict[str, Tuple[str, ...]] = {
 }
 
 _STATE_CODES: Dict[str, str] = {
-    "bw": "Baden-Württemberg", "by": "Bayern", "be": "Berlin", "bb": "Brandenburg",
-    "hb": "Bremen", "hh": "Hamburg", "he": "Hessen", "mv": "Mecklenburg-Vorpommern",
-    "ni": "Niedersachsen", "nw": "Nordrhein-Westfalen", "rp": "Rheinland-Pfalz",
-    "sl": "Saarland", "sn": "Sachsen", "st": "Sachsen-Anhalt", "sh": "Schleswig-Holstein",
+    "bw": "Baden-Württemberg",
+    "by": "Bayern",
+    "be": "Berlin",
+    "bb": "Brandenburg",
+    "hb": "Bremen",
+    "hh": "Hamburg",
+    "he": "Hessen",
+    "mv": "Mecklenburg-Vorpommern",
+    "ni": "Niedersachsen",
+    "nw": "Nordrhein-Westfalen",
+    "rp": "Rheinland-Pfalz",
+    "sl": "Saarland",
+    "sn": "Sachsen",
+    "st": "Sachsen-Anhalt",
+    "sh": "Schleswig-Holstein",
     "th": "Thüringen",
 }
 # These codes are also ordinary words or abbreviations ("be", "by", "he", "St." for Sankt,
@@ -110,18 +141,19 @@ _RISKY_CODES = frozenset({"be", "by", "he", "st", "th"})
 
 # Words close to a state name that name something else (Tübingen is not Thüringen, the
 # Sauerland is not the Saarland); they are never read as typos.
-_NOT_TYPOS = frozenset(s for w in ("tübingen", "homburg", "hamborn", "sauerland", "wachsen", "sachen")
-                       for s in spellings(w))
+_NOT_TYPOS = frozenset(
+    s for w in ("tübingen", "homburg", "hamborn", "sauerland", "wachsen", "sachen") for s in spellings(w)
+)
 
-_MAX_WORDS = 3   # the longest name ("Nord Rhein Westfalen") spans three words
+_MAX_WORDS = 3  # the longest name ("Nord Rhein Westfalen") spans three words
 
 
 def _build_state_tables() -> Tuple[Dict[str, str], List[Tuple[str, int, str]]]:
     exact: Dict[str, str] = {}
-    fuzzy: List[Tuple[str, int, str]] = []   # (compact official name, words in it, state)
+    fuzzy: List[Tuple[str, int, str]] = []  # (compact official name, words in it, state)
     for state in FEDERAL_STATES:
         for name in (state,) + _STATE_NAMES[state]:
-            for spelling in spellings(name):     # "Thüringen", "Thueringen", "Thuringen"
+            for spelling in spellings(name):  # "Thüringen", "Thueringen", "Thuringen"
                 exact[compact(spelling)] = state
         official = compact(state)
         if len(official) >= 7:
@@ -156,8 +188,8 @@ def federal_state(text: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
     while i < len(folded):
         step = 0
         for n in range(min(_MAX_WORDS, len(folded) - i), 0, -1):
-            candidate = "".join(folded[i:i + n])
-            original = "".join(originals[i:i + n])
+            candidate = "".join(folded[i : i + n])
+            original = "".join(originals[i : i + n])
             if len(candidate) == 2:
                 state = _STATE_CODES.get(candidate)
                 capitals = original.isupper()
@@ -213,7 +245,8 @@ HOCHSCHULE = "Hochschule"
 # (normalised form, pattern on folded text). At the same position the first listed form wins,
 # so "gGmbH" and "GmbH & Co. KG" come before "GmbH".
 _LEGAL_FORMS: Tuple[Tuple[str, "re.Pattern[str]"], ...] = tuple(
-    (form, re.compile(umlauts(pattern))) for form, pattern in (
+    (form, re.compile(umlauts(pattern)))
+    for form, pattern in (
         ("GmbH & Co. KG", r"gmbh\s*(?:&|und|\+)\s*co\b\.?\s*kg\b"),
         ("gGmbH", r"\bggmbh\b|\bgemeinnützige[nrs]?\s+(?:gmbh|gesellschaft mit beschränkter haftung)\b"),
         ("UG (haftungsbeschränkt)", r"\bug\b|unternehmergesellschaft"),
@@ -225,15 +258,16 @@ _LEGAL_FORMS: Tuple[Tuple[str, "re.Pattern[str]"], ...] = tuple(
         ("KG", r"\bkg\b|kommanditgesellschaft"),
         ("OHG", r"\bohg\b|offene handelsgesellschaft"),
         ("Stiftung", r"stiftung\b"),
-        ("Körperschaft des öffentlichen Rechts",
-         r"körperschaft|\bk\.?\s?(?:d\.?\s?)?ö\.?\s?r\b\.?"),
+        ("Körperschaft des öffentlichen Rechts", r"körperschaft|\bk\.?\s?(?:d\.?\s?)?ö\.?\s?r\b\.?"),
         ("Anstalt des öffentlichen Rechts", r"\banstalt\b|\ba\.?\s?(?:d\.?\s?)?ö\.?\s?r\b\.?"),
         (HOCHSCHULE, r"hochschule|universität|university|\buni\b|\bfh\b|\btu\b|\bth\b|\bhaw\b"),
     )
 )
 _WIFOE = re.compile(umlauts(r"wirtschaftsförder"))
-_PART_OF = re.compile(r"\b(?:teil|bestandteil|dach|angesiedelt|angegliedert|innerhalb|eingebunden|"
-                      r"abteilung|organisiert|bei (?:der|einer))\b")
+_PART_OF = re.compile(
+    r"\b(?:teil|bestandteil|dach|angesiedelt|angegliedert|innerhalb|eingebunden|"
+    r"abteilung|organisiert|bei (?:der|einer))\b"
+)
 _NOT_REGISTERED = re.compile(r"nicht[\s-]*eingetragen")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -277,15 +311,26 @@ def legal_form(text: Optional[str], max_length: int = 100) -> Tuple[Optional[str
 _ARTICLES = frozenset({"ein", "eine", "einer", "einen", "eines"})
 _ZERO_WORDS = frozenset({"kein", "keine", "keiner", "keins", "keinen", "niemand"})
 
-_APPROX_BEFORE = re.compile(umlauts(
-    r"(?:\b(?:ca|circa|cirka|zirka|etwa|rund|ungefähr|ungef|knapp|fast|mindestens|mind|min|gut|"
-    r"über|unter|ab|bis zu|max|maximal|höchstens|mehr als|weniger als|um die|an die|so|"
-    r"annähernd|nahezu|schätzungsweise|geschätzt|grob|approx|about|around|over)\b\.?"
-    r"|[~≈<>±]=?)\s*:?\s*$"))
-_APPROX_AFTER = re.compile(umlauts(r"^\s*(?:\+|plus\b|und mehr\b|oder mehr\b|oder so\b|oder weniger\b|"
-                                   r"ca\b|circa\b|etwa\b|ungefähr\b|rum\b|herum\b|\.\.\.|…)"))
-_VAGUE = re.compile(umlauts(r"\b(?:einige|mehrere|paar|dutzende|hunderte|tausende|zahlreiche|viele|"
-                            r"handvoll|diverse|etliche)\b|schätz"))
+_APPROX_BEFORE = re.compile(
+    umlauts(
+        r"(?:\b(?:ca|circa|cirka|zirka|etwa|rund|ungefähr|ungef|knapp|fast|mindestens|mind|min|gut|"
+        r"über|unter|ab|bis zu|max|maximal|höchstens|mehr als|weniger als|um die|an die|so|"
+        r"annähernd|nahezu|schätzungsweise|geschätzt|grob|approx|about|around|over)\b\.?"
+        r"|[~≈<>±]=?)\s*:?\s*$"
+    )
+)
+_APPROX_AFTER = re.compile(
+    umlauts(
+        r"^\s*(?:\+|plus\b|und mehr\b|oder mehr\b|oder so\b|oder weniger\b|"
+        r"ca\b|circa\b|etwa\b|ungefähr\b|rum\b|herum\b|\.\.\.|…)"
+    )
+)
+_VAGUE = re.compile(
+    umlauts(
+        r"\b(?:einige|mehrere|paar|dutzende|hunderte|tausende|zahlreiche|viele|"
+        r"handvoll|diverse|etliche)\b|schätz"
+    )
+)
 _PERCENT = re.compile(r"%|\bprozent")
 
 
@@ -308,14 +353,16 @@ def count(text: Optional[str], minimum: int = 0, maximum: int = 100_000) -> Tupl
     mentions = find_numbers(folded)
     numbers: List[int] = [int(mention.value) for mention in mentions]
     fraction = any(mention.fraction for mention in mentions)
-    approximate = any(_APPROX_BEFORE.search(folded[:mention.start]) or _APPROX_AFTER.search(folded[mention.end:])
-                      for mention in mentions)
+    approximate = any(
+        _APPROX_BEFORE.search(folded[: mention.start]) or _APPROX_AFTER.search(folded[mention.end :])
+        for mention in mentions
+    )
     words = list(re.finditer(r"[a-z]+", folded))
 
     if approximate:
         return None, APPROXIMATE
     if says_dont_know(value) and all(mention.word for mention in mentions):
-        return None, NOT_A_NUMBER       # "keine Ahnung", "null Ahnung"
+        return None, NOT_A_NUMBER  # "keine Ahnung", "null Ahnung"
     if fraction:
         return None, NOT_A_NUMBER
     if not numbers:
@@ -337,8 +384,9 @@ def count(text: Optional[str], minimum: int = 0, maximum: int = 100_000) -> Tupl
     return number, None
 
 
-def check_actor_breakdown(total: Optional[int], companies: Optional[int], smes: Optional[int],
-                          research: Optional[int], others: Optional[int]) -> List[str]:
+def check_actor_breakdown(
+    total: Optional[int], companies: Optional[int], smes: Optional[int], research: Optional[int], others: Optional[int]
+) -> List[str]:
     """Consistency of the member numbers (research institutions and universities count together).
     Returns problem codes, empty when consistent: "smes_exceed_companies" (more SMEs than
     companies), "parts_do_not_add_up" (companies + research + others != total). A check whose
@@ -347,8 +395,13 @@ def check_actor_breakdown(total: Optional[int], companies: Optional[int], smes: 
     problems: List[str] = []
     if smes is not None and companies is not None and smes > companies:
         problems.append(SMES_EXCEED_COMPANIES)
-    if (total is not None and companies is not None and research is not None and others is not None
-            and companies + research + others != total):
+    if (
+        total is not None
+        and companies is not None
+        and research is not None
+        and others is not None
+        and companies + research + others != total
+    ):
         problems.append(PARTS_DO_NOT_ADD_UP)
     return problems
 
@@ -365,8 +418,9 @@ def fields_to_enter_again(field_id: str) -> Tuple[str, ...]:
     return (field_id,)
 
 
-def actor_numbers_problem(field_id: str, value: int,
-                          given: Mapping[str, Optional[int]]) -> Tuple[Optional[str], Dict[str, int]]:
+def actor_numbers_problem(
+    field_id: str, value: int, given: Mapping[str, Optional[int]]
+) -> Tuple[Optional[str], Dict[str, int]]:
     """Checks a newly entered actor number against those already given, as soon as the numbers
     allow it: (problem code, values for the message) or (None, {}). `given`: field id -> number.
 
@@ -379,8 +433,14 @@ def actor_numbers_problem(field_id: str, value: int,
     parts = sum(numbers[f] or 0 for f in ("actors_companies", "actors_research", "actors_other"))
     if field_id in ("actors_companies", "actors_research") and total is not None and parts > total:
         return PARTS_EXCEED_TOTAL, {"parts": parts, "total": total}
-    if field_id == "actors_other" and total is not None and PARTS_DO_NOT_ADD_UP in check_actor_breakdown(
-            total, companies or 0, numbers["actors_smes"] or 0, numbers["actors_research"] or 0, value):
+    if (
+        field_id == "actors_other"
+        and total is not None
+        and PARTS_DO_NOT_ADD_UP
+        in check_actor_breakdown(
+            total, companies or 0, numbers["actors_smes"] or 0, numbers["actors_research"] or 0, value
+        )
+    ):
         return PARTS_DO_NOT_ADD_UP, {"parts": parts, "total": total}
     return None, {}
 
@@ -392,8 +452,7 @@ FIRST_STRATEGY_YEAR = 1990
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _ANCHOR_GAP = r"(?:\s+(?:im jahr(?:e)?|in|am|anno|bereits|schon|offiziell|erst))*\s*:?\s*$"
-_FOUNDED_BEFORE = re.compile(umlauts(r"(?:gegründet|gründung\w*|ins leben gerufen|entstanden|gestartet)")
-                             + _ANCHOR_GAP)
+_FOUNDED_BEFORE = re.compile(umlauts(r"(?:gegründet|gründung\w*|ins leben gerufen|entstanden|gestartet)") + _ANCHOR_GAP)
 _FOUNDED_AFTER = re.compile(umlauts(r"^\s*(?:gegründet|ins leben gerufen|entstanden|gestartet)"))
 _SINCE_BEFORE = re.compile(r"\b(?:seit|ab)" + _ANCHOR_GAP)
 _LAST_YEAR = re.compile(r"\b(?:letzte[snm]?|vergangene[snm]?|vorige[snm]?)\s+jahr(?:es|s)?\b|\bvorjahr\b")
@@ -418,9 +477,13 @@ def founding_year(text: Optional[str], today: date) -> Tuple[Optional[int], Opti
             years.append((today.year - offset, None))
     distinct = {year for year, _ in years}
     if len(distinct) > 1:
-        founded = {year for year, m in years if m is not None and (
-            _FOUNDED_BEFORE.search(folded[:m.start()]) or _FOUNDED_AFTER.search(folded[m.end():]))}
-        since = {year for year, m in years if m is not None and _SINCE_BEFORE.search(folded[:m.start()])}
+        founded = {
+            year
+            for year, m in years
+            if m is not None
+            and (_FOUNDED_BEFORE.search(folded[: m.start()]) or _FOUNDED_AFTER.search(folded[m.end() :]))
+        }
+        since = {year for year, m in years if m is not None and _SINCE_BEFORE.search(folded[: m.start()])}
         distinct = founded if len(founded) == 1 else since if len(since) == 1 and not founded else set()
     if len(distinct) != 1:
         return None, NOT_A_YEAR
@@ -435,8 +498,10 @@ def founding_year(text: Optional[str], today: date) -> Tuple[Optional[int], Opti
 _MONTHS: Dict[str, int] = {**MONTHS, **ENGLISH_MONTHS}
 _SEASONS = spelled({"frühjahr": 3, "frühling": 3, "sommer": 6, "herbst": 9})
 
-_MONTH_NAME = re.compile(r"\b(" + alternation(_MONTHS) + r")\b\.?"
-                         r"(?:[\s,]*(?:des jahres|im jahr|(?:in|von)\s)?\s*(\d{4}|['’]\d{2}|\d{2})(?!\d))?")
+_MONTH_NAME = re.compile(
+    r"\b(" + alternation(_MONTHS) + r")\b\.?"
+    r"(?:[\s,]*(?:des jahres|im jahr|(?:in|von)\s)?\s*(\d{4}|['’]\d{2}|\d{2})(?!\d))?"
+)
 _SEASON = re.compile(r"\b(" + alternation(_SEASONS) + r")\b[\s,]*(?:des jahres\s*)?(\d{4})(?!\d)")
 _QUARTER = re.compile(r"\b(?:q([1-4])|([1-4])\.\s*quartal)\b[\s,/]*(\d{4})(?!\d)")
 _DAY_MONTH_YEAR = re.compile(r"(?<![\d.])\d{1,2}\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)")
@@ -464,7 +529,7 @@ def month_year(text: Optional[str], today: date) -> Tuple[Optional[date], Option
 
     def blank(match: "re.Match[str]") -> None:
         nonlocal folded
-        folded = folded[:match.start()] + " " * (match.end() - match.start()) + folded[match.end():]
+        folded = folded[: match.start()] + " " * (match.end() - match.start()) + folded[match.end() :]
 
     def take(pattern: "re.Pattern[str]", read: Callable[["re.Match[str]"], Optional[Tuple[int, int]]]) -> None:
         for match in list(pattern.finditer(folded)):
@@ -481,7 +546,7 @@ def month_year(text: Optional[str], today: date) -> Tuple[Optional[date], Option
         month = _MONTHS[name]
         if year is None:
             if name not in FULL_MONTH_NAMES:
-                return None     # "Jan" alone may be a first name; "Jan. 2024" is a month
+                return None  # "Jan" alone may be a first name; "Jan. 2024" is a month
             return (today.year if month <= today.month else today.year - 1), month
         year = year.lstrip("'’")
         return (int(year) + 2000 if len(year) == 2 else int(year)), month
@@ -518,9 +583,13 @@ MAX_URL_LENGTH = 200
 _LABEL = re.compile(r"^(?!-)(?:[^\W_]|-){1,63}(?<!-)$")
 _TLD = re.compile(r"^(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})$")
 _URL_REST = re.compile(r"^[\w\-.~:/?#\[\]@!$&'()*+,;=%]*$")
-_NO_WEBSITE = re.compile(umlauts(r"\b(?:kein\w*|nein|nicht vorhanden|existiert nicht|(?:haben|gibt) (?:wir |es )?"
-                                 r"(?:noch )?nicht|entfällt|n/a)\b|^[-/]+$"))
-_ABBREVIATION = re.compile(r"^(?:[^\W\d_]{1,2}\.){1,3}[^\W\d_]?\.?$")   # z.B., u.a., d.h., e.V.
+_NO_WEBSITE = re.compile(
+    umlauts(
+        r"\b(?:kein\w*|nein|nicht vorhanden|existiert nicht|(?:haben|gibt) (?:wir |es )?"
+        r"(?:noch )?nicht|entfällt|n/a)\b|^[-/]+$"
+    )
+)
+_ABBREVIATION = re.compile(r"^(?:[^\W\d_]{1,2}\.){1,3}[^\W\d_]?\.?$")  # z.B., u.a., d.h., e.V.
 _STRIP = "\"'<>«»„“”‚‘’,;:!?"
 
 
@@ -536,8 +605,7 @@ def website(text: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
         return None, EMPTY
     tokens = [token.strip(_STRIP) for token in value.split()]
     tokens = [token for token in tokens if token]
-    candidates = [t for t in tokens if ("." in t.strip(".") and not _ABBREVIATION.match(t))
-                  or "://" in t or "@" in t]
+    candidates = [t for t in tokens if ("." in t.strip(".") and not _ABBREVIATION.match(t)) or "://" in t or "@" in t]
     if not candidates:
         return ("", None) if _NO_WEBSITE.search(fold(value)) else (None, INVALID)
     if len(candidates) > 1:
@@ -554,11 +622,11 @@ def website(text: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
         return None, TOO_LONG
     scheme = "https"
     match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):(//)?", url)
-    if match and not re.match(r"^[^/]*:\d+(?:/|$)", url):   # "cluster.de:8080" has no scheme
+    if match and not re.match(r"^[^/]*:\d+(?:/|$)", url):  # "cluster.de:8080" has no scheme
         scheme = match.group(1).lower()
         if scheme not in ("http", "https") or not match.group(2):
             return None, INVALID
-        url = url[match.end():]
+        url = url[match.end() :]
     if not _URL_REST.match(url):
         return None, INVALID
     try:
@@ -568,14 +636,14 @@ def website(text: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
         return None, INVALID
     netloc = parts.netloc
     if "@" in netloc or not netloc:
-        return None, INVALID        # an e-mail address or user:password@host
+        return None, INVALID  # an e-mail address or user:password@host
     host = (parts.hostname or "").lower()
     labels = host.split(".")
     if len(labels) < 2 or not all(_LABEL.match(label) for label in labels) or not _TLD.match(labels[-1]):
         return None, INVALID
     if labels[0] == "www" and len(labels) < 3:
         return None, INVALID
-    rest = url[len(netloc):]
+    rest = url[len(netloc) :]
     if rest == "/":
         rest = ""
     normalised = f"{scheme}://{host}{f':{port}' if port is not None else ''}{rest}"

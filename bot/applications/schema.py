@@ -1,4 +1,5 @@
 """The draft application's fields, read from content/application.yml."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ class FieldSpec:
     kind: str
     prompt: str
     only_if: Mapping[str, str] = field(default_factory=dict)
-    example: str = ""   # an example answer, offered as help after two failed answers
+    example: str = ""  # an example answer, offered as help after two failed answers
 
     @property
     def slot(self) -> str:
@@ -51,8 +52,14 @@ class ApplicationSchema:
 def parse_schema(data: Dict) -> ApplicationSchema:
     specs = []
     for item in data["fields"]:
-        spec = FieldSpec(item["id"], item["label"], item["kind"], item["prompt"], dict(item.get("only_if") or {}),
-                         str(item.get("example") or ""))
+        spec = FieldSpec(
+            item["id"],
+            item["label"],
+            item["kind"],
+            item["prompt"],
+            dict(item.get("only_if") or {}),
+            str(item.get("example") or ""),
+        )
         if not spec.example:
             raise ValueError(f"content/application.yml: {spec.id} needs an example (the help after failed answers)")
         if spec.kind not in KINDS:

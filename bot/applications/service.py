@@ -1,4 +1,5 @@
 """Draft applications: only after a held consultation, one per booking and per organisation."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ from bot.storage.db import unit_of_work
 from bot.storage.models import Booking, DraftApplication
 
 REFERENCE_PREFIX = "A"
-DRAFT, SUBMITTED, WITHDRAWN = "draft", "submitted", "withdrawn"   # labels: content/labels.yml
+DRAFT, SUBMITTED, WITHDRAWN = "draft", "submitted", "withdrawn"  # labels: content/labels.yml
 STATUSES = (DRAFT, SUBMITTED, WITHDRAWN)
 
 
@@ -29,11 +30,13 @@ class DraftError(DomainError):
 
 class ConsultationMissing(DraftError):
     """No booking with this reference and e-mail: the consultation has to come first."""
+
     code = "no_consultation"
 
 
 class ConsultationPending(DraftError):
     """The consultation is booked but has not been held yet (`slot`: when it takes place)."""
+
     code = "consultation_pending"
 
     def __init__(self, slot: Optional[datetime] = None) -> None:
@@ -45,6 +48,7 @@ class OrganisationTaken(DraftError):
     """Another draft exists for this organisation. `own_draft` is its reference when it is the
     same person's open draft (its consultation was booked with the same e-mail), else None: a
     stranger learns nothing about it."""
+
     code = "organisation_taken"
 
     def __init__(self, own_draft: Optional[str] = None) -> None:
@@ -72,7 +76,6 @@ def organisation_key(name: str) -> str:
     return compact(name)[:200]
 
 
-
 class DraftService:
     def __init__(self, sessions: sessionmaker, clock: Callable[[], datetime] = utc_now) -> None:
         self._sessions = sessions
@@ -80,8 +83,15 @@ class DraftService:
 
     @staticmethod
     def _view(draft: DraftApplication, booking: Booking) -> DraftView:
-        return DraftView(draft.reference, draft.status, json.loads(draft.fields or "{}"), booking.reference,
-                         booking.slot_start, draft.created_at, draft.updated_at)
+        return DraftView(
+            draft.reference,
+            draft.status,
+            json.loads(draft.fields or "{}"),
+            booking.reference,
+            booking.slot_start,
+            draft.created_at,
+            draft.updated_at,
+        )
 
     def _booking(self, session, booking_reference: str, email: str) -> Booking:
         try:
@@ -98,15 +108,17 @@ class DraftService:
                     if booking.status != HELD:
                         raise ConsultationPending()
                     draft = session.execute(
-                        select(DraftApplication).where(DraftApplication.booking_id == booking.id)).scalar_one_or_none()
+                        select(DraftApplication).where(DraftApplication.booking_id == booking.id)
+                    ).scalar_one_or_none()
                     if draft is None:
-                        draft = DraftApplication(reference=new_reference(REFERENCE_PREFIX), booking_id=booking.id,
-                                                 status=DRAFT, fields="{}")
+                        draft = DraftApplication(
+                            reference=new_reference(REFERENCE_PREFIX), booking_id=booking.id, status=DRAFT, fields="{}"
+                        )
                         session.add(draft)
                         session.flush()
                     return self._view(draft, booking)
             except IntegrityError:
-                continue   # reference collision or a parallel first use: try again
+                continue  # reference collision or a parallel first use: try again
         raise DraftError("draft")
 
     def find(self, booking_reference: str, email: str) -> Optional[DraftView]:
@@ -114,7 +126,8 @@ class DraftService:
         with unit_of_work(self._sessions) as session:
             booking = self._booking(session, booking_reference, email)
             draft = session.execute(
-                select(DraftApplication).where(DraftApplication.booking_id == booking.id)).scalar_one_or_none()
+                select(DraftApplication).where(DraftApplication.booking_id == booking.id)
+            ).scalar_one_or_none()
             return self._view(draft, booking) if draft else None
 
     def save_fields(self, draft_reference: str, changes: Dict[str, Any]) -> DraftView:
@@ -137,14 +150,16 @@ class DraftService:
                 return self._view(draft, session.get(Booking, draft.booking_id))
         except IntegrityError:
             raise OrganisationTaken(
-                self._own_draft_for(draft_reference, str(changes.get("organisation") or ""))) from None
+                self._own_draft_for(draft_reference, str(changes.get("organisation") or ""))
+            ) from None
 
     def _own_draft_for(self, draft_reference: str, organisation: str) -> Optional[str]:
         """The reference of the same person's other open draft for this organisation, if any."""
         with unit_of_work(self._sessions) as session:
             current = self._draft(session, draft_reference)
-            other = session.execute(select(DraftApplication).where(
-                DraftApplication.organisation_key == organisation_key(organisation))).scalar_one_or_none()
+            other = session.execute(
+                select(DraftApplication).where(DraftApplication.organisation_key == organisation_key(organisation))
+            ).scalar_one_or_none()
             if other is None or other.id == current.id or not self._same_owner(session, current, other):
                 return None
             return other.reference
@@ -179,8 +194,13 @@ class DraftService:
 
     def _draft(self, session, draft_reference: str) -> DraftApplication:
         reference = normalise_reference(draft_reference, REFERENCE_PREFIX)
-        draft = (session.execute(select(DraftApplication).where(DraftApplication.reference == reference))
-                 .scalar_one_or_none() if reference else None)
+        draft = (
+            session.execute(
+                select(DraftApplication).where(DraftApplication.reference == reference)
+            ).scalar_one_or_none()
+            if reference
+            else None
+        )
         if draft is None:
             raise DraftNotFound()
         return draft

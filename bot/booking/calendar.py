@@ -3,6 +3,7 @@
 Pure functions over a CalendarConfig; the booking service supplies what the database knows
 (taken slots, blocked days and slots). All datetimes are timezone-aware.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -104,6 +105,7 @@ def holiday_name(config: CalendarConfig, day: date) -> Optional[str]:
 @dataclass(frozen=True)
 class Closures:
     """What the database adds to the rules: taken slots and staff-blocked days/slots."""
+
     taken: FrozenSet[datetime] = frozenset()
     blocked_days: FrozenSet[date] = frozenset()
     blocked_slots: FrozenSet[datetime] = frozenset()
@@ -132,8 +134,9 @@ def day_slots(config: CalendarConfig, day: date) -> List[datetime]:
     return slots
 
 
-def bookable_problem(config: CalendarConfig, slot: datetime, now: datetime,
-                     closures: Closures = Closures()) -> Optional[str]:
+def bookable_problem(
+    config: CalendarConfig, slot: datetime, now: datetime, closures: Closures = Closures()
+) -> Optional[str]:
     """Why `slot` cannot be booked now, or None. Checked again inside the booking transaction."""
     local = slot.astimezone(config.tz)
     if local not in day_slots(config, local.date()):
@@ -152,8 +155,9 @@ def bookable_problem(config: CalendarConfig, slot: datetime, now: datetime,
     return None
 
 
-def free_slots(config: CalendarConfig, first_day: date, last_day: date, now: datetime,
-               closures: Closures = Closures()) -> Iterator[datetime]:
+def free_slots(
+    config: CalendarConfig, first_day: date, last_day: date, now: datetime, closures: Closures = Closures()
+) -> Iterator[datetime]:
     """Bookable slots from first_day to last_day (inclusive), in time order."""
     today = now.astimezone(config.tz).date()
     first_day = max(first_day, today)
@@ -204,8 +208,19 @@ class Proposal:
 
 # Why a wish gets no slot, most fundamental first: a day without consultations, a time that is no
 # slot start, beyond the booking horizon, too short notice, blocked by staff, taken.
-REASONS = ("weekend", "closed_weekday", "holiday", "blocked", "outside_hours", "not_a_slot", "too_far",
-           "too_soon", "too_soon_and_booked", "taken", "booked_out")
+REASONS = (
+    "weekend",
+    "closed_weekday",
+    "holiday",
+    "blocked",
+    "outside_hours",
+    "not_a_slot",
+    "too_far",
+    "too_soon",
+    "too_soon_and_booked",
+    "taken",
+    "booked_out",
+)
 _SLOT_PROBLEM_ORDER = ("outside_hours", "not_a_slot", "too_far", "too_soon", "blocked", "taken")
 
 
@@ -251,7 +266,7 @@ def why_nothing_fits(config: CalendarConfig, wish: TimeWish, now: datetime, clos
         return min(problems, key=_SLOT_PROBLEM_ORDER.index) if problems else "booked_out"
     candidates = [slot for d in open_days for slot in day_slots(config, d) if _fits(config, slot, wish)]
     if not candidates:
-        return "outside_hours"     # e.g. "abends", "um 7 Uhr": no consultation at that time of day
+        return "outside_hours"  # e.g. "abends", "um 7 Uhr": no consultation at that time of day
     problems = _problems(config, candidates, now, closures)
     if problems <= {"too_soon"}:
         return "too_soon"
@@ -262,8 +277,9 @@ def why_nothing_fits(config: CalendarConfig, wish: TimeWish, now: datetime, clos
     return "booked_out"
 
 
-def propose(config: CalendarConfig, wish: TimeWish, now: datetime, closures: Closures = Closures(),
-            count: int = 3) -> Proposal:
+def propose(
+    config: CalendarConfig, wish: TimeWish, now: datetime, closures: Closures = Closures(), count: int = 3
+) -> Proposal:
     """Up to `count` free slots matching the wish; otherwise the nearest free slots around it, with
     the reason. A wish for an exact time matches only if that very slot is free."""
     matching = [s for s in free_slots(config, wish.first_day, wish.last_day, now, closures) if _fits(config, s, wish)]
@@ -279,10 +295,21 @@ def propose(config: CalendarConfig, wish: TimeWish, now: datetime, closures: Clo
     window_end = wish.last_day + timedelta(days=ALTERNATIVE_SEARCH_DAYS)
     nearby = list(free_slots(config, window_start, window_end, now, closures))
     if not nearby:  # nothing around the wish: the first free slots at all
-        nearby = list(free_slots(config, now.astimezone(config.tz).date(),
-                                 now.astimezone(config.tz).date() + timedelta(days=config.horizon_days),
-                                 now, closures))[:count]
+        nearby = list(
+            free_slots(
+                config,
+                now.astimezone(config.tz).date(),
+                now.astimezone(config.tz).date() + timedelta(days=config.horizon_days),
+                now,
+                closures,
+            )
+        )[:count]
     # Prefer slots that at least keep the wished time of day, then the closest ones.
-    nearby.sort(key=lambda s: (not _fits(config, s, TimeWish(s.date(), s.date(), wish.earliest, wish.latest)),
-                               _distance(config, s, wish), s))
+    nearby.sort(
+        key=lambda s: (
+            not _fits(config, s, TimeWish(s.date(), s.date(), wish.earliest, wish.latest)),
+            _distance(config, s, wish),
+            s,
+        )
+    )
     return Proposal(tuple(sorted(nearby[:count])), False, why_nothing_fits(config, wish, now, closures))

@@ -8,6 +8,7 @@ so a booking made with someone else's address gives access to that one booking o
 the other bookings, drafts or tickets of the address (see bot/privacy.py). The confirmation mail
 contains no text the booker typed, so it cannot carry a message to a stranger's mailbox.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -42,14 +43,21 @@ class DeskLimits:
 
 
 class ConsultationDesk:
-    def __init__(self, bookings: BookingService, limiter: RateLimiter, limits: DeskLimits, mailer: Mailer,
-                 messages: Messages, calendar_link: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        bookings: BookingService,
+        limiter: RateLimiter,
+        limits: DeskLimits,
+        mailer: Mailer,
+        messages: Messages,
+        calendar_link: Callable[[str], str],
+    ) -> None:
         self.bookings = bookings
         self._limiter = limiter
         self._limits = limits
         self._mailer = mailer
         self._say = messages.render
-        self._calendar_link = calendar_link   # booking reference -> signed URL of its .ics file
+        self._calendar_link = calendar_link  # booking reference -> signed URL of its .ics file
 
     @property
     def calendar(self) -> CalendarConfig:
@@ -60,9 +68,11 @@ class ConsultationDesk:
         """The booking with this reference and e-mail. Raises BookingNotFound, or RateLimited when
         too many wrong pairs came from this conversation, this address or for this e-mail."""
         limits = self._limits
-        keys = ((limits.lookup_failures_per_conversation, requester.conversation_id),
-                (limits.lookup_failures_per_client, requester.client),
-                (limits.lookup_failures_per_email, (email or "").strip().lower()))
+        keys = (
+            (limits.lookup_failures_per_conversation, requester.conversation_id),
+            (limits.lookup_failures_per_client, requester.client),
+            (limits.lookup_failures_per_email, (email or "").strip().lower()),
+        )
         for limit, key in keys:
             self._limiter.check(limit, key)
         try:
@@ -71,7 +81,7 @@ class ConsultationDesk:
             for limit, key in keys:
                 try:
                     self._limiter.hit(limit, key)
-                except (RateLimited, StorageUnavailable):   # counting must not change the answer
+                except (RateLimited, StorageUnavailable):  # counting must not change the answer
                     pass
             raise
 
@@ -85,11 +95,13 @@ class ConsultationDesk:
         self._limiter.check(limits.bookings_per_conversation, requester.conversation_id)
         self._limiter.check(limits.bookings_per_client, requester.client)
         booking = self.bookings.book(replace(request, conversation_id=requester.conversation_id))
-        for limit, key in ((limits.bookings_per_conversation, requester.conversation_id),
-                           (limits.bookings_per_client, requester.client)):
+        for limit, key in (
+            (limits.bookings_per_conversation, requester.conversation_id),
+            (limits.bookings_per_client, requester.client),
+        ):
             try:
                 self._limiter.hit(limit, key)
-            except (RateLimited, StorageUnavailable):   # the booking stands; the next one is refused
+            except (RateLimited, StorageUnavailable):  # the booking stands; the next one is refused
                 pass
         return self._confirmed(booking)
 
@@ -107,11 +119,15 @@ class ConsultationDesk:
     def calendar_file(self, booking: BookingView) -> str:
         """The .ics of a booking; a cancelled booking yields a cancelled event."""
         label = self.calendar.formats.get(booking.format, booking.format)
-        return consultation_event(reference=booking.reference, start=booking.slot_start, end=booking.slot_end,
-                                  summary=self._say("booking_ics_summary", format=label),
-                                  description=self._say("booking_ics_description", reference=booking.reference),
-                                  stamp=booking.created_at,
-                                  status="CANCELLED" if booking.status == "cancelled" else "CONFIRMED")
+        return consultation_event(
+            reference=booking.reference,
+            start=booking.slot_start,
+            end=booking.slot_end,
+            summary=self._say("booking_ics_summary", format=label),
+            description=self._say("booking_ics_description", reference=booking.reference),
+            stamp=booking.created_at,
+            status="CANCELLED" if booking.status == "cancelled" else "CONFIRMED",
+        )
 
     def _confirmed(self, booking: BookingView) -> Booked:
         url = self.calendar_url(booking)
@@ -125,6 +141,11 @@ class ConsultationDesk:
         (name, organisation) goes into a mail to an address nobody has verified."""
         label = self.calendar.formats.get(booking.format, booking.format)
         subject = self._say("booking_mail_subject", reference=booking.reference)
-        body = self._say("booking_mail_body", slot=format_slot(booking.slot_start), format=label,
-                         reference=booking.reference, url=calendar_url)
+        body = self._say(
+            "booking_mail_body",
+            slot=format_slot(booking.slot_start),
+            format=label,
+            reference=booking.reference,
+            url=calendar_url,
+        )
         return subject, body

@@ -1,5 +1,6 @@
 """iCalendar (RFC 5545) file for a booked consultation, written by the `icalendar` library
 (escaping, line folding, UTC times)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -9,8 +10,16 @@ from icalendar import Calendar, Event
 PRODID = "-//go-cluster//Assistent//DE"
 
 
-def consultation_event(*, reference: str, start: datetime, end: datetime, summary: str, description: str,
-                       stamp: datetime, status: str = "CONFIRMED") -> str:
+def consultation_event(
+    *,
+    reference: str,
+    start: datetime,
+    end: datetime,
+    summary: str,
+    description: str,
+    stamp: datetime,
+    status: str = "CONFIRMED",
+) -> str:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

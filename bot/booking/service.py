@@ -5,6 +5,7 @@ is booked at most once (slot_reservations has the slot as primary key); this ser
 calendar rules again inside the transaction, so a slot offered minutes ago but taken or
 blocked since is refused cleanly.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -66,14 +67,14 @@ class BookingRequest:
     email: str
     phone: Optional[str]
     consent_at: datetime
-    conversation_id: Optional[str] = None   # where it was booked; "Meine Daten löschen" removes it
+    conversation_id: Optional[str] = None  # where it was booked; "Meine Daten löschen" removes it
 
 
 @dataclass(frozen=True)
 class BookingView:
     reference: str
     status: str
-    slot_start: datetime          # in the calendar's time zone
+    slot_start: datetime  # in the calendar's time zone
     slot_minutes: int
     format: str
     name: str
@@ -90,13 +91,15 @@ class BookingView:
         return self.slot_start + timedelta(minutes=self.slot_minutes)
 
 
-
 def find_booking(session: Session, reference: str, email: Optional[str] = None) -> Booking:
     """The booking row with this reference (and, if given, this e-mail); the one look-up that
     bookings, drafts and "Meine Daten löschen" share. Raises BookingNotFound."""
     normalised = normalise_reference(reference or "", REFERENCE_PREFIX)
-    booking = session.execute(select(Booking).where(Booking.reference == normalised)).scalar_one_or_none() \
-        if normalised else None
+    booking = (
+        session.execute(select(Booking).where(Booking.reference == normalised)).scalar_one_or_none()
+        if normalised
+        else None
+    )
     # Reference and e-mail must both match; a wrong e-mail reveals nothing.
     if booking is None or (email is not None and booking.email != email.strip().lower()):
         raise BookingNotFound()
@@ -104,8 +107,7 @@ def find_booking(session: Session, reference: str, email: Optional[str] = None) 
 
 
 class BookingService:
-    def __init__(self, sessions: sessionmaker, config: CalendarConfig,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, sessions: sessionmaker, config: CalendarConfig, clock: Callable[[], datetime] = utc_now) -> None:
         self._sessions = sessions
         self.config = config
         self._clock = clock
@@ -113,11 +115,19 @@ class BookingService:
     # --- reading ---------------------------------------------------------------------------
     def _view(self, booking: Booking) -> BookingView:
         return BookingView(
-            reference=booking.reference, status=booking.status,
-            slot_start=booking.slot_start.astimezone(self.config.tz), slot_minutes=booking.slot_minutes,
-            format=booking.format, name=booking.name, organisation=booking.organisation,
-            cluster_name=booking.cluster_name, email=booking.email, phone=booking.phone,
-            created_at=booking.created_at, held_at=booking.held_at, conversation_id=booking.conversation_id,
+            reference=booking.reference,
+            status=booking.status,
+            slot_start=booking.slot_start.astimezone(self.config.tz),
+            slot_minutes=booking.slot_minutes,
+            format=booking.format,
+            name=booking.name,
+            organisation=booking.organisation,
+            cluster_name=booking.cluster_name,
+            email=booking.email,
+            phone=booking.phone,
+            created_at=booking.created_at,
+            held_at=booking.held_at,
+            conversation_id=booking.conversation_id,
         )
 
     def _day_bounds(self, first_day: date, last_day: date):
@@ -128,13 +138,16 @@ class BookingService:
     def _closures(self, session: Session, first_day: date, last_day: date) -> Closures:
         start, end = self._day_bounds(first_day, last_day)
         taken = session.execute(
-            select(SlotReservation.slot_start).where(SlotReservation.slot_start >= start,
-                                                     SlotReservation.slot_start < end)).scalars()
+            select(SlotReservation.slot_start).where(
+                SlotReservation.slot_start >= start, SlotReservation.slot_start < end
+            )
+        ).scalars()
         days = session.execute(
-            select(BlockedDay.day).where(BlockedDay.day >= first_day, BlockedDay.day <= last_day)).scalars()
+            select(BlockedDay.day).where(BlockedDay.day >= first_day, BlockedDay.day <= last_day)
+        ).scalars()
         slots = session.execute(
-            select(BlockedSlot.slot_start).where(BlockedSlot.slot_start >= start,
-                                                 BlockedSlot.slot_start < end)).scalars()
+            select(BlockedSlot.slot_start).where(BlockedSlot.slot_start >= start, BlockedSlot.slot_start < end)
+        ).scalars()
         return Closures(frozenset(taken), frozenset(days), frozenset(slots))
 
     def propose(self, wish: TimeWish, count: int = 3) -> Proposal:
@@ -175,11 +188,17 @@ class BookingService:
                 with unit_of_work(self._sessions) as session:
                     self._check_bookable(session, request.slot_start)
                     booking = Booking(
-                        reference=new_reference(REFERENCE_PREFIX), status=CONFIRMED,
-                        slot_start=request.slot_start, slot_minutes=self.config.slot_minutes,
-                        format=request.format, name=request.name, organisation=request.organisation,
-                        cluster_name=request.cluster_name, email=request.email.strip().lower(),
-                        phone=request.phone, consent_at=request.consent_at,
+                        reference=new_reference(REFERENCE_PREFIX),
+                        status=CONFIRMED,
+                        slot_start=request.slot_start,
+                        slot_minutes=self.config.slot_minutes,
+                        format=request.format,
+                        name=request.name,
+                        organisation=request.organisation,
+                        cluster_name=request.cluster_name,
+                        email=request.email.strip().lower(),
+                        phone=request.phone,
+                        consent_at=request.consent_at,
                         conversation_id=request.conversation_id,
                     )
                     session.add(booking)
@@ -190,7 +209,7 @@ class BookingService:
             except (IntegrityError, SlotUnavailable) as error:
                 holder = self._holder(request.slot_start)
                 if holder is not None and self._same_request(holder, request):
-                    return holder   # a retry of a booking that did reach the database: not twice
+                    return holder  # a retry of a booking that did reach the database: not twice
                 if isinstance(error, SlotUnavailable):
                     raise
                 if holder is not None:
@@ -206,9 +225,12 @@ class BookingService:
 
     @staticmethod
     def _same_request(booking: BookingView, request: BookingRequest) -> bool:
-        return (booking.status == CONFIRMED and request.conversation_id is not None
-                and booking.conversation_id == request.conversation_id
-                and booking.email == request.email.strip().lower())
+        return (
+            booking.status == CONFIRMED
+            and request.conversation_id is not None
+            and booking.conversation_id == request.conversation_id
+            and booking.email == request.email.strip().lower()
+        )
 
     def reschedule(self, reference: str, email: str, new_slot: datetime) -> BookingView:
         try:
@@ -241,8 +263,9 @@ class BookingService:
     # --- staff ----------------------------------------------------------------------------
     def bookings_between(self, first_day: date, last_day: date, include_cancelled: bool = False) -> List[BookingView]:
         start, end = self._day_bounds(first_day, last_day)
-        query = (select(Booking).where(Booking.slot_start >= start, Booking.slot_start < end)
-                 .order_by(Booking.slot_start))
+        query = (
+            select(Booking).where(Booking.slot_start >= start, Booking.slot_start < end).order_by(Booking.slot_start)
+        )
         if not include_cancelled:
             query = query.where(Booking.status != CANCELLED)
         with unit_of_work(self._sessions) as session:

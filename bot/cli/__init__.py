@@ -3,6 +3,7 @@
 Commands are for operators and staff; each prints German-free, plain diagnostics to stderr and
 returns a non-zero exit code on failure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,10 @@ def _check_content(_args: argparse.Namespace) -> int:
     except ContentError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"content ok: {len(knowledge.faq)} FAQ entries, {len(knowledge.terms)} glossary terms, "
-          f"labels for {sum(len(table) for table in labels.tables.values())} stored codes")
+    print(
+        f"content ok: {len(knowledge.faq)} FAQ entries, {len(knowledge.terms)} glossary terms, "
+        f"labels for {sum(len(table) for table in labels.tables.values())} stored codes"
+    )
     return 0
 
 
@@ -44,9 +47,15 @@ def _serve(args: argparse.Namespace) -> int:
 
     # The flags are another way to set the variables: the settings and every server started
     # (which inherits this environment) see the same numbers.
-    flags = {variable: str(value) for variable, value in (("RASA_SERVERS", args.rasa_servers),
-                                                          ("ACTION_SERVERS", args.action_servers),
-                                                          ("WEB_SERVERS", args.web_servers)) if value is not None}
+    flags = {
+        variable: str(value)
+        for variable, value in (
+            ("RASA_SERVERS", args.rasa_servers),
+            ("ACTION_SERVERS", args.action_servers),
+            ("WEB_SERVERS", args.web_servers),
+        )
+        if value is not None
+    }
     environ = environment(flags)
     try:
         config = load_settings(environ)
@@ -114,8 +123,10 @@ def _retention(args: argparse.Namespace) -> int:
     except StorageUnavailable as error:
         print(f"Datenbank nicht erreichbar: {error}", file=sys.stderr)
         return 3
-    print(f"Gelöscht: {result.tickets} Ticket(s), {result.questions} protokollierte Frage(n), "
-          f"{result.conversations} Gespräch(e), {result.staff_sessions} abgelaufene Anmeldung(en)")
+    print(
+        f"Gelöscht: {result.tickets} Ticket(s), {result.questions} protokollierte Frage(n), "
+        f"{result.conversations} Gespräch(e), {result.staff_sessions} abgelaufene Anmeldung(en)"
+    )
     return 0
 
 
@@ -139,13 +150,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("web", help="start only the chat page / dashboard server").set_defaults(handler=_web)
 
     doctor = commands.add_parser(
-        "doctor", help="Installation prüfen (Konfiguration, Datenbank, Modell, Dienste, E-Mail)")
+        "doctor", help="Installation prüfen (Konfiguration, Datenbank, Modell, Dienste, E-Mail)"
+    )
     doctor.add_argument("--model", default="models/gocluster.tar.gz")
     doctor.set_defaults(handler=_doctor)
 
     retention = commands.add_parser(
-        "retention",
-        help="Tickets, Gesprächsverläufe und protokollierte Fragen nach Ablauf der Frist löschen (täglich)")
+        "retention", help="Tickets, Gesprächsverläufe und protokollierte Fragen nach Ablauf der Frist löschen (täglich)"
+    )
     retention.add_argument("action", choices=["run"])
     retention.add_argument("--days", type=int, default=None, help="Frist in Tagen (Standard: RETENTION_DAYS oder 90)")
     retention.set_defaults(handler=_retention)
@@ -169,6 +181,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     from bot import logs
 
     args = build_parser().parse_args(argv)
-    os.umask(0o077)    # files the commands create (databases, exports, logs) are the user's only
+    os.umask(0o077)  # files the commands create (databases, exports, logs) are the user's only
     logs.install()
     return args.handler(args)

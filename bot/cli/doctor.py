@@ -5,6 +5,7 @@ trained model present, messenger variables complete, each service answering, mai
 reachable (if configured), and the settings a public deployment needs. Exit code 0 when nothing
 failed; warnings do not fail.
 """
+
 from __future__ import annotations
 
 import stat
@@ -33,8 +34,12 @@ def check_secret(settings: Settings) -> Finding:
         return Finding(PASS, "Geheimer Schlüssel", "GOCLUSTER_SECRET_KEY ist gesetzt")
     path = settings.var_dir / "secret_key"
     if not path.exists():
-        return Finding(WARN, "Geheimer Schlüssel", f"noch keiner; der erste Start legt {path} an. Bei mehreren "
-                       "Servern GOCLUSTER_SECRET_KEY überall gleich setzen")
+        return Finding(
+            WARN,
+            "Geheimer Schlüssel",
+            f"noch keiner; der erste Start legt {path} an. Bei mehreren "
+            "Servern GOCLUSTER_SECRET_KEY überall gleich setzen",
+        )
     if stat.S_IMODE(path.stat().st_mode) & 0o077:
         return Finding(FAIL, "Geheimer Schlüssel", f"{path} ist für andere lesbar (chmod 600)")
     return Finding(PASS, "Geheimer Schlüssel", f"{path} (nur für den Eigentümer lesbar)")
@@ -51,8 +56,9 @@ def check_database(settings: Settings) -> Finding:
     head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
     revision = current(settings.database_url)
     if revision != head:
-        return Finding(FAIL, "Datenbank", f"Schema auf Stand {revision or 'leer'}, nötig {head}: "
-                       "python -m bot db upgrade")
+        return Finding(
+            FAIL, "Datenbank", f"Schema auf Stand {revision or 'leer'}, nötig {head}: python -m bot db upgrade"
+        )
     return Finding(PASS, "Datenbank", f"erreichbar, Schema aktuell ({head})")
 
 
@@ -86,10 +92,16 @@ def check_services(settings: Settings, probe: Callable[[str], bool]) -> List[Fin
 
     web = f"http://{local_address(settings.web_host)}:{settings.web_port}/health/live"
     findings = []
-    for name, url in (("Rasa-Server", rasa_health_url(settings)), ("Action-Server", actions_health_url(settings)),
-                      ("Webserver", web)):
-        findings.append(Finding(PASS, name, f"antwortet ({url})") if probe(url) else
-                        Finding(FAIL, name, f"antwortet nicht ({url}); läuft der Bot (make run)?"))
+    for name, url in (
+        ("Rasa-Server", rasa_health_url(settings)),
+        ("Action-Server", actions_health_url(settings)),
+        ("Webserver", web),
+    ):
+        findings.append(
+            Finding(PASS, name, f"antwortet ({url})")
+            if probe(url)
+            else Finding(FAIL, name, f"antwortet nicht ({url}); läuft der Bot (make run)?")
+        )
     return findings
 
 
@@ -111,8 +123,11 @@ def check_public_settings(settings: Settings) -> List[Finding]:
     public = settings.rasa_host not in ("127.0.0.1", "localhost", "::1")
     if settings.rest_channel == "on" and not settings.rest_token:
         outcome = FAIL if public else WARN
-        findings.append(Finding(outcome, "REST-Kanal", "offen ohne Token: im Betrieb REST_CHANNEL=off oder "
-                                "REST_CHANNEL_TOKEN setzen"))
+        findings.append(
+            Finding(
+                outcome, "REST-Kanal", "offen ohne Token: im Betrieb REST_CHANNEL=off oder REST_CHANNEL_TOKEN setzen"
+            )
+        )
     else:
         findings.append(Finding(PASS, "REST-Kanal", "aus" if settings.rest_channel == "off" else "nur mit Token"))
     if settings.public_url.startswith("https://") and not settings.dashboard_secure_cookies:
@@ -124,9 +139,16 @@ def diagnose(settings: Settings, model: Path, probe: Optional[Callable[[str], bo
     from bot.health import http_ok
 
     probe = probe or http_ok
-    return [check_secret(settings), check_database(settings), check_tracker_store(settings), check_model(model),
-            check_messengers(settings), *check_services(settings, probe), check_mail(settings),
-            *check_public_settings(settings)]
+    return [
+        check_secret(settings),
+        check_database(settings),
+        check_tracker_store(settings),
+        check_model(model),
+        check_messengers(settings),
+        *check_services(settings, probe),
+        check_mail(settings),
+        *check_public_settings(settings),
+    ]
 
 
 def run(model: str, environ: Optional[Mapping[str, str]] = None) -> int:

@@ -1,4 +1,5 @@
 """Staff commands for draft applications: list, export (CSV, JSON), change status."""
+
 from __future__ import annotations
 
 import csv
@@ -16,14 +17,21 @@ from bot.spreadsheet import safe_cell
 
 
 def _columns() -> List[str]:
-    return (["reference", "status", "status_label", "booking_reference", "created_at", "updated_at"]
-            + [f.id for f in load_schema().fields])
+    return ["reference", "status", "status_label", "booking_reference", "created_at", "updated_at"] + [
+        f.id for f in load_schema().fields
+    ]
 
 
 def _row(draft: DraftView, labels: Labels) -> dict:
-    return {"reference": draft.reference, "status": draft.status,
-            "status_label": labels.label(DRAFT_STATUS, draft.status), "booking_reference": draft.booking_reference,
-            "created_at": draft.created_at.isoformat(), "updated_at": draft.updated_at.isoformat(), **draft.fields}
+    return {
+        "reference": draft.reference,
+        "status": draft.status,
+        "status_label": labels.label(DRAFT_STATUS, draft.status),
+        "booking_reference": draft.booking_reference,
+        "created_at": draft.created_at.isoformat(),
+        "updated_at": draft.updated_at.isoformat(),
+        **draft.fields,
+    }
 
 
 def write_csv(drafts: Iterable[DraftView], out: TextIO, labels: Optional[Labels] = None) -> int:
@@ -66,8 +74,10 @@ def run(args, service: Optional[DraftService] = None, labels: Optional[Labels] =
             for d in drafts:
                 name = d.fields.get("cluster_name") or "(noch ohne Namen)"
                 missing = len(load_schema().missing(d.fields))
-                sys.stdout.write(f"{d.reference}  {labels.label(DRAFT_STATUS, d.status):14}  {name}  "
-                                 f"(Beratung {d.booking_reference}, {missing} Angabe(n) offen)\n")
+                sys.stdout.write(
+                    f"{d.reference}  {labels.label(DRAFT_STATUS, d.status):14}  {name}  "
+                    f"(Beratung {d.booking_reference}, {missing} Angabe(n) offen)\n"
+                )
             sys.stdout.write(f"{len(drafts)} Entwurf/Entwürfe\n")
         elif args.action == "export":
             writer = write_json if args.format == "json" else write_csv

@@ -1,4 +1,5 @@
 """Writing staff exports to a file or the terminal."""
+
 from __future__ import annotations
 
 import sys

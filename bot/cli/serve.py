@@ -5,6 +5,7 @@ With RASA_SERVERS/ACTION_SERVERS/WEB_SERVERS (or --rasa-servers … ) above one,
 same command starts the scale-out topology of one machine (bot.balancer): N Rasa, M action and K web
 servers on loopback ports and HAProxy in front of them, the only public door. Every server gets the
 same secret key from here, so action tokens and signed chat sessions agree across all of them."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,8 @@ from bot.config import PROJECT_ROOT, Settings, environment, load_settings, setti
 from bot.storage import migrate
 
 READY_TIMEOUT_S = 300
-EFFECTIVE_CREDENTIALS = "credentials.effective.yml"   # in var/, written on every start
-STATE_FILE = "serve.json"                             # in var/: which service runs as which process
+EFFECTIVE_CREDENTIALS = "credentials.effective.yml"  # in var/, written on every start
+STATE_FILE = "serve.json"  # in var/: which service runs as which process
 STOP_TIMEOUT_S = 15
 # Restarts after a crash: 1 s, 2 s, 4 s … at most a minute; a service that ran this long is stable
 # again and starts over at 1 s.
@@ -43,7 +44,7 @@ class Service:
     health_url: str
     process: Optional[subprocess.Popen] = None
     log_path: Optional[Path] = None
-    env: Dict[str, str] = field(default_factory=dict)   # what makes this instance (its port, its name)
+    env: Dict[str, str] = field(default_factory=dict)  # what makes this instance (its port, its name)
     # Supervision: restarts so far, failures in a row, when it was started, when to start it again.
     restarts: int = 0
     failures: int = 0
@@ -95,8 +96,12 @@ def _local(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
 
-def services(model: str, credentials: Optional[Path] = None, balancer_config: Optional[Path] = None,
-             config: Optional[Settings] = None) -> List[Service]:
+def services(
+    model: str,
+    credentials: Optional[Path] = None,
+    balancer_config: Optional[Path] = None,
+    config: Optional[Settings] = None,
+) -> List[Service]:
     """`credentials`: the file for the Rasa server's channels (default: credentials.yml as it is).
     `balancer_config`: HAProxy's file, when the settings ask for the balancer (serve writes it).
 
@@ -107,19 +112,32 @@ def services(model: str, credentials: Optional[Path] = None, balancer_config: Op
     layout = balancer.topology(config)
     commands = {
         "actions": ([python, "-m", "actions.server"], config.actions_host, "/health"),
-        "rasa": ([python, "-m", "rasa_ext.server", "--model", model,
-                  "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml")], config.rasa_host, "/"),
+        "rasa": (
+            [
+                python,
+                "-m",
+                "rasa_ext.server",
+                "--model",
+                model,
+                "--credentials",
+                str(credentials or PROJECT_ROOT / "credentials.yml"),
+            ],
+            config.rasa_host,
+            "/",
+        ),
         "web": ([python, "-m", "bot", "web"], config.web_host, "/health/live"),
     }
     result = []
     for instance in layout.instances:
         command, host, path = commands[instance.kind]
-        result.append(Service(instance.name, command, f"http://{_local(host)}:{instance.port}{path}",
-                              env=dict(instance.env)))
+        result.append(
+            Service(instance.name, command, f"http://{_local(host)}:{instance.port}{path}", env=dict(instance.env))
+        )
     if layout.balancer:
         config_file = balancer_config or config.var_dir / balancer.CONFIG_FILE
-        result.append(Service("balancer", balancer.command(config_file),
-                              f"{config.balancer_internal_url}{balancer.HEALTH_PATH}"))
+        result.append(
+            Service("balancer", balancer.command(config_file), f"{config.balancer_internal_url}{balancer.HEALTH_PATH}")
+        )
     return result
 
 
@@ -142,11 +160,16 @@ def _messenger_credentials(config: Settings) -> Tuple[Path, List[str]]:
     """credentials.yml plus the messengers switched on in the environment, as a file for Rasa;
     and one German line per messenger for the start-up output. Raises ValueError."""
     path = config.var_dir / EFFECTIVE_CREDENTIALS
-    active = active_channels(write_effective_credentials(PROJECT_ROOT / "credentials.yml", path, config.messenger_env,
-                                                         config.rest_channel, config.rest_token))
+    active = active_channels(
+        write_effective_credentials(
+            PROJECT_ROOT / "credentials.yml", path, config.messenger_env, config.rest_channel, config.rest_token
+        )
+    )
     lines = [f"  Messenger aktiv: {c.label} (Webhook {c.webhook_path})" for c in active]
-    return path, lines or ["  Messenger: keine aktiv (Telegram, Slack, Microsoft Teams lassen sich per "
-                           "Umgebungsvariablen einschalten, siehe README)"]
+    return path, lines or [
+        "  Messenger: keine aktiv (Telegram, Slack, Microsoft Teams lassen sich per "
+        "Umgebungsvariablen einschalten, siehe README)"
+    ]
 
 
 class Supervisor:
@@ -175,9 +198,18 @@ class Supervisor:
         """var/serve.json: name, process id, health address and restarts of every service."""
         if self.state_file is None:
             return
-        state = {"supervisor": os.getpid(), "services": [
-            {"name": s.name, "pid": s.process.pid if s.process else None, "health_url": s.health_url,
-             "restarts": s.restarts} for s in self.running]}
+        state = {
+            "supervisor": os.getpid(),
+            "services": [
+                {
+                    "name": s.name,
+                    "pid": s.process.pid if s.process else None,
+                    "health_url": s.health_url,
+                    "restarts": s.restarts,
+                }
+                for s in self.running
+            ],
+        }
         temporary = self.state_file.with_name(f".{self.state_file.name}.{os.getpid()}")
         temporary.write_text(json.dumps(state, indent=1), "utf-8")
         os.replace(temporary, self.state_file)
@@ -197,9 +229,12 @@ class Supervisor:
                     delay = self.backoff(service)
                     service.restart_at = now + delay
                     code = service.process.returncode if service.process else None
-                    self.report(f"Dienst '{service.name}' ist ausgefallen (Exit-Code {code}); "
-                                f"Neustart in {delay:.0f} s (Fehlschlag {service.failures} in Folge). "
-                                f"Letzte Logzeilen:\n{service.log_tail(10)}", error=True)
+                    self.report(
+                        f"Dienst '{service.name}' ist ausgefallen (Exit-Code {code}); "
+                        f"Neustart in {delay:.0f} s (Fehlschlag {service.failures} in Folge). "
+                        f"Letzte Logzeilen:\n{service.log_tail(10)}",
+                        error=True,
+                    )
                 elif now >= service.restart_at:
                     service.restart_at = None
                     service.restarts += 1
@@ -209,8 +244,10 @@ class Supervisor:
                     self.report(f"Dienst '{service.name}' neu gestartet (Neustart Nr. {service.restarts}).")
             elif service.recovering and service.healthy():
                 service.recovering = False
-                self.report(f"Dienst '{service.name}' ist wieder bereit "
-                            f"({time.monotonic() - service.started_at:.0f} s nach dem Neustart).")
+                self.report(
+                    f"Dienst '{service.name}' ist wieder bereit "
+                    f"({time.monotonic() - service.started_at:.0f} s nach dem Neustart)."
+                )
 
     def stop_all(self) -> None:
         for service in reversed(self.running):
@@ -222,12 +259,16 @@ def _cluster_problem(config: Settings) -> Optional[str]:
     if not config.balancer:
         return None
     several = max(config.rasa_servers, config.action_servers, config.web_servers) > 1
-    sqlite = [name for name, url in (("DATABASE_URL", config.database_url),
-                                     ("TRACKER_DATABASE_URL", config.tracker_database_url))
-              if url.startswith("sqlite")]
+    sqlite = [
+        name
+        for name, url in (("DATABASE_URL", config.database_url), ("TRACKER_DATABASE_URL", config.tracker_database_url))
+        if url.startswith("sqlite")
+    ]
     if several and sqlite:
-        return (f"Mehrere Server teilen sich ihre Daten: {' und '.join(sqlite)} auf PostgreSQL setzen "
-                "(z. B. postgresql://benutzer@127.0.0.1:5432/gocluster).")
+        return (
+            f"Mehrere Server teilen sich ihre Daten: {' und '.join(sqlite)} auf PostgreSQL setzen "
+            "(z. B. postgresql://benutzer@127.0.0.1:5432/gocluster)."
+        )
     if balancer.haproxy_binary() is None:
         return "HAProxy fehlt (Lastverteiler): `apt-get install haproxy` oder `make cluster`, das es installiert."
     return None
@@ -252,8 +293,9 @@ def serve(model: str, config: Optional[Settings] = None, environ: Optional[Dict[
 
     # One key for every server of this machine, handed over in the environment (never on argv):
     # the action servers' token and the signed chat sessions are derived from it.
-    env = dict(environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2",
-               GOCLUSTER_SECRET_KEY=secret_key(config).decode("utf-8"))
+    env = dict(
+        environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2", GOCLUSTER_SECRET_KEY=secret_key(config).decode("utf-8")
+    )
     try:
         credentials, messenger_lines = _messenger_credentials(config)
     except ValueError as error:
@@ -274,13 +316,16 @@ def serve(model: str, config: Optional[Settings] = None, environ: Optional[Dict[
     started = time.monotonic()
     print("Starte go-cluster-Assistent (Logs in var/log/) ...", flush=True)
     if layout.balancer:
-        print(f"  Verbund: {len(layout.rasa)} Rasa-, {len(layout.actions)} Action-, {len(layout.web)} Webserver "
-              f"hinter HAProxy (öffentlich {config.balancer_host}:{config.balancer_port}, intern "
-              f"127.0.0.1:{config.balancer_internal_port}); Sperrspeicher: "
-              f"{'Redis' if config.lock_store_url else 'im Prozess'}", flush=True)
+        print(
+            f"  Verbund: {len(layout.rasa)} Rasa-, {len(layout.actions)} Action-, {len(layout.web)} Webserver "
+            f"hinter HAProxy (öffentlich {config.balancer_host}:{config.balancer_port}, intern "
+            f"127.0.0.1:{config.balancer_internal_port}); Sperrspeicher: "
+            f"{'Redis' if config.lock_store_url else 'im Prozess'}",
+            flush=True,
+        )
     print("\n".join(messenger_lines), flush=True)
     try:
-        migrate.upgrade(config.database_url)   # schema changes are applied before anything uses the database
+        migrate.upgrade(config.database_url)  # schema changes are applied before anything uses the database
     except Exception as error:  # noqa: BLE001 - any failure must stop the start with a clear message
         print(f"Datenbank-Migration fehlgeschlagen: {error}", file=sys.stderr)
         return 1
@@ -291,10 +336,14 @@ def serve(model: str, config: Optional[Settings] = None, environ: Optional[Dict[
             print(f"Dienst '{failed.name}' startet nicht. Letzte Logzeilen:\n{failed.log_tail()}", file=sys.stderr)
             return 1
         if not stopping:
-            address = (f"http://localhost:{config.balancer_port}/" if layout.balancer
-                       else f"http://localhost:{config.web_port}/")
-            print(f"Bereit nach {time.monotonic() - started:.0f} s: Chat unter {address} "
-                  "(Beenden mit Strg+C)", flush=True)
+            address = (
+                f"http://localhost:{config.balancer_port}/"
+                if layout.balancer
+                else f"http://localhost:{config.web_port}/"
+            )
+            print(
+                f"Bereit nach {time.monotonic() - started:.0f} s: Chat unter {address} (Beenden mit Strg+C)", flush=True
+            )
         while not stopping:
             supervisor.step()
             time.sleep(0.5)

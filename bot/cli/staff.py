@@ -1,4 +1,5 @@
 """Staff commands for consultations: list, export, block, cancel, mark as held."""
+
 from __future__ import annotations
 
 import csv
@@ -20,7 +21,7 @@ REFUSALS = {
     "cancelled": "Der Termin ist abgesagt.",
     "held": "Der Termin ist bereits als durchgeführt markiert.",
     "not_started": "Das Gespräch hat noch nicht begonnen (Termin: {slot}). Als durchgeführt markieren "
-                   "lässt es sich erst ab Beginn des Termins.",
+    "lässt es sich erst ab Beginn des Termins.",
     "not_a_slot": "Zu dieser Uhrzeit beginnt kein Termin (Sprechzeiten und Terminlänge: content/calendar.yml).",
 }
 
@@ -33,8 +34,21 @@ def refusal(error: DomainError) -> str:
 
 
 # The status as its code (for programs) and as its German label (for people).
-CSV_COLUMNS = ("reference", "status", "status_label", "start", "end", "format", "name", "organisation",
-               "cluster_name", "email", "phone", "created_at", "held_at")
+CSV_COLUMNS = (
+    "reference",
+    "status",
+    "status_label",
+    "start",
+    "end",
+    "format",
+    "name",
+    "organisation",
+    "cluster_name",
+    "email",
+    "phone",
+    "created_at",
+    "held_at",
+)
 
 
 def parse_day(text: str) -> date:
@@ -42,14 +56,14 @@ def parse_day(text: str) -> date:
 
 
 def parse_week(text: str) -> Tuple[date, date]:
-    """"2026-W49" -> Monday and Sunday of that ISO week."""
+    """ "2026-W49" -> Monday and Sunday of that ISO week."""
     year, week = text.upper().split("-W")
     monday = date.fromisocalendar(int(year), int(week), 1)
     return monday, monday + timedelta(days=6)
 
 
 def parse_slot(text: str, tz) -> datetime:
-    """"2026-12-03 10:00" (local time) or an ISO timestamp with offset."""
+    """ "2026-12-03 10:00" (local time) or an ISO timestamp with offset."""
     moment = datetime.fromisoformat(text.replace(" ", "T"))
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
@@ -60,8 +74,10 @@ def print_table(bookings: Iterable[BookingView], labels: Labels, out: Optional[T
     for b in rows:
         phone = f", Tel. {b.phone}" if b.phone else ""
         status = labels.label(BOOKING_STATUS, b.status)
-        out.write(f"{b.reference}  {format_slot(b.slot_start)}  {b.format:7}  {status:12}  "
-                  f"{b.name} ({b.organisation}, {b.cluster_name}) <{b.email}>{phone}\n")
+        out.write(
+            f"{b.reference}  {format_slot(b.slot_start)}  {b.format:7}  {status:12}  "
+            f"{b.name} ({b.organisation}, {b.cluster_name}) <{b.email}>{phone}\n"
+        )
     out.write(f"{len(rows)} Termin(e){' ' + scope if scope else ''}\n")
     return len(rows)
 
@@ -72,10 +88,21 @@ def write_csv(bookings: Iterable[BookingView], out: TextIO, labels: Optional[Lab
     writer.writerow(CSV_COLUMNS)
     count = 0
     for b in bookings:
-        cells = (b.reference, b.status, labels.label(BOOKING_STATUS, b.status), b.slot_start.isoformat(),
-                 b.slot_end.isoformat(), b.format,
-                 b.name, b.organisation, b.cluster_name, b.email, b.phone or "",
-                 b.created_at.isoformat(), b.held_at.isoformat() if b.held_at else "")
+        cells = (
+            b.reference,
+            b.status,
+            labels.label(BOOKING_STATUS, b.status),
+            b.slot_start.isoformat(),
+            b.slot_end.isoformat(),
+            b.format,
+            b.name,
+            b.organisation,
+            b.cluster_name,
+            b.email,
+            b.phone or "",
+            b.created_at.isoformat(),
+            b.held_at.isoformat() if b.held_at else "",
+        )
         writer.writerow([safe_cell(cell) for cell in cells])
         count += 1
     return count
@@ -118,8 +145,10 @@ def run(args) -> int:
             export(functools.partial(write_csv, labels=labels), found, args.out, "Termin(e)")
         elif args.action == "cancel":
             booking = service.staff_cancel(args.reference)
-            print(f"{booking.reference} abgesagt ({format_slot(booking.slot_start)}); "
-                  f"bitte informieren Sie {booking.email}.")
+            print(
+                f"{booking.reference} abgesagt ({format_slot(booking.slot_start)}); "
+                f"bitte informieren Sie {booking.email}."
+            )
         elif args.action == "held":
             booking = service.mark_held(args.reference)
             print(f"{booking.reference} als durchgeführt markiert.")
@@ -155,20 +184,27 @@ def add_parsers(commands) -> List:
         group = sub.add_mutually_exclusive_group()
         group.add_argument("--day", help="Tag, z. B. 2026-12-03 (Standard: heute)")
         group.add_argument("--week", help="ISO-Woche, z. B. 2026-W49")
-        group.add_argument("--all", action="store_true",
-                           help="alle Termine aller Tage" + (" in jedem Status" if sub is listing else ""))
+        group.add_argument(
+            "--all",
+            action="store_true",
+            help="alle Termine aller Tage" + (" in jedem Status" if sub is listing else ""),
+        )
         sub.add_argument("--to", help="letzter Tag (mit --day)")
-    listing.add_argument("--cancelled", action="store_true",
-                         help="auch abgesagte Termine (mit --day, --week oder ohne Angabe: heute)")
+    listing.add_argument(
+        "--cancelled", action="store_true", help="auch abgesagte Termine (mit --day, --week oder ohne Angabe: heute)"
+    )
     export.add_argument("--out", help="Datei (Standard: Ausgabe auf dem Terminal)")
     for name, text in (("cancel", "Termin absagen"), ("held", "Termin als durchgeführt markieren")):
         actions.add_parser(name, help=text).add_argument("reference")
 
     calendar = commands.add_parser("calendar", help="Tage oder Zeitfenster sperren (Mitarbeitende)")
     calendar_actions = calendar.add_subparsers(dest="action", required=True)
-    for name, arg, text in (("block-day", "day", "Tag sperren"), ("unblock-day", "day", "Tag freigeben"),
-                            ("block-slot", "slot", "Zeitfenster sperren, z. B. '2026-12-03 10:00'"),
-                            ("unblock-slot", "slot", "Zeitfenster freigeben")):
+    for name, arg, text in (
+        ("block-day", "day", "Tag sperren"),
+        ("unblock-day", "day", "Tag freigeben"),
+        ("block-slot", "slot", "Zeitfenster sperren, z. B. '2026-12-03 10:00'"),
+        ("unblock-slot", "slot", "Zeitfenster freigeben"),
+    ):
         sub = calendar_actions.add_parser(name, help=text)
         sub.add_argument(arg)
         if name.startswith("block"):

@@ -1,4 +1,5 @@
 """Accounts for the hotline dashboard: `python -m bot staff-account add|list|remove|unlock`."""
+
 from __future__ import annotations
 
 import getpass
@@ -48,8 +49,10 @@ def run(args, accounts: Optional[StaffAccounts] = None) -> int:
         for account in found:
             locked = ""
             if account.locked_until:
-                locked = (f", gesperrt bis {account.locked_until:%Y-%m-%d %H:%M} UTC nach zu vielen Fehlversuchen; "
-                          f"aufheben mit: staff-account unlock {account.username}")
+                locked = (
+                    f", gesperrt bis {account.locked_until:%Y-%m-%d %H:%M} UTC nach zu vielen Fehlversuchen; "
+                    f"aufheben mit: staff-account unlock {account.username}"
+                )
             print(f"{account.username}  (angelegt {account.created_at:%Y-%m-%d}{locked})")
         print(f"{len(found)} Konto/Konten")
     elif args.action == "remove":
@@ -61,9 +64,11 @@ def run(args, accounts: Optional[StaffAccounts] = None) -> int:
         if not accounts.unlock(args.username):
             print(f"Ein Konto {args.username} gibt es nicht.", file=sys.stderr)
             return 1
-        print(f"Konto {args.username} entsperrt: Die Fehlversuche für dieses Konto sind zurückgesetzt, die Anmeldung "
-              "ist sofort wieder möglich (außer von einer Netzadresse, die selbst wegen zu vieler Fehlversuche "
-              "gesperrt ist).")
+        print(
+            f"Konto {args.username} entsperrt: Die Fehlversuche für dieses Konto sind zurückgesetzt, die Anmeldung "
+            "ist sofort wieder möglich (außer von einer Netzadresse, die selbst wegen zu vieler Fehlversuche "
+            "gesperrt ist)."
+        )
     return 0
 
 
@@ -72,8 +77,11 @@ def add_parsers(commands) -> List:
     actions = accounts.add_subparsers(dest="action", required=True)
     add = actions.add_parser("add", help="Konto anlegen (Passwort wird abgefragt)")
     add.add_argument("username")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="Passwort aus der ersten Zeile der Standardeingabe lesen (für Skripte)")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="Passwort aus der ersten Zeile der Standardeingabe lesen (für Skripte)",
+    )
     actions.add_parser("list", help="Konten anzeigen")
     actions.add_parser("remove", help="Konto löschen und abmelden").add_argument("username")
     actions.add_parser("unlock", help="Sperre nach zu vielen Fehlversuchen aufheben").add_argument("username")

@@ -1,5 +1,6 @@
 """Use case "pass my concern on to the hotline team", whole: limits, topic, priority, summary,
 storage and the notification mail."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ class Concern:
     """What the hand-off form collected, and where the conversation came from."""
 
     reason: str
-    intents: Sequence[str]                    # of the conversation so far, oldest first
+    intents: Sequence[str]  # of the conversation so far, oldest first
     contact_name: str
     contact_email: Optional[str]
     contact_phone: Optional[str]
@@ -37,9 +38,19 @@ class Opened:
 
 
 class HotlineDesk:
-    def __init__(self, tickets: TicketService, config: rules.HandoffConfig, limiter: RateLimiter,
-                 per_conversation: Limit, per_client: Limit, mailer: Mailer, notify_email: str,
-                 messages: Messages, payload_labels: PayloadLabels, labels: Labels) -> None:
+    def __init__(
+        self,
+        tickets: TicketService,
+        config: rules.HandoffConfig,
+        limiter: RateLimiter,
+        per_conversation: Limit,
+        per_client: Limit,
+        mailer: Mailer,
+        notify_email: str,
+        messages: Messages,
+        payload_labels: PayloadLabels,
+        labels: Labels,
+    ) -> None:
         self.tickets = tickets
         self.config = config
         self._limiter = limiter
@@ -57,14 +68,22 @@ class HotlineDesk:
         self._limiter.hit(self._per_client, requester.client)
         reason = concern.reason if concern.reason in rules.REASONS else rules.ASKED_FOR_PERSON
         topic = rules.topic_of(self.config, concern.intents)
-        ticket = self.tickets.create(TicketRequest(
-            topic=topic, reason=reason,
-            summary=rules.summary(self.config, reason, topic, concern.concern, concern.callback),
-            contact_name=concern.contact_name, contact_email=concern.contact_email,
-            contact_phone=concern.contact_phone, callback_time=concern.callback, concern=concern.concern,
-            transcript=concern.transcript, channel=concern.channel,
-            priority=rules.priority(self.config, reason, topic, concern.concern),
-            conversation_id=requester.conversation_id))
+        ticket = self.tickets.create(
+            TicketRequest(
+                topic=topic,
+                reason=reason,
+                summary=rules.summary(self.config, reason, topic, concern.concern, concern.callback),
+                contact_name=concern.contact_name,
+                contact_email=concern.contact_email,
+                contact_phone=concern.contact_phone,
+                callback_time=concern.callback,
+                concern=concern.concern,
+                transcript=concern.transcript,
+                channel=concern.channel,
+                priority=rules.priority(self.config, reason, topic, concern.concern),
+                conversation_id=requester.conversation_id,
+            )
+        )
         return Opened(ticket, self._notify(ticket))
 
     def _notify(self, ticket: TicketView) -> bool:
@@ -72,11 +91,21 @@ class HotlineDesk:
         if not self._notify_email:
             return False
         priority = self._labels.label(TICKET_PRIORITY, ticket.priority)
-        lines = [ticket.summary, "", self._say("hotline_mail_contact", name=ticket.contact_name,
-                                               email=ticket.contact_email or "-", phone=ticket.contact_phone or "-",
-                                               callback=ticket.callback_time or "-", priority=priority,
-                                               channel=ticket.channel),
-                 "", self._say("hotline_mail_transcript")]
+        lines = [
+            ticket.summary,
+            "",
+            self._say(
+                "hotline_mail_contact",
+                name=ticket.contact_name,
+                email=ticket.contact_email or "-",
+                phone=ticket.contact_phone or "-",
+                callback=ticket.callback_time or "-",
+                priority=priority,
+                channel=ticket.channel,
+            ),
+            "",
+            self._say("hotline_mail_transcript"),
+        ]
         lines += self._transcript_lines(ticket.transcript)
         subject = self._say("hotline_mail_subject", reference=ticket.reference, priority=priority)
         return self._mailer.to_hotline(self._notify_email, subject, "\n".join(lines))

@@ -1,5 +1,6 @@
 """What the bot says when it passes a concern on to the hotline team, and around deleting one's
 data. Pure composition from content/ (messages.yml, handoff.yml); no database, no Rasa."""
+
 from __future__ import annotations
 
 from typing import List
@@ -13,11 +14,12 @@ INTRO_KEYS = {rules.SENSITIVE_TOPIC: "handoff_intro_sensitive", rules.NOT_UNDERS
 
 
 class HandoffDialogue:
-    def __init__(self, messages: Messages, config: rules.HandoffConfig, hours: str, retention_days: int,
-                 privacy_url: str) -> None:
+    def __init__(
+        self, messages: Messages, config: rules.HandoffConfig, hours: str, retention_days: int, privacy_url: str
+    ) -> None:
         self._say = messages.render
         self.config = config
-        self.hours = hours or config.hours or ""   # HOTLINE_HOURS wins; the sources name none
+        self.hours = hours or config.hours or ""  # HOTLINE_HOURS wins; the sources name none
         self.retention_days = retention_days
         self.privacy_url = privacy_url
 
@@ -30,8 +32,9 @@ class HandoffDialogue:
 
     def consent_question(self) -> Reply:
         text = self._say("handoff_ask_consent", days=self.retention_days, privacy_url=self.privacy_url)
-        return Reply(text, (Button(self._say("button_consent_yes"), "/affirm"),
-                            Button(self._say("button_no"), "/deny")))
+        return Reply(
+            text, (Button(self._say("button_consent_yes"), "/affirm"), Button(self._say("button_no"), "/deny"))
+        )
 
     def created(self, ticket_reference: str) -> Reply:
         return Reply(self._say("handoff_created", reference=ticket_reference, contact=self.contact_line()))
@@ -45,5 +48,14 @@ class HandoffDialogue:
         return Reply(self._say("delete_question", reference=booking_reference), buttons)
 
     def deleted(self, booking_reference: str, result: DeletionResult) -> List[Reply]:
-        return [Reply(self._say("delete_done", reference=booking_reference.upper(), drafts=result.drafts,
-                                tickets=result.tickets, questions=result.questions))]
+        return [
+            Reply(
+                self._say(
+                    "delete_done",
+                    reference=booking_reference.upper(),
+                    drafts=result.drafts,
+                    tickets=result.tickets,
+                    questions=result.questions,
+                )
+            )
+        ]

@@ -7,6 +7,7 @@ transcripts through it. Where the bot offered the button earlier in the transcri
 carry their buttons, see bot/conversations.py), its title is shown; otherwise a German label from the
 content (FAQ titles, content/topics.yml, content/handoff.yml, glossary names, the slot's date).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,10 +33,10 @@ _SLOT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d
 class PayloadLabels:
     """German names for what a payload stands for; built from the content (`load_payload_labels`)."""
 
-    intents: Mapping[str, str] = field(default_factory=dict)     # intent -> label
-    terms: Mapping[str, str] = field(default_factory=dict)       # glossary id -> term as written
-    term_button: str = "{term} erklären"                         # messages.yml: glossary_button
-    tz: tzinfo = timezone.utc                                    # the calendar's time zone
+    intents: Mapping[str, str] = field(default_factory=dict)  # intent -> label
+    terms: Mapping[str, str] = field(default_factory=dict)  # glossary id -> term as written
+    term_button: str = "{term} erklären"  # messages.yml: glossary_button
+    tz: tzinfo = timezone.utc  # the calendar's time zone
 
 
 def payload_label(text: str, labels: PayloadLabels) -> Optional[str]:
@@ -89,7 +90,7 @@ def readable_transcript(lines: Sequence[Mapping], labels: PayloadLabels) -> List
     staff: user payloads replaced by what the user clicked (`"button": True`), bot lines with the
     titles of their buttons (`"offered"`). The input is not changed."""
     shown: List[Dict] = []
-    offered: List[List[Mapping[str, str]]] = []      # nearest bot message first
+    offered: List[List[Mapping[str, str]]] = []  # nearest bot message first
     for line in lines:
         line = dict(line)
         buttons = _buttons(line)
@@ -127,6 +128,9 @@ def load_payload_labels(content_dir: Path = DEFAULT_CONTENT_DIR, timezone: str =
     from bot.knowledge.content import load_knowledge
 
     knowledge = load_knowledge(content_dir)
-    return build_payload_labels(knowledge, load_config(Path(content_dir) / "handoff.yml"),
-                                knowledge.messages.templates.get("glossary_button", "{term} erklären"),
-                                ZoneInfo(timezone))
+    return build_payload_labels(
+        knowledge,
+        load_config(Path(content_dir) / "handoff.yml"),
+        knowledge.messages.templates.get("glossary_button", "{term} erklären"),
+        ZoneInfo(timezone),
+    )

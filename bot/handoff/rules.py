@@ -1,4 +1,5 @@
 """Pure rules of the hand-off: topic of a conversation, priority, summary."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ ASKED_FOR_PERSON, NOT_UNDERSTOOD, SENSITIVE_TOPIC = "asked_for_person", "not_und
 REASONS = (ASKED_FOR_PERSON, NOT_UNDERSTOOD, SENSITIVE_TOPIC)
 # Intents whose topics the assistant must not decide itself.
 SENSITIVE_INTENTS = frozenset({"complaint", "legal_question", "funding_decision"})
-HIGH, MEDIUM, LOW = "high", "medium", "low"   # labels: content/labels.yml
+HIGH, MEDIUM, LOW = "high", "medium", "low"  # labels: content/labels.yml
 PRIORITIES = (HIGH, MEDIUM, LOW)
 FALLBACK_TOPIC = "sonstiges"
 
@@ -43,9 +44,15 @@ def parse_config(data: Mapping[str, Any]) -> HandoffConfig:
     if FALLBACK_TOPIC not in labels:
         raise ValueError(f"content/handoff.yml: topic {FALLBACK_TOPIC!r} is missing")
     hotline = data["hotline"]
-    return HandoffConfig(hotline["phone"], hotline["email"], hotline.get("hours"), labels, of_intent,
-                         tuple(data.get("sensitive_topics") or ()),
-                         tuple(fold(w) for w in data.get("urgent_words") or ()))
+    return HandoffConfig(
+        hotline["phone"],
+        hotline["email"],
+        hotline.get("hours"),
+        labels,
+        of_intent,
+        tuple(data.get("sensitive_topics") or ()),
+        tuple(fold(w) for w in data.get("urgent_words") or ()),
+    )
 
 
 @lru_cache(maxsize=4)
@@ -93,13 +100,17 @@ REASON_TEXT = {
 
 def summary(config: HandoffConfig, reason: str, topic: str, concern: str, callback: Optional[str]) -> str:
     """A short German summary for the hotline team."""
-    parts = [f"Thema: {config.topic_labels.get(topic, topic)}.", REASON_TEXT.get(reason, ""),
-             f"Anliegen: {concern.strip()}"]
+    parts = [
+        f"Thema: {config.topic_labels.get(topic, topic)}.",
+        REASON_TEXT.get(reason, ""),
+        f"Anliegen: {concern.strip()}",
+    ]
     if callback:
         parts.append(f"Rückruf gewünscht: {callback}.")
     return " ".join(p for p in parts if p)
 
 
 def intents_of(events: Iterable[Mapping[str, Any]]) -> Tuple[str, ...]:
-    return tuple(((e.get("parse_data") or {}).get("intent") or {}).get("name") or ""
-                 for e in events if e.get("event") == "user")
+    return tuple(
+        ((e.get("parse_data") or {}).get("intent") or {}).get("name") or "" for e in events if e.get("event") == "user"
+    )

@@ -1,4 +1,5 @@
 """Tickets for the hotline team and the log of unanswered questions."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ from bot.storage.db import unit_of_work
 from bot.storage.models import Ticket, UnansweredQuestion
 
 REFERENCE_PREFIX = "T"
-NEW, IN_PROGRESS, DONE = "new", "in_progress", "done"   # labels: content/labels.yml
+NEW, IN_PROGRESS, DONE = "new", "in_progress", "done"  # labels: content/labels.yml
 STATUSES = (NEW, IN_PROGRESS, DONE)
 
 
@@ -75,7 +76,6 @@ class QuestionCount:
     kind: str
 
 
-
 def normalise_question(text: str) -> str:
     return " ".join(words(text))[:300]
 
@@ -87,28 +87,51 @@ class TicketService:
 
     @staticmethod
     def _view(ticket: Ticket) -> TicketView:
-        return TicketView(ticket.reference, ticket.topic, ticket.reason, ticket.summary, ticket.contact_name,
-                          ticket.contact_email, ticket.contact_phone, ticket.callback_time, ticket.concern,
-                          json.loads(ticket.transcript or "[]"), ticket.channel, ticket.priority, ticket.status,
-                          ticket.created_at, ticket.updated_at)
+        return TicketView(
+            ticket.reference,
+            ticket.topic,
+            ticket.reason,
+            ticket.summary,
+            ticket.contact_name,
+            ticket.contact_email,
+            ticket.contact_phone,
+            ticket.callback_time,
+            ticket.concern,
+            json.loads(ticket.transcript or "[]"),
+            ticket.channel,
+            ticket.priority,
+            ticket.status,
+            ticket.created_at,
+            ticket.updated_at,
+        )
 
     def create(self, request: TicketRequest) -> TicketView:
         for _attempt in range(5):
             try:
                 with unit_of_work(self._sessions) as session:
                     ticket = Ticket(
-                        reference=new_reference(REFERENCE_PREFIX), topic=request.topic, reason=request.reason,
-                        summary=request.summary, contact_name=request.contact_name,
+                        reference=new_reference(REFERENCE_PREFIX),
+                        topic=request.topic,
+                        reason=request.reason,
+                        summary=request.summary,
+                        contact_name=request.contact_name,
                         contact_email=(request.contact_email or None) and request.contact_email.lower(),
-                        contact_phone=request.contact_phone, callback_time=request.callback_time,
-                        concern=request.concern, transcript=json.dumps(list(request.transcript), ensure_ascii=False),
-                        channel=request.channel, priority=request.priority, status=NEW,
-                        conversation_id=request.conversation_id, created_at=self._clock(), updated_at=self._clock())
+                        contact_phone=request.contact_phone,
+                        callback_time=request.callback_time,
+                        concern=request.concern,
+                        transcript=json.dumps(list(request.transcript), ensure_ascii=False),
+                        channel=request.channel,
+                        priority=request.priority,
+                        status=NEW,
+                        conversation_id=request.conversation_id,
+                        created_at=self._clock(),
+                        updated_at=self._clock(),
+                    )
                     session.add(ticket)
                     session.flush()
                     return self._view(ticket)
             except IntegrityError:
-                continue   # reference collision
+                continue  # reference collision
         raise TicketError("reference")
 
     def get(self, reference: str) -> TicketView:
@@ -117,14 +140,22 @@ class TicketService:
 
     def _ticket(self, session, reference: str) -> Ticket:
         normalised = normalise_reference(reference, REFERENCE_PREFIX)
-        ticket = session.execute(select(Ticket).where(Ticket.reference == normalised)).scalar_one_or_none() \
-            if normalised else None
+        ticket = (
+            session.execute(select(Ticket).where(Ticket.reference == normalised)).scalar_one_or_none()
+            if normalised
+            else None
+        )
         if ticket is None:
             raise TicketNotFound()
         return ticket
 
-    def list(self, status: Optional[str] = None, topic: Optional[str] = None, first_day: Optional[date] = None,
-             last_day: Optional[date] = None) -> List[TicketView]:
+    def list(
+        self,
+        status: Optional[str] = None,
+        topic: Optional[str] = None,
+        first_day: Optional[date] = None,
+        last_day: Optional[date] = None,
+    ) -> List[TicketView]:
         query = select(Ticket).order_by(Ticket.created_at.desc())
         if status:
             query = query.where(Ticket.status == status)
@@ -133,8 +164,9 @@ class TicketService:
         if first_day:
             query = query.where(Ticket.created_at >= datetime.combine(first_day, time.min, tzinfo=timezone.utc))
         if last_day:
-            query = query.where(Ticket.created_at < datetime.combine(last_day + timedelta(days=1), time.min,
-                                                                      tzinfo=timezone.utc))
+            query = query.where(
+                Ticket.created_at < datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=timezone.utc)
+            )
         with unit_of_work(self._sessions) as session:
             return [self._view(t) for t in session.execute(query).scalars()]
 
@@ -160,27 +192,54 @@ class TicketService:
         return dict(sorted(result.items()))
 
     # --- unanswered questions ------------------------------------------------------------
-    def log_unanswered(self, text: str, kind: str, guessed_intent: Optional[str] = None,
-                       confidence: Optional[float] = None, conversation_id: Optional[str] = None) -> None:
+    def log_unanswered(
+        self,
+        text: str,
+        kind: str,
+        guessed_intent: Optional[str] = None,
+        confidence: Optional[float] = None,
+        conversation_id: Optional[str] = None,
+    ) -> None:
         cleaned = (text or "").strip()[:1000]
         if not cleaned:
             return
         with unit_of_work(self._sessions) as session:
-            session.add(UnansweredQuestion(
-                text=cleaned, normalised=normalise_question(cleaned), kind=kind, guessed_intent=guessed_intent,
-                confidence=None if confidence is None else f"{confidence:.2f}", conversation_id=conversation_id,
-                created_at=self._clock()))
+            session.add(
+                UnansweredQuestion(
+                    text=cleaned,
+                    normalised=normalise_question(cleaned),
+                    kind=kind,
+                    guessed_intent=guessed_intent,
+                    confidence=None if confidence is None else f"{confidence:.2f}",
+                    conversation_id=conversation_id,
+                    created_at=self._clock(),
+                )
+            )
 
     def unanswered(self, limit: int = 200) -> List[QuestionCount]:
         """Distinct unanswered questions, the most frequent first."""
-        query = (select(UnansweredQuestion.normalised, func.count(), func.max(UnansweredQuestion.created_at),
-                        func.max(UnansweredQuestion.id))
-                 .group_by(UnansweredQuestion.normalised)
-                 .order_by(func.count().desc(), func.max(UnansweredQuestion.created_at).desc()).limit(limit))
+        query = (
+            select(
+                UnansweredQuestion.normalised,
+                func.count(),
+                func.max(UnansweredQuestion.created_at),
+                func.max(UnansweredQuestion.id),
+            )
+            .group_by(UnansweredQuestion.normalised)
+            .order_by(func.count().desc(), func.max(UnansweredQuestion.created_at).desc())
+            .limit(limit)
+        )
         with unit_of_work(self._sessions) as session:
             rows = session.execute(query).all()
-            latest = {q.id: q for q in session.execute(
-                select(UnansweredQuestion).where(UnansweredQuestion.id.in_([r[3] for r in rows]))).scalars()}
-            return [QuestionCount(latest[last_id].text, count, last_seen, latest[last_id].guessed_intent,
-                                  latest[last_id].kind)
-                    for _normalised, count, last_seen, last_id in rows]
+            latest = {
+                q.id: q
+                for q in session.execute(
+                    select(UnansweredQuestion).where(UnansweredQuestion.id.in_([r[3] for r in rows]))
+                ).scalars()
+            }
+            return [
+                QuestionCount(
+                    latest[last_id].text, count, last_seen, latest[last_id].guessed_intent, latest[last_id].kind
+                )
+                for _normalised, count, last_seen, last_id in rows
+            ]

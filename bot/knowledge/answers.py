@@ -1,4 +1,5 @@
 """Turns content into the replies the bot sends: texts plus buttons, independent of Rasa."""
+
 from __future__ import annotations
 
 import json
@@ -116,15 +117,20 @@ class Answers:
         ]
 
     # --- not understood -------------------------------------------------------------------
-    def clarify(self, ranking: Sequence[Tuple[str, float]], text: str, repeated: bool,
-                contexts: Collection[str] = ()) -> List[Reply]:
+    def clarify(
+        self, ranking: Sequence[Tuple[str, float]], text: str, repeated: bool, contexts: Collection[str] = ()
+    ) -> List[Reply]:
         """A clarifying question with the most likely topics that fit where the conversation is
         (`contexts`, see content.CONTEXTS: no "Abbrechen" outside a form); the hotline if it
         happens twice."""
-        if repeated:   # second miss in a row: offer the hand-off to a person
+        if repeated:  # second miss in a row: offer the hand-off to a person
             handoff = '/ask_human{"handoff_reason":"not_understood"}'
-            return [Reply(self._say("clarify_give_up"), (Button(self._say("handoff_offer_yes"), handoff),
-                                                        Button(self._say("handoff_offer_no"), "/deny")))]
+            return [
+                Reply(
+                    self._say("clarify_give_up"),
+                    (Button(self._say("handoff_offer_yes"), handoff), Button(self._say("handoff_offer_no"), "/deny")),
+                )
+            ]
         options: List[Button] = []
         for intent, _confidence in ranking:
             if len(options) == CLARIFY_OPTIONS:
@@ -139,9 +145,13 @@ class Answers:
             label = self.knowledge.intent_label(intent)
             if label:
                 options.append(Button(label, "/" + intent))
-        if not options:   # no likely topic that fits here (nonsense, for one): ask to rephrase
-            return [Reply(self._say("clarify_rephrase"),
-                          (Button(self._say("clarify_capabilities_button"), "/ask_capabilities"),))]
+        if not options:  # no likely topic that fits here (nonsense, for one): ask to rephrase
+            return [
+                Reply(
+                    self._say("clarify_rephrase"),
+                    (Button(self._say("clarify_capabilities_button"), "/ask_capabilities"),),
+                )
+            ]
         options.append(Button(self._say("clarify_none_button"), "/deny"))
         return [Reply(self._say("clarify_question"), tuple(options))]
 

@@ -3,6 +3,7 @@
 The YAML files in `content/` are the single source of truth; everything Rasa needs from them is
 generated (`python -m bot sync-rasa`) or checked against them by tests.
 """
+
 from __future__ import annotations
 
 import string
@@ -56,8 +57,8 @@ class FaqEntry:
     sources: Tuple[str, ...]
     related: Tuple[str, ...] = ()
     en_keywords: Tuple[str, ...] = ()
-    offers: Tuple[str, ...] = ()     # intents offered as buttons after the answer
-    action: str = "action_answer_faq"   # the custom action that answers it
+    offers: Tuple[str, ...] = ()  # intents offered as buttons after the answer
+    action: str = "action_answer_faq"  # the custom action that answers it
 
     @property
     def intent(self) -> str:
@@ -231,8 +232,11 @@ def validate(knowledge: Knowledge) -> None:
             problems.append(f"term {term.id}: unknown faq {term.faq}")
     for entry in knowledge.faq.values():
         problems += [f"faq {entry.id}: unknown related entry {r}" for r in entry.related if r not in knowledge.faq]
-        problems += [f"faq {entry.id}: offers {o}, which has no label in topics.yml" for o in entry.offers
-                     if o not in knowledge.topics]
+        problems += [
+            f"faq {entry.id}: offers {o}, which has no label in topics.yml"
+            for o in entry.offers
+            if o not in knowledge.topics
+        ]
     owners: Dict[str, str] = {}
     for term in knowledge.terms.values():
         for name in set(compact(n) for n in term.names):
@@ -242,8 +246,11 @@ def validate(knowledge: Knowledge) -> None:
                 problems.append(f"name {name!r} belongs to both {owners[name]} and {term.id}")
     clashes = set(knowledge.topics) & set(knowledge.faq_intents)
     problems += [f"intent {i} is both a topic and a FAQ entry" for i in sorted(clashes)]
-    problems += [f"messages.yml: {key!r} is missing" for key in ("hotline", "hotline_short")
-                 if key not in knowledge.messages.templates]
+    problems += [
+        f"messages.yml: {key!r} is missing"
+        for key in ("hotline", "hotline_short")
+        if key not in knowledge.messages.templates
+    ]
     if problems:
         raise ContentError("Content problems:\n- " + "\n- ".join(problems))
 

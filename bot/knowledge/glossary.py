@@ -1,4 +1,5 @@
 """Finds glossary terms in free text, tolerant of typos, inflection and spelling variants."""
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,7 @@ def _window_score(window: str, alias: str) -> float:
     """How well a run of the user's words spells one name of a term (0 = not at all)."""
     if window == alias:
         return 1.0
-    if len(alias) >= 4 and window.startswith(alias) and window[len(alias):] in INFLECTIONS:
+    if len(alias) >= 4 and window.startswith(alias) and window[len(alias) :] in INFLECTIONS:
         return 0.97
     limit = _fuzzy_limit(len(alias))
     if limit and abs(len(window) - len(alias)) <= limit + 2:
@@ -84,7 +85,7 @@ class GlossaryIndex:
         best: dict = {}
         for size in range(1, min(MAX_WINDOW, len(tokens)) + 1):
             for start in range(len(tokens) - size + 1):
-                window = "".join(tokens[start:start + size])
+                window = "".join(tokens[start : start + size])
                 for name, term in self._names:
                     if len(window) < len(name) - 2 or len(window) > len(name) + 5:
                         continue
@@ -95,7 +96,7 @@ class GlossaryIndex:
                     # Clustermanagement, not Cluster.
                     weight = score * len(name)
                     if weight > best.get(term.id, (0.0,))[0]:
-                        best[term.id] = (weight, TermMatch(term, score, " ".join(tokens[start:start + size])))
+                        best[term.id] = (weight, TermMatch(term, score, " ".join(tokens[start : start + size])))
         ranked = sorted(best.values(), key=lambda item: -item[0])
         return [match for _, match in ranked]
 

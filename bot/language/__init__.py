@@ -11,6 +11,7 @@
 
 Standard library and rapidfuzz only; no Rasa.
 """
+
 from bot.language.calendar_words import (
     ENGLISH_MONTHS,
     FULL_MONTH_NAMES,
@@ -28,11 +29,36 @@ from bot.language.text import alternation, compact, fold, phrases, spelled, spel
 from bot.language.yes_no import NO, UNKNOWN, YES, parse_yes_no, says_dont_know
 
 __all__ = [
-    "ENGLISH_MONTHS", "FULL_MONTH_NAMES", "MONTH_NAMES", "MONTHS", "WEEKDAY_ABBREVIATIONS", "WEEKDAY_NAMES",
-    "WEEKDAYS", "month_name",
-    "closest", "edit_distance", "trigram_similarity",
-    "NAME_REJECTED_KINDS", "answer_kind", "looks_like_question",
-    "NumberMention", "find_numbers", "number_words", "parse_number", "parse_ordinal",
-    "alternation", "compact", "fold", "phrases", "spelled", "spellings", "umlauts", "words",
-    "NO", "UNKNOWN", "YES", "parse_yes_no", "says_dont_know",
+    "ENGLISH_MONTHS",
+    "FULL_MONTH_NAMES",
+    "MONTH_NAMES",
+    "MONTHS",
+    "WEEKDAY_ABBREVIATIONS",
+    "WEEKDAY_NAMES",
+    "WEEKDAYS",
+    "month_name",
+    "closest",
+    "edit_distance",
+    "trigram_similarity",
+    "NAME_REJECTED_KINDS",
+    "answer_kind",
+    "looks_like_question",
+    "NumberMention",
+    "find_numbers",
+    "number_words",
+    "parse_number",
+    "parse_ordinal",
+    "alternation",
+    "compact",
+    "fold",
+    "phrases",
+    "spelled",
+    "spellings",
+    "umlauts",
+    "words",
+    "NO",
+    "UNKNOWN",
+    "YES",
+    "parse_yes_no",
+    "says_dont_know",
 ]

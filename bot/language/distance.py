@@ -5,6 +5,7 @@ neighbours; each counts one), computed by rapidfuzz in C. A pure-Python version 
 distance was a third of the action server's time (the glossary compares every run of words of a
 message with every name of every term).
 """
+
 from __future__ import annotations
 
 from typing import Iterable, Optional, Set, Tuple
@@ -28,9 +29,10 @@ def closest(word: str, vocabulary: Iterable[str], limit: int) -> Optional[Tuple[
 
 def trigram_similarity(a: str, b: str) -> float:
     """Dice coefficient of character trigrams (with word boundaries): 1.0 for equal strings."""
+
     def grams(s: str) -> Set[str]:
         padded = f"  {s} "
-        return {padded[i:i + 3] for i in range(len(padded) - 2)}
+        return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
     if not a or not b:
         return 0.0

@@ -13,6 +13,7 @@ more may have one typo ("abrechen", "vieleicht"). Questions are recognised by th
 question mark at the end, an interrogative first ("Was ist ...", "Wie lange ..."), a verb first
 followed by a subject ("Gibt es ...", "Muss ich ...", "Können Sie ..."), or "Ich habe eine Frage".
 """
+
 from __future__ import annotations
 
 import re
@@ -37,44 +38,183 @@ NAME_REJECTED_KINDS: FrozenSet[str] = frozenset(KINDS)
 # bot.language.text.phrases). "bitte" and "danke" are greetings, so they also go with every class.
 _PHRASES: Dict[str, Tuple[str, ...]] = {
     YES_NO: (
-        "ja", "jawohl", "jawoll", "yes", "yep", "yup", "nein", "nö", "nee", "ne", "nope", "no", "jein", "doch",
-        "ok", "okay", "okey", "oki", "okidoki", "genau", "stimmt", "richtig", "korrekt", "klar",
-        "alles klar", "na klar", "natürlich", "na sicher", "sicher", "sicherlich", "gerne?", "sehr gerne?",
-        "einverstanden", "passt", "passt schon", "auf jeden fall", "auf keinen fall", "gut", "sehr gut",
-        "prima", "super", "perfekt", "in ordnung", "geht klar", "nicht", "nichts", "keine?", "keiner",
-        "niemand", "nie", "niemals", "definitiv", "bestimmt", "absolut", "logo", "selbstverständlich",
-        "mach ich", "gemacht", "erledigt", r"ist (?:gut|ok|okay|in ordnung|klar|richtig)", "schon gut",
+        "ja",
+        "jawohl",
+        "jawoll",
+        "yes",
+        "yep",
+        "yup",
+        "nein",
+        "nö",
+        "nee",
+        "ne",
+        "nope",
+        "no",
+        "jein",
+        "doch",
+        "ok",
+        "okay",
+        "okey",
+        "oki",
+        "okidoki",
+        "genau",
+        "stimmt",
+        "richtig",
+        "korrekt",
+        "klar",
+        "alles klar",
+        "na klar",
+        "natürlich",
+        "na sicher",
+        "sicher",
+        "sicherlich",
+        "gerne?",
+        "sehr gerne?",
+        "einverstanden",
+        "passt",
+        "passt schon",
+        "auf jeden fall",
+        "auf keinen fall",
+        "gut",
+        "sehr gut",
+        "prima",
+        "super",
+        "perfekt",
+        "in ordnung",
+        "geht klar",
+        "nicht",
+        "nichts",
+        "keine?",
+        "keiner",
+        "niemand",
+        "nie",
+        "niemals",
+        "definitiv",
+        "bestimmt",
+        "absolut",
+        "logo",
+        "selbstverständlich",
+        "mach ich",
+        "gemacht",
+        "erledigt",
+        r"ist (?:gut|ok|okay|in ordnung|klar|richtig)",
+        "schon gut",
         "gut so",
     ),
     GREETING: (
-        "hallo", "hallöchen", "hi", "hey", "huhu", "moin", "moinsen", "moin moin", "servus", "grüß gott",
-        "grüß dich", "grüezi", "guten (?:tag|morgen|abend)", "gute nacht", "tag", "morgen", "abend",
-        "hallo zusammen", "hallo miteinander", "tschüss", "tschüs", "tschau", "ciao", "bye", "bye bye",
-        "auf wiedersehen", "bis bald", "bis dann", "bis später", "schönen tag", "danke", "dankeschön",
-        "danke schön", "danke sehr", "vielen dank", "herzlichen dank", "besten dank", "merci", "thx",
-        "thanks", "thank you", "bitte", "bitteschön", "bitte schön", "bitte sehr", "gern geschehen",
+        "hallo",
+        "hallöchen",
+        "hi",
+        "hey",
+        "huhu",
+        "moin",
+        "moinsen",
+        "moin moin",
+        "servus",
+        "grüß gott",
+        "grüß dich",
+        "grüezi",
+        "guten (?:tag|morgen|abend)",
+        "gute nacht",
+        "tag",
+        "morgen",
+        "abend",
+        "hallo zusammen",
+        "hallo miteinander",
+        "tschüss",
+        "tschüs",
+        "tschau",
+        "ciao",
+        "bye",
+        "bye bye",
+        "auf wiedersehen",
+        "bis bald",
+        "bis dann",
+        "bis später",
+        "schönen tag",
+        "danke",
+        "dankeschön",
+        "danke schön",
+        "danke sehr",
+        "vielen dank",
+        "herzlichen dank",
+        "besten dank",
+        "merci",
+        "thx",
+        "thanks",
+        "thank you",
+        "bitte",
+        "bitteschön",
+        "bitte schön",
+        "bitte sehr",
+        "gern geschehen",
     ),
     DONT_KNOW: (
-        r"(?:das )?weiß (?:ich|wir) (?:leider )?(?:noch )?nicht(?: genau)?", r"weiß (?:leider )?nicht(?: genau)?",
+        r"(?:das )?weiß (?:ich|wir) (?:leider )?(?:noch )?nicht(?: genau)?",
+        r"weiß (?:leider )?nicht(?: genau)?",
         r"(?:das )?wissen (?:wir|ich) (?:leider )?(?:noch )?nicht(?: genau)?",
-        r"(?:keine|keinen|kein|null) (?:ahnung|plan|idee|schimmer)", "keine ahnung mehr", "ahnungslos",
-        "unbekannt", "unklar", "nicht bekannt", "keine angabe", "k a",
-        r"(?:das )?kann ich (?:leider )?(?:noch )?nicht sagen", r"wüsste ich (?:leider )?nicht",
-        "vielleicht", "eventuell", "mal sehen", "mal schauen", "egal", "ist (?:mir )?egal",
+        r"(?:keine|keinen|kein|null) (?:ahnung|plan|idee|schimmer)",
+        "keine ahnung mehr",
+        "ahnungslos",
+        "unbekannt",
+        "unklar",
+        "nicht bekannt",
+        "keine angabe",
+        "k a",
+        r"(?:das )?kann ich (?:leider )?(?:noch )?nicht sagen",
+        r"wüsste ich (?:leider )?nicht",
+        "vielleicht",
+        "eventuell",
+        "mal sehen",
+        "mal schauen",
+        "egal",
+        "ist (?:mir )?egal",
         r"bin (?:mir )?(?:nicht sicher|unsicher)",
     ),
     COMMAND: (
-        "abbrechen", "abbruch", "stopp", "stop", "stoppen", "beenden", "aufhören", "hör auf", "cancel",
-        "exit", "quit", "zurück", "einen schritt zurück", "weiter", "hilfe", "help", "überspringen", "skip",
-        r"neu (?:starten|anfangen|beginnen)", "neustart", "restart", "start", "von vorne?",
-        r"(?:noch ?mal|nochmals|wieder) von vorne?", "menü", "hauptmenü", r"(?:zurück )?zum (?:haupt)?menü",
-        "vergiss es", "lass es", "lassen wir das", r"ich (?:will|möchte) nicht mehr",
+        "abbrechen",
+        "abbruch",
+        "stopp",
+        "stop",
+        "stoppen",
+        "beenden",
+        "aufhören",
+        "hör auf",
+        "cancel",
+        "exit",
+        "quit",
+        "zurück",
+        "einen schritt zurück",
+        "weiter",
+        "hilfe",
+        "help",
+        "überspringen",
+        "skip",
+        r"neu (?:starten|anfangen|beginnen)",
+        "neustart",
+        "restart",
+        "start",
+        "von vorne?",
+        r"(?:noch ?mal|nochmals|wieder) von vorne?",
+        "menü",
+        "hauptmenü",
+        r"(?:zurück )?zum (?:haupt)?menü",
+        "vergiss es",
+        "lass es",
+        "lassen wir das",
+        r"ich (?:will|möchte) nicht mehr",
         r"ich (?:will|möchte|würde gerne?) (?:abbrechen|aufhören|beenden|neu starten|zurück|weiter|hilfe)",
         "ich brauche hilfe",
     ),
     QUESTION: (
-        "frage", r"(?:ich )?(?:habe|hätte) (?:noch )?(?:eine|mal eine) frage", r"(?:noch )?eine frage",
-        "kurze frage", "gegenfrage", "wie bitte", "hä", "häh",
+        "frage",
+        r"(?:ich )?(?:habe|hätte) (?:noch )?(?:eine|mal eine) frage",
+        r"(?:noch )?eine frage",
+        "kurze frage",
+        "gegenfrage",
+        "wie bitte",
+        "hä",
+        "häh",
     ),
 }
 # No message of only such words is longer ("Nein danke, ich möchte jetzt lieber abbrechen").
@@ -82,12 +222,20 @@ _MAX_WORDS = 10
 # Words that change nothing about a message ("Ähm, ja").
 _FILLERS = ("also", "ähm", "äh", "ehm", "hm", "hmm", "oh", "ach", "na", "so", "mal", "einfach", "jetzt", "dann")
 _CLASSES: Tuple[Tuple[str, Pattern[str]], ...] = (
-    *((kind, phrases(*_PHRASES[kind])) for kind in KINDS), ("", phrases(*_FILLERS)))
+    *((kind, phrases(*_PHRASES[kind])) for kind in KINDS),
+    ("", phrases(*_FILLERS)),
+)
 
 # The words of the word classes (for repeated letters and typos).
-_VOCABULARY: Tuple[str, ...] = tuple(dict.fromkeys(
-    spelling for group in (*_PHRASES.values(), _FILLERS) for phrase in group
-    for word in re.findall(r"[a-zäöüß]+", phrase) for spelling in spellings(word)))
+_VOCABULARY: Tuple[str, ...] = tuple(
+    dict.fromkeys(
+        spelling
+        for group in (*_PHRASES.values(), _FILLERS)
+        for phrase in group
+        for word in re.findall(r"[a-zäöüß]+", phrase)
+        for spelling in spellings(word)
+    )
+)
 _TYPO_WORDS: Tuple[str, ...] = tuple(w for w in _VOCABULARY if len(w) >= 7)
 _KNOWN = frozenset(_VOCABULARY) | frozenset(TYPOS)
 
@@ -101,16 +249,27 @@ for _word in _VOCABULARY:
     _BY_SKELETON.setdefault(_skeleton(_word), _word)
 
 # Question shapes: an interrogative first, or a finite verb followed by a subject.
-_INTERROGATIVES = frozenset(s for w in """was wer wen wem wessen wie wann wo warum weshalb wieso weswegen welche
+_INTERROGATIVES = frozenset(
+    s
+    for w in """was wer wen wem wessen wie wann wo warum weshalb wieso weswegen welche
     welcher welches welchen welchem wozu woher wohin womit wofür worum worüber wodurch woran worauf wieviel
-    wieviele""".split() for s in spellings(w))
-_QUESTION_VERBS = frozenset(s for w in """gibt gibts kann kannst können könnte könnten könntest darf dürfen darfst
+    wieviele""".split()
+    for s in spellings(w)
+)
+_QUESTION_VERBS = frozenset(
+    s
+    for w in """gibt gibts kann kannst können könnte könnten könntest darf dürfen darfst
     dürfte muss müssen musst müsste soll sollen sollte sollten ist sind war waren hat haben habt hast hätte
     hätten wird werden würde würden wäre wären brauche brauchen braucht bekomme bekommen bekommt geht gilt
-    gelten bedeutet heißt stimmt machen macht mache""".split() for s in spellings(w))
-_SUBJECTS = frozenset(s for w in """ich wir sie man es du ihr er das der die den dem des dies diese dieser dieses
+    gelten bedeutet heißt stimmt machen macht mache""".split()
+    for s in spellings(w)
+)
+_SUBJECTS = frozenset(
+    s
+    for w in """ich wir sie man es du ihr er das der die den dem des dies diese dieser dieses
     diesen ein eine einen einem einer mein meine meinen unser unsere unseren jemand jeder alle""".split()
-    for s in spellings(w))
+    for s in spellings(w)
+)
 
 
 def _ends_with_question_mark(text: str) -> bool:
@@ -170,7 +329,7 @@ def _with_one_typo(tokens: List[str]) -> Iterable[List[str]]:
             continue
         found = closest(token, [w for w in _TYPO_WORDS if w[0] == token[0]], 1)
         if found:
-            yield tokens[:index] + [found[0]] + tokens[index + 1:]
+            yield tokens[:index] + [found[0]] + tokens[index + 1 :]
 
 
 def answer_kind(text: str) -> Optional[str]:
@@ -210,7 +369,11 @@ def looks_like_question(text: str) -> bool:
     return stripped.endswith("?") or bool(first and first[0] in _QUESTION_START)
 
 
-_QUESTION_START = frozenset(s for w in """was wer wie wann wo warum weshalb wieso welche welcher welches welchen
+_QUESTION_START = frozenset(
+    s
+    for w in """was wer wie wann wo warum weshalb wieso welche welcher welches welchen
     welchem wozu woher wohin womit wofür worum gibt gibts kann kann's können kannst darf dürfen muss müssen
     musst soll sollen ist sind bedeutet heißt erklär erkläre hat haben habt wird werden brauche brauchen
-    braucht bekomme bekommen""".split() for s in spellings(w))
+    braucht bekomme bekommen""".split()
+    for s in spellings(w)
+)

@@ -8,6 +8,7 @@ umlaut dots ("fünf", "fuenf", "funf"); `parse_ordinal` reads "dritte", "zweiten
 Jahren"); `find_numbers` finds every number in a text (digits with thousands separators, decimals
 and sign, and number words) with its position.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,13 +20,38 @@ from bot.language.text import fold, spelled
 Number = Union[int, float]
 
 # "ein" is one only in front of something ("einhundert", "einundzwanzig"); alone it is "eins".
-_ONES = spelled({"ein": 1, "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
-                 "acht": 8, "neun": 9})
-_TENS = spelled({"zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70,
-                 "achtzig": 80, "neunzig": 90})
-_WHOLE_WORDS = spelled({"eins": 1, "zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14,
-                        "fünfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19,
-                        **{w: n for w, n in _ONES.items() if n > 1}, **_TENS})
+_ONES = spelled(
+    {"ein": 1, "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9}
+)
+_TENS = spelled(
+    {
+        "zwanzig": 20,
+        "dreißig": 30,
+        "vierzig": 40,
+        "fünfzig": 50,
+        "sechzig": 60,
+        "siebzig": 70,
+        "achtzig": 80,
+        "neunzig": 90,
+    }
+)
+_WHOLE_WORDS = spelled(
+    {
+        "eins": 1,
+        "zehn": 10,
+        "elf": 11,
+        "zwölf": 12,
+        "dreizehn": 13,
+        "vierzehn": 14,
+        "fünfzehn": 15,
+        "sechzehn": 16,
+        "siebzehn": 17,
+        "achtzehn": 18,
+        "neunzehn": 19,
+        **{w: n for w, n in _ONES.items() if n > 1},
+        **_TENS,
+    }
+)
 # The indefinite article, which is "one" where a number is expected ("vor einem Jahr", "in einer Woche").
 ARTICLES = frozenset({"ein", "eine", "einer", "einem", "einen", "eines"})
 _HALF = "einhalb"
@@ -84,7 +110,7 @@ def parse_number(word: str, article: bool = False) -> Optional[Number]:
     if folded == _ONE_AND_A_HALF:
         return 1.5
     if folded.endswith(_HALF):
-        whole = 0 if folded == _HALF else _below_million(folded[:-len(_HALF)], True)
+        whole = 0 if folded == _HALF else _below_million(folded[: -len(_HALF)], True)
         return None if whole is None else whole + 0.5
     return _below_million(folded, False)
 
@@ -105,7 +131,7 @@ def parse_ordinal(word: str) -> Optional[int]:
         return _IRREGULAR_ORDINALS[stem]
     for ending, smallest, largest in (("st", 20, 999_999), ("t", 2, 19)):
         if stem.endswith(ending):
-            value = parse_number(stem[:-len(ending)])
+            value = parse_number(stem[: -len(ending)])
             if isinstance(value, int) and smallest <= value <= largest:
                 return value
     return None
@@ -119,11 +145,39 @@ def _spell(number: int, prefix: bool = False) -> List[str]:
     if number == 1:
         return ["ein"] if prefix else ["eins"]
     if number < 100:
-        plain = [w for w, n in {"zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
-                                "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13,
-                                "vierzehn": 14, "fünfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18,
-                                "neunzehn": 19, "zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50,
-                                "sechzig": 60, "siebzig": 70, "achtzig": 80, "neunzig": 90}.items() if n == number]
+        plain = [
+            w
+            for w, n in {
+                "zwei": 2,
+                "zwo": 2,
+                "drei": 3,
+                "vier": 4,
+                "fünf": 5,
+                "sechs": 6,
+                "sieben": 7,
+                "acht": 8,
+                "neun": 9,
+                "zehn": 10,
+                "elf": 11,
+                "zwölf": 12,
+                "dreizehn": 13,
+                "vierzehn": 14,
+                "fünfzehn": 15,
+                "sechzehn": 16,
+                "siebzehn": 17,
+                "achtzehn": 18,
+                "neunzehn": 19,
+                "zwanzig": 20,
+                "dreißig": 30,
+                "vierzig": 40,
+                "fünfzig": 50,
+                "sechzig": 60,
+                "siebzig": 70,
+                "achtzig": 80,
+                "neunzig": 90,
+            }.items()
+            if n == number
+        ]
         if plain:
             return plain
         ones, tens = number % 10, number - number % 10
@@ -159,17 +213,20 @@ def number_words(numbers: Iterable[int], article: bool = False, halves: bool = F
 @dataclass(frozen=True)
 class NumberMention:
     """A number found in a text: its value, where it stands, and whether it was written as a fraction."""
+
     value: Number
     start: int
     end: int
-    fraction: bool = False   # "1,5", "2.5", "eineinhalb"
-    word: bool = False       # written as a word
+    fraction: bool = False  # "1,5", "2.5", "eineinhalb"
+    word: bool = False  # written as a word
 
 
 # Digits: "1.200" and "1 200" are thousands; "1,5" and "2.5" are not whole numbers; "-5" is negative
 # (a hyphen inside a word, "Kat-5", is no sign).
-_DIGITS = re.compile(r"(?<!\d)(?:(?<![\w-])(-))?(\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?!\d)"
-                     r"((?:[.,]\d+)?)")
+_DIGITS = re.compile(
+    r"(?<!\d)(?:(?<![\w-])(-))?(\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?!\d)"
+    r"((?:[.,]\d+)?)"
+)
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -184,6 +241,7 @@ def find_numbers(folded: str) -> List[NumberMention]:
     for match in _WORD.finditer(folded):
         word_value = parse_number(match.group())
         if word_value is not None:
-            found.append(NumberMention(word_value, match.start(), match.end(), fraction=word_value != int(word_value),
-                                       word=True))
+            found.append(
+                NumberMention(word_value, match.start(), match.end(), fraction=word_value != int(word_value), word=True)
+            )
     return sorted(found, key=lambda mention: mention.start)

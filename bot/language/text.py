@@ -14,6 +14,7 @@ The convention of the whole toolkit and of every module using it:
 Folding the text to the plain vowel instead ("ue" -> "u") would make different words equal
 ("neuen" -> "neun"), so the text always keeps its "ae"/"oe"/"ue".
 """
+
 from __future__ import annotations
 
 import itertools
@@ -23,12 +24,26 @@ from typing import Dict, Iterable, List, Mapping, Pattern, Tuple, TypeVar
 
 V = TypeVar("V")
 
-_SPELLED_OUT = str.maketrans({
-    "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
-    # dashes and minus signs; apostrophes
-    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
-    "’": "'", "‘": "'", "ʼ": "'", "`": "'",
-})
+_SPELLED_OUT = str.maketrans(
+    {
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        # dashes and minus signs; apostrophes
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+        "−": "-",
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "`": "'",
+    }
+)
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # An umlaut written in a pattern matches its folded and its dotless spelling.
 _EITHER = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "ss"}

@@ -13,6 +13,7 @@ Original keys always win over generated ones, so existing lemmas are never chang
 
 Usage: python -m bot.nlp.build_pipeline [TARGET_DIR]
 """
+
 from __future__ import annotations
 
 import json
@@ -47,7 +48,7 @@ def extend_lemma_table(table: Dict[str, str]) -> Dict[str, str]:
             extended.setdefault(variant, lemma)
     # Lemmas are keys too: "gespraech" must map to "Gespräch" even where only inflected forms
     # of it are in the table.
-    for lemma in sorted(set(table.values())):   # sorted: the same pipeline from every build
+    for lemma in sorted(set(table.values())):  # sorted: the same pipeline from every build
         for variant in spelling_variants(lemma):
             extended.setdefault(variant, lemma)
     return extended

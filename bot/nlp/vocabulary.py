@@ -18,6 +18,7 @@ cannot: how much of the message consists of known words.
 number neither makes nor breaks a sentence) that belong to known words; below NONSENSE_SHARE, or
 without any known word, the message is not language. Pure Python and numpy, no Rasa.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -99,7 +100,7 @@ def _can_be_word(form: str) -> bool:
 
 
 def _deletions(word: str) -> Set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 class WordCheck:
@@ -158,8 +159,11 @@ class WordCheck:
                     continue
                 for link in LINKING_ELEMENTS if start else ("",):
                     word_start = start + len(link)
-                    if end - word_start >= MIN_COMPOUND_PART and form.startswith(link, start) \
-                            and self._known_form(form[word_start:end]):
+                    if (
+                        end - word_start >= MIN_COMPOUND_PART
+                        and form.startswith(link, start)
+                        and self._known_form(form[word_start:end])
+                    ):
                         parts[end] = before + 1
                         break
         return (parts[size] or 0) >= 2
@@ -172,8 +176,9 @@ class WordCheck:
         if normal_form(lowered) in self._domain:
             return True
         shortened = _REPEATS.sub(r"\1", lowered)
-        return any(_can_be_word(form) and self._is_word_form(normal_form(form))
-                   for form in dict.fromkeys((lowered, shortened)))
+        return any(
+            _can_be_word(form) and self._is_word_form(normal_form(form)) for form in dict.fromkeys((lowered, shortened))
+        )
 
     def _is_word_form(self, form: str) -> bool:
         if form in self._domain or self._in_general(form):

@@ -4,6 +4,7 @@
 that nobody can use the assistant to flood a mailbox; the hotline's own notifications have a
 limit of their own (`hotline_mails`).
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,11 +17,12 @@ from bot.ratelimit import Limit, RateLimited, RateLimiter
 
 logger = logging.getLogger(__name__)
 
-Attachment = Tuple[str, str, bytes]   # file name, MIME type "text/calendar", content
+Attachment = Tuple[str, str, bytes]  # file name, MIME type "text/calendar", content
 
 
-def send_mail(to: str, subject: str, body: str, attachments: Sequence[Attachment] = (),
-              config: Optional[SmtpSettings] = None) -> bool:
+def send_mail(
+    to: str, subject: str, body: str, attachments: Sequence[Attachment] = (), config: Optional[SmtpSettings] = None
+) -> bool:
     """Send one message; True on success, False if not configured or the server refused."""
     if config is None:
         return False
@@ -44,8 +46,9 @@ def send_mail(to: str, subject: str, body: str, attachments: Sequence[Attachment
 
 
 class Mailer:
-    def __init__(self, config: Optional[SmtpSettings], limiter: RateLimiter, per_recipient: Limit,
-                 hotline: Limit) -> None:
+    def __init__(
+        self, config: Optional[SmtpSettings], limiter: RateLimiter, per_recipient: Limit, hotline: Limit
+    ) -> None:
         self.config = config
         self._limiter = limiter
         self._per_recipient = per_recipient
@@ -62,8 +65,9 @@ class Mailer:
     def to_hotline(self, to: str, subject: str, body: str) -> bool:
         return self._send(self._hotline, "hotline", to, subject, body, ())
 
-    def _send(self, limit: Limit, key: str, to: str, subject: str, body: str,
-              attachments: Sequence[Attachment]) -> bool:
+    def _send(
+        self, limit: Limit, key: str, to: str, subject: str, body: str, attachments: Sequence[Attachment]
+    ) -> bool:
         if self.config is None:
             return False
         try:

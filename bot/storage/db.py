@@ -4,6 +4,7 @@ Any SQLAlchemy URL works (DATABASE_URL); the SQLite file under var/ is the embed
 Engines and session factories are shared per URL within a process; the URL always comes from the
 caller (the composition root passes the settings'), never from the environment here.
 """
+
 from __future__ import annotations
 
 import os
@@ -74,8 +75,10 @@ def get_engine(url: str, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> En
     backend = sa.engine.make_url(url).get_backend_name()
     if backend == "postgresql":
         milliseconds = int(timeout_seconds * 1000)
-        options["connect_args"] = {"connect_timeout": max(1, int(timeout_seconds)),
-                                   "options": f"-c lock_timeout={milliseconds} -c statement_timeout={milliseconds}"}
+        options["connect_args"] = {
+            "connect_timeout": max(1, int(timeout_seconds)),
+            "options": f"-c lock_timeout={milliseconds} -c statement_timeout={milliseconds}",
+        }
     if backend != "sqlite":
         options["pool_timeout"] = timeout_seconds
     engine = sa.create_engine(url, **options)
@@ -92,7 +95,7 @@ def session_factory(url: str, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) 
 def _rollback_quietly(session: Session) -> None:
     try:
         session.rollback()
-    except (OperationalError, DBAPIError):   # the connection is gone: nothing to roll back
+    except (OperationalError, DBAPIError):  # the connection is gone: nothing to roll back
         pass
 
 
@@ -108,7 +111,7 @@ def unit_of_work(sessions: sessionmaker) -> Iterator[Session]:
         if isinstance(error, OperationalError) or error.connection_invalidated:
             raise StorageUnavailable(type(error.orig or error).__name__) from error
         raise
-    except PoolTimeout as error:   # every pooled connection busy for DATABASE_TIMEOUT_SECONDS
+    except PoolTimeout as error:  # every pooled connection busy for DATABASE_TIMEOUT_SECONDS
         _rollback_quietly(session)
         raise StorageUnavailable("pool timeout") from error
     except BaseException:

@@ -1,4 +1,5 @@
 """Schema migrations with Alembic, driven from Python (no alembic.ini needed)."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from alembic.config import Config
 MIGRATIONS = Path(__file__).parent / "migrations"
 # PostgreSQL advisory lock taken while migrating: servers of several machines started at once
 # migrate one after the other (the later ones find the schema current).
-MIGRATION_LOCK = 0x6763_6D69   # "gcmi"
+MIGRATION_LOCK = 0x6763_6D69  # "gcmi"
 
 
 def alembic_config(url: str) -> Config:
@@ -30,7 +31,7 @@ def _exclusive(url: str) -> Iterator[None]:
 
     engine = get_engine(url)
     if engine.dialect.name != "postgresql":
-        yield   # SQLite: one machine, and its own file lock
+        yield  # SQLite: one machine, and its own file lock
         return
     with engine.connect() as connection:
         connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})

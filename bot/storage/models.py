@@ -1,4 +1,5 @@
 """Database tables. Constraints express what must never happen (a slot booked twice)."""
+
 from __future__ import annotations
 
 from datetime import timezone
@@ -11,13 +12,15 @@ from sqlalchemy.types import DateTime, TypeDecorator
 from bot.clock import utc_now
 
 # Stable constraint names, so migrations can refer to them on every database.
-metadata = MetaData(naming_convention={
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-})
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
 # SQLAlchemy 1.4 ships no type information: the declarative base is Any to mypy, declared so that
 # the model classes below may derive from it.
 Base: Any = declarative_base(metadata=metadata)
@@ -40,7 +43,7 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
-utcnow = utc_now   # column defaults
+utcnow = utc_now  # column defaults
 
 
 class Booking(Base):
@@ -48,14 +51,14 @@ class Booking(Base):
 
     id = Column(Integer, primary_key=True)
     reference = Column(String(16), nullable=False, unique=True)
-    status = Column(String(16), nullable=False)          # confirmed | cancelled | held
+    status = Column(String(16), nullable=False)  # confirmed | cancelled | held
     slot_start = Column(UTCDateTime, nullable=False, index=True)
     slot_minutes = Column(Integer, nullable=False)
-    format = Column(String(16), nullable=False)          # telefon | video
+    format = Column(String(16), nullable=False)  # telefon | video
     name = Column(String(200), nullable=False)
     organisation = Column(String(200), nullable=False)
     cluster_name = Column(String(200), nullable=False)
-    email = Column(String(254), nullable=False, index=True)   # stored in lower case
+    email = Column(String(254), nullable=False, index=True)  # stored in lower case
     phone = Column(String(40), nullable=True)
     consent_at = Column(UTCDateTime, nullable=False)
     # The conversation (channel-namespaced sender id) in which it was booked: deleting one's data
@@ -66,8 +69,9 @@ class Booking(Base):
     cancelled_at = Column(UTCDateTime, nullable=True)
     held_at = Column(UTCDateTime, nullable=True)
 
-    reservation = relationship("SlotReservation", back_populates="booking", uselist=False,
-                               cascade="all, delete-orphan", passive_deletes=True)
+    reservation = relationship(
+        "SlotReservation", back_populates="booking", uselist=False, cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class SlotReservation(Base):
@@ -105,9 +109,9 @@ class DraftApplication(Base):
     id = Column(Integer, primary_key=True)
     reference = Column(String(16), nullable=False, unique=True)
     booking_id = Column(Integer, ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, unique=True)
-    status = Column(String(20), nullable=False)                 # draft | submitted | withdrawn
-    organisation_key = Column(String(200), nullable=True, unique=True)   # normalised organisation name
-    fields = Column(Text, nullable=False, default="{}")          # JSON: field name -> value
+    status = Column(String(20), nullable=False)  # draft | submitted | withdrawn
+    organisation_key = Column(String(200), nullable=True, unique=True)  # normalised organisation name
+    fields = Column(Text, nullable=False, default="{}")  # JSON: field name -> value
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -120,18 +124,18 @@ class Ticket(Base):
     id = Column(Integer, primary_key=True)
     reference = Column(String(16), nullable=False, unique=True)
     topic = Column(String(60), nullable=False, index=True)
-    reason = Column(String(40), nullable=False)          # asked_for_person | not_understood | sensitive_topic
+    reason = Column(String(40), nullable=False)  # asked_for_person | not_understood | sensitive_topic
     summary = Column(Text, nullable=False)
     contact_name = Column(String(200), nullable=False)
     contact_email = Column(String(254), nullable=True, index=True)
     contact_phone = Column(String(40), nullable=True)
     callback_time = Column(String(200), nullable=True)
     concern = Column(Text, nullable=False)
-    transcript = Column(Text, nullable=False, default="[]")   # JSON list of {time, from, text}
+    transcript = Column(Text, nullable=False, default="[]")  # JSON list of {time, from, text}
     channel = Column(String(40), nullable=False)
     conversation_id = Column(String(200), nullable=True, index=True)
-    priority = Column(String(10), nullable=False)         # high | medium | low
-    status = Column(String(20), nullable=False)           # new | in_progress | done
+    priority = Column(String(10), nullable=False)  # high | medium | low
+    status = Column(String(20), nullable=False)  # new | in_progress | done
     created_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -143,10 +147,10 @@ class UnansweredQuestion(Base):
 
     id = Column(Integer, primary_key=True)
     text = Column(Text, nullable=False)
-    normalised = Column(String(300), nullable=False, index=True)   # for counting repeats
+    normalised = Column(String(300), nullable=False, index=True)  # for counting repeats
     guessed_intent = Column(String(80), nullable=True)
     confidence = Column(String(10), nullable=True)
-    kind = Column(String(30), nullable=False)             # not_understood | unknown_term | english
+    kind = Column(String(30), nullable=False)  # not_understood | unknown_term | english
     conversation_id = Column(String(200), nullable=True, index=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
 
@@ -168,7 +172,7 @@ class StaffSession(Base):
 
     __tablename__ = "staff_sessions"
 
-    id = Column(String(64), primary_key=True)             # sha256 of the cookie value
+    id = Column(String(64), primary_key=True)  # sha256 of the cookie value
     user_id = Column(Integer, ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False, index=True)
     csrf_token = Column(String(64), nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
@@ -182,6 +186,6 @@ class RateCounter(Base):
     __table_args__ = (PrimaryKeyConstraint("name", "key", "window_start", name="pk_rate_counters"),)
 
     name = Column(String(40), nullable=False)
-    key = Column(String(64), nullable=False)              # HMAC of the key, never the key itself
+    key = Column(String(64), nullable=False)  # HMAC of the key, never the key itself
     window_start = Column(UTCDateTime, nullable=False, index=True)
     count = Column(Integer, nullable=False)

@@ -1,5 +1,6 @@
 """Web server on port 8080: the widget demo page, the full-page chat (/chat), the chat widget
 (/static/widget/) and the hotline dashboard (/hotline/)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -32,9 +33,9 @@ SECURITY_HEADERS = {
 def websocket_url(url: str) -> str:
     """The ws:// (wss://) form of an http:// (https://) URL: the widget's socket.io upgrades to it."""
     if url.startswith("https://"):
-        return "wss://" + url[len("https://"):]
+        return "wss://" + url[len("https://") :]
     if url.startswith("http://"):
-        return "ws://" + url[len("http://"):]
+        return "ws://" + url[len("http://") :]
     return url
 
 
@@ -104,9 +105,10 @@ async def booking_calendar(request: web.Request) -> web.Response:
         raise web.HTTPServiceUnavailable(text="Der Kalender ist gerade nicht erreichbar.") from None
     return web.Response(
         body=consultations.calendar_file(booking).encode("utf-8"),
-        content_type="text/calendar", charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{booking.reference}.ics"',
-                 "Cache-Control": "no-store"})
+        content_type="text/calendar",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{booking.reference}.ics"', "Cache-Control": "no-store"},
+    )
 
 
 async def favicon(request: web.Request) -> web.FileResponse:
@@ -123,8 +125,11 @@ async def health(request: web.Request) -> web.Response:
     from bot.health import check_all
 
     result = await asyncio.get_running_loop().run_in_executor(None, check_all, request.app[SETTINGS])
-    return web.json_response({"status": "ok" if result.healthy else "degraded", "checks": result.checks},
-                             status=200 if result.healthy else 503, headers={"Cache-Control": "no-store"})
+    return web.json_response(
+        {"status": "ok" if result.healthy else "degraded", "checks": result.checks},
+        status=200 if result.healthy else 503,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 async def alive(_request: web.Request) -> web.Response:
@@ -158,7 +163,7 @@ def create_app(config: Settings | None = None, rasa_url: str | None = None) -> w
     app.router.add_get("/datenschutz", privacy)
     app.router.add_get(r"/termin/{reference:GC-B-[0-9A-Z]{5}}.ics", booking_calendar)
     app.router.add_static("/static/", STATIC_DIR, show_index=False)
-    setup_dashboard(app, config.database_url, options=DashboardOptions.from_settings(config))   # /hotline/
+    setup_dashboard(app, config.database_url, options=DashboardOptions.from_settings(config))  # /hotline/
     return app
 
 

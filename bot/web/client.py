@@ -5,6 +5,7 @@ address it received the request from to X-Forwarded-For. Only the entries our ow
 can be trusted, and those are the rightmost ones: the client's address is the one `proxies_count`
 hops from the right. Everything further left was sent by the client and may be invented.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -13,7 +14,7 @@ from typing import Iterable, Optional, Union
 from aiohttp import web
 
 FORWARDED_FOR = "X-Forwarded-For"
-IPV6_GROUP_PREFIX = 64     # one IPv6 customer usually holds a whole /64
+IPV6_GROUP_PREFIX = 64  # one IPv6 customer usually holds a whole /64
 Address = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 
 
@@ -21,7 +22,7 @@ def _ip(text: Optional[str]) -> Optional[Address]:
     """The address in `text` ("192.0.2.1", "192.0.2.1:443", "[2001:db8::1]:443"), or None."""
     text = (text or "").strip()
     if text.startswith("[") and "]" in text:
-        text = text[1:text.index("]")]
+        text = text[1 : text.index("]")]
     elif text.count(":") == 1:
         text = text.split(":", 1)[0]
     try:
@@ -29,7 +30,7 @@ def _ip(text: Optional[str]) -> Optional[Address]:
     except ValueError:
         return None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        return address.ipv4_mapped          # a dual-stack socket's form of an IPv4 client
+        return address.ipv4_mapped  # a dual-stack socket's form of an IPv4 client
     return address
 
 

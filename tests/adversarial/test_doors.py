@@ -1,5 +1,6 @@
 """Attacks on the running servers: oversized and malformed bodies, missing and forged senders,
 forged trackers at the action server, secrets on command lines, file permissions."""
+
 from __future__ import annotations
 
 import json
@@ -42,7 +43,7 @@ def test_a_megabyte_of_attack_text_is_answered_in_linear_time_while_others_are_s
     (large_status, large_replies), large = _timed(lambda: attack(1000 * KB))
     bystander.join(60)
     assert small_status == large_status == 200
-    for replies in (small_replies, large_replies):   # too long, or empty once whitespace is stripped
+    for replies in (small_replies, large_replies):  # too long, or empty once whitespace is stripped
         assert "zu lang" in replies[0]["text"] or "war leer" in replies[0]["text"], replies
     assert large / small < 30, f"{small:.3f}s -> {large:.3f}s"
     assert greetings and GREETING in greetings[0]
@@ -56,8 +57,11 @@ def _status_for_announced_body(url: str, path: str, length: int) -> int:
 
     host, port = urlsplit(url).hostname, urlsplit(url).port
     with socket.create_connection((host, port), timeout=30) as connection:
-        connection.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-                           f"Content-Length: {length}\r\n\r\n".encode() + b"x" * 1024)
+        connection.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {length}\r\n\r\n".encode()
+            + b"x" * 1024
+        )
         status_line = connection.makefile("rb").readline().decode("latin-1")
     return int(status_line.split()[1])
 
@@ -74,7 +78,7 @@ def test_the_web_server_refuses_bodies_over_the_default_limit(configure):
     from bot.web.app import create_app
     from bot.web.dashboard.views import LOGIN_PATH
 
-    configure(MAX_REQUEST_BYTES=None)   # the default, not this module's 8 MB
+    configure(MAX_REQUEST_BYTES=None)  # the default, not this module's 8 MB
 
     async def post() -> int:
         async with TestClient(TestServer(create_app(rasa_url="http://localhost:5005"))) as client:
@@ -84,29 +88,32 @@ def test_the_web_server_refuses_bodies_over_the_default_limit(configure):
     assert asyncio.run(post()) == 413
 
 
-@pytest.mark.parametrize("body, reason", [
-    (b"", "Leerer Anfragekörper"),
-    (b"   ", "Leerer Anfragekörper"),
-    (b"[1, 2]", "JSON-Objekt"),
-    (b'"Hallo"', "JSON-Objekt"),
-    (b"42", "JSON-Objekt"),
-    (b"null", "JSON-Objekt"),
-    (b"{kaputt", "kein gültiges JSON"),
-    (b"[" * 5000, "kein gültiges JSON"),
-    (b'{"message": "Hallo"}', '"sender"'),
-    (b'{"sender": null, "message": "Hallo"}', '"sender"'),
-    (b'{"sender": "", "message": "Hallo"}', '"sender"'),
-    (b'{"sender": 17, "message": "Hallo"}', '"sender"'),
-    (b'{"sender": ["a"], "message": "Hallo"}', '"sender"'),
-    (b'{"sender": "a b", "message": "Hallo"}', '"sender"'),
-    (b'{"sender": "telegram:48151623", "message": "Hallo"}', '"sender"'),
-    (b'{"sender": "' + b"x" * 81 + b'", "message": "Hallo"}', '"sender"'),
-    (b'{"sender": "a"}', '"message" fehlt'),
-    (b'{"sender": "a", "message": null}', '"message" fehlt'),
-    (b'{"sender": "a", "message": 5}', '"message" muss Text'),
-    (b'{"sender": "a", "message": ["Hallo"]}', '"message" muss Text'),
-    (b'{"sender": "a", "message": {"text": "Hallo"}}', '"message" muss Text'),
-])
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (b"", "Leerer Anfragekörper"),
+        (b"   ", "Leerer Anfragekörper"),
+        (b"[1, 2]", "JSON-Objekt"),
+        (b'"Hallo"', "JSON-Objekt"),
+        (b"42", "JSON-Objekt"),
+        (b"null", "JSON-Objekt"),
+        (b"{kaputt", "kein gültiges JSON"),
+        (b"[" * 5000, "kein gültiges JSON"),
+        (b'{"message": "Hallo"}', '"sender"'),
+        (b'{"sender": null, "message": "Hallo"}', '"sender"'),
+        (b'{"sender": "", "message": "Hallo"}', '"sender"'),
+        (b'{"sender": 17, "message": "Hallo"}', '"sender"'),
+        (b'{"sender": ["a"], "message": "Hallo"}', '"sender"'),
+        (b'{"sender": "a b", "message": "Hallo"}', '"sender"'),
+        (b'{"sender": "telegram:48151623", "message": "Hallo"}', '"sender"'),
+        (b'{"sender": "' + b"x" * 81 + b'", "message": "Hallo"}', '"sender"'),
+        (b'{"sender": "a"}', '"message" fehlt'),
+        (b'{"sender": "a", "message": null}', '"message" fehlt'),
+        (b'{"sender": "a", "message": 5}', '"message" muss Text'),
+        (b'{"sender": "a", "message": ["Hallo"]}', '"message" muss Text'),
+        (b'{"sender": "a", "message": {"text": "Hallo"}}', '"message" muss Text'),
+    ],
+)
 def test_malformed_bodies_get_400_with_a_reason(running_bot, body, reason):
     status, raw = http(f"{running_bot.rasa_url}/webhooks/rest/webhook", body, {"Content-Type": "application/json"})
     assert status == 400
@@ -118,8 +125,11 @@ def test_requests_without_a_sender_never_share_a_conversation(running_bot):
     sender null became the first client's organisation."""
     assert running_bot.say(None, "Ich möchte einen Beratungstermin vereinbaren")[0] == 400
     assert running_bot.say(None, "Hallo")[0] == 400
-    status, raw = http(f"{running_bot.rasa_url}/webhooks/rest/webhook",
-                       json.dumps({"message": "Hallo"}).encode(), {"Content-Type": "application/json"})
+    status, raw = http(
+        f"{running_bot.rasa_url}/webhooks/rest/webhook",
+        json.dumps({"message": "Hallo"}).encode(),
+        {"Content-Type": "application/json"},
+    )
     assert status == 400
 
 
@@ -134,14 +144,25 @@ def test_rest_senders_live_in_their_own_namespace(running_bot):
 
 
 def _forged_tracker(action: str, slots: dict) -> dict:
-    return {"next_action": action, "sender_id": "web:victim", "version": "3.6.21", "domain": {},
-            "tracker": {"sender_id": "web:victim", "slots": slots, "latest_message": {"text": "x", "intent": {}},
-                        "events": [], "paused": False, "followup_action": None, "active_loop": {},
-                        "latest_action_name": "action_listen"}}
+    return {
+        "next_action": action,
+        "sender_id": "web:victim",
+        "version": "3.6.21",
+        "domain": {},
+        "tracker": {
+            "sender_id": "web:victim",
+            "slots": slots,
+            "latest_message": {"text": "x", "intent": {}},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }
 
 
-@pytest.mark.parametrize("headers", [{}, {"X-Gocluster-Action-Token": "guessed"},
-                                     {"X-Gocluster-Action-Token": ""}])
+@pytest.mark.parametrize("headers", [{}, {"X-Gocluster-Action-Token": "guessed"}, {"X-Gocluster-Action-Token": ""}])
 def test_the_action_server_refuses_forged_trackers(running_bot, headers):
     body = json.dumps(_forged_tracker("action_draft_summary", {"draft_reference": "GC-A-22222"})).encode()
     status, raw = http(f"{running_bot.actions_url}/webhook", body, {"Content-Type": "application/json", **headers})
@@ -153,7 +174,7 @@ def test_the_action_server_limits_bodies_and_inflation(running_bot):
     from bot.security import action_token
 
     headers = {TOKEN_HEADER: action_token(), "Content-Type": "application/json"}
-    bomb = zlib.compress(b"{" + b" " * (64 * 1024 * 1024) + b"}", 9)      # 64 MB inflated, 64 KB sent
+    bomb = zlib.compress(b"{" + b" " * (64 * 1024 * 1024) + b"}", 9)  # 64 MB inflated, 64 KB sent
     status, _ = http(f"{running_bot.actions_url}/webhook", bomb, {**headers, "Content-Encoding": "deflate"})
     assert status == 413
     status, raw = http(f"{running_bot.actions_url}/webhook", b"[" * 10_000, headers)
@@ -165,8 +186,11 @@ def test_a_failing_action_answers_without_the_request(running_bot):
     from bot.security import action_token
 
     forged = _forged_tracker("action_confirm_booking", {"consultation_slot": "kein Datum, Erika Muster"})
-    status, raw = http(f"{running_bot.actions_url}/webhook", json.dumps(forged).encode(),
-                       {TOKEN_HEADER: action_token(), "Content-Type": "application/json"})
+    status, raw = http(
+        f"{running_bot.actions_url}/webhook",
+        json.dumps(forged).encode(),
+        {TOKEN_HEADER: action_token(), "Content-Type": "application/json"},
+    )
     assert status == 500 and b"Erika" not in raw and b"tracker" not in raw
     assert "Erika" not in running_bot.logs()
 
@@ -178,15 +202,15 @@ def listening_sockets():
         with open(table, encoding="ascii") as rows:
             for row in list(rows)[1:]:
                 local, state = row.split()[1], row.split()[3]
-                if state != "0A":      # LISTEN
+                if state != "0A":  # LISTEN
                     continue
                 address, port = local.split(":")
                 raw = bytes.fromhex(address)
                 if width == 8:
                     ip = ".".join(str(b) for b in reversed(raw))
-                else:   # four little-endian 32-bit words
-                    words = [raw[i:i + 4][::-1] for i in range(0, 16, 4)]
-                    ip = ":".join(b"".join(words).hex()[i:i + 4] for i in range(0, 32, 4))
+                else:  # four little-endian 32-bit words
+                    words = [raw[i : i + 4][::-1] for i in range(0, 16, 4)]
+                    ip = ":".join(b"".join(words).hex()[i : i + 4] for i in range(0, 32, 4))
                 found.add((ip, int(port, 16)))
     return found
 
@@ -206,8 +230,9 @@ def test_no_secret_on_any_command_line(running_bot, configure):
 
     configure(RASA_API_TOKEN="api-token-that-must-stay-hidden", REST_CHANNEL_TOKEN="rest-token-hidden")
     commands = [" ".join(s.command) for s in services("models/gocluster.tar.gz")]
-    running = [open(f"/proc/{s.process.pid}/cmdline", "rb").read().replace(b"\0", b" ").decode()
-               for s in running_bot.services]
+    running = [
+        open(f"/proc/{s.process.pid}/cmdline", "rb").read().replace(b"\0", b" ").decode() for s in running_bot.services
+    ]
     for command in commands + running:
         assert "hidden" not in command and "--auth-token" not in command
         assert "test-secret-key" not in command

@@ -4,6 +4,7 @@ time linear in its length, whatever the text.
 Linearity is shown as a ratio inside one run (1 MB against 100 KB of the same pattern), never
 as an absolute time: a linear function needs about 10x as long, a quadratic one about 100x.
 """
+
 from __future__ import annotations
 
 import time
@@ -34,7 +35,7 @@ ADVERSARIAL_UNITS = {
     "zero_width": "a\u200b\u202e",
     "newlines": "\n\r\t",
 }
-RATIO_BOUND = 30   # linear: ~10; quadratic: ~100
+RATIO_BOUND = 30  # linear: ~10; quadratic: ~100
 
 
 def _per_call(function, text: str, repeats: int) -> float:

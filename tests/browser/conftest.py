@@ -8,6 +8,7 @@ context (empty localStorage, no cookies) for each test. Module, not session scop
 sync API keeps an asyncio loop running while it is open, and later tests that call asyncio.run()
 would fail.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,13 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 INSTALL_HINT = (
     "The browser tests need Debian's Chromium and Python Playwright: "
@@ -39,10 +45,10 @@ def free_port() -> int:
 
 @dataclass
 class Stack:
-    web_url: str          # the demo page's origin (the only origin in CORS_ORIGINS)
-    foreign_url: str      # the same web server under another origin (not allowed)
+    web_url: str  # the demo page's origin (the only origin in CORS_ORIGINS)
+    foreign_url: str  # the same web server under another origin (not allowed)
     rasa_url: str
-    closed_url: str       # nothing listens here
+    closed_url: str  # nothing listens here
     services: list
 
 
@@ -59,10 +65,15 @@ def stack(tmp_path_factory):
     endpoints = base / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://localhost:{actions}/webhook"\n'
-        "tracker_store:\n  type: rasa_ext.tracker_store.EnvSQLTrackerStore\n", "utf-8")
+        "tracker_store:\n  type: rasa_ext.tracker_store.EnvSQLTrackerStore\n",
+        "utf-8",
+    )
     env = {
-        "GOCLUSTER_VAR_DIR": str(var), "RASA_PORT": str(rasa), "ACTIONS_PORT": str(actions),
-        "WEB_PORT": str(web), "ENDPOINTS_FILE": str(endpoints),
+        "GOCLUSTER_VAR_DIR": str(var),
+        "RASA_PORT": str(rasa),
+        "ACTIONS_PORT": str(actions),
+        "WEB_PORT": str(web),
+        "ENDPOINTS_FILE": str(endpoints),
         "DATABASE_URL": f"sqlite:///{var / 'gocluster.db'}",
         "TRACKER_DATABASE_URL": f"sqlite:///{var / 'tracker.db'}",
         "RASA_URL": f"http://127.0.0.1:{rasa}",
@@ -89,8 +100,13 @@ def stack(tmp_path_factory):
                 if dead or time.monotonic() > deadline:
                     pytest.fail("the bot did not start:\n" + "\n".join(s.log_tail() for s in running))
                 time.sleep(0.3)
-            yield Stack(f"http://127.0.0.1:{web}", f"http://localhost:{web}", f"http://127.0.0.1:{rasa}",
-                        f"http://127.0.0.1:{closed}", running)
+            yield Stack(
+                f"http://127.0.0.1:{web}",
+                f"http://localhost:{web}",
+                f"http://127.0.0.1:{rasa}",
+                f"http://127.0.0.1:{closed}",
+                running,
+            )
         finally:
             for service in reversed(running):
                 service.stop()
@@ -121,23 +137,25 @@ def context(browser, stack):
 # --- the hotline dashboard ---------------------------------------------------------------------
 STAFF_USER, STAFF_PASSWORD = "anna", "korrekt-pferd-batterie"
 GARBAGE = [
-    "x" * 990,                                                         # a wall of one letter
-    "asdfghjklöäasdfghjklöäasdfghjklöäasdfghjklöäasdfghjklöä qwertz",   # keyboard mashing
-    "!!!!!!!!!!?????????",                                             # no letters
-    '{"frage": "json", "liste": [1, 2, 3]}',                           # data, not a question
-    "<script>alert(1)</script>",                                       # only code
-    "Ich kopiere hier einfach mal alles rein. " * 25,                    # pasted text, ~1000 characters
+    "x" * 990,  # a wall of one letter
+    "asdfghjklöäasdfghjklöäasdfghjklöäasdfghjklöäasdfghjklöä qwertz",  # keyboard mashing
+    "!!!!!!!!!!?????????",  # no letters
+    '{"frage": "json", "liste": [1, 2, 3]}',  # data, not a question
+    "<script>alert(1)</script>",  # only code
+    "Ich kopiere hier einfach mal alles rein. " * 25,  # pasted text, ~1000 characters
 ]
-LONG_QUESTION = ("Wir sind ein Verbund aus Unternehmen, Hochschulen und Kammern in drei Bundesländern und "
-                 "fragen uns, ob wir als ein Cluster gelten oder ob jedes Land einen eigenen Antrag stellen muss, "
-                 "und was passiert, wenn eine Hochschule als Trägerin auftritt?")
+LONG_QUESTION = (
+    "Wir sind ein Verbund aus Unternehmen, Hochschulen und Kammern in drei Bundesländern und "
+    "fragen uns, ob wir als ein Cluster gelten oder ob jedes Land einen eigenen Antrag stellen muss, "
+    "und was passiert, wenn eine Hochschule als Trägerin auftritt?"
+)
 
 
 @dataclass
 class DashboardStack:
     url: str
-    ticket: str           # reference of the ticket with the long transcript
-    garbage: int          # distinct unreadable questions logged
+    ticket: str  # reference of the ticket with the long transcript
+    garbage: int  # distinct unreadable questions logged
     service: object
 
 
@@ -146,10 +164,14 @@ def _long_transcript(start):
     from datetime import timedelta
 
     consent = [{"title": "Ja, einverstanden", "payload": "/affirm"}, {"title": "Nein", "payload": "/deny"}]
-    slots = [{"title": "Donnerstag, 3. Dezember 2026, 10:00 Uhr", "payload": "2026-12-03T10:00:00+01:00"},
-             {"title": "Donnerstag, 3. Dezember 2026, 11:00 Uhr", "payload": "2026-12-03T11:00:00+01:00"}]
-    esca = [{"title": "ESCA erklären", "payload": '/ask_glossary{"glossary_term":"esca"}'},
-            {"title": "Wie erreiche ich das go-cluster-Team?", "payload": "/faq_kontakt"}]
+    slots = [
+        {"title": "Donnerstag, 3. Dezember 2026, 10:00 Uhr", "payload": "2026-12-03T10:00:00+01:00"},
+        {"title": "Donnerstag, 3. Dezember 2026, 11:00 Uhr", "payload": "2026-12-03T11:00:00+01:00"},
+    ]
+    esca = [
+        {"title": "ESCA erklären", "payload": '/ask_glossary{"glossary_term":"esca"}'},
+        {"title": "Wie erreiche ich das go-cluster-Team?", "payload": "/faq_kontakt"},
+    ]
     turns = [
         ("Nutzer", "Hallo, wir möchten Mitglied werden. Was müssen wir tun?", None),
         ("Assistent", "Die Aufnahme läuft in fünf Schritten. " * 6, esca),
@@ -162,15 +184,22 @@ def _long_transcript(start):
         ("Nutzer", "2026-12-03T10:00:00+01:00", None),
         ("Assistent", "Sind Sie mit der Speicherung einverstanden?", consent),
         ("Nutzer", "/affirm", None),
-        ("Nutzer", "https://www.example.org/ein/sehr/langer/pfad/ohne/leerzeichen/der/nicht/umbrechen/will/"
-                   "und/trotzdem/auf/einen/schmalen/bildschirm/passen/muss?parameter=wert&noch=einer", None),
+        (
+            "Nutzer",
+            "https://www.example.org/ein/sehr/langer/pfad/ohne/leerzeichen/der/nicht/umbrechen/will/"
+            "und/trotzdem/auf/einen/schmalen/bildschirm/passen/muss?parameter=wert&noch=einer",
+            None,
+        ),
         ("Assistent", "Das habe ich leider nicht verstanden.", None),
     ]
     lines = []
     for repeat in range(5):
         for index, (speaker, text, buttons) in enumerate(turns):
-            line = {"time": (start + timedelta(minutes=repeat * 20 + index)).isoformat(timespec="seconds"),
-                    "from": speaker, "text": text}
+            line = {
+                "time": (start + timedelta(minutes=repeat * 20 + index)).isoformat(timespec="seconds"),
+                "from": speaker,
+                "text": text,
+            }
             if buttons:
                 line["buttons"] = buttons
             lines.append(line)
@@ -195,22 +224,48 @@ def seed_dashboard(database_url: str) -> dict:
 
     # Tickets: one with a long transcript, others spread over the last eight weeks (statistics).
     def ticket(created, topic, summary, **extra):
-        values = dict(topic=topic, reason="asked_for_person", summary=summary, contact_name="Berta Beispiel",
-                      contact_email="berta.beispiel-mit-sehr-langer-adresse@cluster-mit-langem-namen.example.org",
-                      contact_phone="+49 30 1234567", callback_time="vormittags", concern="Rückruf erbeten.",
-                      transcript=[], channel="web", priority="medium")
+        values = dict(
+            topic=topic,
+            reason="asked_for_person",
+            summary=summary,
+            contact_name="Berta Beispiel",
+            contact_email="berta.beispiel-mit-sehr-langer-adresse@cluster-mit-langem-namen.example.org",
+            contact_phone="+49 30 1234567",
+            callback_time="vormittags",
+            concern="Rückruf erbeten.",
+            transcript=[],
+            channel="web",
+            priority="medium",
+        )
         values.update(extra)
         return TicketService(sessions, clock=lambda: created).create(TicketRequest(**values))
 
-    long_one = ticket(now - timedelta(hours=3), "beratungstermin",
-                      "Thema: Beratungstermin. Die Person bat um eine persönliche Rückmeldung. Anliegen: " + "Bitte "
-                      "rufen Sie uns wegen des Termins und der Unterlagen zurück. " * 4,
-                      transcript=_long_transcript(now - timedelta(hours=5)), priority="high")
-    topics = ["beratungstermin", "antrag", "kostenbeteiligung", "labels", "beschwerde", "rechtliches",
-              "foerderentscheidung", "datenschutz", "programm", "sonstiges"]
+    long_one = ticket(
+        now - timedelta(hours=3),
+        "beratungstermin",
+        "Thema: Beratungstermin. Die Person bat um eine persönliche Rückmeldung. Anliegen: " + "Bitte "
+        "rufen Sie uns wegen des Termins und der Unterlagen zurück. " * 4,
+        transcript=_long_transcript(now - timedelta(hours=5)),
+        priority="high",
+    )
+    topics = [
+        "beratungstermin",
+        "antrag",
+        "kostenbeteiligung",
+        "labels",
+        "beschwerde",
+        "rechtliches",
+        "foerderentscheidung",
+        "datenschutz",
+        "programm",
+        "sonstiges",
+    ]
     for index in range(30):
-        created = ticket(now - timedelta(days=index * 53 % 55, hours=index), topics[index % len(topics)],
-                         f"Anfrage {index + 1} zum Thema {topics[index % len(topics)]}")
+        created = ticket(
+            now - timedelta(days=index * 53 % 55, hours=index),
+            topics[index % len(topics)],
+            f"Anfrage {index + 1} zum Thema {topics[index % len(topics)]}",
+        )
         if index % 3:
             TicketService(sessions).set_status(created.reference, ("in_progress", "done")[index % 3 - 1])
 
@@ -218,34 +273,59 @@ def seed_dashboard(database_url: str) -> dict:
     bookings = BookingService(sessions, calendar, clock=lambda: now)
     upcoming = list(free_slots(calendar, now.date(), now.date() + timedelta(days=13), now))[::3][:6]
     for index, slot in enumerate(upcoming):
-        booking = bookings.book(BookingRequest(
-            slot, "telefon" if index % 2 else "video", f"Person {index} mit einem ziemlich langen Namen",
-            "Clustermanagement-Organisation für Wasserstoff- und Brennstoffzellentechnologien e. V.",
-            "Cluster Wasserstoffwirtschaft Mitteldeutschland",
-            f"person.{index}@sehr-lange-domain-des-clusters.example.org",
-            "+49 30 1234567" if index % 2 else None, now))
+        booking = bookings.book(
+            BookingRequest(
+                slot,
+                "telefon" if index % 2 else "video",
+                f"Person {index} mit einem ziemlich langen Namen",
+                "Clustermanagement-Organisation für Wasserstoff- und Brennstoffzellentechnologien e. V.",
+                "Cluster Wasserstoffwirtschaft Mitteldeutschland",
+                f"person.{index}@sehr-lange-domain-des-clusters.example.org",
+                "+49 30 1234567" if index % 2 else None,
+                now,
+            )
+        )
         if index == 1:
             bookings.staff_cancel(booking.reference)
     booked_at = now - timedelta(days=40)
     past = list(free_slots(calendar, (now - timedelta(days=30)).date(), (now - timedelta(days=10)).date(), booked_at))
     drafts = DraftService(sessions)
     for index, slot in enumerate(past[:2]):
-        booking = BookingService(sessions, calendar, clock=lambda: booked_at).book(BookingRequest(
-            slot, "video", f"Leitung {index}", f"Clusterorganisation {index} GmbH", f"Cluster {index}",
-            f"leitung{index}@example.org", None, booked_at))
+        booking = BookingService(sessions, calendar, clock=lambda: booked_at).book(
+            BookingRequest(
+                slot,
+                "video",
+                f"Leitung {index}",
+                f"Clusterorganisation {index} GmbH",
+                f"Cluster {index}",
+                f"leitung{index}@example.org",
+                None,
+                booked_at,
+            )
+        )
         bookings.mark_held(booking.reference)
         draft = drafts.open(booking.reference, booking.email)
-        drafts.save_fields(draft.reference, {
-            "cluster_name": f"Cluster für sehr lange Namen Nummer {index}",
-            "organisation": f"Clusterorganisation {index} GmbH",
-            "website": "https://www.ein-cluster-mit-einer-sehr-langen-internetadresse.example.org/ueber-uns/",
-            "actors_total": 120, "actors_companies": 80, "actors_smes": 60})
+        drafts.save_fields(
+            draft.reference,
+            {
+                "cluster_name": f"Cluster für sehr lange Namen Nummer {index}",
+                "organisation": f"Clusterorganisation {index} GmbH",
+                "website": "https://www.ein-cluster-mit-einer-sehr-langen-internetadresse.example.org/ueber-uns/",
+                "actors_total": 120,
+                "actors_companies": 80,
+                "actors_smes": 60,
+            },
+        )
 
     # Unanswered questions: real ones, a long one, and garbage.
     tickets = TicketService(sessions, clock=lambda: now)
-    for text, intent in (("Was kostet der Flux-Kompensator?", "ask_glossary"), ("Gibt es Fristen im Sommer?", None),
-                         ("Wie lange dauert die Aufnahme genau?", "faq_dauer_aufnahme"), (LONG_QUESTION, "null"),
-                         ("Darf ein Verein Mitglied werden?", "action_listen")):
+    for text, intent in (
+        ("Was kostet der Flux-Kompensator?", "ask_glossary"),
+        ("Gibt es Fristen im Sommer?", None),
+        ("Wie lange dauert die Aufnahme genau?", "faq_dauer_aufnahme"),
+        (LONG_QUESTION, "null"),
+        ("Darf ein Verein Mitglied werden?", "action_listen"),
+    ):
         tickets.log_unanswered(text, "not_understood", intent, 0.3)
     for text in GARBAGE:
         tickets.log_unanswered(text, "not_understood", "bad_input", 0.9)
@@ -263,9 +343,14 @@ def dashboard_stack(tmp_path_factory):
     var = base / "var"
     (var / "log").mkdir(parents=True)
     web = free_port()
-    env = {"GOCLUSTER_VAR_DIR": str(var), "WEB_PORT": str(web), "DATABASE_URL": f"sqlite:///{var / 'gocluster.db'}",
-           "TRACKER_DATABASE_URL": f"sqlite:///{var / 'tracker.db'}", "PUBLIC_BASE_URL": f"http://127.0.0.1:{web}",
-           "RASA_URL": f"http://127.0.0.1:{free_port()}"}
+    env = {
+        "GOCLUSTER_VAR_DIR": str(var),
+        "WEB_PORT": str(web),
+        "DATABASE_URL": f"sqlite:///{var / 'gocluster.db'}",
+        "TRACKER_DATABASE_URL": f"sqlite:///{var / 'tracker.db'}",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{web}",
+        "RASA_URL": f"http://127.0.0.1:{free_port()}",
+    }
     with pytest.MonkeyPatch.context() as patch:
         for key, value in env.items():
             patch.setenv(key, value)

@@ -6,6 +6,7 @@ Each page: axe-core (WCAG 2.1 AA and best practices) finds nothing, the page nev
 sideways, the header bar spans the window, no request fails (favicon included) and the page's
 Content-Security-Policy is never violated.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -92,7 +93,7 @@ def test_page_is_accessible_and_fits_the_window(visit, viewport, name):
     width = v.width()
     assert width["scroll"] <= width["inner"], f"{name} scrolls sideways: {width}"
     assert width["header"] >= width["inner"] - 0.5, f"{name}: the header bar is narrower than the window"
-    expected = 1 if name == "not-found" else 0                  # the page's own 404
+    expected = 1 if name == "not-found" else 0  # the page's own 404
     assert len(v.failed) == expected, f"no request fails (favicon included): {v.failed}"
     assert len(v.console) == expected, f"no Content-Security-Policy violation or other error: {v.console}"
 
@@ -105,7 +106,7 @@ def test_tables_become_labelled_cards_at_360px(visit):
     assert label == '"Kontakt: "'
     assert cell.evaluate("td => getComputedStyle(td).display") == "block"
     header = v.page.locator("table.stack thead")
-    assert header.evaluate("h => h.getBoundingClientRect().width") <= 1       # visually hidden, still there
+    assert header.evaluate("h => h.getBoundingClientRect().width") <= 1  # visually hidden, still there
     # Still a table with its column headers for screen readers.
     expect(v.page.get_by_role("table")).to_have_count(1)
     expect(v.page.get_by_role("columnheader", name="Kontakt")).to_have_count(1)
@@ -138,7 +139,7 @@ def test_legend_swatches_are_small(visit, viewport):
     v = visit(viewport)
     v.open("statistics")
     swatches = v.page.locator(".legend__swatch")
-    assert swatches.count() == 10                    # every topic had inquiries
+    assert swatches.count() == 10  # every topic had inquiries
     for swatch in swatches.all():
         size = swatch.bounding_box()
         assert 10 <= size["width"] <= 16 and 10 <= size["height"] <= 16, size
@@ -148,8 +149,12 @@ def test_transcript_shows_what_the_user_clicked(visit):
     v = visit(PHONE)
     v.open("ticket")
     transcript = v.page.locator(".transcript")
-    for title in ("Ja, einverstanden", "ESCA erklären", "Wie erreiche ich das go-cluster-Team?",
-                  "Donnerstag, 3. Dezember 2026, 10:00 Uhr"):
+    for title in (
+        "Ja, einverstanden",
+        "ESCA erklären",
+        "Wie erreiche ich das go-cluster-Team?",
+        "Donnerstag, 3. Dezember 2026, 10:00 Uhr",
+    ):
         expect(transcript.locator(".transcript__choice", has_text=title).first).to_be_visible()
     text = transcript.inner_text()
     assert "/affirm" not in text and "/faq_kontakt" not in text and "glossary_term" not in text
@@ -177,10 +182,12 @@ def test_favicon_is_served_and_linked(visit, dashboard_stack):
     v = visit(DESKTOP, login=False)
     v.open("login")
     icons = v.page.locator("link[rel='icon']")
-    assert sorted(icons.evaluate_all("links => links.map(l => l.getAttribute('href'))")) == ["/favicon.ico",
-                                                                                             "/favicon.svg"]
+    assert sorted(icons.evaluate_all("links => links.map(l => l.getAttribute('href'))")) == [
+        "/favicon.ico",
+        "/favicon.svg",
+    ]
     for path, kind in (("/favicon.ico", "image/vnd.microsoft.icon"), ("/favicon.svg", "image/svg+xml")):
         response = v.page.request.get(dashboard_stack.url + path)
         assert response.status == 200 and response.headers["content-type"] == kind
         assert "default-src 'self'" in response.headers["content-security-policy"]
-    assert v.page.request.get(dashboard_stack.url + "/favicon.ico").body()[:4] == b"\x00\x00\x01\x00"   # ICO
+    assert v.page.request.get(dashboard_stack.url + "/favicon.ico").body()[:4] == b"\x00\x00\x01\x00"  # ICO

@@ -4,6 +4,7 @@ What a visitor of a web site with the widget does: ask, click answers, book a co
 reload, use a second tab, use only the keyboard, lose the server; plus axe-core (WCAG 2.1 AA)
 and layout at 200 % zoom and 360 px width.
 """
+
 from __future__ import annotations
 
 import json
@@ -100,17 +101,21 @@ def demo(context, stack: Stack, url: str = ""):
 def axe_violations(page):
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS + ["best-practice"]},
-                                       "resultTypes": ["violations"]})
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS + ["best-practice"]}, "resultTypes": ["violations"]},
+    )
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]]
 
 
 def host_page(stack: Stack, server_url: str, color: str = "#004b87") -> str:
     """A third-party page (no CSP of ours) that embeds the widget with its one script tag."""
-    return ('<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Fremde Seite</title></head>'
-            '<body><main><h1>Eine andere Website</h1><p>Mit eingebettetem Chat.</p></main>'
-            f'<script src="{stack.web_url}/static/widget/widget.js" data-server-url="{server_url}" '
-            f'data-color="{color}" defer></script></body></html>')
+    return (
+        '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Fremde Seite</title></head>'
+        "<body><main><h1>Eine andere Website</h1><p>Mit eingebettetem Chat.</p></main>"
+        f'<script src="{stack.web_url}/static/widget/widget.js" data-server-url="{server_url}" '
+        f'data-color="{color}" defer></script></body></html>'
+    )
 
 
 # --- tests -----------------------------------------------------------------------------------
@@ -135,7 +140,7 @@ def test_question_answer_and_button(context, stack):
     expect(privacy).to_have_attribute("href", stack.web_url + "/datenschutz")
 
     widget.click("Was ist go-cluster?", "go-cluster")
-    expect(widget.user.last).to_contain_text("Was ist go-cluster?")   # the title, not the payload
+    expect(widget.user.last).to_contain_text("Was ist go-cluster?")  # the title, not the payload
     assert "/faq_" not in widget.log.inner_text()
 
     widget.ask("Was ist ESCA?", "European Secretariat for Cluster Analysis")
@@ -188,10 +193,10 @@ def test_history_survives_reload_and_is_shared_with_a_second_tab(context, stack)
 
     page.reload()
     widget = Widget(page)
-    expect(widget.dialog).to_be_visible()                    # it was open: it opens again
+    expect(widget.dialog).to_be_visible()  # it was open: it opens again
     expect(widget.bot.first).to_contain_text(GREETING)
     wait_until(page, lambda: widget.texts() == before, "the history after reload")
-    expect(widget.status).to_be_empty()                     # connected again, nothing to report
+    expect(widget.status).to_be_empty()  # connected again, nothing to report
 
     second, other = demo(context, stack)
     other.open(greeting=False)
@@ -223,7 +228,7 @@ def test_history_survives_reload_and_is_shared_with_a_second_tab(context, stack)
 def test_keyboard_only(context, stack):
     page, widget = demo(context, stack)
     page.locator("body").focus()
-    for _ in range(40):                                      # Tab through the page to the launcher
+    for _ in range(40):  # Tab through the page to the launcher
         page.keyboard.press("Tab")
         if widget.launcher.evaluate("el => el.getRootNode().activeElement === el"):
             break
@@ -232,7 +237,7 @@ def test_keyboard_only(context, stack):
 
     page.keyboard.press("Enter")
     expect(widget.dialog).to_be_visible()
-    expect(widget.input).to_be_focused()                    # focus moved into the dialog
+    expect(widget.input).to_be_focused()  # focus moved into the dialog
     expect(widget.bot.first).to_contain_text(GREETING)
 
     page.keyboard.type("Was ist ESCA?")
@@ -249,7 +254,7 @@ def test_keyboard_only(context, stack):
     assert replies.last.evaluate("el => getComputedStyle(el).boxShadow") != "none", "visible focus"
     page.keyboard.press("Space")
     expect(widget.user.last).to_contain_text(last_title)
-    expect(widget.input).to_be_focused()                    # the used buttons are gone, focus is safe
+    expect(widget.input).to_be_focused()  # the used buttons are gone, focus is safe
 
     # Tab reaches the header controls, Enter on "Neues Gespräch" starts over.
     new_chat = widget.dialog.get_by_role("button", name="Neues Gespräch")
@@ -260,26 +265,30 @@ def test_keyboard_only(context, stack):
 
     page.keyboard.press("Escape")
     expect(widget.dialog).to_be_hidden()
-    expect(widget.launcher).to_be_focused()                 # focus back where it was
+    expect(widget.launcher).to_be_focused()  # focus back where it was
     expect(widget.launcher).to_have_attribute("aria-expanded", "false")
 
 
 def test_unreachable_server_and_reconnect(context, stack):
     # A web site whose widget points to a port where nothing listens.
     page = context.new_page()
-    page.route(stack.web_url + "/fremde-seite", lambda route: route.fulfill(
-        status=200, content_type="text/html; charset=utf-8", body=host_page(stack, stack.closed_url)))
+    page.route(
+        stack.web_url + "/fremde-seite",
+        lambda route: route.fulfill(
+            status=200, content_type="text/html; charset=utf-8", body=host_page(stack, stack.closed_url)
+        ),
+    )
     page.goto(stack.web_url + "/fremde-seite")
     widget = Widget(page)
     widget.open(greeting=False)
     expect(widget.status).to_contain_text("Der Assistent ist gerade nicht erreichbar")
     expect(widget.status).to_contain_text("automatisch erneut")
-    expect(widget.status.locator("a[href^='tel:+49']")).to_be_visible()       # how to reach people instead
+    expect(widget.status.locator("a[href^='tel:+49']")).to_be_visible()  # how to reach people instead
     expect(widget.status.locator("a[href='mailto:info@go-cluster.de']")).to_be_visible()
     widget.input.fill("Hallo?")
     widget.input.press("Enter")
     expect(widget.status).to_contain_text("nicht gesendet")
-    expect(widget.input).to_have_value("Hallo?")            # nothing typed is lost
+    expect(widget.input).to_have_value("Hallo?")  # nothing typed is lost
     expect(widget.user).to_have_count(0)
 
     # The real server, first unreachable (network down), then back: the widget reconnects itself.
@@ -306,12 +315,17 @@ def test_messages_are_text_with_safe_links(context, stack):
     # A stored answer with markup, a URL, an e-mail address and a phone number.
     key = f"gocluster-widget:{stack.rasa_url}"
     state = stored_state(page)
-    state["messages"].append({
-        "id": "x1", "from": "bot", "time": "2026-01-05T09:07:00Z", "buttons": [],
-        "text": "<script>alert(1)</script> Siehe https://www.clusterplattform.de/go-cluster, "
-                "schreiben Sie an info@go-cluster.de oder rufen Sie +49 30 310078-387 an "
-                "(www.vdivde-it.de). <a href='javascript:alert(1)'>x</a>",
-    })
+    state["messages"].append(
+        {
+            "id": "x1",
+            "from": "bot",
+            "time": "2026-01-05T09:07:00Z",
+            "buttons": [],
+            "text": "<script>alert(1)</script> Siehe https://www.clusterplattform.de/go-cluster, "
+            "schreiben Sie an info@go-cluster.de oder rufen Sie +49 30 310078-387 an "
+            "(www.vdivde-it.de). <a href='javascript:alert(1)'>x</a>",
+        }
+    )
     page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps(state)])
     page.reload()
     widget = Widget(page)
@@ -319,22 +333,30 @@ def test_messages_are_text_with_safe_links(context, stack):
     expect(message).to_contain_text("<script>alert(1)</script>")
     assert message.locator("script").count() == 0
     hrefs = message.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert hrefs == ["https://www.clusterplattform.de/go-cluster", "mailto:info@go-cluster.de",
-                     "tel:+4930310078387", "https://www.vdivde-it.de"], hrefs
-    expect(message.locator(".gcw-time")).to_have_text("05.01.2026, 10:07 Uhr")   # German, local time
+    assert hrefs == [
+        "https://www.clusterplattform.de/go-cluster",
+        "mailto:info@go-cluster.de",
+        "tel:+4930310078387",
+        "https://www.vdivde-it.de",
+    ], hrefs
+    expect(message.locator(".gcw-time")).to_have_text("05.01.2026, 10:07 Uhr")  # German, local time
 
 
 def test_colour_with_too_little_contrast_falls_back(context, stack):
     page = context.new_page()
     pages = {"/gelb": "#ffdd00", "/dunkelrot": "#8b0000"}
     for path, colour in pages.items():
-        page.route(stack.web_url + path, lambda route, _request, colour=colour: route.fulfill(
-            status=200, content_type="text/html; charset=utf-8", body=host_page(stack, stack.rasa_url, colour)))
+        page.route(
+            stack.web_url + path,
+            lambda route, _request, colour=colour: route.fulfill(
+                status=200, content_type="text/html; charset=utf-8", body=host_page(stack, stack.rasa_url, colour)
+            ),
+        )
     launcher = page.get_by_role("button", name=LAUNCHER)
     page.goto(stack.web_url + "/gelb")
-    expect(launcher).to_have_css("background-color", "rgb(0, 75, 135)")       # the default #004b87
+    expect(launcher).to_have_css("background-color", "rgb(0, 75, 135)")  # the default #004b87
     page.goto(stack.web_url + "/dunkelrot")
-    expect(launcher).to_have_css("background-color", "rgb(139, 0, 0)")        # enough contrast: kept
+    expect(launcher).to_have_css("background-color", "rgb(139, 0, 0)")  # enough contrast: kept
 
 
 def test_foreign_web_sites_cannot_connect(context, stack):
@@ -345,8 +367,9 @@ def test_foreign_web_sites_cannot_connect(context, stack):
     expect(widget.bot).to_have_count(0)
 
     def handshake(origin: str):
-        request = urllib.request.Request(f"{stack.rasa_url}/socket.io/?EIO=4&transport=polling",
-                                         headers={"Origin": origin})
+        request = urllib.request.Request(
+            f"{stack.rasa_url}/socket.io/?EIO=4&transport=polling", headers={"Origin": origin}
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, response.headers.get_all("Access-Control-Allow-Origin")
@@ -354,11 +377,12 @@ def test_foreign_web_sites_cannot_connect(context, stack):
             return error.code, error.headers.get_all("Access-Control-Allow-Origin")
 
     assert handshake("https://evil.example") == (400, None)
-    assert handshake(stack.web_url) == (200, [stack.web_url])   # exactly one CORS header
+    assert handshake(stack.web_url) == (200, [stack.web_url])  # exactly one CORS header
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}],
-                         ids=["desktop", "360px"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}], ids=["desktop", "360px"]
+)
 def test_axe_finds_no_violations(browser, stack, viewport):
     context = browser.new_context(locale="de-DE", viewport=viewport)
     try:
@@ -374,10 +398,14 @@ def test_axe_finds_no_violations(browser, stack, viewport):
         context.close()
 
 
-@pytest.mark.parametrize("zoom", [
-    {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},   # 1280x800 at 200 %
-    {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 1},
-], ids=["200-percent", "360px"])
+@pytest.mark.parametrize(
+    "zoom",
+    [
+        {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},  # 1280x800 at 200 %
+        {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 1},
+    ],
+    ids=["200-percent", "360px"],
+)
 def test_layout_without_horizontal_scrolling(browser, stack, zoom):
     context = browser.new_context(locale="de-DE", **zoom)
     try:
@@ -394,9 +422,12 @@ def test_layout_without_horizontal_scrolling(browser, stack, zoom):
         assert box["y"] >= 0 and box["y"] + box["height"] <= zoom["viewport"]["height"] + 0.5, box
         scroller = page.locator(".gcw-scroll")
         assert scroller.evaluate("el => el.scrollWidth <= el.clientWidth"), "no sideways scrolling in the log"
-        for control in (widget.input, page.get_by_role("button", name="Senden"),
-                        widget.dialog.get_by_role("button", name="Neues Gespräch"),
-                        widget.dialog.get_by_role("button", name="Chat schließen")):
+        for control in (
+            widget.input,
+            page.get_by_role("button", name="Senden"),
+            widget.dialog.get_by_role("button", name="Neues Gespräch"),
+            widget.dialog.get_by_role("button", name="Chat schließen"),
+        ):
             expect(control).to_be_in_viewport()
             b = control.bounding_box()
             assert b["x"] >= 0 and b["x"] + b["width"] <= width + 0.5, b

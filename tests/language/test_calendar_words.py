@@ -1,4 +1,5 @@
 """Month and weekday names in every spelling."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,13 +7,42 @@ import pytest
 from bot.language import ENGLISH_MONTHS, FULL_MONTH_NAMES, MONTHS, WEEKDAY_ABBREVIATIONS, WEEKDAYS, month_name
 
 
-@pytest.mark.parametrize("word, number", [
-    ("januar", 1), ("jan", 1), ("jaenner", 1), ("janner", 1), ("februar", 2), ("feb", 2), ("febr", 2),
-    ("feber", 2), ("maerz", 3), ("marz", 3), ("mrz", 3), ("maer", 3), ("mar", 3), ("april", 4), ("apr", 4),
-    ("mai", 5), ("juni", 6), ("jun", 6), ("juli", 7), ("jul", 7), ("august", 8), ("aug", 8),
-    ("september", 9), ("sep", 9), ("sept", 9), ("oktober", 10), ("okt", 10), ("november", 11), ("nov", 11),
-    ("dezember", 12), ("dez", 12),
-])
+@pytest.mark.parametrize(
+    "word, number",
+    [
+        ("januar", 1),
+        ("jan", 1),
+        ("jaenner", 1),
+        ("janner", 1),
+        ("februar", 2),
+        ("feb", 2),
+        ("febr", 2),
+        ("feber", 2),
+        ("maerz", 3),
+        ("marz", 3),
+        ("mrz", 3),
+        ("maer", 3),
+        ("mar", 3),
+        ("april", 4),
+        ("apr", 4),
+        ("mai", 5),
+        ("juni", 6),
+        ("jun", 6),
+        ("juli", 7),
+        ("jul", 7),
+        ("august", 8),
+        ("aug", 8),
+        ("september", 9),
+        ("sep", 9),
+        ("sept", 9),
+        ("oktober", 10),
+        ("okt", 10),
+        ("november", 11),
+        ("nov", 11),
+        ("dezember", 12),
+        ("dez", 12),
+    ],
+)
 def test_months(word, number):
     assert MONTHS[word] == number
 
@@ -28,10 +58,19 @@ def test_month_name(number, name):
     assert month_name(number) == name
 
 
-@pytest.mark.parametrize("word, number", [
-    ("montag", 0), ("dienstag", 1), ("mittwoch", 2), ("donnerstag", 3), ("freitag", 4), ("samstag", 5),
-    ("sonnabend", 5), ("sonntag", 6),
-])
+@pytest.mark.parametrize(
+    "word, number",
+    [
+        ("montag", 0),
+        ("dienstag", 1),
+        ("mittwoch", 2),
+        ("donnerstag", 3),
+        ("freitag", 4),
+        ("samstag", 5),
+        ("sonnabend", 5),
+        ("sonntag", 6),
+    ],
+)
 def test_weekdays(word, number):
     assert WEEKDAYS[word] == number
 

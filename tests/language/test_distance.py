@@ -1,4 +1,5 @@
 """Edit distance (rapidfuzz) gives the same results as the pure-Python function it replaced."""
+
 from __future__ import annotations
 
 import random
@@ -29,11 +30,22 @@ def reference_distance(a: str, b: str, limit: int) -> int:
 
 
 CASES = [
-    ("label", "label", 0), ("lable", "label", 1), ("labl", "label", 1), ("xyz", "label", 5),
-    ("kreis", "kries", 1), ("", "", 0), ("", "abc", 3), ("abc", "", 3), ("ca", "abc", 3),
-    ("programmbegleitkries", "programmbegleitkreis", 1), ("clusterakteuern", "clusterakteure", 2),
-    ("vieleicht", "vielleicht", 1), ("nien", "nein", 1), ("thuringen", "thueringen", 1),
-    ("abcdefgh", "zyxwvuts", 8), ("tuebingen", "thueringen", 2),
+    ("label", "label", 0),
+    ("lable", "label", 1),
+    ("labl", "label", 1),
+    ("xyz", "label", 5),
+    ("kreis", "kries", 1),
+    ("", "", 0),
+    ("", "abc", 3),
+    ("abc", "", 3),
+    ("ca", "abc", 3),
+    ("programmbegleitkries", "programmbegleitkreis", 1),
+    ("clusterakteuern", "clusterakteure", 2),
+    ("vieleicht", "vielleicht", 1),
+    ("nien", "nein", 1),
+    ("thuringen", "thueringen", 1),
+    ("abcdefgh", "zyxwvuts", 8),
+    ("tuebingen", "thueringen", 2),
 ]
 
 
@@ -71,13 +83,16 @@ def test_edit_distance_stops_at_limit():
     assert edit_distance("abcdefgh", "zyxwvuts", limit=2) == 3
 
 
-@pytest.mark.parametrize("word, vocabulary, limit, expected", [
-    ("vieleicht", ["vielleicht", "viel"], 2, ("vielleicht", 1)),
-    ("xx", ["vielleicht", "viel"], 1, None),
-    ("ab", ["ac", "ab2", "ad"], 1, ("ac", 1)),        # equally near: the first listed
-    ("ab", ["ac", "ab"], 1, ("ab", 0)),
-    ("ab", [], 1, None),
-])
+@pytest.mark.parametrize(
+    "word, vocabulary, limit, expected",
+    [
+        ("vieleicht", ["vielleicht", "viel"], 2, ("vielleicht", 1)),
+        ("xx", ["vielleicht", "viel"], 1, None),
+        ("ab", ["ac", "ab2", "ad"], 1, ("ac", 1)),  # equally near: the first listed
+        ("ab", ["ac", "ab"], 1, ("ab", 0)),
+        ("ab", [], 1, None),
+    ],
+)
 def test_closest(word, vocabulary, limit, expected):
     assert closest(word, vocabulary, limit) == expected
 

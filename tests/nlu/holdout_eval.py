@@ -13,6 +13,7 @@ Two figures:
 Where the content declares a glossary term and a FAQ entry as the same answer (`faq:` in
 glossary.yml), either one counts as correct.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -57,8 +58,10 @@ class Report:
     def confusions(self) -> List[Tuple[str, str, int]]:
         """(expected, predicted, count) of the errors, most frequent first. Where the intent is
         right but the answer is not (ask_glossary with another term), the answers are named."""
+
         def label(pair: Tuple[str, Optional[str]], other: Tuple[str, Optional[str]]) -> str:
             return pair[0] if pair[0] != other[0] else f"{pair[0]}:{pair[1]}"
+
         counts = Counter((label(r.expected, r.predicted), label(r.predicted, r.expected)) for r in self.errors())
         return [(e, p, n) for (e, p), n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
@@ -70,8 +73,12 @@ class Report:
             "per_intent_f1": {k: round(v, 3) for k, v in sorted(self.per_intent_f1.items())},
             "confusions": [{"expected": e, "predicted": p, "count": n} for e, p, n in self.confusions()],
             "errors": [
-                {"text": r.text, "expected": list(r.expected), "predicted": list(r.predicted),
-                 "confidence": round(r.confidence, 3)}
+                {
+                    "text": r.text,
+                    "expected": list(r.expected),
+                    "predicted": list(r.predicted),
+                    "confidence": round(r.confidence, 3),
+                }
                 for r in self.errors()
             ],
         }
@@ -83,7 +90,7 @@ def load_examples(path: Path) -> List[dict]:
 
 def answer_of(intent: str, text: str, index: GlossaryIndex) -> Optional[str]:
     if intent.startswith(FAQ_INTENT_PREFIX):
-        return intent[len(FAQ_INTENT_PREFIX):]
+        return intent[len(FAQ_INTENT_PREFIX) :]
     if intent == GLOSSARY_INTENT:
         match = index.find(text)
         return match.term.id if match else None
@@ -123,8 +130,12 @@ def evaluate(parse, knowledge: Knowledge, examples: List[dict]) -> Report:
     report = Report()
     for example in examples:
         text, intent = example["text"], example["intent"]
-        expected = (intent, example.get("term") or answer_of(intent, text, index)
-                    if intent.startswith(FAQ_INTENT_PREFIX) else example.get("term"))
+        expected = (
+            intent,
+            example.get("term") or answer_of(intent, text, index)
+            if intent.startswith(FAQ_INTENT_PREFIX)
+            else example.get("term"),
+        )
         predicted_intent, confidence = parse(text)
         predicted = (predicted_intent, answer_of(predicted_intent, text, index))
         if equivalent(expected, predicted, knowledge):

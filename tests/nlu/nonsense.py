@@ -7,6 +7,7 @@ tests/test_nlu.py reports on REPORT_SEED, whose messages were never looked at wh
 Nothing here lists the strings testers sent: every kind is built from character classes, keyboard
 rows, Unicode ranges and templates with random parts.
 """
+
 from __future__ import annotations
 
 import random
@@ -35,11 +36,11 @@ SCRIPTS = {
     "runic": (0x16A0, 0x16EA),
 }
 ENCLOSED_NUMBERS = [
-    (0x2460, 0x249B),   # circled, parenthesized and full-stop numbers ①…⒛
-    (0x24EA, 0x24FF),   # more circled numbers ⓪ ⓫…⓿
-    (0x2776, 0x2793),   # dingbat circled digits ❶…➓
-    (0x2150, 0x2182),   # vulgar fractions and Roman numerals ⅓ Ⅻ
-    (0xFF10, 0xFF19),   # fullwidth digits ０…９
+    (0x2460, 0x249B),  # circled, parenthesized and full-stop numbers ①…⒛
+    (0x24EA, 0x24FF),  # more circled numbers ⓪ ⓫…⓿
+    (0x2776, 0x2793),  # dingbat circled digits ❶…➓
+    (0x2150, 0x2182),  # vulgar fractions and Roman numerals ⅓ Ⅻ
+    (0xFF10, 0xFF19),  # fullwidth digits ０…９
     (0x1D7CE, 0x1D7FF),  # mathematical digits 𝟎…𝟿
 ]
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"
@@ -53,8 +54,8 @@ FORMULA_TEMPLATES = (
     "+{a}-{b}+cmd|' /C {cmd}'!{cell}",
     "={f}({cell}:{cell2})",
     "={cell}*{cell2}+{a}",
-    "=HYPERLINK(\"http://{host}/{a}\",\"{cell}\")",
-    "=DDE(\"cmd\";\"/C {cmd}\";\"__{a}\")",
+    '=HYPERLINK("http://{host}/{a}","{cell}")',
+    '=DDE("cmd";"/C {cmd}";"__{a}")',
     "{{{{{a}*{b}}}}}",
     "${{{a}*{b}}}",
     "$({cmd} -{flag})",
@@ -106,9 +107,14 @@ def formula(rng: random.Random) -> str:
     template = rng.choice(FORMULA_TEMPLATES)
     values = {name: rng.choice(options) for name, options in FORMULA_PARTS.items()}
     column = lambda: rng.choice("ABCDEFGHXYZ")  # noqa: E731
-    values.update(a=rng.randint(0, 99), b=rng.randint(0, 99), cell=f"{column()}{rng.randint(0, 99)}",
-                  cell2=f"{column()}{rng.randint(0, 99)}", hex=f"{rng.randint(0, 255):02x}",
-                  hex2=f"{rng.randint(0, 255):02X}")
+    values.update(
+        a=rng.randint(0, 99),
+        b=rng.randint(0, 99),
+        cell=f"{column()}{rng.randint(0, 99)}",
+        cell2=f"{column()}{rng.randint(0, 99)}",
+        hex=f"{rng.randint(0, 255):02x}",
+        hex2=f"{rng.randint(0, 255):02X}",
+    )
     return template.format(**values)
 
 
@@ -125,14 +131,15 @@ def letter_runs(rng: random.Random) -> str:
 def keyboard_mash(rng: random.Random) -> str:
     words = []
     for _ in range(rng.randint(1, 4)):
-        if rng.random() < 0.6:   # neighbouring keys of one row, forwards or backwards
+        if rng.random() < 0.6:  # neighbouring keys of one row, forwards or backwards
             row = rng.choice(KEYBOARD_ROWS[1:])
             start = rng.randint(0, len(row) - 3)
-            word = row[start:start + rng.randint(3, len(row) - start)]
+            word = row[start : start + rng.randint(3, len(row) - start)]
             word = word[::-1] if rng.random() < 0.3 else word
-        else:                    # consonant clusters with the odd vowel
-            word = "".join(rng.choice(CONSONANTS) if rng.random() < 0.85 else rng.choice("aeiou")
-                           for _ in range(rng.randint(3, 9)))
+        else:  # consonant clusters with the odd vowel
+            word = "".join(
+                rng.choice(CONSONANTS) if rng.random() < 0.85 else rng.choice("aeiou") for _ in range(rng.randint(3, 9))
+            )
         words.append(word)
     return _spaced(rng, words)
 
@@ -160,7 +167,7 @@ def emoji_mix(rng: random.Random) -> str:
 
 def punctuation_runs(rng: random.Random) -> str:
     run = "".join(rng.choice(PUNCTUATION) for _ in range(rng.randint(1, 15)))
-    if rng.random() < 0.4:   # with a stray letter or digit
+    if rng.random() < 0.4:  # with a stray letter or digit
         position = rng.randint(0, len(run))
         run = run[:position] + rng.choice("abcxyz0123456789") + run[position:]
     return run
@@ -183,8 +190,17 @@ def random_unicode(rng: random.Random) -> str:
 
 
 def mixed(rng: random.Random) -> str:
-    makers = [digit_runs, enclosed_numbers, formula, letter_runs, keyboard_mash, foreign_scripts, emoji_mix,
-              punctuation_runs, random_ascii]
+    makers = [
+        digit_runs,
+        enclosed_numbers,
+        formula,
+        letter_runs,
+        keyboard_mash,
+        foreign_scripts,
+        emoji_mix,
+        punctuation_runs,
+        random_ascii,
+    ]
     return _spaced(rng, [maker(rng) for maker in rng.sample(makers, rng.randint(2, 3))])
 
 

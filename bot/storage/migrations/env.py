@@ -1,4 +1,5 @@
 """Alembic environment: runs migrations on the URL set by bot.storage.migrate."""
+
 from alembic import context
 
 from bot.storage.db import get_engine

@@ -4,6 +4,7 @@ The session cookie holds a random 32-byte token; the database stores only its SH
 copy of the database does not let anyone take over a session. Failed logins are counted in the
 shared rate limiter (see login_limits.py), by the name typed in, whether an account has it or not.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,7 +28,7 @@ from bot.web.dashboard.options import DashboardOptions
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
 TOKEN_BYTES = 32
-MAX_NAME_CHARS = 200       # longer input is cut before it becomes a rate-limit key
+MAX_NAME_CHARS = 200  # longer input is cut before it becomes a rate-limit key
 
 
 def utc_now() -> datetime:
@@ -55,12 +56,13 @@ class AccountError(Exception):
 class StaffAccount:
     username: str
     created_at: datetime
-    locked_until: Optional[datetime]         # by the per-account limit (attempts from all addresses)
+    locked_until: Optional[datetime]  # by the per-account limit (attempts from all addresses)
 
 
 @dataclass(frozen=True)
 class StaffIdentity:
     """Who is logged in, and the token their forms must carry."""
+
     user_id: int
     username: str
     csrf_token: str
@@ -68,14 +70,14 @@ class StaffIdentity:
 
 class LoginOutcome(Enum):
     OK = "ok"
-    INVALID = "invalid"      # unknown user or wrong password: the same answer for both
-    LOCKED = "locked"        # a limit on failed logins is used up (for unknown names too)
+    INVALID = "invalid"  # unknown user or wrong password: the same answer for both
+    LOCKED = "locked"  # a limit on failed logins is used up (for unknown names too)
 
 
 @dataclass(frozen=True)
 class LoginResult:
     outcome: LoginOutcome
-    token: Optional[str] = None              # the new session cookie's value
+    token: Optional[str] = None  # the new session cookie's value
     identity: Optional[StaffIdentity] = None
     retry_after: Optional[timedelta] = None  # LOCKED: until the limit opens again
 
@@ -83,12 +85,17 @@ class LoginResult:
 @dataclass(frozen=True)
 class SessionCheck:
     identity: Optional[StaffIdentity]
-    expired: bool = False                    # a session existed but timed out
+    expired: bool = False  # a session existed but timed out
 
 
 class StaffAccounts:
-    def __init__(self, sessions: sessionmaker, options: Optional[DashboardOptions] = None,
-                 clock: Callable[[], datetime] = utc_now, limiter: Optional[RateLimiter] = None) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker,
+        options: Optional[DashboardOptions] = None,
+        clock: Callable[[], datetime] = utc_now,
+        limiter: Optional[RateLimiter] = None,
+    ) -> None:
         self._sessions = sessions
         self.options = options or DashboardOptions()
         self._clock = clock
@@ -105,8 +112,11 @@ class StaffAccounts:
     def add(self, username: str, password: str) -> StaffAccount:
         name = normalise_username(username)
         if not USERNAME.match(name):
-            raise AccountError("username", "Der Benutzername darf nur Kleinbuchstaben, Ziffern und . _ @ - "
-                                           "enthalten und muss 2 bis 80 Zeichen lang sein.")
+            raise AccountError(
+                "username",
+                "Der Benutzername darf nur Kleinbuchstaben, Ziffern und . _ @ - "
+                "enthalten und muss 2 bis 80 Zeichen lang sein.",
+            )
         try:
             passwords.check_policy(password)
         except passwords.PasswordPolicyError as error:
@@ -123,8 +133,7 @@ class StaffAccounts:
 
     def list(self) -> List[StaffAccount]:
         with unit_of_work(self._sessions) as session:
-            users = session.execute(select(StaffUser.username, StaffUser.created_at)
-                                    .order_by(StaffUser.username)).all()
+            users = session.execute(select(StaffUser.username, StaffUser.created_at).order_by(StaffUser.username)).all()
         now = self._clock()
         return [StaffAccount(name, created, self._locked_until(name, now)) for name, created in users]
 
@@ -181,8 +190,9 @@ class StaffAccounts:
     def _login_record(self, name: str) -> Tuple[Optional[int], Optional[str], str]:
         """(id, password hash, unlock generation) of the account, or (None, None, "") without one."""
         with unit_of_work(self._sessions) as session:
-            row = session.execute(select(StaffUser.id, StaffUser.password_hash, StaffUser.unlocked_at)
-                                  .where(StaffUser.username == name)).one_or_none()
+            row = session.execute(
+                select(StaffUser.id, StaffUser.password_hash, StaffUser.unlocked_at).where(StaffUser.username == name)
+            ).one_or_none()
         if row is None:
             return None, None, ""
         user_id, password_hash, unlocked_at = row
@@ -192,20 +202,28 @@ class StaffAccounts:
         now = self._clock()
         with unit_of_work(self._sessions) as session:
             user = session.get(StaffUser, user_id)
-            if user is None:                 # removed while the password was checked
+            if user is None:  # removed while the password was checked
                 return LoginResult(LoginOutcome.INVALID)
             self._delete_stale_sessions(session, now)
             token = secrets.token_urlsafe(TOKEN_BYTES)
             csrf_token = secrets.token_urlsafe(TOKEN_BYTES)
-            session.add(StaffSession(id=session_id(token), user_id=user.id, csrf_token=csrf_token,
-                                     created_at=now, last_seen_at=now))
+            session.add(
+                StaffSession(
+                    id=session_id(token), user_id=user.id, csrf_token=csrf_token, created_at=now, last_seen_at=now
+                )
+            )
             return LoginResult(LoginOutcome.OK, token, StaffIdentity(user.id, user.username, csrf_token))
 
     # --- sessions --------------------------------------------------------------------------
     def _delete_stale_sessions(self, session, now: datetime) -> None:
-        session.execute(delete(StaffSession).where(or_(
-            StaffSession.last_seen_at < now - self.options.idle_timeout,
-            StaffSession.created_at < now - self.options.absolute_timeout)))
+        session.execute(
+            delete(StaffSession).where(
+                or_(
+                    StaffSession.last_seen_at < now - self.options.idle_timeout,
+                    StaffSession.created_at < now - self.options.absolute_timeout,
+                )
+            )
+        )
 
     def resume(self, token: Optional[str]) -> SessionCheck:
         """The identity behind a session cookie; refreshes the idle timer, deletes expired sessions."""
@@ -216,8 +234,10 @@ class StaffAccounts:
             row = session.get(StaffSession, session_id(token))
             if row is None:
                 return SessionCheck(None)
-            if (now - row.last_seen_at >= self.options.idle_timeout
-                    or now - row.created_at >= self.options.absolute_timeout):
+            if (
+                now - row.last_seen_at >= self.options.idle_timeout
+                or now - row.created_at >= self.options.absolute_timeout
+            ):
                 session.delete(row)
                 return SessionCheck(None, expired=True)
             user = session.get(StaffUser, row.user_id)

@@ -1,4 +1,5 @@
 """Inquiries per topic and ISO week as a stacked bar chart, laid out on the server (inline SVG)."""
+
 from __future__ import annotations
 
 import math
@@ -10,8 +11,7 @@ from typing import Dict, List, Mapping, Sequence, Tuple
 # Okabe-Ito colours (distinguishable with colour-vision deficiencies; the light yellow replaced by
 # indigo), then two extra ones. Every segment also gets a dark outline (dashboard.css), so light
 # colours stay visible on white.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#332288", "#000000",
-           "#999999", "#882255")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#332288", "#000000", "#999999", "#882255")
 WIDTH, HEIGHT = 720, 320
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 24, 44
 
@@ -65,7 +65,7 @@ class Series:
     topic: str
     label: str
     fill: str
-    counts: Tuple[int, ...]     # one per week
+    counts: Tuple[int, ...]  # one per week
 
     @property
     def total(self) -> int:
@@ -75,7 +75,7 @@ class Series:
 @dataclass(frozen=True)
 class Chart:
     weeks: Tuple[Week, ...]
-    series: Tuple[Series, ...]           # topics with at least one inquiry, in configuration order
+    series: Tuple[Series, ...]  # topics with at least one inquiry, in configuration order
     bars: Tuple[Bar, ...]
     ticks: Tuple[Tick, ...]
     totals: Tuple[int, ...]
@@ -121,20 +121,25 @@ def nice_step(maximum: int) -> int:
     return int(10 * power)
 
 
-def build_chart(counts: Mapping[Tuple[int, int], Counter], topic_labels: Mapping[str, str],
-                weeks: Sequence[Week]) -> Chart:
+def build_chart(
+    counts: Mapping[Tuple[int, int], Counter], topic_labels: Mapping[str, str], weeks: Sequence[Week]
+) -> Chart:
     weeks = tuple(weeks)
     keys = [w.key for w in weeks]
     seen: Counter[str] = Counter()
     for key in keys:
         seen.update(counts.get(key, Counter()))
     # Configuration order keeps each topic's colour stable; unknown topics come last.
-    order: List[str] = ([t for t in topic_labels if seen[t]]
-                        + sorted(t for t in seen if seen[t] and t not in topic_labels))
-    colours: Dict[str, str] = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(list(topic_labels) + sorted(
-        t for t in seen if t not in topic_labels))}
-    series = tuple(Series(t, topic_labels.get(t, t), colours[t], tuple(counts.get(k, Counter())[t] for k in keys))
-                   for t in order)
+    order: List[str] = [t for t in topic_labels if seen[t]] + sorted(
+        t for t in seen if seen[t] and t not in topic_labels
+    )
+    colours: Dict[str, str] = {
+        t: PALETTE[i % len(PALETTE)]
+        for i, t in enumerate(list(topic_labels) + sorted(t for t in seen if t not in topic_labels))
+    }
+    series = tuple(
+        Series(t, topic_labels.get(t, t), colours[t], tuple(counts.get(k, Counter())[t] for k in keys)) for t in order
+    )
     totals = tuple(sum(counts.get(k, Counter()).values()) for k in keys)
 
     step = nice_step(max(totals, default=0))
@@ -157,7 +162,8 @@ def build_chart(counts: Mapping[Tuple[int, int], Counter], topic_labels: Mapping
                 continue
             height = value * scale
             y -= height
-            segments.append(Segment(x, round(y, 2), bar_width, round(height, 2), s.fill,
-                                    f"{week.label}, {s.label}: {value}"))
+            segments.append(
+                Segment(x, round(y, 2), bar_width, round(height, 2), s.fill, f"{week.label}, {s.label}: {value}")
+            )
         bars.append(Bar(week, totals[index], tuple(segments), round(x + bar_width / 2, 2), round(y - 6, 2)))
     return Chart(weeks, series, tuple(bars), ticks, totals)

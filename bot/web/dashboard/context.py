@@ -1,4 +1,5 @@
 """The dashboard's dependencies: database, clock, options, services. One per web application."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,8 +21,12 @@ def utc_now() -> datetime:
 class Dashboard:
     """Built lazily: the chat page must start even when the database is not reachable."""
 
-    def __init__(self, database_url: Optional[str] = None, clock: Callable[[], datetime] = utc_now,
-                 options: Optional[DashboardOptions] = None) -> None:
+    def __init__(
+        self,
+        database_url: Optional[str] = None,
+        clock: Callable[[], datetime] = utc_now,
+        options: Optional[DashboardOptions] = None,
+    ) -> None:
         self.database_url = database_url
         self.clock = clock
         self.options = options or DashboardOptions.from_settings(settings())
@@ -97,8 +102,9 @@ class Dashboard:
         """What a clicked button's payload showed the user (bot/handoff/readable.py)."""
         from bot.handoff.readable import load_payload_labels
 
-        return self._once("payload_labels", lambda: load_payload_labels(self.options.content_dir,
-                                                                         self.options.timezone))
+        return self._once(
+            "payload_labels", lambda: load_payload_labels(self.options.content_dir, self.options.timezone)
+        )
 
     @property
     def labels(self):

@@ -10,6 +10,7 @@ The counters are keyed by the name typed in, whether or not an account has it, s
 name is counted and refused exactly like an existing one. Attempts refused by a limit are not
 counted: otherwise one address could push the per-account counter up and lock everybody out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from bot.config import Settings, load_settings
 from bot.ratelimit import Limit, RateLimited, RateLimiter
 from bot.web.client import address_group
 
-UNKNOWN_CLIENT = "unknown"     # no address (Unix socket): such requests share one counter
+UNKNOWN_CLIENT = "unknown"  # no address (Unix socket): such requests share one counter
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,11 @@ class LoginLimits:
 
     @classmethod
     def configured(cls, settings: Settings) -> "LoginLimits":
-        return cls(Limit.configured(settings, "login_failures_per_client"),
-                   Limit.configured(settings, "login_failures_per_account_and_client"),
-                   Limit.configured(settings, "login_failures_per_account"))
+        return cls(
+            Limit.configured(settings, "login_failures_per_client"),
+            Limit.configured(settings, "login_failures_per_account_and_client"),
+            Limit.configured(settings, "login_failures_per_account"),
+        )
 
     @classmethod
     def defaults(cls) -> "LoginLimits":
@@ -46,6 +49,7 @@ class LoginAttempt:
 
     `generation` changes when the account is unlocked (empty for names without an account and
     for accounts never unlocked), so an unlock also ends the per-address locks on that account."""
+
     name: str
     client: Optional[str]
     generation: str = ""
@@ -65,9 +69,11 @@ class LoginGuard:
         self.limits = limits
 
     def _counters(self, attempt: LoginAttempt):
-        return ((self.limits.per_client, attempt.client_key),
-                (self.limits.per_account_and_client, attempt.account_and_client_key),
-                (self.limits.per_account, attempt.name))
+        return (
+            (self.limits.per_client, attempt.client_key),
+            (self.limits.per_account_and_client, attempt.account_and_client_key),
+            (self.limits.per_account, attempt.name),
+        )
 
     def _wait(self, counters) -> Optional[timedelta]:
         """How long until every used-up limit among `counters` opens again; None if none is."""
@@ -89,7 +95,7 @@ class LoginGuard:
             try:
                 self._limiter.hit(limit, key)
             except RateLimited:
-                pass              # reported below, with the wait of every limit now used up
+                pass  # reported below, with the wait of every limit now used up
         return self.refused_for(attempt)
 
     def succeeded(self, attempt: LoginAttempt) -> None:

@@ -1,4 +1,5 @@
 """Settings of the hotline dashboard, from the one Settings object (see README, "Hotline-Dashboard")."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

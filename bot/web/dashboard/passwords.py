@@ -1,5 +1,6 @@
 """Password hashes for staff accounts: scrypt with a random salt, stored as
 "scrypt$n$r$p$salt$hash" (salt and hash in base64), compared in constant time."""
+
 from __future__ import annotations
 
 import base64
@@ -13,7 +14,7 @@ from typing import Optional, Tuple
 
 SCHEME = "scrypt"
 MIN_LENGTH = 12
-MAX_LENGTH = 1024            # longer input is refused before hashing (no CPU exhaustion)
+MAX_LENGTH = 1024  # longer input is refused before hashing (no CPU exhaustion)
 SALT_BYTES = 16
 KEY_BYTES = 32
 
@@ -31,13 +32,12 @@ class Cost:
 
     def plausible(self) -> bool:
         """Guards against a damaged or hostile hash that would make a login take forever."""
-        return (2 <= self.n <= 2 ** 20 and self.n & (self.n - 1) == 0 and 1 <= self.r <= 32
-                and 1 <= self.p <= 16)
+        return 2 <= self.n <= 2**20 and self.n & (self.n - 1) == 0 and 1 <= self.r <= 32 and 1 <= self.p <= 16
 
 
 # OWASP's recommended minimum (n=2^17, r=8, p=1) in its lower-memory equivalent form:
 # about 32 MiB and well under a second per hash. Tests lower it for speed.
-DEFAULT_COST = Cost(n=2 ** 15, r=8, p=3)
+DEFAULT_COST = Cost(n=2**15, r=8, p=3)
 
 
 class PasswordPolicyError(ValueError):
@@ -50,8 +50,7 @@ def _encode(password: str) -> bytes:
 
 
 def _derive(password: str, salt: bytes, cost: Cost, length: int) -> bytes:
-    return hashlib.scrypt(_encode(password), salt=salt, n=cost.n, r=cost.r, p=cost.p, dklen=length,
-                          maxmem=cost.maxmem)
+    return hashlib.scrypt(_encode(password), salt=salt, n=cost.n, r=cost.r, p=cost.p, dklen=length, maxmem=cost.maxmem)
 
 
 def _b64(data: bytes) -> str:

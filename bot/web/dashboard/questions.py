@@ -5,6 +5,7 @@ input nobody can learn from (bad input, no letters, pasted walls of text, keyboa
 collapsed into one line with a count, so the page stays short. The guessed topic is a German
 label from the content, or "–" – never an internal value such as bad_input or an action name.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,10 +17,10 @@ from bot import textguard
 from bot.knowledge.answers import NOT_A_TOPIC
 
 NO_TOPIC = "–"
-SHOWN_CHARS = 160           # a question longer than this is cut on the page
-TITLE_CHARS = 1000          # the tooltip holds at most this much
-UNREADABLE_CHARS = 500      # longer than any question typed into a chat: pasted text, not a question
-LONGEST_WORD = 40           # a "word" longer than this (not a link) is keyboard mashing
+SHOWN_CHARS = 160  # a question longer than this is cut on the page
+TITLE_CHARS = 1000  # the tooltip holds at most this much
+UNREADABLE_CHARS = 500  # longer than any question typed into a chat: pasted text, not a question
+LONGEST_WORD = 40  # a "word" longer than this (not a link) is keyboard mashing
 _LINK = re.compile(r"(https?://|www\.)", re.I)
 
 
@@ -47,15 +48,15 @@ def shorten(text: str, limit: int = SHOWN_CHARS) -> Tuple[str, bool]:
     if len(text) <= limit:
         return text, False
     cut = text[:limit]
-    if " " in cut[limit // 2:]:
-        cut = cut[:cut.rindex(" ")]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,.;:-") + " …", True
 
 
 @dataclass(frozen=True)
 class QuestionRow:
-    text: str                   # as shown (maybe cut)
-    full_text: str              # for the tooltip when cut, else ""
+    text: str  # as shown (maybe cut)
+    full_text: str  # for the tooltip when cut, else ""
     count: int
     last_seen: datetime
     kind: str
@@ -65,13 +66,12 @@ class QuestionRow:
 @dataclass(frozen=True)
 class QuestionList:
     rows: Tuple[QuestionRow, ...]
-    unreadable: int                       # distinct entries collapsed into one line
-    unreadable_count: int                 # how often they were sent in all
+    unreadable: int  # distinct entries collapsed into one line
+    unreadable_count: int  # how often they were sent in all
     unreadable_last_seen: Optional[datetime]
 
 
-def question_list(questions: Iterable, topic_labels: Mapping[str, str],
-                  kind_labels: Mapping[str, str]) -> QuestionList:
+def question_list(questions: Iterable, topic_labels: Mapping[str, str], kind_labels: Mapping[str, str]) -> QuestionList:
     """`questions`: QuestionCount-like items (text, count, last_seen, kind, guessed_intent)."""
     rows, unreadable, times, last = [], 0, 0, None
     for q in questions:
@@ -81,6 +81,14 @@ def question_list(questions: Iterable, topic_labels: Mapping[str, str],
             last = q.last_seen if last is None or q.last_seen > last else last
             continue
         shown, cut = shorten(q.text)
-        rows.append(QuestionRow(shown, q.text[:TITLE_CHARS] if cut else "", q.count, q.last_seen,
-                                kind_labels.get(q.kind, NO_TOPIC), topic_label(q.guessed_intent, topic_labels)))
+        rows.append(
+            QuestionRow(
+                shown,
+                q.text[:TITLE_CHARS] if cut else "",
+                q.count,
+                q.last_seen,
+                kind_labels.get(q.kind, NO_TOPIC),
+                topic_label(q.guessed_intent, topic_labels),
+            )
+        )
     return QuestionList(tuple(rows), unreadable, times, last)

@@ -1,4 +1,5 @@
 """Jinja2 templates of the dashboard (autoescaped) and German formatting helpers."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -35,13 +36,17 @@ def parse_iso_time(text: str) -> Optional[datetime]:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["german_date"] = german_date
     return env
 
 
 def render(template: str, status: int = 200, **context: Any) -> web.Response:
     body = environment().get_template(template).render(**context)
-    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8",
-                        headers=dict(PAGE_HEADERS))
+    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8", headers=dict(PAGE_HEADERS))

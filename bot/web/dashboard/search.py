@@ -3,6 +3,7 @@
 Simple matching that ignores case, umlauts and hyphens ("Gespraech" finds "Gespräch",
 "goldlabel" finds "Gold-Label"), plus the assistant's own typo-tolerant glossary index.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ class SearchResult:
     query: str
     faq: Tuple[FaqEntry, ...]
     terms: Tuple[Term, ...]
-    suggestions: Tuple[Term, ...]      # only when nothing was found
+    suggestions: Tuple[Term, ...]  # only when nothing was found
 
     @property
     def empty(self) -> bool:

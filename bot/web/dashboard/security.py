@@ -5,6 +5,7 @@
 - The login form, which has no session yet, carries a token that must match a short-lived,
   HMAC-signed cookie (signed double submit), so no one can log a browser into another account.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -24,8 +25,9 @@ CSRF_FIELD = "csrf_token"
 LOGIN_PURPOSE = "dashboard-login-form"
 
 # No scripts at all on dashboard pages; styles only from this server.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-                           "frame-ancestors 'none'; base-uri 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 PAGE_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Cache-Control": "no-store",
@@ -33,10 +35,18 @@ PAGE_HEADERS = {
 }
 
 
-def set_cookie(response: web.StreamResponse, options: DashboardOptions, name: str, value: str,
-               max_age: Optional[int] = None) -> None:
-    response.set_cookie(name, value, path=PREFIX, httponly=True, samesite="Strict",
-                        secure=True if options.secure_cookies else None, max_age=max_age)
+def set_cookie(
+    response: web.StreamResponse, options: DashboardOptions, name: str, value: str, max_age: Optional[int] = None
+) -> None:
+    response.set_cookie(
+        name,
+        value,
+        path=PREFIX,
+        httponly=True,
+        samesite="Strict",
+        secure=True if options.secure_cookies else None,
+        max_age=max_age,
+    )
 
 
 def clear_cookie(response: web.StreamResponse, options: DashboardOptions, name: str) -> None:
@@ -75,7 +85,12 @@ def login_token_from_cookie(cookie: Optional[str], now: datetime) -> Optional[st
 
 def safe_next(target: Optional[str]) -> str:
     """Only paths inside the dashboard are followed after login (no open redirect)."""
-    if (target and target.startswith(PREFIX + "/") and "//" not in target and "\\" not in target
-            and not any(ch.isspace() or ord(ch) < 32 for ch in target)):
+    if (
+        target
+        and target.startswith(PREFIX + "/")
+        and "//" not in target
+        and "\\" not in target
+        and not any(ch.isspace() or ord(ch) < 32 for ch in target)
+    ):
         return target
     return PREFIX + "/"

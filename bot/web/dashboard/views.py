@@ -1,4 +1,5 @@
 """Request handlers of the hotline dashboard (all under /hotline/)."""
+
 from __future__ import annotations
 
 import csv
@@ -34,7 +35,7 @@ from bot.web.dashboard.security import (
     tokens_match,
 )
 
-STAFF = web.RequestKey("dashboard_staff", StaffIdentity)   # typed request storage (aiohttp >= 3.14)
+STAFF = web.RequestKey("dashboard_staff", StaffIdentity)  # typed request storage (aiohttp >= 3.14)
 LOGIN_PATH = f"{PREFIX}/anmelden"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -46,8 +47,11 @@ NAVIGATION = (
     ("fragen", f"{PREFIX}/fragen", "Offene Fragen"),
     ("suche", f"{PREFIX}/suche", "Wissenssuche"),
 )
-QUESTION_KIND_LABELS = {"not_understood": "nicht verstanden", "unknown_term": "unbekannter Begriff",
-                        "english": "auf Englisch"}
+QUESTION_KIND_LABELS = {
+    "not_understood": "nicht verstanden",
+    "unknown_term": "unbekannter Begriff",
+    "english": "auf Englisch",
+}
 YES_NO = {"yes": "ja", "no": "nein"}
 BOOKING_DAYS = 14
 CHART_WEEKS = 8
@@ -55,19 +59,19 @@ CHART_WEEKS = 8
 MESSAGES = {
     "invalid": "Benutzername oder Passwort ist falsch.",
     "locked": "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist vorübergehend gesperrt; bitte "
-              "versuchen Sie es in {wait} erneut. Wenn Sie sofort Zugang brauchen, wenden Sie sich "
-              "an die Administration.",
+    "versuchen Sie es in {wait} erneut. Wenn Sie sofort Zugang brauchen, wenden Sie sich "
+    "an die Administration.",
     "expired": "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
     "logged_out": "Sie haben sich abgemeldet.",
     "login_form": "Das Anmeldeformular war abgelaufen oder ungültig. Bitte melden Sie sich erneut an.",
     "csrf": "Das Formular ist abgelaufen oder stammt nicht von dieser Seite. Bitte laden Sie die Seite neu "
-            "und versuchen Sie es erneut.",
+    "und versuchen Sie es erneut.",
     "storage": "Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Minuten erneut.",
 }
 
 
 def wait_in_words(wait: Optional[timedelta]) -> str:
-    """"1 Minute", "15 Minuten": rounded up, as "in 0 Minuten" would invite an attempt still refused."""
+    """ "1 Minute", "15 Minuten": rounded up, as "in 0 Minuten" would invite an attempt still refused."""
     minutes = max(1, math.ceil(wait.total_seconds() / 60)) if wait else 1
     return "1 Minute" if minutes == 1 else f"{minutes} Minuten"
 
@@ -77,14 +81,24 @@ def dashboard_of(request: web.Request) -> Dashboard:
 
 
 # --- page helpers ---------------------------------------------------------------------------
-def page(request: web.Request, template: str, title: str, active: Optional[str] = None, status: int = 200,
-         **context) -> web.Response:
+def page(
+    request: web.Request, template: str, title: str, active: Optional[str] = None, status: int = 200, **context
+) -> web.Response:
     dashboard = dashboard_of(request)
     staff: Optional[StaffIdentity] = request.get(STAFF)
-    return render(template, status=status, title=title, active=active, navigation=NAVIGATION, staff=staff,
-                  csrf_field=CSRF_FIELD, csrf_token=staff.csrf_token if staff else "", prefix=PREFIX,
-                  when=lambda moment, with_time=True: local_time(moment, dashboard.options.tz, with_time),
-                  **context)
+    return render(
+        template,
+        status=status,
+        title=title,
+        active=active,
+        navigation=NAVIGATION,
+        staff=staff,
+        csrf_field=CSRF_FIELD,
+        csrf_token=staff.csrf_token if staff else "",
+        prefix=PREFIX,
+        when=lambda moment, with_time=True: local_time(moment, dashboard.options.tz, with_time),
+        **context,
+    )
 
 
 def error_page(request: web.Request, status: int, title: str, message: str) -> web.Response:
@@ -115,8 +129,9 @@ def staff_only(handler: Handler) -> Handler:
         dashboard = dashboard_of(request)
         token = request.cookies.get(SESSION_COOKIE)
         try:
-            check: SessionCheck = (await dashboard.call(dashboard.accounts.resume, token) if token
-                                   else SessionCheck(None))
+            check: SessionCheck = (
+                await dashboard.call(dashboard.accounts.resume, token) if token else SessionCheck(None)
+            )
             if check.identity is None:
                 return login_redirect(request, check.expired or bool(token))
             request[STAFF] = check.identity
@@ -132,20 +147,43 @@ def staff_only(handler: Handler) -> Handler:
 
 
 # --- login and logout -----------------------------------------------------------------------
-def login_page(request: web.Request, status: int = 200, message: Optional[str] = None, notice: Optional[str] = None,
-               username: str = "", next_path: Optional[str] = None) -> web.Response:
+def login_page(
+    request: web.Request,
+    status: int = 200,
+    message: Optional[str] = None,
+    notice: Optional[str] = None,
+    username: str = "",
+    next_path: Optional[str] = None,
+) -> web.Response:
     dashboard = dashboard_of(request)
     now = dashboard.now()
     token = login_token_from_cookie(request.cookies.get(LOGIN_COOKIE), now) if status == 200 else None
     cookie = None
     if token is None:
         token, cookie = new_login_token(now, dashboard.options)
-    response = render("login.html", status=status, title="Anmeldung", active=None, navigation=(), staff=None,
-                      csrf_field=CSRF_FIELD, csrf_token=token, prefix=PREFIX, message=message, notice=notice,
-                      username=username, next_path=safe_next(next_path))
+    response = render(
+        "login.html",
+        status=status,
+        title="Anmeldung",
+        active=None,
+        navigation=(),
+        staff=None,
+        csrf_field=CSRF_FIELD,
+        csrf_token=token,
+        prefix=PREFIX,
+        message=message,
+        notice=notice,
+        username=username,
+        next_path=safe_next(next_path),
+    )
     if cookie:
-        set_cookie(response, dashboard.options, LOGIN_COOKIE, cookie,
-                   max_age=int(dashboard.options.login_form_lifetime.total_seconds()))
+        set_cookie(
+            response,
+            dashboard.options,
+            LOGIN_COOKIE,
+            cookie,
+            max_age=int(dashboard.options.login_form_lifetime.total_seconds()),
+        )
     return response
 
 
@@ -178,8 +216,9 @@ async def submit_login(request: web.Request) -> web.StreamResponse:
         return login_page(request, status=403, message=MESSAGES["login_form"], username=username, next_path=next_path)
     try:
         async with dashboard.login_slots:
-            result = await dashboard.call(dashboard.accounts.login, username, password,
-                                          client_address(request, dashboard.options.proxies_count))
+            result = await dashboard.call(
+                dashboard.accounts.login, username, password, client_address(request, dashboard.options.proxies_count)
+            )
     except StorageUnavailable:
         return error_page(request, 503, "Datenbank nicht erreichbar", MESSAGES["storage"])
     if result.outcome is LoginOutcome.OK:
@@ -247,18 +286,41 @@ async def tickets(request: web.Request) -> web.StreamResponse:
         first = last = None
     # Days are local days (Europe/Berlin); the database compares UTC, so ask for one day more
     # on each side and filter exactly here.
-    found = await dashboard.call(dashboard.tickets.list, status or None, topic or None,
-                                 first - timedelta(days=1) if first else None,
-                                 last + timedelta(days=1) if last else None)
+    found = await dashboard.call(
+        dashboard.tickets.list,
+        status or None,
+        topic or None,
+        first - timedelta(days=1) if first else None,
+        last + timedelta(days=1) if last else None,
+    )
     tz = dashboard.options.tz
-    found = [t for t in found if (not first or t.created_at.astimezone(tz).date() >= first)
-             and (not last or t.created_at.astimezone(tz).date() <= last)]
-    filters = {"status": status, "thema": topic, "von": first.isoformat() if first else "",
-               "bis": last.isoformat() if last else ""}
-    return page(request, "tickets.html", "Anfragen", "anfragen", status=400 if errors else 200, tickets=found,
-                errors=errors, filters=filters, statuses=STATUSES,
-                status_labels=dashboard.labels.of(TICKET_STATUS), topic_labels=labels,
-                priority_labels=dashboard.labels.of(TICKET_PRIORITY), filtered=any(filters.values()))
+    found = [
+        t
+        for t in found
+        if (not first or t.created_at.astimezone(tz).date() >= first)
+        and (not last or t.created_at.astimezone(tz).date() <= last)
+    ]
+    filters = {
+        "status": status,
+        "thema": topic,
+        "von": first.isoformat() if first else "",
+        "bis": last.isoformat() if last else "",
+    }
+    return page(
+        request,
+        "tickets.html",
+        "Anfragen",
+        "anfragen",
+        status=400 if errors else 200,
+        tickets=found,
+        errors=errors,
+        filters=filters,
+        statuses=STATUSES,
+        status_labels=dashboard.labels.of(TICKET_STATUS),
+        topic_labels=labels,
+        priority_labels=dashboard.labels.of(TICKET_PRIORITY),
+        filtered=any(filters.values()),
+    )
 
 
 async def _ticket_or_404(request: web.Request):
@@ -280,13 +342,25 @@ async def ticket_detail(request: web.Request) -> web.StreamResponse:
         return error_page(request, 404, "Anfrage nicht gefunden", "Eine Anfrage mit dieser Nummer gibt es nicht.")
     from bot.handoff.readable import readable_transcript
 
-    transcript = [dict(line, moment=parse_iso_time(line.get("time", "")))
-                  for line in readable_transcript(ticket.transcript, dashboard_of(request).payload_labels)]
+    transcript = [
+        dict(line, moment=parse_iso_time(line.get("time", "")))
+        for line in readable_transcript(ticket.transcript, dashboard_of(request).payload_labels)
+    ]
     labels = dashboard_of(request).labels
-    return page(request, "ticket.html", f"Anfrage {ticket.reference}", "anfragen", ticket=ticket,
-                transcript=transcript, statuses=STATUSES, status_labels=labels.of(TICKET_STATUS),
-                topic_labels=dashboard_of(request).topic_labels, priority_labels=labels.of(TICKET_PRIORITY),
-                reason_labels=labels.of(TICKET_REASON), saved=bool(request.query.get("gespeichert")))
+    return page(
+        request,
+        "ticket.html",
+        f"Anfrage {ticket.reference}",
+        "anfragen",
+        ticket=ticket,
+        transcript=transcript,
+        statuses=STATUSES,
+        status_labels=labels.of(TICKET_STATUS),
+        topic_labels=dashboard_of(request).topic_labels,
+        priority_labels=labels.of(TICKET_PRIORITY),
+        reason_labels=labels.of(TICKET_REASON),
+        saved=bool(request.query.get("gespeichert")),
+    )
 
 
 @staff_only
@@ -315,9 +389,19 @@ async def bookings(request: web.Request) -> web.StreamResponse:
     first = dashboard.today()
     last = first + timedelta(days=BOOKING_DAYS - 1)
     found = await dashboard.call(dashboard.bookings.bookings_between, first, last, include_cancelled)
-    return page(request, "bookings.html", "Beratungstermine", "termine", bookings=found, first=first, last=last,
-                include_cancelled=include_cancelled, format_slot=format_slot,
-                formats=dashboard.bookings.config.formats, status_labels=dashboard.labels.of(BOOKING_STATUS))
+    return page(
+        request,
+        "bookings.html",
+        "Beratungstermine",
+        "termine",
+        bookings=found,
+        first=first,
+        last=last,
+        include_cancelled=include_cancelled,
+        format_slot=format_slot,
+        formats=dashboard.bookings.config.formats,
+        status_labels=dashboard.labels.of(BOOKING_STATUS),
+    )
 
 
 @staff_only
@@ -330,11 +414,21 @@ async def drafts(request: web.Request) -> web.StreamResponse:
     found = await dashboard.call(dashboard.drafts.list, status or None)
     rows = []
     for draft in found:
-        fields = [(spec.label, YES_NO.get(str(draft.fields.get(spec.id)), draft.fields.get(spec.id)))
-                  for spec in schema.required(draft.fields)]
+        fields = [
+            (spec.label, YES_NO.get(str(draft.fields.get(spec.id)), draft.fields.get(spec.id)))
+            for spec in schema.required(draft.fields)
+        ]
         rows.append((draft, fields, len(schema.missing(draft.fields))))
-    return page(request, "drafts.html", "Antragsentwürfe", "entwuerfe", rows=rows, selected_status=status,
-                statuses=STATUSES, status_labels=dashboard.labels.of(DRAFT_STATUS))
+    return page(
+        request,
+        "drafts.html",
+        "Antragsentwürfe",
+        "entwuerfe",
+        rows=rows,
+        selected_status=status,
+        statuses=STATUSES,
+        status_labels=dashboard.labels.of(DRAFT_STATUS),
+    )
 
 
 # --- statistics -----------------------------------------------------------------------------
@@ -366,8 +460,15 @@ async def _questions(request: web.Request):
 async def questions(request: web.Request) -> web.StreamResponse:
     found = await _questions(request)
     listed = question_list(found, _topic_labels(), QUESTION_KIND_LABELS)
-    return page(request, "questions.html", "Unbeantwortete Fragen", "fragen", listed=listed, distinct=len(found),
-                limit=QUESTION_LIMIT)
+    return page(
+        request,
+        "questions.html",
+        "Unbeantwortete Fragen",
+        "fragen",
+        listed=listed,
+        distinct=len(found),
+        limit=QUESTION_LIMIT,
+    )
 
 
 @staff_only
@@ -380,12 +481,21 @@ async def questions_csv(request: web.Request) -> web.StreamResponse:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for question in await _questions(request):
-        cells = (question.text, question.count, local_time(question.last_seen, dashboard.options.tz),
-                 QUESTION_KIND_LABELS.get(question.kind, NO_TOPIC), topic_label(question.guessed_intent, labels))
+        cells = (
+            question.text,
+            question.count,
+            local_time(question.last_seen, dashboard.options.tz),
+            QUESTION_KIND_LABELS.get(question.kind, NO_TOPIC),
+            topic_label(question.guessed_intent, labels),
+        )
         writer.writerow([safe_cell(cell) for cell in cells])
     filename = f"unbeantwortete-fragen-{dashboard.today().isoformat()}.csv"
-    return web.Response(body=("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv", charset="utf-8",
-                        headers={**PAGE_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})
+    return web.Response(
+        body=("\ufeff" + out.getvalue()).encode("utf-8"),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={**PAGE_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 # --- knowledge search -----------------------------------------------------------------------
