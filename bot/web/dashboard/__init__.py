@@ -8,7 +8,8 @@ from typing import Callable, Optional
 
 from aiohttp import web
 
-from bot.web.dashboard.context import DASHBOARD, Dashboard, utc_now
+from bot.clock import utc_now
+from bot.web.dashboard.context import DASHBOARD, Dashboard
 from bot.web.dashboard.options import DashboardOptions
 
 __all__ = ["DASHBOARD", "Dashboard", "DashboardOptions", "setup_dashboard"]

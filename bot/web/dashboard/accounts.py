@@ -19,6 +19,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from bot.clock import utc_now
 from bot.ratelimit import RateLimiter
 from bot.storage.db import unit_of_work
 from bot.storage.models import StaffSession, StaffUser
@@ -29,10 +30,6 @@ from bot.web.dashboard.options import DashboardOptions
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
 TOKEN_BYTES = 32
 MAX_NAME_CHARS = 200  # longer input is cut before it becomes a rate-limit key
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def normalise_username(username: str) -> str:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any, Callable, Mapping, Optional
 
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
+from bot.clock import utc_now
 from bot.config import settings
 from bot.web.dashboard.options import DashboardOptions
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Dashboard:
