@@ -10,6 +10,7 @@ import yaml
 
 from bot import rasa_data
 from bot.config import PROJECT_ROOT
+from bot.knowledge import term_questions
 from bot.knowledge.content import ContentError, load_knowledge
 from bot.language import compact
 
@@ -150,7 +151,7 @@ def _term(**fields):
 )
 def test_generated_glossary_questions_follow_the_definition(definition, expected, unexpected):
     term = _term(id="testlabel", term="Testlabel", definition=definition)
-    text = "\n".join(rasa_data.glossary_question_texts(term))
+    text = "\n".join(term_questions.glossary_question_texts(term))
     for part in expected:
         assert part in text
     for part in unexpected:
@@ -160,13 +161,13 @@ def test_generated_glossary_questions_follow_the_definition(definition, expected
 
 def test_terms_sharing_a_faq_answer_get_meaning_questions_only():
     term = _term(id="t", term="Testantrag", definition="Der Testantrag gilt ein Jahr und kostet 5 Euro.", faq="x")
-    texts = rasa_data.glossary_question_texts(term)
+    texts = term_questions.glossary_question_texts(term)
     assert texts and not any(word in " ".join(texts) for word in ("gilt", "kostet", "Euro"))
 
 
 def test_generated_glossary_questions_use_the_article_of_the_definition():
     term = _term(id="esca", term="ESCA", expansion="European Secretariat", definition="Die ESCA sitzt in Berlin.")
-    text = "\n".join(rasa_data.glossary_question_texts(term))
+    text = "\n".join(term_questions.glossary_question_texts(term))
     assert "Was ist die ESCA?" in text and "Wo sitzt" in text
     assert "Wofür steht ESCA?" in text
 
@@ -174,5 +175,5 @@ def test_generated_glossary_questions_use_the_article_of_the_definition():
 def test_every_glossary_term_is_asked_about(knowledge):
     generated = rasa_data.glossary_questions(knowledge)
     for term in knowledge.terms.values():
-        assert len(rasa_data.glossary_question_texts(term)) >= 5, term.id
+        assert len(term_questions.glossary_question_texts(term)) >= 5, term.id
     assert generated.count("\n      - ") >= 5 * len(knowledge.terms)
