@@ -20,11 +20,13 @@ def chooser(knowledge):
         ("Wie lange ist das Bronze-Label gültig?", [("faq_labels", 0.6), ("ask_glossary", 0.3)], "bronze_label"),
         ("Seit wann gibt es die ECCP?", [("faq_international", 0.4), ("ask_glossary", 0.35)], "eccp"),
         (
-            "wer vergibt das silberlabel",
+            "wer vergibt das bronzelabel",
             [("faq_labels", 0.5), ("faq_pflichten", 0.2), ("ask_glossary", 0.2)],
-            "silber_label",
+            "bronze_label",
         ),
         ("Wo sitzt EUCLES eigentlich?", [("faq_international", 0.7), ("ask_glossary", 0.2)], "eucles"),
+        # One other word is tolerated (a typo of a question word, a word the frames lack).
+        ("Was macht eigentlich ein Projektträger?", [("nlu_fallback", 0.4), ("ask_glossary", 0.3)], "projekttraeger"),
         # The classifier's first candidate stays:
         # ... when it already is the glossary,
         ("Was ist ESCA?", [("ask_glossary", 0.9), ("faq_labels", 0.05)], None),
@@ -35,14 +37,27 @@ def chooser(knowledge):
             None,
         ),
         ("Seit wann gibt es die ECCP?", [("a", 0.5), ("b", 0.2), ("c", 0.1), ("ask_glossary", 0.1)], None),
-        # ... when the message says more than name and question words (who pays is a FAQ topic),
-        ("Wer bezahlt das Silber-Label?", [("faq_label_kosten", 0.5), ("ask_glossary", 0.4)], None),
+        # ... when the message says more than name and the questions its definition answers
+        # (who pays is a FAQ topic; the Silber-Label's definition does not say who awards it) by more
+        # than one word,
+        ("Welche Stelle vergibt das Silber-Label?", [("faq_labels", 0.5), ("ask_glossary", 0.4)], None),
+        (
+            "Wie hoch sind die Kosten für das Gold-Label?",
+            [("faq_gold_kostenbeteiligung", 0.5), ("ask_glossary", 0.4)],
+            None,
+        ),
+        (
+            "Muss unser Cluster das Silber-Label selbst bezahlen?",
+            [("faq_label_kosten", 0.5), ("ask_glossary", 0.4)],
+            None,
+        ),
         ("Müssen wir als Mitglied das Benchmarking machen?", [("faq_pflichten", 0.5), ("ask_glossary", 0.4)], None),
         # ... when no term is named (the programme's own name is none),
         ("Was ist go-cluster?", [("faq_was_ist_go_cluster", 0.5), ("ask_glossary", 0.4)], None),
         ("Wer vergibt die Labels?", [("faq_labels", 0.5), ("ask_glossary", 0.4)], None),
         # ... when the FAQ entry is the term's own answer (`faq:` in the glossary).
         ("Was ist das Beratungsgespräch?", [("faq_beratungsgespraech", 0.5), ("ask_glossary", 0.4)], None),
+        ("Was ist die Kostenbeteiligung?", [("faq_gold_voraussetzungen", 0.5), ("ask_glossary", 0.4)], None),
         ([], [], None),
     ],
 )

@@ -63,6 +63,7 @@ ASPECT_FRAMES = (
 )
 # Things that are awarded ("Wer vergibt das Bronze-Label?"), recognised by the term's name.
 AWARDED = r"Label|Siegel|Zertifizierung"
+AWARDER = r"ESCA|vergibt|verleiht"  # ... and the definition says by whom
 AWARD_FRAMES = ("Wer vergibt {acc}?", "Von wem bekommt man {acc}?", "{name} wer vergibt das")
 # "36 Indikatoren", "zwölf Personen": how-many questions with the counted noun (nominative plural).
 COUNTED = re.compile(
@@ -121,6 +122,21 @@ def chat_style(text: str, number: int) -> str:
     return text
 
 
+def _aspects(term: Term) -> List[Tuple[Tuple[str, ...], str]]:
+    """The aspect question frames the term's definition answers, each with its counted noun."""
+    if term.faq:
+        return []
+    groups: List[Tuple[Tuple[str, ...], str]] = [
+        (frames, "") for cue, frames in ASPECT_FRAMES if re.search(cue, term.definition)
+    ]
+    if re.search(AWARDED, term.term, re.IGNORECASE) and re.search(AWARDER, term.definition):
+        groups.append((AWARD_FRAMES, ""))
+    counted = (NOMINATIVE_PLURAL.get(m.group(1), m.group(1)) for m in COUNTED.finditer(term.definition))
+    nouns = [noun for noun in dict.fromkeys(counted) if fold(noun) not in fold(term.term)]
+    groups += [(COUNT_FRAMES, noun) for noun in nouns[:2]]
+    return groups
+
+
 def glossary_question_texts(term: Term, offset: int = 0) -> List[str]:
     """Questions about one term; `offset` rotates the frames so terms do not all get the same ones.
     Meaning questions use up to four names; aspect questions the term and its first other name."""
@@ -140,30 +156,24 @@ def glossary_question_texts(term: Term, offset: int = 0) -> List[str]:
     if term.faq:
         return texts
     main = names[:2]
-    for number, (cue, frames) in enumerate(ASPECT_FRAMES):
-        if re.search(cue, term.definition):
-            add(frames, ASPECT_QUESTIONS, offset + number, main)
-    if re.search(AWARDED, term.term, re.IGNORECASE):
-        add(AWARD_FRAMES, ASPECT_QUESTIONS, offset, main)
-    counted = (NOMINATIVE_PLURAL.get(m.group(1), m.group(1)) for m in COUNTED.finditer(term.definition))
-    nouns = [noun for noun in dict.fromkeys(counted) if fold(noun) not in fold(term.term)]
-    for number, noun in enumerate(nouns[:2]):
-        add(COUNT_FRAMES, 1, offset + number, main, noun)
+    for number, (frames, noun) in enumerate(_aspects(term)):
+        add(frames, 1 if noun else ASPECT_QUESTIONS, offset + number, main, noun)
     add(PURPOSE_FRAMES, 1, offset, main)
     return texts
 
 
-def frame_words() -> FrozenSet[str]:
-    """The folded words of all question frames ("seit", "wann", "gibt", "gueltig", "vergibt", ...):
-    what a question about a term says besides the term's name."""
-    frames = (
-        *MEANING_FRAMES,
-        *ABBREVIATION_FRAMES,
-        *(frame for _, group in ASPECT_FRAMES for frame in group),
-        *AWARD_FRAMES,
-        *COUNT_FRAMES,
-        *PURPOSE_FRAMES,
-    )
+def frame_words(term: Term) -> FrozenSet[str]:
+    """The folded words of the questions about this term ("was", "bedeutet", "seit", "wann",
+    "gueltig", ...): what a question about the term says besides its name. Only the aspects its
+    definition answers count; words of a term's other names do too ("Wofür steht ESCA?")."""
+    frames = [*MEANING_FRAMES, *ABBREVIATION_FRAMES]
+    nouns: List[str] = []
+    if not term.faq:
+        for group, noun in _aspects(term):
+            frames += group
+            nouns.append(noun)
+        frames += PURPOSE_FRAMES
     articles = {form for cases in ARTICLES.values() for form in cases.values()}
     found = {w for frame in frames for w in words(PROGRAMME_NAME.sub(" ", re.sub(r"\{\w+\}", " ", frame)))}
+    found |= {w for noun in nouns for w in words(noun)}
     return frozenset(found | articles | {"ein", "eine", "einen", "einem", "einer", "eines"})
