@@ -74,9 +74,13 @@ class AnswerChooser:
         match = self.term_asked_about(text)
         if match is None:
             return None
+        pooled = min(1.0, top_confidence + share)
+        if match.term.faq and top == FAQ_INTENT_PREFIX + match.term.faq:
+            # Both readings give the same answer: their probabilities add up.
+            return Choice(top, pooled, match.term.id) if pooled > top_confidence else None
         if match.term.faq and top.startswith(FAQ_INTENT_PREFIX):
-            return None  # its own FAQ entry answers it, and its aspects are questions of other FAQ topics
-        return Choice(GLOSSARY_INTENT, min(1.0, top_confidence + share), match.term.id)
+            return None  # its aspects are questions of other FAQ topics
+        return Choice(GLOSSARY_INTENT, pooled, match.term.id)
 
 
 def reorder(ranking: List[Tuple[str, float]], choice: Choice) -> List[Tuple[str, float]]:
