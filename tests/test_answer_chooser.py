@@ -26,7 +26,7 @@ def chooser(knowledge):
         ),
         ("Wo sitzt EUCLES eigentlich?", [("faq_international", 0.7), ("ask_glossary", 0.2)], "eucles"),
         # One other word is tolerated (a typo of a question word, a word the frames lack).
-        ("Was macht eigentlich ein Projektträger?", [("nlu_fallback", 0.4), ("ask_glossary", 0.3)], "projekttraeger"),
+        ("Was ist die Aufgabe eines Projektträgers?", [("nlu_fallback", 0.4), ("ask_glossary", 0.3)], "projekttraeger"),
         # The classifier's first candidate stays:
         # ... when it already is the glossary,
         ("Was ist ESCA?", [("ask_glossary", 0.9), ("faq_labels", 0.05)], None),
@@ -37,6 +37,9 @@ def chooser(knowledge):
             None,
         ),
         ("Seit wann gibt es die ECCP?", [("a", 0.5), ("b", 0.2), ("c", 0.1), ("ask_glossary", 0.1)], None),
+        # ... when it asks for an aspect the term's definition does not answer (no price named),
+        ("Was kostet das Gold-Label?", [("faq_gold_kostenbeteiligung", 0.5), ("ask_glossary", 0.4)], None),
+        ("Wer vergibt das Silber-Label?", [("faq_labels", 0.5), ("ask_glossary", 0.4)], None),
         # ... when the message says more than name and the questions its definition answers
         # (who pays is a FAQ topic; the Silber-Label's definition does not say who awards it) by more
         # than one word,

@@ -21,7 +21,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 from bot.knowledge.answers import GLOSSARY_INTENT
 from bot.knowledge.content import FAQ_INTENT_PREFIX, Term
 from bot.knowledge.glossary import PROGRAMME_COMPACT, PROGRAMME_NAME, QUESTION_WORDS, GlossaryIndex, TermMatch
-from bot.knowledge.term_questions import frame_words
+from bot.knowledge.term_questions import all_frame_words, frame_words
 from bot.language import compact, words
 
 TOP_K = 3  # the glossary reading must be one of the classifier's first three candidates
@@ -44,6 +44,10 @@ class AnswerChooser:
         self.index = GlossaryIndex(terms)
         common = QUESTION_WORDS | FILLERS
         self.allowed: Dict[str, FrozenSet[str]] = {term.id: frame_words(term) | common for term in terms}
+        # Question words of aspects the term's definition does not answer ("kostet" for a term
+        # without a price): such a message asks for something else.
+        every = all_frame_words()
+        self.unanswered: Dict[str, FrozenSet[str]] = {term.id: every - self.allowed[term.id] for term in terms}
 
     def term_asked_about(self, text: str) -> Optional[TermMatch]:
         """The term when the message is nothing but its name and question words, else None."""
@@ -58,6 +62,8 @@ class AnswerChooser:
                 rest = tokens[:start] + tokens[start + len(span) :]
                 break
         else:
+            return None
+        if any(word in self.unanswered[match.term.id] for word in rest):
             return None
         others = [word for word in rest if word not in self.allowed[match.term.id]]
         return match if len(others) <= MAX_OTHER_WORDS else None

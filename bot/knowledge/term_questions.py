@@ -177,3 +177,11 @@ def frame_words(term: Term) -> FrozenSet[str]:
     found = {w for frame in frames for w in words(PROGRAMME_NAME.sub(" ", re.sub(r"\{\w+\}", " ", frame)))}
     found |= {w for noun in nouns for w in words(noun)}
     return frozenset(found | articles | {"ein", "eine", "einen", "einem", "einer", "eines"})
+
+
+def all_frame_words() -> FrozenSet[str]:
+    """The words of every question frame, whatever the term: "kostet" in a question about a term
+    whose definition names no price asks for something else (a FAQ topic)."""
+    groups = [frames for _, frames in ASPECT_FRAMES] + [AWARD_FRAMES, COUNT_FRAMES, PURPOSE_FRAMES]
+    frames = [*MEANING_FRAMES, *ABBREVIATION_FRAMES, *(frame for group in groups for frame in group)]
+    return frozenset(w for frame in frames for w in words(PROGRAMME_NAME.sub(" ", re.sub(r"\{\w+\}", " ", frame))))
