@@ -2,6 +2,8 @@
 
 * data/rules/faq.yml         one rule per FAQ entry: intent faq_<id> -> its action (action_answer_faq)
 * data/nlu/glossary_names.yml lookup table with every spelling of every glossary term
+* data/nlu/glossary_questions.yml questions about every glossary term (meaning and the aspects its
+  definition answers), see `glossary_questions`
 * domain.yml                 the FAQ intents between the "generated" markers
 
 `python -m bot sync-rasa` writes them; `python -m bot sync-rasa --check` (run by the tests)
@@ -11,10 +13,13 @@ fails when a content change was not synced. Plain text output, no Rasa import ne
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, Iterable, List
+from typing import Dict, Iterable, List, Set
+
+import yaml
 
 from bot.config import PROJECT_ROOT
 from bot.knowledge.content import Knowledge, load_knowledge
+from bot.knowledge.term_questions import chat_style, glossary_question_texts
 from bot.language import fold
 
 HEADER = "# Generated from content/ by `python -m bot sync-rasa`. Do not edit by hand.\n"
@@ -64,6 +69,7 @@ def expected_files(root: Path = PROJECT_ROOT) -> Dict[Path, str]:
     return {
         root / "data" / "rules" / "faq.yml": faq_rules(knowledge),
         root / "data" / "nlu" / "glossary_names.yml": glossary_lookup(knowledge),
+        root / "data" / "nlu" / "glossary_questions.yml": glossary_questions(knowledge, development_messages(root)),
         domain: domain_with_faq_intents(domain.read_text("utf-8"), knowledge),
     }
 
@@ -78,3 +84,30 @@ def sync(root: Path = PROJECT_ROOT) -> List[Path]:
         if path in changed:
             path.write_text(text, "utf-8")
     return changed
+
+
+def development_messages(root: Path = PROJECT_ROOT) -> Set[str]:
+    """Messages of the development sets (tests/nlu/development_*.yml), lower case: they must stay
+    unseen by the model, so generated questions that happen to be identical are left out."""
+    found: Set[str] = set()
+    for path in sorted((root / "tests" / "nlu").glob("development_*.yml")):
+        for example in (yaml.safe_load(path.read_text("utf-8")) or {}).get("examples") or []:
+            found.add(str(example.get("text", "")).strip().lower())
+    return found
+
+
+def glossary_questions(knowledge: Knowledge, unseen: Iterable[str] = ()) -> str:
+    """data/nlu/glossary_questions.yml: questions about every glossary term (bot/knowledge/term_questions.py),
+    every third one in chat style; none of the `unseen` messages (lower case)."""
+    excluded = set(unseen)
+    seen: Dict[str, None] = {}
+    number = 0
+    for offset, term in enumerate(knowledge.terms.values()):
+        for text in glossary_question_texts(term, offset):
+            number += 1
+            text = chat_style(text, number)
+            if text.strip().lower() not in excluded:
+                seen.setdefault(text, None)
+    lines = [HEADER, 'version: "3.1"\n', "nlu:\n", "  - intent: ask_glossary\n", "    examples: |\n"]
+    lines += [f"      - {text}\n" for text in seen]
+    return "".join(lines)

@@ -4,6 +4,9 @@
   so the language understanding and the actions only ever see readable text.
 * LemmaNormalizer, after the tokenizer: folds lemmas to lower case without umlauts, so "Förderung",
   "foerderung" and "FOERDERUNG" produce the same features.
+* AnswerChooser, after the intent classifier and before the FallbackClassifier: a message that
+  is nothing but a glossary term's name and question words is a question about that term when the
+  classifier has the glossary among its first candidates (bot/knowledge/chooser.py).
 * LanguageGuard, after the classifiers: messages with too little language (digit runs, letter
   runs, formula strings, keyboard mashing, foreign scripts) are not understood, whatever the
   classifier guessed. See bot/nlp/vocabulary.py for what counts as a word.
@@ -35,6 +38,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import textguard
+from bot.knowledge.chooser import AnswerChooser as ContentChooser
+from bot.knowledge.chooser import reorder
 from bot.language import fold
 from bot.nlp.vocabulary import LANGUAGE_SHARE, NONSENSE_SHARE, WordCheck, general_words, hash_vocabulary
 from rasa_ext import action_results
@@ -219,6 +224,33 @@ class LanguageGuard(GraphComponent):
                         [{INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}],
                     )
         return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class AnswerChooser(_Stateless):
+    """Moves the glossary reading first where the content shows the message asks about a term."""
+
+    def __init__(self) -> None:
+        from bot.knowledge.content import load_knowledge
+
+        self._chooser = ContentChooser(load_knowledge().terms.values())
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data  # training examples carry their intent
+
+    def process_message(self, message: Message) -> None:
+        ranking = [
+            (str(item.get(INTENT_NAME_KEY)), float(item.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
+            for item in message.get(INTENT_RANKING_KEY) or []
+        ]
+        choice = self._chooser.choose(message.get(TEXT) or "", ranking)
+        if choice is None:
+            return
+        new_ranking = [
+            {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+            for name, confidence in reorder(ranking, choice)
+        ]
+        _set_intent(message, choice.intent, choice.confidence, new_ranking)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

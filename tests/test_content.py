@@ -10,6 +10,7 @@ import yaml
 
 from bot import rasa_data
 from bot.config import PROJECT_ROOT
+from bot.knowledge import term_questions
 from bot.knowledge.content import ContentError, load_knowledge
 from bot.language import compact
 
@@ -129,3 +130,51 @@ def test_adding_a_term_is_a_data_change_only(tmp_content: Path):
     reply = Answers(knowledge).explain("was ist ein qc verbund")
     assert reply[0].text.startswith("Quantencluster: Ein Testeintrag.")
     assert "Quantencluster" in rasa_data.glossary_lookup(knowledge)
+
+
+def _term(**fields):
+    from bot.knowledge.content import Term
+
+    return Term(**{"sources": ("Q1",), **fields})
+
+
+@pytest.mark.parametrize(
+    "definition, expected, unexpected",
+    [
+        # An aspect is asked about only when the definition answers it.
+        ("Das Testlabel gilt zwei Jahre.", ["Wie lange gilt das Testlabel?"], ["Wann wurde"]),
+        ("Das Testlabel wurde 2010 gegründet und hat seinen Sitz in Berlin.", ["gegründet", "Sitz"], ["gilt"]),
+        ("Das Testlabel kostet 100 Euro.", ["Was kostet das Testlabel?"], ["Wo sitzt"]),
+        ("Das Testlabel bewertet 36 Indikatoren.", ["Wie viele Indikatoren"], ["Euro"]),
+        ("Ein Testeintrag.", [], ["Wie lange", "Seit wann", "Wie viele", "Wo sitzt", "Wer vergibt", "Von wem"]),
+        # Who awards a label is asked only when the definition says so.
+        ("Die ESCA vergibt das Testlabel.", ["Wer vergibt"], ["Wie lange"]),
+    ],
+)
+def test_generated_glossary_questions_follow_the_definition(definition, expected, unexpected):
+    term = _term(id="testlabel", term="Testlabel", definition=definition)
+    text = "\n".join(term_questions.glossary_question_texts(term))
+    for part in expected:
+        assert part in text
+    for part in unexpected:
+        assert part not in text
+
+
+def test_terms_sharing_a_faq_answer_get_meaning_questions_only():
+    term = _term(id="t", term="Testantrag", definition="Der Testantrag gilt ein Jahr und kostet 5 Euro.", faq="x")
+    texts = term_questions.glossary_question_texts(term)
+    assert texts and not any(word in " ".join(texts) for word in ("gilt", "kostet", "Euro"))
+
+
+def test_generated_glossary_questions_use_the_article_of_the_definition():
+    term = _term(id="esca", term="ESCA", expansion="European Secretariat", definition="Die ESCA sitzt in Berlin.")
+    text = "\n".join(term_questions.glossary_question_texts(term))
+    assert "Was ist die ESCA?" in text and "Wo sitzt" in text
+    assert "Wofür steht ESCA?" in text
+
+
+def test_every_glossary_term_is_asked_about(knowledge):
+    generated = rasa_data.glossary_questions(knowledge)
+    for term in knowledge.terms.values():
+        assert len(term_questions.glossary_question_texts(term)) >= 5, term.id
+    assert generated.count("\n      - ") >= 5 * len(knowledge.terms)

@@ -133,3 +133,16 @@ def test_the_programme_name_is_not_the_term_cluster(index, text):
 
 def test_programme_name_does_not_hide_other_terms(index):
     assert index.find("Was ist ein Cluster bei go-cluster?").term.id == "cluster"
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("Was ist das go-cluster-Siegel?", "qualitaetssiegel"),
+        ("Was ist das go-cluster-Netzwerk?", "exzellenznetzwerk"),
+        ("Darf ich das go-cluster-Logo verwenden?", "wortmarke"),
+        ("Qualitätssiegel go-cluster", "qualitaetssiegel"),
+    ],
+)
+def test_names_containing_the_programme_name_are_found(index, text, term):
+    assert index.find(text).term.id == term

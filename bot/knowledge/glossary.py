@@ -14,6 +14,7 @@ from bot.language import compact, edit_distance, trigram_similarity, words
 INFLECTIONS = ("s", "es", "n", "en", "e", "er", "ern")
 # The programme's own name contains "Cluster" but is not the glossary term "Cluster".
 PROGRAMME_NAME = re.compile(r"\bgo[\s\-_]*cluster\w*", re.IGNORECASE)
+PROGRAMME_COMPACT = "gocluster"
 MAX_WINDOW = 5
 MIN_FUZZY_LENGTH = 5
 
@@ -71,6 +72,8 @@ class GlossaryIndex:
                 if name:
                     self._names.append((name, term))
         self._by_id = {term.id: term for _, term in self._names}
+        self._programme_names = [(n, t) for n, t in self._names if PROGRAMME_COMPACT in n]
+        self._plain_names = [(n, t) for n, t in self._names if PROGRAMME_COMPACT not in n]
 
     def get(self, term_id: Optional[str]) -> Optional[Term]:
         return self._by_id.get(term_id or "")
@@ -81,12 +84,23 @@ class GlossaryIndex:
         return found[0] if found else None
 
     def find_all(self, text: str) -> List[TermMatch]:
-        tokens = words(PROGRAMME_NAME.sub(" ", text))
+        # The programme's name is removed before matching, except for the names that contain it
+        # ("go-cluster-Siegel", "go-cluster-Netzwerk"): those are matched against the full text.
+        stripped, full = words(PROGRAMME_NAME.sub(" ", text)), words(text)
         best: dict = {}
+        for tokens, names in ((stripped, self._plain_names), (full, self._programme_names)):
+            self._match(tokens, names, best)
+        ranked = sorted(best.values(), key=lambda item: -item[0])
+        return [match for _, match in ranked]
+
+    @staticmethod
+    def _match(tokens: List[str], names: List[Tuple[str, Term]], best: dict) -> None:
+        if not names:
+            return
         for size in range(1, min(MAX_WINDOW, len(tokens)) + 1):
             for start in range(len(tokens) - size + 1):
                 window = "".join(tokens[start : start + size])
-                for name, term in self._names:
+                for name, term in names:
                     if len(window) < len(name) - 2 or len(window) > len(name) + 5:
                         continue
                     score = _window_score(window, name)
@@ -97,8 +111,6 @@ class GlossaryIndex:
                     weight = score * len(name)
                     if weight > best.get(term.id, (0.0,))[0]:
                         best[term.id] = (weight, TermMatch(term, score, " ".join(tokens[start : start + size])))
-        ranked = sorted(best.values(), key=lambda item: -item[0])
-        return [match for _, match in ranked]
 
     def suggest(self, query: str, limit: int = 3) -> List[Term]:
         """The terms whose names look most like `query` (for "did you mean" buttons)."""

@@ -1,0 +1,94 @@
+"""Second stage after the intent classifier: a question about a glossary term or a FAQ entry?
+
+The classifier learns from examples; neighbouring topics share words, so a detail question about a
+glossary term ("Wie lange ist das Bronze-Label gültig?", "Seit wann gibt es die ECCP?") can land on
+a FAQ intent that talks about the same thing, or below the fallback threshold. The content knows
+better: when the message consists of nothing but one glossary term's name and the words of the questions
+its definition answers (bot/knowledge/term_questions.py: "was bedeutet", "seit wann", "wie lange
+gilt", articles), it asks about that term. A term that shares its answer with a FAQ entry never
+takes over a FAQ intent: its own FAQ entry answers it, its aspects are other FAQ topics. The
+classifier's ranking still has the say: the glossary reading must be among its `TOP_K` candidates
+with at least `MIN_SHARE` probability.
+
+Pure functions on plain values; rasa_ext.nlu.AnswerChooser applies them in the pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+
+from bot.knowledge.answers import GLOSSARY_INTENT
+from bot.knowledge.content import FAQ_INTENT_PREFIX, Term
+from bot.knowledge.glossary import PROGRAMME_COMPACT, PROGRAMME_NAME, QUESTION_WORDS, GlossaryIndex, TermMatch
+from bot.knowledge.term_questions import all_frame_words, frame_words
+from bot.language import compact, words
+
+TOP_K = 3  # the glossary reading must be one of the classifier's first three candidates
+MIN_SHARE = 0.05  # ... with at least this probability
+MIN_TERM_SCORE = 0.85  # the name must be spelled (nearly) right: typos of one or two letters
+MAX_OTHER_WORDS = 1  # other words besides the name and the question words (5-fold CV: 1 better than 0 or 2)
+FILLERS = frozenset("denn eigentlich mal kurz nochmal noch bitte so also hallo hey und oder".split())
+
+
+@dataclass(frozen=True)
+class Choice:
+    intent: str
+    confidence: float
+    term: str
+
+
+class AnswerChooser:
+    def __init__(self, terms: Iterable[Term]) -> None:
+        terms = list(terms)
+        self.index = GlossaryIndex(terms)
+        common = QUESTION_WORDS | FILLERS
+        self.allowed: Dict[str, FrozenSet[str]] = {term.id: frame_words(term) | common for term in terms}
+        # Question words of aspects the term's definition does not answer ("kostet" for a term
+        # without a price): such a message asks for something else.
+        every = all_frame_words()
+        self.unanswered: Dict[str, FrozenSet[str]] = {term.id: every - self.allowed[term.id] for term in terms}
+
+    def term_asked_about(self, text: str) -> Optional[TermMatch]:
+        """The term when the message is nothing but its name and question words, else None."""
+        match = self.index.find(text)
+        if match is None or match.score < MIN_TERM_SCORE:
+            return None
+        # The programme's name is no question word; names containing it match the full text.
+        tokens = words(text if PROGRAMME_COMPACT in compact(match.matched_text) else PROGRAMME_NAME.sub(" ", text))
+        span = match.matched_text.split()
+        for start in range(len(tokens) - len(span) + 1):
+            if tokens[start : start + len(span)] == span:
+                rest = tokens[:start] + tokens[start + len(span) :]
+                break
+        else:
+            return None
+        if any(word in self.unanswered[match.term.id] for word in rest):
+            return None
+        others = [word for word in rest if word not in self.allowed[match.term.id]]
+        return match if len(others) <= MAX_OTHER_WORDS else None
+
+    def choose(self, text: str, ranking: Sequence[Tuple[str, float]]) -> Optional[Choice]:
+        """A different answer than the classifier's first candidate, or None to keep it."""
+        if not ranking or ranking[0][0] == GLOSSARY_INTENT:
+            return None
+        top, top_confidence = ranking[0]
+        candidates = dict(ranking[:TOP_K])
+        share = candidates.get(GLOSSARY_INTENT, 0.0)
+        if share < MIN_SHARE:
+            return None
+        match = self.term_asked_about(text)
+        if match is None:
+            return None
+        pooled = min(1.0, top_confidence + share)
+        if match.term.faq and top == FAQ_INTENT_PREFIX + match.term.faq:
+            # Both readings give the same answer: their probabilities add up.
+            return Choice(top, pooled, match.term.id) if pooled > top_confidence else None
+        if match.term.faq and top.startswith(FAQ_INTENT_PREFIX):
+            return None  # its aspects are questions of other FAQ topics
+        return Choice(GLOSSARY_INTENT, pooled, match.term.id)
+
+
+def reorder(ranking: List[Tuple[str, float]], choice: Choice) -> List[Tuple[str, float]]:
+    """The ranking with the chosen intent first at its new confidence."""
+    return [(choice.intent, choice.confidence)] + [(name, c) for name, c in ranking if name != choice.intent]

@@ -1,0 +1,87 @@
+"""The second stage after the classifier (bot/knowledge/chooser.py): a question about a glossary term
+or a FAQ entry? Pure function on the text and the classifier's ranking."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge.chooser import AnswerChooser, Choice, reorder
+
+
+@pytest.fixture(scope="module")
+def chooser(knowledge):
+    return AnswerChooser(knowledge.terms.values())
+
+
+@pytest.mark.parametrize(
+    "text, ranking, expected",
+    [
+        # Name and question words only, glossary among the candidates: the term is asked about.
+        ("Wie lange ist das Bronze-Label gültig?", [("faq_labels", 0.6), ("ask_glossary", 0.3)], "bronze_label"),
+        ("Seit wann gibt es die ECCP?", [("faq_international", 0.4), ("ask_glossary", 0.35)], "eccp"),
+        (
+            "wer vergibt das bronzelabel",
+            [("faq_labels", 0.5), ("faq_pflichten", 0.2), ("ask_glossary", 0.2)],
+            "bronze_label",
+        ),
+        ("Wo sitzt EUCLES eigentlich?", [("faq_international", 0.7), ("ask_glossary", 0.2)], "eucles"),
+        # One other word is tolerated (a typo of a question word, a word the frames lack).
+        ("Was ist die Aufgabe eines Projektträgers?", [("nlu_fallback", 0.4), ("ask_glossary", 0.3)], "projekttraeger"),
+        # The classifier's first candidate stays:
+        # ... when it already is the glossary,
+        ("Was ist ESCA?", [("ask_glossary", 0.9), ("faq_labels", 0.05)], None),
+        # ... when the glossary is no real candidate,
+        (
+            "Wie lange ist das Bronze-Label gültig?",
+            [("faq_labels", 0.9), ("faq_pflichten", 0.08), ("ask_glossary", 0.02)],
+            None,
+        ),
+        ("Seit wann gibt es die ECCP?", [("a", 0.5), ("b", 0.2), ("c", 0.1), ("ask_glossary", 0.1)], None),
+        # ... when it asks for an aspect the term's definition does not answer (no price named),
+        ("Was kostet das Gold-Label?", [("faq_gold_kostenbeteiligung", 0.5), ("ask_glossary", 0.4)], None),
+        ("Wer vergibt das Silber-Label?", [("faq_labels", 0.5), ("ask_glossary", 0.4)], None),
+        # ... when the message says more than name and the questions its definition answers
+        # (who pays is a FAQ topic; the Silber-Label's definition does not say who awards it) by more
+        # than one word,
+        ("Welche Stelle vergibt das Silber-Label?", [("faq_labels", 0.5), ("ask_glossary", 0.4)], None),
+        (
+            "Wie hoch sind die Kosten für das Gold-Label?",
+            [("faq_gold_kostenbeteiligung", 0.5), ("ask_glossary", 0.4)],
+            None,
+        ),
+        (
+            "Muss unser Cluster das Silber-Label selbst bezahlen?",
+            [("faq_label_kosten", 0.5), ("ask_glossary", 0.4)],
+            None,
+        ),
+        ("Müssen wir als Mitglied das Benchmarking machen?", [("faq_pflichten", 0.5), ("ask_glossary", 0.4)], None),
+        # ... when no term is named (the programme's own name is none),
+        ("Was ist go-cluster?", [("faq_was_ist_go_cluster", 0.5), ("ask_glossary", 0.4)], None),
+        ("Wer vergibt die Labels?", [("faq_labels", 0.5), ("ask_glossary", 0.4)], None),
+        # ... when the term shares its answer with a FAQ entry, whose aspects are FAQ topics.
+        ("Was ist die Kostenbeteiligung?", [("faq_gold_voraussetzungen", 0.5), ("ask_glossary", 0.4)], None),
+        ([], [], None),
+    ],
+)
+def test_choice(chooser, text, ranking, expected):
+    choice = chooser.choose(text if isinstance(text, str) else "", ranking)
+    assert (choice.term if choice and choice.intent == "ask_glossary" else None) == expected
+    if choice:
+        assert choice.intent == "ask_glossary"
+        assert choice.confidence == pytest.approx(min(1.0, ranking[0][1] + dict(ranking)["ask_glossary"]))
+
+
+def test_a_term_and_its_own_faq_entry_pool_their_probability(chooser):
+    # "Was ist das Beratungsgespräch?" is answered alike by both readings: below the fallback
+    # threshold each, together above it.
+    choice = chooser.choose("Was ist das Beratungsgespräch?", [("faq_beratungsgespraech", 0.3), ("ask_glossary", 0.25)])
+    assert choice == Choice("faq_beratungsgespraech", pytest.approx(0.55), "beratungsgespraech")
+
+
+def test_reorder_puts_the_choice_first():
+    ranking = [("faq_labels", 0.6), ("ask_glossary", 0.3), ("faq_pflichten", 0.1)]
+    assert reorder(ranking, Choice("ask_glossary", 0.9, "esca")) == [
+        ("ask_glossary", 0.9),
+        ("faq_labels", 0.6),
+        ("faq_pflichten", 0.1),
+    ]
