@@ -26,7 +26,6 @@ AUDIT_VENV := var/auditenv
 PIP_AUDIT_VERSION := 2.10.1
 AUDIT_FLAGS ?=
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard content/*.yml) \
-	$(wildcard tests/nlu/development_*.yml) \
 	$(SPACY_PIPELINE) $(wildcard rasa_ext/*.py) $(wildcard bot/nlp/*.py) $(wildcard bot/knowledge/*.py) bot/rasa_data.py
 
 # No telemetry from Rasa (privacy, and these machines have no internet), quiet TensorFlow.
