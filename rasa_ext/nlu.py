@@ -233,7 +233,8 @@ class AnswerChooser(_Stateless):
     def __init__(self) -> None:
         from bot.knowledge.content import load_knowledge
 
-        self._chooser = ContentChooser(load_knowledge().terms.values())
+        knowledge = load_knowledge()
+        self._chooser = ContentChooser(knowledge.terms.values(), knowledge.faq.values())
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data  # training examples carry their intent

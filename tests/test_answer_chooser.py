@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge.chooser import AnswerChooser, Choice, reorder
+from bot.knowledge.overlap import ContentOverlap
 
 
 @pytest.fixture(scope="module")
 def chooser(knowledge):
-    return AnswerChooser(knowledge.terms.values())
+    return AnswerChooser(knowledge.terms.values(), knowledge.faq.values())
 
 
 @pytest.mark.parametrize(
@@ -61,6 +62,40 @@ def chooser(knowledge):
         # ... when the term shares its answer with a FAQ entry, whose aspects are FAQ topics.
         ("Was ist die Kostenbeteiligung?", [("faq_gold_voraussetzungen", 0.5), ("ask_glossary", 0.4)], None),
         ([], [], None),
+        # A detail question naming a term whose definition covers clearly more of it than the FAQ
+        # answer: the term, even as a faint candidate (up to fifth place, from 1 %).
+        (
+            "In welchem Jahr wurde die ESCA gegründet?",
+            [("faq_labels", 0.7), ("faq_traeger", 0.2), ("ask_glossary", 0.02)],
+            "esca",
+        ),
+        (
+            "Wie viele Indikatoren prüft das ESCA-Benchmarking?",
+            [
+                ("faq_label_kosten", 0.8),
+                ("faq_labels", 0.1),
+                ("faq_pflichten", 0.05),
+                ("b", 0.02),
+                ("ask_glossary", 0.02),
+            ],
+            "benchmarking",
+        ),
+        # ... but not below 1 % or after fifth place,
+        ("In welchem Jahr wurde die ESCA gegründet?", [("faq_labels", 0.9), ("ask_glossary", 0.009)], None),
+        (
+            "In welchem Jahr wurde die ESCA gegründet?",
+            [("faq_labels", 0.7), ("a", 0.1), ("b", 0.1), ("c", 0.05), ("d", 0.02), ("ask_glossary", 0.02)],
+            None,
+        ),
+        # ... not when the FAQ answer covers the message as well (duty to take part: a FAQ topic),
+        ("Müssen wir als Mitglied das Benchmarking machen?", [("faq_pflichten", 0.8), ("ask_glossary", 0.02)], None),
+        # ... not for a term with a FAQ entry of its own, and not over an intent that is no FAQ entry.
+        (
+            "Wie beantrage ich die Kostenbeteiligung für das Gold-Label?",
+            [("faq_gold_antrag", 0.8), ("ask_glossary", 0.02)],
+            None,
+        ),
+        ("In welchem Jahr wurde die ESCA gegründet?", [("out_of_scope", 0.7), ("ask_glossary", 0.2)], None),
     ],
 )
 def test_choice(chooser, text, ranking, expected):
@@ -85,3 +120,22 @@ def test_reorder_puts_the_choice_first():
         ("faq_labels", 0.6),
         ("faq_pflichten", 0.1),
     ]
+
+
+@pytest.mark.parametrize(
+    "documents, text, key, expected",
+    [
+        # Rare words weigh more than words every answer has.
+        ({"a": "Cluster Ministerien", "b": "Cluster", "c": "Cluster"}, "Welche Ministerien und Cluster?", "a", 1.0),
+        ({"a": "Cluster Ministerien", "b": "Cluster", "c": "Cluster"}, "Welche Ministerien und Cluster?", "b", 0.0),
+        # A word no answer contains weighs like the rarest: idf log(4/2) of log(4/2) + log(4/1).
+        ({"a": "Cluster Ministerien", "b": "Cluster", "c": "Cluster"}, "Ministerien fördern", "a", 1 / 3),
+        # Inflection and compounds share the first five letters; function words do not count.
+        ({"a": "Gutachterinnen", "b": "Label"}, "die Gutachter", "a", 1.0),
+        # A message of function words only, an unknown answer: nothing covered.
+        ({"a": "Cluster"}, "Was ist das?", "a", 0.0),
+        ({"a": "Cluster"}, "Cluster", "x", 0.0),
+    ],
+)
+def test_content_overlap(documents, text, key, expected):
+    assert ContentOverlap(documents).share(text, key) == pytest.approx(expected)

@@ -147,7 +147,7 @@ def test_set_evaluation(nlu_parse, knowledge, path):
         return intent["name"], intent["confidence"]
 
     examples = load_examples(path)
-    assert len(examples) >= 150
+    assert len(examples) >= 130
     report = evaluate(parse, knowledge, examples)
     write_report(report, PROJECT_ROOT / "var" / "results" / f"nlu_{path.stem}.json")
     print(

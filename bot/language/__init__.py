@@ -1,6 +1,7 @@
 """The German language toolkit: one place for what every feature needs to read German answers.
 
-* text: `fold` (the one canonical spelling), `words`, `compact`, and matching umlauts written with or
+* text: `fold` (the one canonical spelling), `words`, `compact`, `content_words` (without
+  `FUNCTION_WORDS`), and matching umlauts written with or
   without dots (`umlauts`, `spellings`, `spelled`, `phrases`, `alternation`);
 * distance: `edit_distance`, `closest`, `trigram_similarity` (rapidfuzz);
 * numbers: `parse_number`, `parse_ordinal`, `number_words`, `find_numbers` (German number words,
@@ -25,7 +26,18 @@ from bot.language.calendar_words import (
 from bot.language.distance import closest, edit_distance, trigram_similarity
 from bot.language.meaning import NAME_REJECTED_KINDS, answer_kind, looks_like_question
 from bot.language.numbers import NumberMention, find_numbers, number_words, parse_number, parse_ordinal
-from bot.language.text import alternation, compact, fold, phrases, spelled, spellings, umlauts, words
+from bot.language.text import (
+    FUNCTION_WORDS,
+    alternation,
+    compact,
+    content_words,
+    fold,
+    phrases,
+    spelled,
+    spellings,
+    umlauts,
+    words,
+)
 from bot.language.yes_no import NO, UNKNOWN, YES, parse_yes_no, says_dont_know
 
 __all__ = [
@@ -48,7 +60,9 @@ __all__ = [
     "number_words",
     "parse_number",
     "parse_ordinal",
+    "FUNCTION_WORDS",
     "alternation",
+    "content_words",
     "compact",
     "fold",
     "phrases",

@@ -104,3 +104,25 @@ def phrases(*patterns: str) -> Pattern[str]:
     in "ich weiss nicht so recht" but not in "weissnicht"."""
     body = "|".join(umlauts(p) for p in sorted(patterns, key=len, reverse=True))
     return re.compile(rf"(?<!\S)(?:{body})(?!\S)")
+
+
+# Words that carry no topic: articles, pronouns, auxiliaries, prepositions, conjunctions, question
+# words, particles (folded). What is left of a message is what it is about.
+FUNCTION_WORDS = frozenset(
+    """der die das den dem des ein eine einen einem eines einer und oder aber auch nur schon noch
+    wenn dass ob als bei mit von vom fuer auf aus an am im in ins um bis nach vor seit zu zum zur
+    ueber unter durch gegen ohne ich du er sie es wir ihr man mir mich uns euch ihnen sich mein meine
+    meinen meinem unser unsere unserem unseren unserer ihre ihren ihrem ihrer sein seine dein deine
+    ist sind bin bist war waren kann kannst koennen koennte koennten muss musst muessen soll sollen
+    sollte will wollen moechte moechten wird werden wurde wurden hat habe haben hatte hatten gibt gab
+    was wer wen wem wessen wie wo wann warum wieso weshalb welche welcher welches welchen welchem
+    viel viele wieviel wieviele ja nein nicht kein keine keinen da dort hier dann jetzt gerade denn
+    genau etwa ungefaehr normalerweise ganz sehr mal bitte so also hallo hey kurz nochmal
+    eigentlich ueberhaupt gemeint damit dazu davon darauf daran dafuer""".split()
+)
+
+
+def content_words(text: str) -> List[str]:
+    """The folded words of a message that say what it is about: no function words, no one- or
+    two-letter fragments (numbers stay: "2021", "9001")."""
+    return [w for w in words(text) if w not in FUNCTION_WORDS and (len(w) > 2 or w.isdigit())]
