@@ -146,3 +146,19 @@ def test_programme_name_does_not_hide_other_terms(index):
 )
 def test_names_containing_the_programme_name_are_found(index, text, term):
     assert index.find(text).term.id == term
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        # Two terms named clearly: the one whose own text covers more of the message (ESCA's
+        # definition names its experts; a network in general does not) ...
+        ("Wie viele Experten arbeiten im ESCA-Netzwerk?", "esca"),
+        # ... and on a tie the longest, closest name, as with one term.
+        ("Was ist der Unterschied zwischen Netzwerk und Cluster?", "netzwerk"),
+        ("Wie läuft die Rezertifizierung beim Gold-Label ab?", "re_zertifizierung"),
+    ],
+)
+def test_of_several_terms_the_one_whose_text_covers_the_message(index, text, term):
+    assert len([m for m in index.find_all(text) if m.score >= 0.85]) > 1
+    assert index.find(text).term.id == term

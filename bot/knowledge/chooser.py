@@ -27,14 +27,21 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from bot.knowledge.answers import GLOSSARY_INTENT
 from bot.knowledge.content import FAQ_INTENT_PREFIX, FaqEntry, Term
-from bot.knowledge.glossary import PROGRAMME_COMPACT, PROGRAMME_NAME, QUESTION_WORDS, GlossaryIndex, TermMatch
+from bot.knowledge.glossary import (
+    CLEAR_MATCH,
+    PROGRAMME_COMPACT,
+    PROGRAMME_NAME,
+    QUESTION_WORDS,
+    GlossaryIndex,
+    TermMatch,
+)
 from bot.knowledge.overlap import ContentOverlap
 from bot.knowledge.term_questions import all_frame_words, frame_words
 from bot.language import compact, words
 
 TOP_K = 3  # the glossary reading must be one of the classifier's first three candidates
 MIN_SHARE = 0.05  # ... with at least this probability
-MIN_TERM_SCORE = 0.85  # the name must be spelled (nearly) right: typos of one or two letters
+MIN_TERM_SCORE = CLEAR_MATCH  # the name must be spelled (nearly) right: typos of one or two letters
 MAX_OTHER_WORDS = 1  # other words besides the name and the question words (5-fold CV: 1 better than 0 or 2)
 DETAIL_TOP_K = 5  # a detail question: the glossary reading among the first five candidates
 DETAIL_MIN_SHARE = 0.01  # ... with at least this probability

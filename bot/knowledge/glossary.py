@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from bot.knowledge.content import Term
+from bot.knowledge.overlap import ContentOverlap
 from bot.language import compact, edit_distance, trigram_similarity, words
 
 # German endings that turn a glossary term into the form used in a sentence
@@ -17,6 +18,7 @@ PROGRAMME_NAME = re.compile(r"\bgo[\s\-_]*cluster\w*", re.IGNORECASE)
 PROGRAMME_COMPACT = "gocluster"
 MAX_WINDOW = 5
 MIN_FUZZY_LENGTH = 5
+CLEAR_MATCH = 0.85  # a name spelled (nearly) right: up to two typos
 
 # Words of a definition question that are not part of the term asked about.
 QUESTION_WORDS = frozenset(
@@ -74,13 +76,21 @@ class GlossaryIndex:
         self._by_id = {term.id: term for _, term in self._names}
         self._programme_names = [(n, t) for n, t in self._names if PROGRAMME_COMPACT in n]
         self._plain_names = [(n, t) for n, t in self._names if PROGRAMME_COMPACT not in n]
+        self._texts = ContentOverlap(
+            {term.id: " ".join((*term.names, term.definition)) for term in self._by_id.values()}
+        )
 
     def get(self, term_id: Optional[str]) -> Optional[Term]:
         return self._by_id.get(term_id or "")
 
     def find(self, text: str) -> Optional[TermMatch]:
-        """The term the text talks about, preferring the longest and closest name."""
+        """The term the text talks about, preferring the longest and closest name. Where several
+        terms are named clearly ("ESCA-Netzwerk", "Clusterinitiativen auf der Clusterplattform"),
+        the one whose own text covers more of the message (on a tie, the longest and closest name)."""
         found = self.find_all(text)
+        clear = [match for match in found if match.score >= CLEAR_MATCH]
+        if len(clear) > 1:
+            return max(clear, key=lambda match: self._texts.share(text, match.term.id))
         return found[0] if found else None
 
     def find_all(self, text: str) -> List[TermMatch]:
