@@ -26,7 +26,7 @@ AUDIT_VENV := var/auditenv
 PIP_AUDIT_VERSION := 2.10.1
 AUDIT_FLAGS ?=
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard content/*.yml) \
-	$(SPACY_PIPELINE) $(wildcard rasa_ext/*.py) $(wildcard bot/nlp/*.py) $(wildcard bot/knowledge/*.py) bot/rasa_data.py
+	$(SPACY_PIPELINE) $(wildcard rasa_ext/*.py) $(wildcard bot/nlp/*.py) $(wildcard bot/knowledge/*.py) $(wildcard bot/language/*.py) bot/rasa_data.py
 
 # No telemetry from Rasa (privacy, and these machines have no internet), quiet TensorFlow.
 export RASA_TELEMETRY_ENABLED := false

@@ -7,6 +7,7 @@ import pytest
 
 from bot.knowledge.chooser import AnswerChooser, Choice, reorder
 from bot.knowledge.overlap import ContentOverlap
+from bot.language import content_words
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +140,9 @@ def test_reorder_puts_the_choice_first():
 )
 def test_content_overlap(documents, text, key, expected):
     assert ContentOverlap(documents).share(text, key) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("word", ["beim", "zum", "fürs", "aufs", "welche", "müssen", "eigentlich"])
+def test_function_words_are_no_content(word):
+    # A contraction counted as content once tipped "beim Benchmarking mitmachen" to the glossary.
+    assert content_words(f"{word} Benchmarking") == ["benchmarking"]

@@ -110,8 +110,9 @@ def phrases(*patterns: str) -> Pattern[str]:
 # words, particles (folded). What is left of a message is what it is about.
 FUNCTION_WORDS = frozenset(
     """der die das den dem des ein eine einen einem eines einer und oder aber auch nur schon noch
-    wenn dass ob als bei mit von vom fuer auf aus an am im in ins um bis nach vor seit zu zum zur
-    ueber unter durch gegen ohne ich du er sie es wir ihr man mir mich uns euch ihnen sich mein meine
+    wenn dass ob als bei beim mit von vom fuer fuers auf aufs aus an am ans im in ins um ums bis nach
+    vor seit zu zum zur ueber unter durch durchs gegen ohne
+    ich du er sie es wir ihr man mir mich uns euch ihnen sich mein meine
     meinen meinem unser unsere unserem unseren unserer ihre ihren ihrem ihrer sein seine dein deine
     ist sind bin bist war waren kann kannst koennen koennte koennten muss musst muessen soll sollen
     sollte will wollen moechte moechten wird werden wurde wurden hat habe haben hatte hatten gibt gab
