@@ -8,7 +8,8 @@ The same as `rasa run`, with what that command cannot do:
 * the interface comes from RASA_HOST (default 127.0.0.1; the reverse proxy is the public door);
 * Sanic's limits are set: request body MAX_REQUEST_BYTES (Sanic's default is 100 MB), 10 s to
   receive a request, forwarded client addresses only from PROXIES_COUNT trusted proxies;
-* every log record is redacted (bot.logs) before it is written.
+* every log record is redacted (bot.logs) before it is written;
+* Rasa's RulePolicy looks only at the states its rules can see (rasa_ext/rules.py).
 """
 
 from __future__ import annotations
@@ -120,10 +121,11 @@ def main(argv: Optional[List[str]] = None) -> None:
     configure_colored_logging(args.loglevel)
     plugin_manager().hook.configure_commandline(cmdline_arguments=args)
     configure_structlog(args.loglevel)
-    from rasa_ext import commands, faults
+    from rasa_ext import commands, faults, rules
 
     faults.install(config)
     commands.install()
+    rules.install()
     args.func(args)
 
 
