@@ -9,7 +9,8 @@ The same as `rasa run`, with what that command cannot do:
 * Sanic's limits are set: request body MAX_REQUEST_BYTES (Sanic's default is 100 MB), 10 s to
   receive a request, forwarded client addresses only from PROXIES_COUNT trusted proxies;
 * every log record is redacted (bot.logs) before it is written;
-* Rasa's RulePolicy looks only at the states its rules can see (rasa_ext/rules.py).
+* Rasa's RulePolicy looks only at the states its rules can see (rasa_ext/rules.py);
+* TensorFlow is not loaded when the model does not use it (rasa_ext/tensorflow_stub.py).
 """
 
 from __future__ import annotations
@@ -99,6 +100,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--model", required=True)
     parser.add_argument("--credentials", default=str(PROJECT_ROOT / "credentials.yml"))
     options = parser.parse_args(argv)
+    from rasa_ext import tensorflow_stub
+
+    if not tensorflow_stub.model_needs_tensorflow(Path(options.model)):
+        tensorflow_stub.install()  # before the first import of Rasa
     os.umask(0o077)
     logs.install()
     config = settings()
