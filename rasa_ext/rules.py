@@ -10,13 +10,16 @@ times slower than message 10 (README "Leistung").
 Installed in the Rasa server (rasa_ext/server.py), this module builds the states of only that tail.
 The tracker is still replayed from its start (cheap; a state depends on everything before it), and
 each state of the tail is built exactly as Rasa builds it, so the rules see the same states and
-predict the same actions. One place used the whole list: when no rule matches the intent, Rasa
+predict the same actions. Rasa asks twice per prediction (text, then intent) for the same
+conversation: the second time reuses the states of the first (the same tracker and domain, the
+very same event objects). One place used the whole list: when no rule matches the intent, Rasa
 records the states as the "prediction source"; then the full states are built as before, so even
 that stays the same. Tested against Rasa's own policy (tests/test_rules.py).
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
@@ -43,6 +46,24 @@ def tail_length(policy: RulePolicy) -> Optional[int]:
         cached = (marker, max(len(policy._rule_key_to_state(key)) for key in rules) + 1)
         policy._gocluster_tail = cached  # type: ignore[attr-defined]
     return cached[1]
+
+
+def cached_tail_states(policy: RulePolicy, tracker: DialogueStateTracker, domain: Domain, keep: int) -> List[State]:
+    """tail_states, reused while the tracker, the domain and the tracker's events are the very same
+    objects (the states are a function of them); a copy, as Rasa changes the last state it gets."""
+    events = tuple(tracker.events)
+    cached = getattr(policy, "_gocluster_states", None)
+    if (
+        cached is None
+        or cached[0] is not tracker
+        or cached[1] is not domain
+        or cached[2] != keep
+        or len(cached[3]) != len(events)
+        or any(a is not b for a, b in zip(cached[3], events, strict=True))
+    ):
+        cached = (tracker, domain, keep, events, tail_states(tracker, domain, keep))
+        policy._gocluster_states = cached  # type: ignore[attr-defined]
+    return copy.deepcopy(cached[4])
 
 
 def tail_states(tracker: DialogueStateTracker, domain: Domain, keep: int) -> List[State]:
@@ -83,7 +104,7 @@ def install() -> None:
         ):
             return original_states(self, tracker, domain, use_text_for_last_user_input, rule_only_data)
         # MaxHistoryTrackerFeaturizer.prediction_states for one tracker, on the tail.
-        states = featurizer.slice_state_history(tail_states(tracker, domain, keep), featurizer.max_history)
+        states = featurizer.slice_state_history(cached_tail_states(self, tracker, domain, keep), featurizer.max_history)
         featurizer._choose_last_user_input([states], use_text_for_last_user_input)
         return states
 

@@ -9,7 +9,7 @@ from typing import Any, List, Tuple
 import yaml
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUtteranceReverted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_ext import rules
@@ -18,7 +18,8 @@ STORIES = Path(__file__).resolve().parent / "stories"
 
 
 def _long_conversation(domain: Any) -> List[Any]:
-    """The events of all test stories one after another, with action_listen before each message."""
+    """The events of all test stories one after another, with action_listen before each message
+    and the last message taken back (UserUtteranceReverted, "undo") after each file."""
     events: List[Any] = []
     last_action = None
     for path in sorted(STORIES.glob("*.yml")):
@@ -40,6 +41,8 @@ def _long_conversation(domain: Any) -> List[Any]:
                         name, value = next(iter(item.items())) if isinstance(item, dict) else (item, True)
                         if name in domain.slots:
                             events.append(SlotSet(name, value))
+        events.append(UserUtteranceReverted())
+        last_action = None
     return events
 
 
