@@ -10,7 +10,8 @@ The same as `rasa run`, with what that command cannot do:
   receive a request, forwarded client addresses only from PROXIES_COUNT trusted proxies;
 * every log record is redacted (bot.logs) before it is written;
 * Rasa's RulePolicy looks only at the states its rules can see (rasa_ext/rules.py);
-* TensorFlow is not loaded when the model does not use it (rasa_ext/tensorflow_stub.py).
+* TensorFlow is not loaded when the model does not use it (rasa_ext/tensorflow_stub.py), and the
+  spaCy model is loaded once, not twice (rasa_ext/spacy_model.py).
 """
 
 from __future__ import annotations
@@ -126,11 +127,12 @@ def main(argv: Optional[List[str]] = None) -> None:
     configure_colored_logging(args.loglevel)
     plugin_manager().hook.configure_commandline(cmdline_arguments=args)
     configure_structlog(args.loglevel)
-    from rasa_ext import commands, faults, rules
+    from rasa_ext import commands, faults, rules, spacy_model
 
     faults.install(config)
     commands.install()
     rules.install()
+    spacy_model.install()
     args.func(args)
 
 
