@@ -1,11 +1,13 @@
 """`make bench`: the stock `rasa init` bot against this assistant, in the same run, as ratios.
 
-Each bot runs alone in turn on the same load generator (REST webhook): (a) one user, a new
-conversation every 15 messages; (b) 20 users back-to-back; (c) one conversation of 200 messages;
-(d) start to first answer; (e) peak resident memory of the Rasa process. Then this assistant in the
-cluster topology for (b) (PostgreSQL and Redis from bin/test-services), and where one message's time
-goes inside this assistant's Rasa server (bench.breakdown). Prints two tables and writes
-var/results/bench.json.
+Each bot is started alone (d: start to first answer) and then loaded alone in turn on the same
+load generator (REST webhook), while the others sit idle: (a) one user, a new conversation every 15
+messages; (b) 20 users back-to-back; (c) one conversation of 200 messages; (e) peak resident memory
+of the Rasa process. This assistant also runs in the cluster topology for (b) (PostgreSQL and Redis
+from bin/test-services). The machine is shared and its load drifts, so the scenarios alternate
+between the bots in ROUNDS rounds and every figure is the median over the rounds. Last, where one
+message's time goes inside this assistant's Rasa server (bench.breakdown). Prints two tables and
+writes var/results/bench.json.
 
     python -m bench [--skip-cluster] [--booking]
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -27,20 +30,39 @@ from bot.config import PROJECT_ROOT
 RESULTS = PROJECT_ROOT / "var" / "results" / "bench.json"
 
 
-def measure(bot: servers.Bot, messages: List[str], full: bool = True) -> Dict[str, Any]:
-    """All scenarios on a started bot (`full=False`: only the 20 users)."""
-    result: Dict[str, Any] = {"ready_to_first_answer_s": round(bot.ready_s, 1)}
-    load.conversation(bot.url, messages, "warmup")  # caches warm, as after a real first user
-    if full:
-        print(f"  {bot.name}: one user ...", flush=True)
-        result["one_user"] = load.one_user(bot.url, messages)
-    print(f"  {bot.name}: {load.USERS} users ...", flush=True)
-    result["many_users"] = load.many_users(bot.url, messages)
-    if full:
-        print(f"  {bot.name}: one conversation of {load.LONG_CONVERSATION} messages ...", flush=True)
-        result["long_conversation"] = load.long_conversation(bot.url, messages)
-    result["rasa_peak_rss_mb"] = max(servers.peak_rss_mb(pid) for pid in bot.rasa_pids())
-    return result
+ROUNDS = 3
+
+
+def _median(results: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """Field by field median of the rounds' results (numbers only)."""
+    return {key: statistics.median(r[key] for r in results) for key in results[0]}
+
+
+def measure(bots: Dict[str, servers.Bot], messages: Dict[str, List[str]], cluster: Optional[str]) -> Dict[str, Any]:
+    """All scenarios, alternating between the bots round by round (the cluster only for (b))."""
+    for name, bot in bots.items():
+        load.conversation(bot.url, messages[name], "warmup")  # caches warm, as after a real first user
+    scenarios = [
+        ("one_user", load.one_user),
+        ("many_users", load.many_users),
+        ("long_conversation", load.long_conversation),
+    ]
+    rounds: Dict[str, Dict[str, List[Dict[str, Any]]]] = {name: {} for name in bots}
+    for number in range(1, ROUNDS + 1):
+        for scenario, run in scenarios:
+            for name, bot in bots.items():
+                if name == cluster and scenario != "many_users":
+                    continue
+                print(f"  round {number}/{ROUNDS}: {scenario} on {bot.name} ...", flush=True)
+                rounds[name].setdefault(scenario, []).append(run(bot.url, messages[name]))
+    return {
+        name: {
+            "ready_to_first_answer_s": round(bots[name].ready_s, 1),
+            **{scenario: _median(results) for scenario, results in rounds[name].items()},
+            "rasa_peak_rss_mb": max(servers.peak_rss_mb(pid) for pid in bots[name].rasa_pids()),
+        }
+        for name in bots
+    }
 
 
 def breakdown(bot: servers.Bot) -> Dict[str, Any]:
@@ -118,35 +140,33 @@ def main() -> int:
     results: Dict[str, Any] = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} CPUs",
+        "rounds": ROUNDS,
     }
-    print("Stock rasa init bot ...", flush=True)
-    stock = servers.start_stock()
+    bots: Dict[str, servers.Bot] = {}
+    messages = {"stock": load.STOCK_MESSAGES, "assistant": load.ASSISTANT_MESSAGES, "cluster": load.ASSISTANT_MESSAGES}
     try:
-        results["stock"] = measure(stock, load.STOCK_MESSAGES)
-    finally:
-        stock.stop()
-    print("This assistant, one Rasa and one action server (SQLite) ...", flush=True)
-    assistant = servers.start_assistant()
-    try:
-        results["assistant"] = measure(assistant, load.ASSISTANT_MESSAGES)
-        print("  per-message breakdown (in-process) ...", flush=True)
-        results["breakdown"] = breakdown(assistant)
+        print("Starting the stock rasa init bot ...", flush=True)
+        bots["stock"] = servers.start_stock()
+        print("Starting this assistant, one Rasa and one action server (SQLite) ...", flush=True)
+        bots["assistant"] = servers.start_assistant()
+        services = None if skip_cluster else servers.postgres_and_redis()
+        if services:
+            print("Starting this assistant as a cluster (2 Rasa + 2 action servers, HAProxy, PostgreSQL, Redis) ...")
+            bots["cluster"] = servers.start_cluster(services["postgres"], services["redis"])
+        elif not skip_cluster:
+            print("  no PostgreSQL/Redis (run under bin/test-services, as `make bench` does): no cluster column")
+        results.update(measure(bots, messages, "cluster"))
+        print("Per-message breakdown (in-process) ...", flush=True)
+        results["breakdown"] = breakdown(bots["assistant"])
         if "--booking" in sys.argv:
             from bench import booking
 
-            results["booking"] = booking.run(assistant.url, servers.BENCH_DIR / "assistant" / "gocluster.db", 20)
+            results["booking"] = booking.run(
+                bots["assistant"].url, servers.BENCH_DIR / "assistant" / "gocluster.db", 20
+            )
     finally:
-        assistant.stop()
-    services = None if skip_cluster else servers.postgres_and_redis()
-    if services:
-        print("This assistant as a cluster (2 Rasa + 2 action servers, HAProxy, PostgreSQL, Redis) ...", flush=True)
-        cluster = servers.start_cluster(services["postgres"], services["redis"])
-        try:
-            results["cluster"] = measure(cluster, load.ASSISTANT_MESSAGES, full=False)
-        finally:
-            cluster.stop()
-    elif not skip_cluster:
-        print("  no PostgreSQL/Redis (run under bin/test-services, as `make bench` does): no cluster column")
+        for bot in reversed(list(bots.values())):
+            bot.stop()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2), "utf-8")
     print()
