@@ -92,8 +92,8 @@ def _base_env() -> Dict[str, str]:
         TF_CPP_MIN_LOG_LEVEL="2",
         PYTHONUNBUFFERED="1",
         # All bench users come from one address and one conversation sends 200 messages.
-        RATE_LIMIT_MESSAGES_PER_CLIENT="1000000/min",
-        RATE_LIMIT_MESSAGES_PER_CONVERSATION="1000000/min",
+        RATE_LIMIT_MESSAGES_PER_CLIENT="100000/min",
+        RATE_LIMIT_MESSAGES_PER_CONVERSATION="100000/min",
     )
     env.pop("GOCLUSTER_SECRET_KEY", None)
     return env
