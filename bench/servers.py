@@ -94,6 +94,7 @@ def _base_env() -> Dict[str, str]:
         # All bench users come from one address and one conversation sends 200 messages.
         RATE_LIMIT_MESSAGES_PER_CLIENT="100000/min",
         RATE_LIMIT_MESSAGES_PER_CONVERSATION="100000/min",
+        RATE_LIMIT_BOOKINGS_PER_CLIENT="100000/d",  # --booking: 20 users book from one address
     )
     env.pop("GOCLUSTER_SECRET_KEY", None)
     return env
