@@ -2,10 +2,10 @@
 
     python -m bench.breakdown MODEL   (environment: the running bench action server's, see bench.run)
 
-Loads the model into an Agent of this process (same tracker store, action endpoint, commands and
-fault handling as rasa_ext.server), wraps the stages of Rasa's MessageProcessor with
-time.perf_counter and sends the bench conversations through Agent.handle_message. Bench only: the
-wrappers exist in this process alone. Prints JSON: milliseconds per message and stage, for short
+Loads the model into an Agent of this process (same tracker store, action endpoint, commands, fault
+handling, rule policy and logging as rasa_ext.server), wraps the stages of Rasa's MessageProcessor
+with time.perf_counter and sends the bench conversations through Agent.handle_message. Bench only:
+the wrappers exist in this process alone. Prints JSON: milliseconds per message and stage, for short
 conversations and for messages 181-200 of one long conversation.
 """
 
@@ -56,6 +56,15 @@ def _timed(stage: str, function: Callable) -> Callable:
             _spent[stage] += time.perf_counter() - started
 
     return wrapper
+
+
+def _configure_logging() -> None:
+    """As rasa_ext.server does (LOG_LEVEL, default INFO): debug records are not even formatted."""
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(None, None, warn_only_once=True, filter_repeated_logs=True)
+    configure_structlog(None)
 
 
 def _instrument() -> None:
@@ -120,6 +129,7 @@ async def _measure(agent: Any, messages: List[str], sender: str) -> Dict[str, fl
 async def _run(model: str) -> dict:
     from bench.load import ASSISTANT_MESSAGES, LONG_CONVERSATION, WINDOW
 
+    _configure_logging()
     _instrument()
     agent = await _agent(model)
     await _measure(agent, ASSISTANT_MESSAGES, "breakdown-warmup")
