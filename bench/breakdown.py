@@ -3,10 +3,11 @@
     python -m bench.breakdown MODEL   (environment: the running bench action server's, see bench.run)
 
 Loads the model into an Agent of this process (same tracker store, action endpoint, commands, fault
-handling, rule policy and logging as rasa_ext.server), wraps the stages of Rasa's MessageProcessor
-with time.perf_counter and sends the bench conversations through Agent.handle_message. Bench only:
-the wrappers exist in this process alone. Prints JSON: milliseconds per message and stage, for short
-conversations and for messages 181-200 of one long conversation.
+handling, rule policy, logging and frozen start-up objects as rasa_ext.server), wraps the stages of
+Rasa's MessageProcessor with time.perf_counter and sends the bench conversations through
+Agent.handle_message. Bench only: the wrappers exist in this process alone. Prints JSON:
+milliseconds per message and stage, for short conversations and for messages 181-200 of one long
+conversation.
 """
 
 from __future__ import annotations
@@ -132,6 +133,9 @@ async def _run(model: str) -> dict:
     _configure_logging()
     _instrument()
     agent = await _agent(model)
+    from rasa_ext.server import freeze_loaded_objects
+
+    await freeze_loaded_objects(None, None)  # as the server does once it has started
     await _measure(agent, ASSISTANT_MESSAGES, "breakdown-warmup")
     short: List[Dict[str, float]] = [
         await _measure(agent, ASSISTANT_MESSAGES, f"breakdown-short-{n}") for n in range(4)
