@@ -42,7 +42,7 @@ help:
 	@echo "make cluster – mehrere Rasa-, Action- und Webserver hinter HAProxy (braucht PostgreSQL und Redis, siehe README)"
 	@echo "make test   – installieren (falls nötig) und alle Tests ausführen (zuerst make lint)"
 	@echo "make lint   – statische Prüfungen: ruff (Stil, Importe, Formatierung) und mypy (Typen in bot/)"
-	@echo "make bench  – Leistungsmessung gegen den laufenden Bot (startet ihn selbst)"
+	@echo "make bench  – Leistungsmessung: Standard-Bot aus rasa init gegen diesen Assistenten (startet beide selbst)"
 	@echo "make audit  – gesperrte Pakete mit pip-audit auf bekannte Schwachstellen prüfen (braucht Internet)"
 
 # Exactly the lock, without resolving: aiohttp from overrides.txt sits above Rasa's cap, which pip's
@@ -122,8 +122,10 @@ test: lint $(MODEL)
 	$(MAKE) test-python
 	$(MAKE) test-stories
 
-bench: $(MODEL)
-	$(PY) -m bench
+# The stock `rasa init` bot against this assistant (one process, and the cluster on PostgreSQL and
+# Redis from bin/test-services), README "Leistung".
+bench: $(MODEL) $(HAPROXY)
+	$(PY) bin/test-services $(PY) -m bench
 
 # Re-resolve the lock file from requirements.txt in a scratch environment, then install the
 # overrides over it (pip warns about Rasa's aiohttp cap; bin/pip-check accepts only that).

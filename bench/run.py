@@ -1,183 +1,177 @@
-"""`make bench`: training time, start-up time, latency and throughput over the REST webhook.
+"""`make bench`: the stock `rasa init` bot against this assistant, in the same run, as ratios.
 
-Starts its own action server and Rasa server on the trained model, with a fresh tracker
-database under var/bench/, so the figures do not depend on earlier conversations.
+Each bot is started alone (d: start to first answer) and then loaded alone in turn on the same
+load generator (REST webhook), while the others sit idle: (a) one user, a new conversation every 15
+messages; (b) 20 users back-to-back; (c) one conversation of 200 messages; (e) peak resident memory
+of the Rasa process. This assistant also runs in the cluster topology for (b) (PostgreSQL and Redis
+from bin/test-services). The machine is shared and its load drifts, so the scenarios alternate
+between the bots in ROUNDS rounds and every figure is the median over the rounds. Last, where one
+message's time goes inside this assistant's Rasa server (bench.breakdown). Prints two tables and
+writes var/results/bench.json.
+
+    python -m bench [--skip-cluster] [--booking]
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
-import shutil
+import statistics
 import subprocess
 import sys
-import time
-from pathlib import Path
-from typing import Dict, List
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from bench.client import Timing, run_users, send, summary, timed_send
+from bench import load, servers
+from bench.breakdown import STAGES
 from bot.config import PROJECT_ROOT
 
-BENCH_DIR = PROJECT_ROOT / "var" / "bench"
 RESULTS = PROJECT_ROOT / "var" / "results" / "bench.json"
-RASA_URL = "http://localhost:5005"
-
-# A realistic mix: programme questions, glossary questions, small talk, a misunderstanding.
-CONVERSATION = [
-    "Hallo",
-    "Was ist go-cluster?",
-    "Wie werde ich Mitglied?",
-    "Was ist ESCA?",
-    "welche unterlagen brauche ich",
-    "Wie hoch ist die Kostenbeteiligung am Gold-Label?",
-    "ecei bedeutung",
-    "Wer entscheidet über die Aufnahme?",
-    "gibt es eine frist",
-    "Was bedeutet Clustermanagement?",
-    "Welche Pflichten haben Mitglieder?",
-    "danke",
-]
-CONVERSATIONS_ONE_USER = 20
-USERS = 20
-CONVERSATIONS_PER_USER = 2
 
 
-def _environment() -> Dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        GOCLUSTER_VAR_DIR=str(BENCH_DIR),
-        TRACKER_DATABASE_URL=f"sqlite:///{BENCH_DIR / 'tracker.db'}",
-        DATABASE_URL=f"sqlite:///{BENCH_DIR / 'gocluster.db'}",
-        RASA_TELEMETRY_ENABLED="false",
-        TF_CPP_MIN_LOG_LEVEL="2",
-    )
-    return env
+ROUNDS = 3
 
 
-def measure_training() -> float:
-    out = BENCH_DIR / "models"
-    cache = BENCH_DIR / "train-cache"  # an empty cache: Rasa must train every component
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(cache, ignore_errors=True)
-    rasa = str(Path(sys.executable).with_name("rasa"))
-    started = time.perf_counter()
-    subprocess.run(
-        [rasa, "train", "--out", str(out), "--fixed-model-name", "bench"],
-        cwd=PROJECT_ROOT,
-        env=dict(_environment(), RASA_CACHE_DIRECTORY=str(cache)),
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return time.perf_counter() - started
+def _median(results: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """Field by field median of the rounds' results (numbers only)."""
+    return {key: statistics.median(r[key] for r in results) for key in results[0]}
 
 
-def peak_rss_mb(pid: int) -> float:
-    """Peak resident memory (VmHWM) of a process and its children, in MB."""
-    total = 0
-    for task in [pid, *_children(pid)]:
-        try:
-            for line in Path(f"/proc/{task}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return round(total / 1024, 1)
-
-
-def _children(pid: int) -> List[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def start_stack(model: str):
-    from bot.cli.serve import services
-
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    (BENCH_DIR / "log").mkdir(exist_ok=True)
-    for name in ("tracker.db", "gocluster.db"):
-        (BENCH_DIR / name).unlink(missing_ok=True)
-    env = _environment()
-    from bot.storage.migrate import upgrade
-
-    upgrade(env["DATABASE_URL"])
-    stack = [s for s in services(model) if s.name in ("actions", "rasa")]
-    started = time.perf_counter()
-    for service in stack:
-        service.start(BENCH_DIR / "log", env)
-    deadline = started + 300
-    while time.perf_counter() < deadline:
-        if any(s.exited() for s in stack):
-            raise RuntimeError("a service exited during start-up; see var/bench/log/")
-        try:
-            if send(RASA_URL, "bench-ready", "Hallo", timeout=5):
-                return stack, time.perf_counter() - started
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("the bot did not answer within 300 s")
-
-
-def single_user() -> dict:
-    """One user at a time, conversation after conversation (a new visitor each time)."""
-    timings = [
-        timed_send(RASA_URL, f"bench-single-{n}", text) for n in range(CONVERSATIONS_ONE_USER) for text in CONVERSATION
+def measure(bots: Dict[str, servers.Bot], messages: Dict[str, List[str]], cluster: Optional[str]) -> Dict[str, Any]:
+    """All scenarios, alternating between the bots round by round (the cluster only for (b))."""
+    for name, bot in bots.items():
+        load.conversation(bot.url, messages[name], "warmup")  # caches warm, as after a real first user
+    scenarios = [
+        ("one_user", load.one_user),
+        ("many_users", load.many_users),
+        ("long_conversation", load.long_conversation),
     ]
-    return summary(timings)
+    rounds: Dict[str, Dict[str, List[Dict[str, Any]]]] = {name: {} for name in bots}
+    for number in range(1, ROUNDS + 1):
+        for scenario, run in scenarios:
+            for name, bot in bots.items():
+                if name == cluster and scenario != "many_users":
+                    continue
+                print(f"  round {number}/{ROUNDS}: {scenario} on {bot.name} ...", flush=True)
+                rounds[name].setdefault(scenario, []).append(run(bot.url, messages[name]))
+    return {
+        name: {
+            "ready_to_first_answer_s": round(bots[name].ready_s, 1),
+            **{scenario: _median(results) for scenario, results in rounds[name].items()},
+            "rasa_peak_rss_mb": max(servers.peak_rss_mb(pid) for pid in bots[name].rasa_pids()),
+        }
+        for name in bots
+    }
 
 
-def concurrent_users(users: int = USERS, conversations: int = CONVERSATIONS_PER_USER) -> dict:
-    def user(number: int) -> List[Timing]:
-        # Users start at different points of the conversation, so requests are mixed.
-        return [
-            timed_send(RASA_URL, f"bench-user-{number}-{n}", CONVERSATION[(number + i) % len(CONVERSATION)])
-            for n in range(conversations)
-            for i in range(len(CONVERSATION))
-        ]
+def breakdown(bot: servers.Bot) -> Dict[str, Any]:
+    """bench.breakdown in a process of its own, against the running assistant's action server."""
+    env = dict(bot.env, TRACKER_DATABASE_URL=f"sqlite:///{servers.BENCH_DIR / 'assistant' / 'breakdown.db'}")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.breakdown", str(servers.MODEL)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
-    per_user, elapsed = run_users(users, user)
-    results = [timing for timings in per_user for timing in timings]
-    report = summary(results)
-    report["users"] = users
-    report["throughput_msg_per_s"] = round(len(results) / elapsed, 1)
-    return report
+
+# Measure name, how to read it from a result, target as a ratio to stock, whether lower is better.
+Row = Tuple[str, Callable[[Dict[str, Any]], Optional[float]], Optional[float], bool, str]
+ROWS: List[Row] = [
+    ("(a) 1 user p50 [ms]", lambda r: r["one_user"]["p50_ms"], 0.5, True, "<= 0.5x"),
+    ("(a) 1 user p95 [ms]", lambda r: r["one_user"]["p95_ms"], None, True, ""),
+    ("(b) 20 users throughput [msg/s]", lambda r: r["many_users"]["throughput_msg_per_s"], 3.0, False, ">= 3x"),
+    ("(b) 20 users p95 [ms]", lambda r: r["many_users"]["p95_ms"], 0.5, True, "<= 0.5x"),
+    ("(b) 20 users errors", lambda r: r["many_users"]["errors"], None, True, ""),
+    ("(c) 200 msgs: first 20 p50 [ms]", lambda r: r["long_conversation"]["first_p50_ms"], None, True, ""),
+    ("(c) 200 msgs: last 20 p50 [ms]", lambda r: r["long_conversation"]["last_p50_ms"], None, True, ""),
+    ("(d) start to first answer [s]", lambda r: r["ready_to_first_answer_s"], None, True, "<= 15 s"),
+    ("(e) peak RSS Rasa process [MB]", lambda r: r["rasa_peak_rss_mb"], None, True, "<= 600 MB"),
+]
+
+
+def _get(result: Optional[Dict[str, Any]], read: Callable) -> Optional[float]:
+    try:
+        return read(result) if result else None
+    except KeyError:
+        return None
+
+
+def _fmt(value: Optional[float]) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:g}"
+
+
+def table(results: Dict[str, Any]) -> str:
+    stock, assistant, cluster = results["stock"], results["assistant"], results.get("cluster")
+    lines = [
+        "| measure | stock | assistant | ratio | target | assistant cluster |",
+        "| --- | ---: | ---: | ---: | --- | ---: |",
+    ]
+    for name, read, _target, _lower, target_text in ROWS:
+        s, a, c = _get(stock, read), _get(assistant, read), _get(cluster, read)
+        ratio = f"{a / s:.2f}x" if a is not None and s else "-"
+        lines.append(f"| {name} | {_fmt(s)} | {_fmt(a)} | {ratio} | {target_text} | {_fmt(c)} |")
+    long = assistant.get("long_conversation")
+    if long:
+        growth = long["last_p50_ms"] / long["first_p50_ms"]
+        lines.append(f"| (c) assistant last 20 / first 20 | | | {growth:.2f}x | <= 1.5x | |")
+    return "\n".join(lines)
+
+
+def breakdown_table(parts: Dict[str, Dict[str, float]]) -> str:
+    short, long = parts["short_conversations"], parts["long_conversation_last_20"]
+    lines = [
+        "| stage (ms per message, in-process) | short conversations | messages 181-200 |",
+        "| --- | ---: | ---: |",
+    ]
+    for stage, label in [*STAGES.items(), ("total", "total")]:
+        lines.append(f"| {label} | {short[stage]:.1f} | {long[stage]:.1f} |")
+    return "\n".join(lines)
 
 
 def main() -> int:
-    model = str(PROJECT_ROOT / "models" / "gocluster.tar.gz")
-    quick = "--booking-only" in sys.argv
-    print("Training (fresh, into var/bench/models) ...", flush=True)
-    training_s = 0.0 if quick else measure_training()
-    print("Start-up ...", flush=True)
-    stack, ready_s = start_stack(model)
-    rasa = next(s for s in stack if s.name == "rasa")
-    try:
-        for text in CONVERSATION:  # warm the action server's caches like a real first user would
-            send(RASA_URL, "bench-warmup", text)
-        print("One user ...", flush=True)
-        one = {} if quick else single_user()
-        print(f"{USERS} users ...", flush=True)
-        many = {} if quick else concurrent_users()
-        print(f"{USERS} users booking at once ...", flush=True)
-        from bench import booking
-
-        bookings = booking.run(RASA_URL, BENCH_DIR / "gocluster.db", USERS)
-        memory = peak_rss_mb(rasa.process.pid)
-    finally:
-        for service in reversed(stack):
-            service.stop()
-    results = {
-        "training_s": round(training_s, 1),
-        "ready_to_first_answer_s": round(ready_s, 1),
-        "one_user": one,
-        "concurrent": many,
-        "concurrent_booking": bookings,
-        "rasa_server_peak_rss_mb": memory,
+    skip_cluster = "--skip-cluster" in sys.argv
+    results: Dict[str, Any] = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} CPUs",
+        "rounds": ROUNDS,
     }
+    bots: Dict[str, servers.Bot] = {}
+    messages = {"stock": load.STOCK_MESSAGES, "assistant": load.ASSISTANT_MESSAGES, "cluster": load.ASSISTANT_MESSAGES}
+    try:
+        print("Starting the stock rasa init bot ...", flush=True)
+        bots["stock"] = servers.start_stock()
+        print("Starting this assistant, one Rasa and one action server (SQLite) ...", flush=True)
+        bots["assistant"] = servers.start_assistant()
+        services = None if skip_cluster else servers.postgres_and_redis()
+        if services:
+            print("Starting this assistant as a cluster (2 Rasa + 2 action servers, HAProxy, PostgreSQL, Redis) ...")
+            bots["cluster"] = servers.start_cluster(services["postgres"], services["redis"])
+        elif not skip_cluster:
+            print("  no PostgreSQL/Redis (run under bin/test-services, as `make bench` does): no cluster column")
+        results.update(measure(bots, messages, "cluster"))
+        print("Per-message breakdown (in-process) ...", flush=True)
+        results["breakdown"] = breakdown(bots["assistant"])
+        if "--booking" in sys.argv:
+            from bench import booking
+
+            results["booking"] = booking.run(
+                bots["assistant"].url, servers.BENCH_DIR / "assistant" / "gocluster.db", 20
+            )
+    finally:
+        for bot in reversed(list(bots.values())):
+            bot.stop()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2), "utf-8")
-    print(json.dumps(results, indent=2))
+    print()
+    print(table(results))
+    print()
+    print(breakdown_table(results["breakdown"]))
+    print(f"\nAll figures: {RESULTS.relative_to(PROJECT_ROOT)}")
     return 0

@@ -6,12 +6,19 @@ intent here; rasa_ext.nlu.InputGuard then marks them as bad input.
 
 It also takes the inverse regularisation strength `C` from the configuration (Rasa's class
 fixes scikit-learn's default of 1.0).
+
+And it predicts without copying its coefficients for every message: scikit-learn multiplies the
+message's sparse features with `coef_.T`, and SciPy flattens that transposed view into a fresh
+C-ordered copy of the whole matrix (classes x ~20,000 word and character n-grams) on every call,
+most of the NLU time per message (README "Leistung"). Kept in Fortran order, `coef_.T` is already
+C-ordered: the same numbers in the same layout reach the same product, without the copy.
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
+import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.constants import TOKENS_NAMES
@@ -44,6 +51,9 @@ class TolerantLogisticRegressionClassifier(LogisticRegressionClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         with_features = [m for m in messages if has_features(m)]
         if with_features:
+            coefficients = getattr(self.clf, "coef_", None)
+            if coefficients is not None and not coefficients.flags.f_contiguous:
+                self.clf.coef_ = np.asfortranarray(coefficients)
             super().process(with_features)
         for message in messages:
             if message not in with_features:

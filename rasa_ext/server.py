@@ -8,12 +8,17 @@ The same as `rasa run`, with what that command cannot do:
 * the interface comes from RASA_HOST (default 127.0.0.1; the reverse proxy is the public door);
 * Sanic's limits are set: request body MAX_REQUEST_BYTES (Sanic's default is 100 MB), 10 s to
   receive a request, forwarded client addresses only from PROXIES_COUNT trusted proxies;
-* every log record is redacted (bot.logs) before it is written.
+* every log record is redacted (bot.logs) before it is written;
+* Rasa's RulePolicy looks only at the states its rules can see (rasa_ext/rules.py);
+* TensorFlow is not loaded when the model does not use it (rasa_ext/tensorflow_stub.py), and the
+  spaCy model is loaded once, not twice (rasa_ext/spacy_model.py), and what is loaded at start is
+  kept out of the garbage collector's way (gc.freeze).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
@@ -75,6 +80,15 @@ def sanic_limits(config: Settings):
     return apply
 
 
+async def freeze_loaded_objects(_app: Any, _loop: Any) -> None:
+    """After start (the model is loaded before it): everything alive now stays alive, so the cyclic
+    garbage collector need not walk it again. Without this every full collection walked the loaded
+    model, Rasa and its libraries, and a long conversation, whose loading makes many objects, paid
+    for that on every message (README "Leistung")."""
+    gc.collect()
+    gc.freeze()
+
+
 def rasa_arguments(model: str, credentials: str, endpoints: Path, config: Settings) -> List[str]:
     return [
         "run",
@@ -98,6 +112,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--model", required=True)
     parser.add_argument("--credentials", default=str(PROJECT_ROOT / "credentials.yml"))
     options = parser.parse_args(argv)
+    from rasa_ext import tensorflow_stub
+
+    if not tensorflow_stub.model_needs_tensorflow(Path(options.model)):
+        tensorflow_stub.install()  # before the first import of Rasa
     os.umask(0o077)
     logs.install()
     config = settings()
@@ -114,16 +132,21 @@ def main(argv: Optional[List[str]] = None) -> None:
     args = create_argument_parser().parse_args(rasa_arguments(options.model, options.credentials, endpoints, config))
     if config.rasa_api_token:
         args.enable_api, args.auth_token = True, config.rasa_api_token
-    args.server_listeners = [(sanic_limits(config), "before_server_start")]
+    args.server_listeners = [
+        (sanic_limits(config), "before_server_start"),
+        (freeze_loaded_objects, "after_server_start"),
+    ]
     configure_logging_and_warnings(args.loglevel, None, warn_only_once=True, filter_repeated_logs=True)
     sys.path.insert(1, str(PROJECT_ROOT))
     configure_colored_logging(args.loglevel)
     plugin_manager().hook.configure_commandline(cmdline_arguments=args)
     configure_structlog(args.loglevel)
-    from rasa_ext import commands, faults
+    from rasa_ext import commands, faults, rules, spacy_model
 
     faults.install(config)
     commands.install()
+    rules.install()
+    spacy_model.install()
     args.func(args)
 
 

@@ -80,3 +80,16 @@ def test_the_rasa_server_gets_the_configured_limits():
     asyncio.run(sanic_limits(load_settings({"MAX_REQUEST_BYTES": "32768", "PROXIES_COUNT": "1"}))(app, None))
     assert app.config.REQUEST_MAX_SIZE == 32768 and app.config.PROXIES_COUNT == 1
     assert app.config.REAL_IP_HEADER == "x-forwarded-for"
+
+
+def test_the_rasa_server_freezes_what_it_loaded_at_start():
+    import asyncio
+    import gc
+
+    from rasa_ext.server import freeze_loaded_objects
+
+    try:
+        asyncio.run(freeze_loaded_objects(None, None))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
