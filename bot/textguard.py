@@ -93,11 +93,12 @@ def clean_text(text: Optional[str], limit: int = MAX_MESSAGE_CHARS) -> str:
 
 
 def looks_like_json(text: str) -> bool:
-    stripped = text.strip()
-    if not stripped or stripped[0] not in "{[":
+    # No copy of the text unless it can be JSON: lstrip returns the text itself when nothing
+    # leads, and json.loads skips surrounding whitespace on its own.
+    if text.lstrip()[:1] not in ("{", "["):
         return False
     try:
-        value = json.loads(stripped)
+        value = json.loads(text)
     except (ValueError, RecursionError):  # "[[[[…" nested deeper than the parser's stack
         return False
     return isinstance(value, (dict, list))
