@@ -40,6 +40,7 @@ from typing import Dict, List, Optional, Tuple
 import pytest
 import sqlalchemy as sa
 
+from bench.servers import free_ports
 from tests import databases
 from tests.conftest import MODEL_PATH
 
@@ -48,20 +49,6 @@ REFERENCE = re.compile(r"GC-B-[0-9A-Z]{5}")
 START_TIMEOUT_S = 300
 LOCK_LIFETIME_S = 20
 SECRET_IN_TEST = "cluster-test-secret-never-on-argv"
-
-
-def free_ports(count: int) -> int:
-    """The first of `count` consecutive free loopback ports (servers of one kind sit side by side)."""
-    for _attempt in range(200):
-        base = random.randint(20000, 60000)
-        try:
-            for port in range(base, base + count):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-    raise RuntimeError("no free ports")
 
 
 def http(
