@@ -6,7 +6,8 @@
   "foerderung" and "FOERDERUNG" produce the same features.
 * AnswerChooser, after the intent classifier and before the FallbackClassifier: a message that
   is nothing but a glossary term's name and question words is a question about that term when the
-  classifier has the glossary among its first candidates (bot/knowledge/chooser.py).
+  classifier has the glossary among its first candidates, and so is a detail question naming a term
+  whose own text covers clearly more of it than the chosen FAQ answer (bot/knowledge/chooser.py).
 * LanguageGuard, after the classifiers: messages with too little language (digit runs, letter
   runs, formula strings, keyboard mashing, foreign scripts) are not understood, whatever the
   classifier guessed. See bot/nlp/vocabulary.py for what counts as a word.
