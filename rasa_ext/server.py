@@ -89,6 +89,15 @@ async def freeze_loaded_objects(_app: Any, _loop: Any) -> None:
     gc.freeze()
 
 
+def without_tensorflow(model: Path, config: Settings) -> bool:
+    """Whether the server may run on the TensorFlow stand-in: only for a model of known
+    TensorFlow-free components, and only without Rasa's HTTP API, which can load or train any other
+    model in the same process (PUT /model, POST /model/train)."""
+    from rasa_ext import tensorflow_stub
+
+    return not config.rasa_api_token and not tensorflow_stub.model_needs_tensorflow(model)
+
+
 def rasa_arguments(model: str, credentials: str, endpoints: Path, config: Settings) -> List[str]:
     return [
         "run",
@@ -112,13 +121,13 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--model", required=True)
     parser.add_argument("--credentials", default=str(PROJECT_ROOT / "credentials.yml"))
     options = parser.parse_args(argv)
-    from rasa_ext import tensorflow_stub
-
-    if not tensorflow_stub.model_needs_tensorflow(Path(options.model)):
-        tensorflow_stub.install()  # before the first import of Rasa
     os.umask(0o077)
     logs.install()
     config = settings()
+    from rasa_ext import tensorflow_stub
+
+    if without_tensorflow(Path(options.model), config):
+        tensorflow_stub.install()  # before the first import of Rasa
     base = yaml.safe_load(config.endpoints_file.read_text("utf-8")) or {}
     endpoints = write_private(config.var_dir / EFFECTIVE_ENDPOINTS, effective_endpoints(base, config))
 

@@ -10,12 +10,15 @@ machine that import alone took about 7 s and 600 MB of resident memory, while th
 … imported by Rasa's own modules is an inert placeholder (every attribute is a placeholder class,
 decorators return the function unchanged), so Rasa's TensorFlow components can be *defined* but not
 run. Every other importer (spaCy's thinc, scikit-learn …) gets an ImportError, as on a machine
-without TensorFlow, and takes its documented path for that case.
+without TensorFlow, and takes its documented path for that case – as long as it imports before
+Rasa does: once Rasa has imported the stand-in, it sits in `sys.modules`, and a later
+`import tensorflow` from anywhere gets it too. In this server nothing imports TensorFlow after
+Rasa (spaCy and scikit-learn are loaded first); a plug-in that did would see the stand-in.
 
 Safe only for a model whose every component is known not to touch TensorFlow:
 `model_needs_tensorflow` reads the model's graph (metadata.json in the archive) and answers True for
 any component outside the allow list below, and rasa_ext/server.py installs the stand-in only when
-it answers False.
+it answers False and Rasa's HTTP API (which can load or train another model) is off.
 """
 
 from __future__ import annotations

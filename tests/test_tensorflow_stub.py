@@ -10,7 +10,11 @@ import sys
 import tarfile
 from pathlib import Path
 
+import pytest
+
+from bot.config import load_settings
 from rasa_ext import tensorflow_stub
+from rasa_ext.server import without_tensorflow
 from tests.conftest import MODEL_PATH
 
 TEXTS = ["Hallo", "Was ist ESCA?", "Wie werde ich Mitglied?", "welche unterlagen brauche ich", "asdf qwer", "danke"]
@@ -71,3 +75,17 @@ def test_same_understanding_without_tensorflow(rasa_agent):
     assert result["shared"]
     expected = [asyncio.run(rasa_agent.parse_message(text)) for text in TEXTS]
     assert result["parsed"] == [[p["intent"], p["intent_ranking"][:3]] for p in expected]
+
+
+@pytest.mark.parametrize(
+    "component, api_token, stand_in",
+    [
+        ("rasa.core.policies.rule_policy.RulePolicy", "", True),
+        # Rasa's HTTP API can load or train any other model in the same process: real TensorFlow.
+        ("rasa.core.policies.rule_policy.RulePolicy", "a-long-api-token-for-the-test-only", False),
+        ("rasa.nlu.classifiers.diet_classifier.DIETClassifier", "", False),
+    ],
+)
+def test_the_server_runs_on_the_stand_in_only_without_the_api(tmp_path, component, api_token, stand_in):
+    config = load_settings({"RASA_API_TOKEN": api_token, "GOCLUSTER_VAR_DIR": str(tmp_path)})
+    assert without_tensorflow(_archive(tmp_path, component), config) is stand_in
