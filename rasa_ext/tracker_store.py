@@ -67,6 +67,10 @@ class EnvSQLTrackerStore(SQLTrackerStore):
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")  # persistent: stored in the file
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._events = self.SQLEvent.__table__
+        # Rasa checks POSTGRESQL_SCHEMA in every session_scope; load and save below use plain
+        # connections, so the check (exit with a clear message when the schema is missing) runs once here.
+        with self.session_scope():
+            pass
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if tracker.slots.get(ERASE_CONVERSATION_SLOT) is not None and tracker.get_slot(ERASE_CONVERSATION_SLOT):
