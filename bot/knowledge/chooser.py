@@ -23,7 +23,7 @@ Pure functions on plain values; rasa_ext.nlu.AnswerChooser applies them in the p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from bot.knowledge.answers import GLOSSARY_INTENT
 from bot.knowledge.content import FAQ_INTENT_PREFIX, FaqEntry, Term
@@ -73,7 +73,9 @@ class AnswerChooser:
 
     def term_asked_about(self, text: str) -> Optional[TermMatch]:
         """The term when the message is nothing but its name and question words, else None."""
-        match = self.index.find(text)
+        return self._only_name_and_questions(text, self.index.find(text))
+
+    def _only_name_and_questions(self, text: str, match: Optional[TermMatch]) -> Optional[TermMatch]:
         if match is None or match.score < MIN_TERM_SCORE:
             return None
         # The programme's name is no question word; names containing it match the full text.
@@ -94,15 +96,25 @@ class AnswerChooser:
         """A different answer than the classifier's first candidate, or None to keep it."""
         if not ranking or ranking[0][0] == GLOSSARY_INTENT:
             return None
-        return self._term_only(text, ranking) or self._detail_of_named_term(text, ranking)
+        found: List[Optional[TermMatch]] = []
 
-    def _term_only(self, text: str, ranking: Sequence[Tuple[str, float]]) -> Optional[Choice]:
+        def find() -> Optional[TermMatch]:
+            # The glossary match is the costly part: at most once per message, only when asked.
+            if not found:
+                found.append(self.index.find(text))
+            return found[0]
+
+        return self._term_only(text, ranking, find) or self._detail_of_named_term(text, ranking, find)
+
+    def _term_only(
+        self, text: str, ranking: Sequence[Tuple[str, float]], find: Callable[[], Optional[TermMatch]]
+    ) -> Optional[Choice]:
         top, top_confidence = ranking[0]
         candidates = dict(ranking[:TOP_K])
         share = candidates.get(GLOSSARY_INTENT, 0.0)
         if share < MIN_SHARE:
             return None
-        match = self.term_asked_about(text)
+        match = self._only_name_and_questions(text, find())
         if match is None:
             return None
         pooled = min(1.0, top_confidence + share)
@@ -113,12 +125,14 @@ class AnswerChooser:
             return None  # its aspects are questions of other FAQ topics
         return Choice(GLOSSARY_INTENT, pooled, match.term.id)
 
-    def _detail_of_named_term(self, text: str, ranking: Sequence[Tuple[str, float]]) -> Optional[Choice]:
+    def _detail_of_named_term(
+        self, text: str, ranking: Sequence[Tuple[str, float]], find: Callable[[], Optional[TermMatch]]
+    ) -> Optional[Choice]:
         top, top_confidence = ranking[0]
         share = dict(ranking[:DETAIL_TOP_K]).get(GLOSSARY_INTENT, 0.0)
         if share < DETAIL_MIN_SHARE or not top.startswith(FAQ_INTENT_PREFIX):
             return None
-        match = self.index.find(text)
+        match = find()
         if match is None or match.score < MIN_TERM_SCORE or match.term.faq:
             return None  # a term with a FAQ entry of its own: its details are FAQ topics
         if self.overlap.share(text, TERM_KEY + match.term.id) <= self.overlap.share(text, top) + DETAIL_MARGIN:
