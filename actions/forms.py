@@ -16,7 +16,14 @@ from actions import slots
 from actions.common import answers, latest_entity, latest_text, send
 from bot.clock import utc_now
 from bot.conversations import TYPED_COMMAND
-from bot.knowledge.answers import RESPONSE_FOR_INTENT, TERM_ENTITY, Button, Reply, is_question_intent
+from bot.knowledge.answers import (
+    HANDOFF_NOT_UNDERSTOOD,
+    RESPONSE_FOR_INTENT,
+    TERM_ENTITY,
+    Button,
+    Reply,
+    is_question_intent,
+)
 from bot.language import NAME_REJECTED_KINDS, looks_like_question, words
 
 
@@ -120,7 +127,6 @@ def is_other_button(tracker: Tracker) -> bool:
 FAILURES_SLOT = "form_failures"  # {"slot": the question, "count": failed answers in a row}
 HELP_AFTER_FAILURES = 2  # no loop longer than two: then help and ways out
 _BOOKKEEPING = frozenset({"requested_slot", FAILURES_SLOT})
-STUCK_HANDOFF = '/ask_human{"handoff_reason":"not_understood"}'
 
 
 def free_text_hint(problem: str, field_hint: str) -> Reply:
@@ -191,7 +197,7 @@ class QuestionAwareForm(FormValidationAction):
         if slot in self.optional_slots(tracker):
             buttons.append(Button(say("form_help_skip_button"), say("form_skip_answer")))
         if self.offers_handoff:
-            buttons.append(Button(say("form_help_handoff_button"), STUCK_HANDOFF))
+            buttons.append(Button(say("form_help_handoff_button"), HANDOFF_NOT_UNDERSTOOD))
         buttons.append(Button(say("booking_stop_button"), "/stop"))
         return Reply(text, tuple(buttons))
 

@@ -9,7 +9,6 @@ Pure: no Rasa, no database access.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +22,7 @@ from bot.config import DEFAULT_CONTENT_DIR
 from bot.handoff import rules
 from bot.handoff import service as tickets
 from bot.knowledge.content import ContentError
-from bot.language import fold
+from bot.language import compact
 
 FILE_NAME = "labels.yml"
 BOOKING_STATUS, DRAFT_STATUS = "booking_status", "draft_status"
@@ -56,7 +55,7 @@ class UnknownLabel(ValueError):
 def _key(text: str) -> str:
     """What is compared when staff type a status: "In Bearbeitung", "in_bearbeitung" and
     "in-bearbeitung" are the same, as are "zurückgezogen" and "Zurueckgezogen"."""
-    return re.sub(r"[^a-z0-9]", "", fold(text))
+    return compact(text)
 
 
 @dataclass(frozen=True)

@@ -4,21 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-WEEKDAY_NAMES = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-MONTH_NAMES = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
+from bot.language import MONTH_NAMES, WEEKDAY_NAMES
 
 
 def format_day(day: date) -> str:

@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from typing import Collection, List, Optional, Sequence, Tuple
 
 from bot import textguard
+from bot.handoff.rules import NOT_UNDERSTOOD
 from bot.knowledge.content import FaqEntry, Knowledge, Term
 from bot.knowledge.glossary import GlossaryIndex, extract_query
 from bot.language import words
+
+# The "Mit einer Person sprechen" button after a misunderstanding (clarification, stuck form).
+HANDOFF_NOT_UNDERSTOOD = "/ask_human" + json.dumps({"handoff_reason": NOT_UNDERSTOOD}, separators=(",", ":"))
 
 GLOSSARY_INTENT = "ask_glossary"
 TERM_ENTITY = "glossary_term"
@@ -124,7 +128,7 @@ class Answers:
         (`contexts`, see content.CONTEXTS: no "Abbrechen" outside a form); the hotline if it
         happens twice."""
         if repeated:  # second miss in a row: offer the hand-off to a person
-            handoff = '/ask_human{"handoff_reason":"not_understood"}'
+            handoff = HANDOFF_NOT_UNDERSTOOD
             return [
                 Reply(
                     self._say("clarify_give_up"),
