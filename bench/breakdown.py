@@ -74,12 +74,10 @@ def _instrument() -> None:
     from rasa.utils.endpoints import EndpointConfig
 
     from bot.config import settings
-    from rasa_ext import commands, faults, rules
+    from rasa_ext.server import install_patches
     from rasa_ext.tracker_store import EnvSQLTrackerStore
 
-    faults.install(settings())
-    commands.install()
-    rules.install()
+    install_patches(settings())
     MessageProcessor.parse_message = _timed("nlu", MessageProcessor.parse_message)  # type: ignore[method-assign]
     MessageProcessor._predict_next_with_tracker = _timed(  # type: ignore[method-assign]
         "policies", MessageProcessor._predict_next_with_tracker

@@ -98,6 +98,17 @@ def without_tensorflow(model: Path, config: Settings) -> bool:
     return not config.rasa_api_token and not tensorflow_stub.model_needs_tensorflow(model)
 
 
+def install_patches(config: Settings) -> None:
+    """What this server changes in Rasa after importing it (also used by bench/breakdown.py, so the
+    breakdown measures the server as it runs)."""
+    from rasa_ext import commands, faults, rules, spacy_model
+
+    faults.install(config)
+    commands.install()
+    rules.install()
+    spacy_model.install()
+
+
 def rasa_arguments(model: str, credentials: str, endpoints: Path, config: Settings) -> List[str]:
     return [
         "run",
@@ -150,12 +161,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     configure_colored_logging(args.loglevel)
     plugin_manager().hook.configure_commandline(cmdline_arguments=args)
     configure_structlog(args.loglevel)
-    from rasa_ext import commands, faults, rules, spacy_model
-
-    faults.install(config)
-    commands.install()
-    rules.install()
-    spacy_model.install()
+    install_patches(config)
     args.func(args)
 
 
