@@ -28,7 +28,7 @@ from bot.booking.dialogue import (
 )
 from bot.booking.reference import normalise_reference
 from bot.booking.service import REFERENCE_PREFIX, BookingError, BookingNotFound, BookingRequest, SlotUnavailable
-from bot.dates import parse_time_wish
+from bot.dates import TimeWish, parse_time_wish
 from bot.ratelimit import RateLimited
 from bot.storage.db import StorageUnavailable
 
@@ -107,22 +107,36 @@ class TimeChoiceMixin:
             send(dispatcher, [dialogue().time_problem(result)])
             return self.failed("preferred_time", tracker, dispatcher)
         try:
-            proposal = await in_thread(services().bookings.propose, result.wish)
+            proposal = await in_thread(services().consultations.propose, result.wish, requester(tracker))
         except StorageUnavailable:
             send(dispatcher, [fault("booking_slots")])
             return {"booking_unavailable": True, "requested_slot": None}
         offer = offer_to_dict(result.wish, proposal)
         exact = exact_slot(result.wish, dialogue().config)
+        wish_slots = {"preferred_time": text, "time_wish": wish_to_dict(result.wish)}
         # While choosing, "14 Uhr" names one slot: take it if it is free (the summary follows).
-        chosen = (
-            exact.isoformat() if pick_exact and exact and proposal.matches_wish and exact in proposal.slots else None
-        )
-        return {
-            "preferred_time": text,
-            "time_wish": wish_to_dict(result.wish),
-            "slot_offer": offer,
-            "consultation_slot": chosen,
-        }
+        if pick_exact and exact and proposal.matches_wish and exact in proposal.slots:
+            return {**wish_slots, **await self._hold(exact, result.wish, dispatcher, tracker)}
+        return {**wish_slots, "slot_offer": offer, "consultation_slot": None}
+
+    async def _hold(
+        self, slot: datetime, wish: Optional[TimeWish], dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[Text, Any]:
+        """The chosen slot, kept for this conversation while it gives its details; when someone
+        else took it a moment ago, say so and offer fresh slots for the same wish."""
+        try:
+            await in_thread(services().consultations.hold, slot, requester(tracker))
+            return {"consultation_slot": slot.isoformat()}
+        except SlotUnavailable:
+            send(dispatcher, [dialogue().say("booking_slot_gone")])
+        if wish is None:
+            return {"consultation_slot": None}
+        try:
+            proposal = await in_thread(services().consultations.propose, wish, requester(tracker))
+        except StorageUnavailable:
+            send(dispatcher, [fault("booking_slots")])
+            return {"booking_unavailable": True, "requested_slot": None}
+        return {"slot_offer": offer_to_dict(wish, proposal), "consultation_slot": None}
 
     async def extract_preferred_time(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         """A wish given with the request ("Haben Sie nächste Woche einen Termin frei?",
@@ -152,7 +166,7 @@ class TimeChoiceMixin:
         text = str(value or "")
         chosen = choose_slot(text, tracker.get_slot("slot_offer"), dialogue().config)
         if chosen:
-            return {"consultation_slot": chosen.isoformat()}
+            return await self._hold(chosen, wish_from_dict(tracker.get_slot("time_wish")), dispatcher, tracker)
         # Anything else may be a new wish ("lieber Mittwoch"): offer slots for it instead.
         result = parse_time_wish(
             text,
@@ -281,6 +295,7 @@ class ActionFinishConsultationForm(Action):
         if tracker.get_slot("booking_unavailable"):
             return reset(slots.BOOKING)
         if tracker.get_slot("consent") is False:
+            await in_thread(services().consultations.release, requester(tracker))
             send(dispatcher, [dialogue().say("booking_consent_declined")])
             return reset(slots.BOOKING)
         slot = datetime.fromisoformat(tracker.get_slot("consultation_slot"))
@@ -337,7 +352,7 @@ class ActionConfirmBooking(Action):
         send(dispatcher, [dialogue().say("booking_slot_gone")])
         wish = wish_from_dict(tracker.get_slot("time_wish"))
         try:
-            proposal = await in_thread(services().bookings.propose, wish)
+            proposal = await in_thread(services().consultations.propose, wish, requester(tracker))
         except StorageUnavailable:
             send(dispatcher, [fault("booking_slots")])
             return reset(slots.BOOKING)
@@ -464,6 +479,7 @@ class ActionRescheduleBooking(Action):
                 tracker.get_slot("booking_reference"),
                 tracker.get_slot("lookup_email"),
                 new_slot,
+                requester(tracker),
             )
         except SlotUnavailable:
             send(dispatcher, [dialogue().say("booking_slot_gone")])

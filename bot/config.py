@@ -49,6 +49,7 @@ RATE_LIMIT_DEFAULTS: Dict[str, Tuple[str, str]] = {
     "lookup_failures_per_email": ("10/h", "fehlgeschlagene Abfragen mit Buchungsnummer je E-Mail-Adresse"),
     "bookings_per_conversation": ("3/d", "Buchungen je Gespräch"),
     "bookings_per_client": ("10/d", "Buchungen je Netzadresse"),
+    "slot_holds_per_client": ("30/h", "vorgemerkte Termine (gewählt, noch nicht gebucht) je Netzadresse"),
     "tickets_per_conversation": ("3/d", "Anfragen an die Hotline je Gespräch"),
     "tickets_per_client": ("10/d", "Anfragen an die Hotline je Netzadresse"),
     "mails_per_recipient": ("5/d", "E-Mails an dieselbe Adresse"),

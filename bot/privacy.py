@@ -20,6 +20,7 @@ from bot.storage.models import (
     Booking,
     DraftApplication,
     RateCounter,
+    SlotHold,
     SlotReservation,
     StaffSession,
     Ticket,
@@ -66,7 +67,7 @@ class Privacy:
 
     def apply_retention(self, days: Optional[int] = None) -> RetentionResult:
         """Deletes tickets (with transcripts), logged questions and conversations older than `days`
-        (default RETENTION_DAYS); also staff sessions and rate-limit counters long over."""
+        (default RETENTION_DAYS); also staff sessions, rate-limit counters long over and lapsed slot holds."""
         now = self._clock()
         cutoff = now - timedelta(days=self.retention_days if days is None else days)
         with unit_of_work(self._sessions) as session:
@@ -77,6 +78,7 @@ class Privacy:
             staff = session.execute(
                 delete(StaffSession).where(StaffSession.last_seen_at < now - timedelta(days=STAFF_SESSION_DAYS))
             ).rowcount
+            session.execute(delete(SlotHold).where(SlotHold.expires_at < now))
             session.execute(
                 delete(RateCounter).where(
                     RateCounter.window_start < now - self._longest_rate_window - timedelta(days=1)
@@ -90,7 +92,7 @@ class Privacy:
         """ "Meine Daten löschen", for the person who holds this booking reference and its e-mail.
 
         Deleted, in one transaction: the booking with its slot and its draft application, and the
-        hand-off tickets and logged questions of the conversation it was booked in and of the
+        hand-off tickets, logged questions and slot holds of the conversation it was booked in and of the
         conversation asking now; then the stored history of the booking's conversation. The asking
         conversation is still running: the tracker store erases it when it saves this turn (the
         caller flags it). Not deleted: other bookings, drafts or tickets that merely carry the
@@ -105,6 +107,7 @@ class Privacy:
             session.execute(delete(Booking).where(Booking.id == booking.id))
             tickets = questions = 0
             if conversations:
+                session.execute(delete(SlotHold).where(SlotHold.conversation_id.in_(conversations)))
                 tickets = session.execute(delete(Ticket).where(Ticket.conversation_id.in_(conversations))).rowcount
                 questions = session.execute(
                     delete(UnansweredQuestion).where(UnansweredQuestion.conversation_id.in_(conversations))

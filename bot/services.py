@@ -111,6 +111,7 @@ def build_services(
             limit("lookup_failures_per_conversation"),
             limit("lookup_failures_per_client"),
             limit("lookup_failures_per_email"),
+            limit("slot_holds_per_client"),
         ),
         mailer,
         messages,

@@ -12,6 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.booking as booking_actions
+from bot.booking.dialogue import wish_from_dict
 from bot.booking.service import BookingRequest
 from bot.config import PROJECT_ROOT
 from bot.storage.db import StorageUnavailable
@@ -157,6 +158,38 @@ def test_correction_while_choosing_offers_new_slots(service):
     assert all(datetime.fromisoformat(s).weekday() == 2 for s in new["slot_offer"]["slots"])
 
 
+def test_a_chosen_slot_is_held_for_the_chooser(service):
+    offered = offer_for(service)
+    _, events = validate("consultation_slot", "den zweiten", slots=offered)
+    chosen = datetime.fromisoformat(slots_of(events)["consultation_slot"])
+    wish = wish_from_dict(offered["time_wish"])
+    assert chosen not in service.propose(wish, holder="someone-else").slots  # not offered to others
+    assert chosen in service.propose(wish, holder="u1").slots
+
+
+def test_a_slot_chosen_by_someone_else_a_moment_ago_gets_fresh_slots(service):
+    offered = offer_for(service)
+    taken = datetime.fromisoformat(offered["slot_offer"]["slots"][1])
+    service.hold(taken, "someone-else")  # chose it between our offer and our choice
+    messages, events = validate("consultation_slot", "den zweiten", slots=offered)
+    assert "nicht mehr frei" in texts(messages)
+    new = slots_of(events)
+    assert new["consultation_slot"] is None and len(new["slot_offer"]["slots"]) == 3
+    assert taken.isoformat() not in new["slot_offer"]["slots"]
+    assert "form_failures" not in new  # a fresh offer is no failed answer
+
+
+def test_declining_consent_gives_the_held_slot_back(service):
+    offered = offer_for(service)
+    _, events = validate("consultation_slot", "den ersten", slots=offered)
+    chosen = slots_of(events)["consultation_slot"]
+    run(
+        booking_actions.ActionFinishConsultationForm(),
+        plain_tracker({**FILLED, "consultation_slot": chosen, "consent": False}),
+    )
+    assert datetime.fromisoformat(chosen) in service.propose(wish_from_dict(offered["time_wish"]), holder="x").slots
+
+
 def test_naming_a_free_time_while_choosing_takes_it(service):
     offered = offer_for(service, "nächsten Donnerstag")
     _, events = validate("consultation_slot", "um 14 Uhr", slots=offered)
@@ -297,7 +330,7 @@ def test_phone_is_required_only_for_phone_consultations(service):
 
 
 def test_database_down_while_offering(service, monkeypatch):
-    def down(*_args):
+    def down(*_args, **_kwargs):
         raise StorageUnavailable("down")
 
     monkeypatch.setattr(service, "propose", down)

@@ -20,8 +20,9 @@ from bot.booking.service import (
     NotStartedYet,
     SlotUnavailable,
 )
+from bot.dates import TimeWish
 from bot.storage.db import StorageUnavailable, session_factory, unit_of_work
-from bot.storage.models import Booking, SlotReservation
+from bot.storage.models import Booking, SlotHold, SlotReservation
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=BERLIN)
@@ -288,3 +289,92 @@ def test_a_retried_booking_is_not_made_twice(service):
     ):
         with pytest.raises(SlotUnavailable):
             service.book(other)
+
+
+# --- holds: a chosen slot is kept for its conversation while it gives its details ----------------
+def offered(service, holder=None):
+    wish = TimeWish(SLOT.date(), SLOT.date(), None, None, None)
+    return service.propose(wish, count=10, holder=holder).slots
+
+
+def test_a_held_slot_is_neither_offered_nor_bookable_for_others(service):
+    expires = service.hold(SLOT, "chat-a")
+    assert expires == NOW + timedelta(minutes=service.config.hold_minutes)
+    assert SLOT not in offered(service, "chat-b") and SLOT not in offered(service)
+    assert SLOT in offered(service, "chat-a")  # the holder still sees its choice
+    with pytest.raises(SlotUnavailable) as error:
+        service.hold(SLOT, "chat-b")
+    assert error.value.code == "taken"
+    with pytest.raises(SlotUnavailable):
+        service.book(request(email="b@example.org", conversation_id="chat-b"))
+    with pytest.raises(SlotUnavailable):
+        service.book(request(email="c@example.org"))  # no conversation: no claim on the hold
+    booking = service.book(request(conversation_id="chat-a"))
+    assert booking.slot_start == SLOT and count(service, SlotHold) == 0  # the hold served its purpose
+
+
+def test_a_hold_lapses_after_the_hold_time(storage_url):
+    now = [NOW]
+    service = BookingService(session_factory(storage_url), load_calendar_config(), clock=lambda: now[0])
+    service.hold(SLOT, "chat-a")
+    now[0] = NOW + timedelta(minutes=service.config.hold_minutes) - timedelta(seconds=1)
+    assert SLOT not in offered(service, "chat-b")
+    now[0] = NOW + timedelta(minutes=service.config.hold_minutes)
+    assert SLOT in offered(service, "chat-b")
+    service.hold(SLOT, "chat-b")  # a lapsed hold is cleared, not in the way
+    assert service.book(request(conversation_id="chat-b")).slot_start == SLOT
+    with pytest.raises(SlotUnavailable):
+        service.book(request(email="a@example.org", conversation_id="chat-a"))
+
+
+def test_a_conversation_holds_one_slot_at_a_time(service):
+    service.hold(SLOT, "chat-a")
+    service.hold(SLOT + timedelta(hours=1), "chat-a")  # changed its mind
+    assert SLOT in offered(service, "chat-b") and SLOT + timedelta(hours=1) not in offered(service, "chat-b")
+    service.hold(SLOT + timedelta(hours=1), "chat-a")  # the same choice again keeps it
+    assert count(service, SlotHold) == 1
+    service.release("chat-a")
+    assert SLOT + timedelta(hours=1) in offered(service, "chat-b") and count(service, SlotHold) == 0
+
+
+def test_a_slot_that_cannot_be_booked_cannot_be_held(service):
+    service.book(request())
+    with pytest.raises(SlotUnavailable) as error:
+        service.hold(SLOT, "chat-a")
+    assert error.value.code == "taken"
+    with pytest.raises(SlotUnavailable) as error:
+        service.hold(datetime(2026, 12, 5, 10, tzinfo=BERLIN), "chat-a")  # a Saturday
+    assert error.value.code == "closed"
+    assert count(service, SlotHold) == 0
+
+
+def test_twenty_concurrent_holds_exactly_one_wins(service):
+    results, barrier = [], threading.Barrier(20)
+
+    def attempt(number: int) -> None:
+        barrier.wait()
+        try:
+            service.hold(SLOT, f"chat-{number}")
+            results.append(f"chat-{number}")
+        except SlotUnavailable as error:
+            results.append(error.code)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [r for r in results if r.startswith("chat-")]
+    assert len(results) == 20 and len(winners) == 1 and results.count("taken") == 19
+    assert service.book(request(conversation_id=winners[0])).slot_start == SLOT
+
+
+def test_rescheduling_into_a_held_slot_needs_the_hold(service):
+    booking = service.book(request(slot=SLOT + timedelta(days=1)))
+    service.hold(SLOT, "chat-other")
+    with pytest.raises(SlotUnavailable):
+        service.reschedule(booking.reference, booking.email, SLOT, holder="chat-mine")
+    service.release("chat-other")
+    service.hold(SLOT, "chat-mine")
+    assert service.reschedule(booking.reference, booking.email, SLOT, holder="chat-mine").slot_start == SLOT
+    assert count(service, SlotHold) == 0

@@ -30,7 +30,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -205,6 +204,7 @@ def cluster(tmp_path_factory, postgres_admin_url):
             # All test users come from one address; the per-conversation door stays as configured.
             "RATE_LIMIT_MESSAGES_PER_CLIENT": "100000/min",
             "RATE_LIMIT_BOOKINGS_PER_CLIENT": "10000/d",
+            "RATE_LIMIT_SLOT_HOLDS_PER_CLIENT": "10000/h",
             "RATE_LIMIT_MESSAGES_PER_CONVERSATION": "600/min",
         }
     )
@@ -593,12 +593,9 @@ def test_fifty_users_book_the_same_week_without_double_booking(cluster):
         references = list(pool.map(lambda pair: book(*pair), [(u, n) for n, u in enumerate(users)]))
     assert_no_double_booking(cluster.database_url)
     stored = confirmed_bookings(cluster.database_url)
+    # A chosen slot is held for its chooser, so no confirmation finds it taken: everyone gets a booking.
     unfinished = ["\n".join(u.log[-6:]) for u, r in zip(users, references, strict=True) if not r]
-    if unfinished:
-        # Seen rarely: the slot chosen was taken just before the confirmation and the dialogue went
-        # round in circles for this test client. Nothing is lost or double booked (asserted above).
-        warnings.warn("unfinished bookings:\n\n" + "\n\n".join(unfinished), stacklevel=1)
-    assert len(unfinished) <= 2, "\n\n".join(unfinished)
+    assert unfinished == [], "\n\n".join(unfinished)
     booked = [r for r in references if r]
     assert len(set(booked)) == len(booked) and set(booked) <= set(stored)  # every confirmation is stored
     assert len({stored[r] for r in booked}) == len(booked)  # each in a slot of its own

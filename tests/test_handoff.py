@@ -11,6 +11,7 @@ import pytest
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 
 import actions.handoff as handoff
 import actions.knowledge as knowledge_actions
@@ -22,7 +23,8 @@ from bot.handoff import rules
 from bot.handoff.service import TicketRequest, TicketService
 from bot.privacy import Privacy
 from bot.requester import Requester
-from bot.storage.db import session_factory
+from bot.storage.db import session_factory, unit_of_work
+from bot.storage.models import SlotHold
 from rasa_ext.conversations import SqlConversationStore
 from tests.conftest import mark_held_after_start, slots_of, user_event
 
@@ -145,10 +147,16 @@ def test_retention_deletes_old_tickets_questions_and_conversations(database_url,
     privacy = Privacy(
         sessions, SqlConversationStore(f"sqlite:///{tmp_path / 'empty.db'}"), 90, timedelta(days=1), clock=lambda: NOW
     )
+    lapsed = BookingService(sessions, load_calendar_config(), clock=lambda: NOW - timedelta(days=1))
+    lapsed.hold(datetime(2026, 12, 3, 10, tzinfo=BERLIN), "web:gone")
+    running = BookingService(sessions, load_calendar_config(), clock=lambda: NOW)
+    running.hold(datetime(2026, 12, 3, 11, tzinfo=BERLIN), "web:choosing")
     result = privacy.apply_retention()
     assert (result.tickets, result.questions) == (1, 1)
     assert [t.reference for t in recent.list()] == [kept.reference]
     assert [q.text for q in recent.unanswered()] == ["neue Frage"]
+    with unit_of_work(sessions) as session:  # the lapsed hold is gone, the running one stays
+        assert session.execute(select(SlotHold.conversation_id)).scalars().all() == ["web:choosing"]
 
 
 class RecordingStore:
@@ -206,6 +214,7 @@ def test_delete_my_data_removes_the_booking_and_its_conversations_only(database_
     tickets.create(request(contact_email="anna@example.org", conversation_id="web:other"))
     tickets.log_unanswered("eine Frage", "not_understood", conversation_id="web:asking-now")
     tickets.log_unanswered("fremde Frage", "not_understood", conversation_id="web:other")
+    bookings.hold(datetime(2026, 12, 4, 10, tzinfo=BERLIN), "web:asking-now")  # choosing a new slot right now
     asking = Requester("web:asking-now", None)
     with pytest.raises(BookingNotFound):
         privacy.delete_my_data(booking.reference, "bob@example.org", asking)
@@ -220,6 +229,8 @@ def test_delete_my_data_removes_the_booking_and_its_conversations_only(database_
     assert bookings.get(same_address.reference).email == "anna@example.org"  # not tied: untouched
     assert [t.contact_email for t in tickets.list()] == ["anna@example.org"]  # the one from web:other
     assert [q.text for q in tickets.unanswered()] == ["fremde Frage"]
+    with unit_of_work(sessions) as session:
+        assert session.execute(select(SlotHold)).scalars().all() == []  # the conversation's hold too
     assert bookings.book(
         BookingRequest(datetime(2026, 12, 3, 10, tzinfo=BERLIN), "video", "C", "O", "C", "c@example.org", None, NOW)
     )  # the slot is free again

@@ -39,6 +39,7 @@ class CalendarConfig:
     holiday_country: str
     holiday_subdivision: str
     formats: Mapping[str, str] = field(default_factory=dict)
+    hold_minutes: int = 15  # a chosen slot is kept this long for the conversation that chose it
 
     @property
     def tz(self) -> ZoneInfo:
@@ -73,12 +74,13 @@ def parse_calendar_config(data: Mapping[str, Any], timezone: str) -> CalendarCon
             holiday_country=data["holidays"]["country"],
             holiday_subdivision=data["holidays"].get("subdivision", ""),
             formats=dict(data.get("formats") or {}),
+            hold_minutes=int(data.get("hold_minutes", 15)),
         )
         ZoneInfo(config.timezone)
     except (KeyError, TypeError, ValueError) as error:
         raise CalendarConfigError(f"content/calendar.yml: {error}") from error
-    if any(start >= end for start, end in hours) or config.slot_minutes <= 0:
-        raise CalendarConfigError("content/calendar.yml: office hours or slot length are invalid")
+    if any(start >= end for start, end in hours) or config.slot_minutes <= 0 or config.hold_minutes <= 0:
+        raise CalendarConfigError("content/calendar.yml: office hours, slot length or hold time are invalid")
     return config
 
 
@@ -104,7 +106,8 @@ def holiday_name(config: CalendarConfig, day: date) -> Optional[str]:
 
 @dataclass(frozen=True)
 class Closures:
-    """What the database adds to the rules: taken slots and staff-blocked days/slots."""
+    """What the database adds to the rules: taken slots (booked, or held for another chat) and
+    staff-blocked days/slots."""
 
     taken: FrozenSet[datetime] = frozenset()
     blocked_days: FrozenSet[date] = frozenset()

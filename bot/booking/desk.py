@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable
 
-from bot.booking.calendar import CalendarConfig
+from bot.booking.calendar import CalendarConfig, Proposal
 from bot.booking.format import format_slot
 from bot.booking.ics import consultation_event
 from bot.booking.service import BookingNotFound, BookingRequest, BookingService, BookingView
+from bot.dates import TimeWish
 from bot.knowledge.content import Messages
 from bot.notify.mail import Mailer
 from bot.ratelimit import Limit, RateLimited, RateLimiter
@@ -40,6 +41,7 @@ class DeskLimits:
     lookup_failures_per_conversation: Limit
     lookup_failures_per_client: Limit
     lookup_failures_per_email: Limit
+    slot_holds_per_client: Limit
 
 
 class ConsultationDesk:
@@ -86,6 +88,32 @@ class ConsultationDesk:
             raise
 
     # --- booking -------------------------------------------------------------------------
+    def propose(self, wish: TimeWish, requester: Requester) -> Proposal:
+        """Free slots for the wish; the slot this conversation holds counts as free for it."""
+        return self.bookings.propose(wish, holder=requester.conversation_id)
+
+    def hold(self, slot: datetime, requester: Requester) -> bool:
+        """Keeps the chosen slot for this conversation while it gives its details; False when the
+        choice stands without a hold (too many holds from this address, database trouble): the
+        booking checks the slot again. Raises SlotUnavailable when the slot is not free."""
+        if not requester.conversation_id:
+            return False
+        try:
+            self._limiter.hit(self._limits.slot_holds_per_client, requester.client)
+            self.bookings.hold(slot, requester.conversation_id)
+        except (RateLimited, StorageUnavailable):
+            return False
+        return True
+
+    def release(self, requester: Requester) -> None:
+        """Gives the conversation's held slot back (consent declined); otherwise a hold lapses."""
+        if not requester.conversation_id:
+            return
+        try:
+            self.bookings.release(requester.conversation_id)
+        except StorageUnavailable:
+            pass
+
     def book(self, request: BookingRequest, requester: Requester) -> Booked:
         """Books the slot for this conversation and sends the confirmation mail.
 
@@ -105,9 +133,9 @@ class ConsultationDesk:
                 pass
         return self._confirmed(booking)
 
-    def reschedule(self, reference: str, email: str, new_slot: datetime) -> BookingView:
+    def reschedule(self, reference: str, email: str, new_slot: datetime, requester: Requester) -> BookingView:
         """The chat shows the new time and the calendar link; no mail (the booking already had one)."""
-        return self.bookings.reschedule(reference, email, new_slot)
+        return self.bookings.reschedule(reference, email, new_slot, holder=requester.conversation_id)
 
     def cancel(self, reference: str, email: str) -> BookingView:
         return self.bookings.cancel(reference, email)

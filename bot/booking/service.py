@@ -4,6 +4,11 @@ Each public method is one unit of work (one transaction). The database guarantee
 is booked at most once (slot_reservations has the slot as primary key); this service checks the
 calendar rules again inside the transaction, so a slot offered minutes ago but taken or
 blocked since is refused cleanly.
+
+A slot chosen in the chat is held for that conversation (slot_holds, one per slot and one per
+conversation) for the calendar's hold_minutes while the person gives name and e-mail: others are
+neither offered it nor can book it meanwhile, so the confirmation does not fail at the last step.
+A hold is a courtesy, not a booking: when it has lapsed the slot is simply checked again.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Callable, List, Optional
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,7 +27,7 @@ from bot.clock import utc_now
 from bot.dates import TimeWish
 from bot.errors import DomainError
 from bot.storage.db import unit_of_work
-from bot.storage.models import BlockedDay, BlockedSlot, Booking, SlotReservation
+from bot.storage.models import BlockedDay, BlockedSlot, Booking, SlotHold, SlotReservation
 
 REFERENCE_PREFIX = "B"
 CONFIRMED, CANCELLED, HELD = "confirmed", "cancelled", "held"
@@ -135,13 +140,23 @@ class BookingService:
         end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=self.config.tz)
         return start, end
 
-    def _closures(self, session: Session, first_day: date, last_day: date) -> Closures:
+    def _closures(self, session: Session, first_day: date, last_day: date, holder: Optional[str] = None) -> Closures:
+        """Booked slots, slots held for other conversations than `holder`, blocked days and slots."""
         start, end = self._day_bounds(first_day, last_day)
-        taken = session.execute(
+        booked = session.execute(
             select(SlotReservation.slot_start).where(
                 SlotReservation.slot_start >= start, SlotReservation.slot_start < end
             )
         ).scalars()
+        held = session.execute(
+            select(SlotHold.slot_start).where(
+                SlotHold.slot_start >= start,
+                SlotHold.slot_start < end,
+                SlotHold.expires_at > self._clock(),
+                SlotHold.conversation_id != (holder or ""),
+            )
+        ).scalars()
+        taken = set(booked) | set(held)
         days = session.execute(
             select(BlockedDay.day).where(BlockedDay.day >= first_day, BlockedDay.day <= last_day)
         ).scalars()
@@ -150,13 +165,14 @@ class BookingService:
         ).scalars()
         return Closures(frozenset(taken), frozenset(days), frozenset(slots))
 
-    def propose(self, wish: TimeWish, count: int = 3) -> Proposal:
+    def propose(self, wish: TimeWish, count: int = 3, holder: Optional[str] = None) -> Proposal:
+        """Free slots for the wish; a slot held for `holder` counts as free for it."""
         now = self._clock()
         today = now.astimezone(self.config.tz).date()
         # Alternatives may lie around the wish: load closures for the whole bookable horizon.
         horizon = today + timedelta(days=self.config.horizon_days)
         with unit_of_work(self._sessions) as session:
-            closures = self._closures(session, today, max(horizon, wish.last_day))
+            closures = self._closures(session, today, max(horizon, wish.last_day), holder)
         return propose(self.config, wish, now, closures, count)
 
     def _find(self, session: Session, reference: str, email: Optional[str] = None) -> Booking:
@@ -172,11 +188,33 @@ class BookingService:
             return self._view(self._find(session, reference, email))
 
     # --- writing ---------------------------------------------------------------------------
-    def _check_bookable(self, session: Session, slot: datetime) -> None:
+    def _check_bookable(self, session: Session, slot: datetime, holder: Optional[str] = None) -> None:
         day = slot.astimezone(self.config.tz).date()
-        problem = bookable_problem(self.config, slot, self._clock(), self._closures(session, day, day))
+        problem = bookable_problem(self.config, slot, self._clock(), self._closures(session, day, day, holder))
         if problem:
             raise SlotUnavailable(problem)
+
+    def hold(self, slot: datetime, holder: str) -> datetime:
+        """Keeps a bookable slot for this conversation until the returned time; a conversation's
+        earlier hold is given up. Raises SlotUnavailable (with the calendar's reason)."""
+        now = self._clock()
+        try:
+            with unit_of_work(self._sessions) as session:
+                session.execute(
+                    delete(SlotHold).where(or_(SlotHold.expires_at <= now, SlotHold.conversation_id == holder))
+                )
+                self._check_bookable(session, slot, holder)
+                expires = now + timedelta(minutes=self.config.hold_minutes)
+                session.add(SlotHold(slot_start=slot, conversation_id=holder, expires_at=expires))
+                session.flush()
+                return expires
+        except IntegrityError:  # held by another conversation a moment ago
+            raise SlotUnavailable("taken") from None
+
+    def release(self, holder: str) -> None:
+        """Gives up the conversation's hold (booking given up or done)."""
+        with unit_of_work(self._sessions) as session:
+            session.execute(delete(SlotHold).where(SlotHold.conversation_id == holder))
 
     def book(self, request: BookingRequest) -> BookingView:
         if request.format not in FORMATS:
@@ -186,7 +224,7 @@ class BookingService:
         for _attempt in range(REFERENCE_ATTEMPTS):
             try:
                 with unit_of_work(self._sessions) as session:
-                    self._check_bookable(session, request.slot_start)
+                    self._check_bookable(session, request.slot_start, request.conversation_id)
                     booking = Booking(
                         reference=new_reference(REFERENCE_PREFIX),
                         status=CONFIRMED,
@@ -205,6 +243,7 @@ class BookingService:
                     session.flush()
                     session.add(SlotReservation(slot_start=request.slot_start, booking_id=booking.id))
                     session.flush()
+                    self._drop_holds(session, request.slot_start, request.conversation_id)
                     return self._view(booking)
             except (IntegrityError, SlotUnavailable) as error:
                 holder = self._holder(request.slot_start)
@@ -216,6 +255,14 @@ class BookingService:
                     raise SlotUnavailable("taken") from None
                 # Otherwise the random reference collided with an existing one: try a new one.
         raise BookingError("reference")
+
+    @staticmethod
+    def _drop_holds(session: Session, slot: datetime, holder: Optional[str]) -> None:
+        """Booked: the slot's hold (it served its purpose, or had lapsed) and the booker's go."""
+        condition = SlotHold.slot_start == slot
+        session.execute(
+            delete(SlotHold).where(or_(condition, SlotHold.conversation_id == holder) if holder else condition)
+        )
 
     def _holder(self, slot: datetime) -> Optional[BookingView]:
         """The booking that holds this slot, if any."""
@@ -232,18 +279,19 @@ class BookingService:
             and booking.email == request.email.strip().lower()
         )
 
-    def reschedule(self, reference: str, email: str, new_slot: datetime) -> BookingView:
+    def reschedule(self, reference: str, email: str, new_slot: datetime, holder: Optional[str] = None) -> BookingView:
         try:
             with unit_of_work(self._sessions) as session:
                 booking = self._find(session, reference, email)
                 if booking.status != CONFIRMED:
                     raise InvalidBooking(booking.status)
-                self._check_bookable(session, new_slot)
+                self._check_bookable(session, new_slot, holder)
                 session.execute(delete(SlotReservation).where(SlotReservation.booking_id == booking.id))
                 session.flush()
                 booking.slot_start = new_slot
                 session.add(SlotReservation(slot_start=new_slot, booking_id=booking.id))
                 session.flush()
+                self._drop_holds(session, new_slot, holder)
                 return self._view(booking)
         except IntegrityError:
             raise SlotUnavailable("taken") from None

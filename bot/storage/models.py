@@ -85,6 +85,17 @@ class SlotReservation(Base):
     booking = relationship("Booking", back_populates="reservation")
 
 
+class SlotHold(Base):
+    """A slot kept for one conversation while it gives its details (see BookingService.hold): at
+    most one hold per slot (primary key) and per conversation (unique); it lapses at expires_at."""
+
+    __tablename__ = "slot_holds"
+
+    slot_start = Column(UTCDateTime, primary_key=True)
+    conversation_id = Column(String(200), nullable=False, unique=True)
+    expires_at = Column(UTCDateTime, nullable=False, index=True)
+
+
 class BlockedDay(Base):
     __tablename__ = "blocked_days"
 
