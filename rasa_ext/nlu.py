@@ -8,6 +8,8 @@
   is nothing but a glossary term's name and question words is a question about that term when the
   classifier has the glossary among its first candidates, and so is a detail question naming a term
   whose own text covers clearly more of it than the chosen FAQ answer (bot/knowledge/chooser.py).
+* EnglishDetector, after the AnswerChooser: a message written in English (bot/language/english.py)
+  is `in_english`, whatever topic the classifier guessed; the English reply answers known topics.
 * LanguageGuard, after the classifiers: messages with too little language (digit runs, letter
   runs, formula strings, keyboard mashing, foreign scripts) are not understood, whatever the
   classifier guessed. See bot/nlp/vocabulary.py for what counts as a word.
@@ -42,6 +44,7 @@ from bot import textguard
 from bot.knowledge.chooser import AnswerChooser as ContentChooser
 from bot.knowledge.chooser import reorder
 from bot.language import fold
+from bot.language.english import is_english
 from bot.nlp.vocabulary import LANGUAGE_SHARE, NONSENSE_SHARE, WordCheck, general_words, hash_vocabulary
 from rasa_ext import action_results
 
@@ -50,6 +53,7 @@ from rasa_ext import action_results
 action_results.install()
 
 BAD_INPUT_INTENT = "bad_input"
+ENGLISH_INTENT = "in_english"
 FALLBACK_INTENT = "nlu_fallback"
 ORIGINAL_TEXT = "gocluster_original_text"
 
@@ -253,6 +257,24 @@ class AnswerChooser(_Stateless):
             for name, confidence in reorder(ranking, choice)
         ]
         _set_intent(message, choice.intent, choice.confidence, new_ranking)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class EnglishDetector(_Stateless):
+    """The language decides `in_english`; the classifier's topics follow as candidates."""
+
+    CONFIDENCE = 0.95
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data  # training examples carry their intent
+
+    def process_message(self, message: Message) -> None:
+        intent = message.get(INTENT) or {}
+        if intent.get(INTENT_NAME_KEY) == ENGLISH_INTENT or not is_english(message.get(TEXT) or ""):
+            return
+        others = [item for item in message.get(INTENT_RANKING_KEY) or [] if item.get(INTENT_NAME_KEY) != ENGLISH_INTENT]
+        ranking = [{INTENT_NAME_KEY: ENGLISH_INTENT, PREDICTED_CONFIDENCE_KEY: self.CONFIDENCE}, *others]
+        _set_intent(message, ENGLISH_INTENT, self.CONFIDENCE, ranking)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

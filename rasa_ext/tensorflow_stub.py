@@ -68,6 +68,7 @@ TENSORFLOW_FREE = frozenset(
         "rasa.nlu.utils.spacy_utils.SpacyNLP",
         "rasa_ext.classifier.TolerantLogisticRegressionClassifier",
         "rasa_ext.nlu.AnswerChooser",
+        "rasa_ext.nlu.EnglishDetector",
         "rasa_ext.nlu.InputCleaner",
         "rasa_ext.nlu.InputGuard",
         "rasa_ext.nlu.LanguageGuard",

@@ -45,6 +45,24 @@ def test_understands_german_variants(nlu_parse, text, intent):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "How much does the gold label cost for our cluster?",
+        "Which documents do we have to send with the application?",
+        "Who decides about the admission of a cluster?",
+        # German topic words in an English sentence: the classifier alone picks the German topic
+        "is the Beratungsgespräch mandatory for us?",
+        "what are the Mindestanforderungen",
+    ],
+)
+def test_english_topic_questions_are_english(nlu_parse, text):
+    """The language decides (EnglishDetector); the classifier's topics stay candidates."""
+    parsed = nlu_parse(text)
+    assert parsed["intent"]["name"] == "in_english"
+    assert len(parsed["intent_ranking"]) > 1 and parsed["intent_ranking"][0]["name"] == "in_english"
+
+
+@pytest.mark.parametrize(
     "text, problem",
     [
         ("", "empty"),
