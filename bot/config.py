@@ -140,6 +140,8 @@ class Settings:
     lock_store_url: str = field(repr=False, default="")
     lock_lifetime_seconds: int = 60
     rasa_node: str = ""  # this Rasa server's name in the balancer (socket.io stickiness)
+    # A session holding more events starts a new one at the next quiet point (rasa_ext/session_bound.py); 0: never.
+    session_max_events: int = 200
 
     @property
     def balancer_url(self) -> str:
@@ -358,6 +360,7 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
         lock_store_url=lock_store_url,
         lock_lifetime_seconds=env.integer("LOCK_LIFETIME_SECONDS", 60, 5, 3600),
         rasa_node=_node(env),
+        session_max_events=env.integer("SESSION_MAX_EVENTS", 200, 0, 1_000_000),
     )
 
 

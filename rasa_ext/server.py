@@ -10,6 +10,7 @@ The same as `rasa run`, with what that command cannot do:
   receive a request, forwarded client addresses only from PROXIES_COUNT trusted proxies;
 * every log record is redacted (bot.logs) before it is written;
 * Rasa's RulePolicy looks only at the states its rules can see (rasa_ext/rules.py);
+* a long conversation starts a new session at a quiet point (rasa_ext/session_bound.py);
 * TensorFlow is not loaded when the model does not use it (rasa_ext/tensorflow_stub.py), and the
   spaCy model is loaded once, not twice (rasa_ext/spacy_model.py), and what is loaded at start is
   kept out of the garbage collector's way (gc.freeze).
@@ -101,11 +102,12 @@ def without_tensorflow(model: Path, config: Settings) -> bool:
 def install_patches(config: Settings) -> None:
     """What this server changes in Rasa after importing it (also used by bench/breakdown.py, so the
     breakdown measures the server as it runs)."""
-    from rasa_ext import commands, faults, rules, spacy_model
+    from rasa_ext import commands, faults, rules, session_bound, spacy_model
 
     faults.install(config)
     commands.install()
     rules.install()
+    session_bound.install(config)
     spacy_model.install()
 
 
