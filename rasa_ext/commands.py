@@ -4,9 +4,11 @@ Rasa reads every message that starts with "/" as an intent ("/restart" restarts 
 "/session_start" answers nothing, "/book{...}" sets entities the user typed). Installed in the Rasa
 server (rasa_ext/server.py), this module reads a "/…" message as a command only when it is
 
-* the payload of a button the assistant offered since the user's last message, or
-* the first message of a session naming one of the assistant's own intents without entities: the
-  chat widget's greeting (`data-greeting`, default "/greet").
+* the payload of a button the assistant offered since the user's last message (also when a new
+  session starts with this message), or
+* the first message of a conversation (of a session the user has not written in before) naming one
+  of the assistant's own intents without entities: the chat widget's greeting (`data-greeting`,
+  default "/greet").
 
 A payload of a button from an earlier turn is read as that button's title (the user clicked an old
 button and means what it says); anything else is read without its slashes, as text. The message
@@ -47,7 +49,11 @@ def text_to_parse(text: str, events: Iterable[Any], own_intents: Iterable[str]) 
     users_spoke = False
     for event in reversed(list(events)):
         if isinstance(event, SessionStarted):
-            break
+            if users_spoke:
+                break
+            # A session that starts with this very message (after silence, or at a quiet point of
+            # a long chat, rasa_ext/session_bound.py): the buttons just offered are still on screen.
+            continue
         if isinstance(event, UserUttered):
             users_spoke = True
         elif isinstance(event, BotUttered):

@@ -20,9 +20,10 @@ Only at a quiet point, where nothing before it can still decide the next answer:
 Otherwise the session goes on and the next message is asked again. Slots (the guided tour, the
 draft, the booking in progress) survive the cut; the transcript for a hand-off is read from the
 database across sessions (rasa_ext/conversations.py) and "Meine Daten löschen" deletes every
-session. What is read from the session's events only covers the current session, as after 60
-minutes of silence: buttons of turns before the cut (rasa_ext/commands.py) and the intents listed
-on a hand-off ticket.
+session. The buttons on screen when the cut happens stay buttons for the message that causes it
+(rasa_ext/commands.py). What else is read from the session's events covers only the current
+session, as after 60 minutes of silence: buttons of older turns and the intents listed on a
+hand-off ticket.
 
 action_session_start carries over every SlotSet event of the session (Rasa 3.6), so each cut would
 carry more; here it carries the last SlotSet of each slot: the same values, a bounded number of
