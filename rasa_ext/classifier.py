@@ -5,7 +5,10 @@ or whitespace-only text), which makes the server answer with an error. Such mess
 intent here; rasa_ext.nlu.InputGuard then marks them as bad input.
 
 It also takes the inverse regularisation strength `C` from the configuration (Rasa's class
-fixes scikit-learn's default of 1.0).
+fixes scikit-learn's default of 1.0), and with `scaling: log_l2` it scales each message's counts
+to log(1 + count) and then to unit length: a long message with context no longer weighs more than
+a short question, and a repeated word counts less than a new one (development sets, README
+"Sprachverarbeitung": fewer errors on all five with C = 300 than the raw counts with C = 10).
 
 And it predicts without copying its coefficients for every message: scikit-learn multiplies the
 message's sparse features with `coef_.T`, and SciPy flattens that transposed view into a fresh
@@ -30,6 +33,8 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from scipy.sparse import csr_matrix
+from sklearn.preprocessing import normalize
 
 
 def has_features(message: Message) -> bool:
@@ -42,7 +47,15 @@ def has_features(message: Message) -> bool:
 class TolerantLogisticRegressionClassifier(LogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0}
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0, "scaling": "none"}
+
+    def _create_X(self, messages: List[Message]) -> csr_matrix:
+        matrix = super()._create_X(messages)
+        if self.config.get("scaling") == "log_l2":
+            matrix = csr_matrix(matrix, dtype=np.float64)
+            matrix.data = np.log1p(matrix.data)
+            matrix = normalize(matrix)
+        return matrix
 
     def __init__(self, config: Dict[Text, Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)

@@ -107,6 +107,39 @@ def test_choice(chooser, text, ranking, expected):
         assert choice.confidence == pytest.approx(min(1.0, ranking[0][1] + dict(ranking)["ask_glossary"]))
 
 
+@pytest.mark.parametrize(
+    "text, ranking, expected",
+    [
+        # The glossary first but hesitant, the term's text covers clearly more than the FAQ runner-up:
+        # the runner-up's share joins the glossary's (above the fallback threshold together).
+        (
+            "Wie viele Punkte braucht man für das Gold-Label?",
+            [("ask_glossary", 0.33), ("faq_dauer_aufnahme", 0.2)],
+            "gold_label",
+        ),
+        (
+            "Wie viele Experten kommen beim Gold-Label vor Ort?",
+            [("ask_glossary", 0.3), ("faq_labels", 0.25)],
+            "gold_label",
+        ),
+        # No change when the FAQ answer covers the message as well (what the labels cost is a FAQ topic),
+        ("Was ist ESCA?", [("ask_glossary", 0.9), ("faq_labels", 0.05)], None),
+        ("Was kostet das Gold-Label?", [("ask_glossary", 0.35), ("faq_gold_kostenbeteiligung", 0.3)], None),
+        # ... when the runner-up is no FAQ topic, no term is named, or the term has a FAQ entry of its own.
+        ("Wie viele Punkte braucht man für das Gold-Label?", [("ask_glossary", 0.33), ("out_of_scope", 0.3)], None),
+        ("Wie viele Punkte braucht man?", [("ask_glossary", 0.33), ("faq_dauer_aufnahme", 0.2)], None),
+        ("Was ist die Kostenbeteiligung genau?", [("ask_glossary", 0.3), ("faq_gold_antrag", 0.2)], None),
+        ("Wie viele Punkte braucht man für das Gold-Label?", [("ask_glossary", 0.9)], None),
+    ],
+)
+def test_a_hesitant_glossary_reading_confirmed_by_the_content(chooser, text, ranking, expected):
+    choice = chooser.choose(text, ranking)
+    assert (choice.term if choice else None) == expected
+    if choice:
+        assert choice.intent == "ask_glossary"
+        assert choice.confidence == pytest.approx(ranking[0][1] + ranking[1][1])
+
+
 def test_a_term_and_its_own_faq_entry_pool_their_probability(chooser):
     # "Was ist das Beratungsgespräch?" is answered alike by both readings: below the fallback
     # threshold each, together above it.

@@ -1,4 +1,4 @@
-"""The classifier's coefficients in Fortran order give bit for bit the same probabilities."""
+"""The classifier: coefficients in Fortran order give bit for bit the same probabilities; feature scaling."""
 
 from __future__ import annotations
 
@@ -34,3 +34,34 @@ def test_fortran_ordered_coefficients_predict_the_same(rasa_agent):
         data_rvs=lambda n: rng.integers(1, 4, n),
     )
     assert np.array_equal(fortran.predict_proba(features), ordinary.predict_proba(features))
+
+
+class _Features:
+    def __init__(self, counts):
+        self.features = scipy.sparse.csr_matrix(np.array([counts], dtype=float))
+
+
+class _Message:
+    """The two calls _create_X makes: sparse and dense sentence features."""
+
+    def __init__(self, counts):
+        self._counts = counts
+
+    def get_sparse_features(self, attribute):
+        return None, _Features(self._counts)
+
+    def get_dense_features(self, attribute):
+        return None, None
+
+
+def test_log_l2_scaling_weighs_long_and_short_messages_alike(rasa_agent):
+    component = _classifier(rasa_agent)
+    assert component.config["scaling"] == "log_l2"  # as configured in config.yml
+    short, long = [1, 0, 1, 0], [3, 5, 3, 5]
+    rows = component._create_X([_Message(short), _Message(long)]).toarray()
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0)  # unit length, whatever the length
+    expected = np.log1p(np.array(long, dtype=float))
+    assert np.allclose(rows[1], expected / np.linalg.norm(expected))  # log(1 + count) before
+    plain = copy.copy(component)
+    plain.config = {**component.config, "scaling": "none"}
+    assert np.array_equal(plain._create_X([_Message(long)]).toarray()[0], long)

@@ -33,7 +33,8 @@ DEVELOPMENT_1 = Path(__file__).parent / "development_1.yml"  # first held-out se
 DEVELOPMENT_2 = Path(__file__).parent / "development_2.yml"  # second held-out set, reported once, then used
 DEVELOPMENT_3 = Path(__file__).parent / "development_3.yml"  # written from content/ before the issue-10 work
 DEVELOPMENT_4 = Path(__file__).parent / "development_4.yml"  # third held-out set, measured twice, then used
-DEVELOPMENT_SETS = (DEVELOPMENT_1, DEVELOPMENT_2, DEVELOPMENT_3, DEVELOPMENT_4)
+DEVELOPMENT_5 = Path(__file__).parent / "development_5.yml"  # fourth held-out set, measured twice, then used
+DEVELOPMENT_SETS = (DEVELOPMENT_1, DEVELOPMENT_2, DEVELOPMENT_3, DEVELOPMENT_4, DEVELOPMENT_5)
 # Written after the understanding work by a separate writer from the content and the programme text,
 # without seeing the training data or the development sets; never used for tuning.
 HELD_OUT = Path(__file__).parent / "holdout.yml"
