@@ -19,13 +19,15 @@ C-ordered: the same numbers in the same layout reach the same product, without t
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
+import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import (
+    FEATURE_TYPE_SENTENCE,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -35,6 +37,31 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import csr_matrix
 from sklearn.preprocessing import normalize
+
+
+def sentence_row(message: Message) -> Optional[csr_matrix]:
+    """The message's sparse sentence features of all featurizers side by side, as one CSR row: what
+    Rasa's _create_X builds, without also combining the per-token (sequence) features it then
+    drops (a third of the NLU time). None when the message has dense sentence features."""
+    parts = []
+    for feature in message.features:
+        if feature.attribute != TEXT or feature.type != FEATURE_TYPE_SENTENCE:
+            continue
+        if not feature.is_sparse():
+            return None
+        parts.append(feature.features.tocoo())
+    if not parts:
+        return None
+    width = 0
+    data, columns = [], []
+    for part in parts:
+        data.append(part.data)
+        columns.append(part.col + width)
+        width += part.shape[1]
+    values = np.concatenate(data)
+    row = csr_matrix((values, np.concatenate(columns), np.array([0, len(values)])), shape=(1, width))
+    row.sum_duplicates()  # as scipy's hstack does: one entry per column, in column order
+    return row
 
 
 def has_features(message: Message) -> bool:
@@ -50,7 +77,11 @@ class TolerantLogisticRegressionClassifier(LogisticRegressionClassifier):
         return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0, "scaling": "none"}
 
     def _create_X(self, messages: List[Message]) -> csr_matrix:
-        matrix = super()._create_X(messages)
+        rows = [sentence_row(message) for message in messages]
+        if any(row is None for row in rows):
+            matrix = super()._create_X(messages)  # dense features too: Rasa's way
+        else:
+            matrix = scipy.sparse.vstack(rows, format="csr")
         if self.config.get("scaling") == "log_l2":
             matrix = csr_matrix(matrix, dtype=np.float64)
             matrix.data = np.log1p(matrix.data)

@@ -15,12 +15,18 @@ conversation: the second time reuses the states of the first (the same tracker a
 very same event objects). One place used the whole list: when no rule matches the intent, Rasa
 records the states as the "prediction source"; then the full states are built as before, so even
 that stays the same. Tested against Rasa's own policy (tests/test_rules.py).
+
+Which rules fit those states (`_get_possible_keys`, every rule checked against every state of the
+tail, a seventh of a message's time) depends on nothing else, and conversations run through the
+same few state sequences again and again: the answer is kept per policy and rule table, keyed by the
+states, for up to POSSIBLE_KEYS_CACHE sequences.
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, List, Optional, Tuple
+import json
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
 from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
@@ -31,6 +37,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 # Rasa's own methods, kept on the class by install() (tests compare with them).
 ORIGINAL_STATES = "_gocluster_original_prediction_states"
 ORIGINAL_FIND = "_gocluster_original_find_action_from_rules"
+ORIGINAL_POSSIBLE_KEYS = "_gocluster_original_get_possible_keys"
+POSSIBLE_KEYS_CACHE = 4096  # state sequences remembered per policy; emptied when full
 
 
 def tail_length(policy: RulePolicy) -> Optional[int]:
@@ -78,6 +86,19 @@ def tail_states(tracker: DialogueStateTracker, domain: Domain, keep: int) -> Lis
     return states
 
 
+def cached_possible_keys(policy: RulePolicy, lookup: Dict[str, str], states: List[State]) -> Set[str]:
+    """RulePolicy._get_possible_keys(lookup, states), remembered per rule table (by identity and
+    size: the table is fixed once the policy is trained or loaded) and state sequence."""
+    cache: Dict[Tuple[int, int, str], Set[str]] = policy.__dict__.setdefault("_gocluster_possible_keys", {})
+    key = (id(lookup), len(lookup), json.dumps(states, sort_keys=True, default=list))
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= POSSIBLE_KEYS_CACHE:
+            cache.clear()
+        found = cache[key] = getattr(RulePolicy, ORIGINAL_POSSIBLE_KEYS)(policy, lookup, states)
+    return set(found)  # callers may change their copy
+
+
 def install() -> None:
     """Patch RulePolicy (Rasa 3.6.21): states of the tail only, the full states where the
     prediction source needs them."""
@@ -87,6 +108,7 @@ def install() -> None:
     original_find = RulePolicy._find_action_from_rules
     setattr(RulePolicy, ORIGINAL_STATES, original_states)
     setattr(RulePolicy, ORIGINAL_FIND, original_find)
+    setattr(RulePolicy, ORIGINAL_POSSIBLE_KEYS, RulePolicy._get_possible_keys)
 
     def _prediction_states(
         self: RulePolicy,
@@ -121,5 +143,6 @@ def install() -> None:
         finally:
             self._gocluster_full_states = False  # type: ignore[attr-defined]
 
+    RulePolicy._get_possible_keys = cached_possible_keys  # type: ignore[method-assign,assignment]
     RulePolicy._prediction_states = _prediction_states  # type: ignore[method-assign]
     RulePolicy._find_action_from_rules = _find_action_from_rules  # type: ignore[method-assign]

@@ -36,22 +36,15 @@ def test_fortran_ordered_coefficients_predict_the_same(rasa_agent):
     assert np.array_equal(fortran.predict_proba(features), ordinary.predict_proba(features))
 
 
-class _Features:
-    def __init__(self, counts):
-        self.features = scipy.sparse.csr_matrix(np.array([counts], dtype=float))
-
-
 class _Message:
-    """The two calls _create_X makes: sparse and dense sentence features."""
+    """A message with one sparse sentence feature: what _create_X reads."""
 
     def __init__(self, counts):
-        self._counts = counts
+        from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+        from rasa.shared.nlu.training_data.features import Features
 
-    def get_sparse_features(self, attribute):
-        return None, _Features(self._counts)
-
-    def get_dense_features(self, attribute):
-        return None, None
+        matrix = scipy.sparse.coo_matrix(np.array([counts], dtype=float))
+        self.features = [Features(matrix, FEATURE_TYPE_SENTENCE, TEXT, "test")]
 
 
 def test_log_l2_scaling_weighs_long_and_short_messages_alike(rasa_agent):
@@ -65,3 +58,37 @@ def test_log_l2_scaling_weighs_long_and_short_messages_alike(rasa_agent):
     plain = copy.copy(component)
     plain.config = {**component.config, "scaling": "none"}
     assert np.array_equal(plain._create_X([_Message(long)]).toarray()[0], long)
+
+
+def test_the_sentence_rows_are_rasas_matrix(rasa_agent):
+    """The fast path gives exactly the matrix of Rasa's _create_X (before scaling) for real messages."""
+    import asyncio
+
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+    from rasa_ext.classifier import sentence_row
+
+    component = _classifier(rasa_agent)
+    seen = []
+    create = component._create_X
+
+    def capture(messages):
+        seen.extend(messages)
+        return create(messages)
+
+    component._create_X = capture
+    try:
+        for text in (
+            "Was ist ESCA?",
+            "wie lange dauert die aufnahme ins programm",
+            "Hallo",
+            "16 18",
+            "Termin am 3.12.",
+        ):
+            asyncio.run(rasa_agent.parse_message(text))
+    finally:
+        del component._create_X
+    assert len(seen) == 5
+    ours = scipy.sparse.vstack([sentence_row(m) for m in seen], format="csr")
+    rasas = LogisticRegressionClassifier._create_X(component, seen).tocsr()
+    assert ours.shape == rasas.shape and (ours != rasas).nnz == 0

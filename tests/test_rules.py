@@ -1,5 +1,6 @@
 """rasa_ext.rules predicts exactly what Rasa's RulePolicy predicts, on one long conversation made
-of every test story (forms, slots, fallbacks), at every point where Rasa predicts an action."""
+of every test story (forms, slots, fallbacks), at every point where Rasa predicts an action, with
+the fitting rules computed and remembered, and remembered ones reused."""
 
 from __future__ import annotations
 
@@ -80,8 +81,30 @@ def test_tail_states_predict_exactly_what_rasa_predicts(rasa_agent, monkeypatch)
     keep = rules.tail_length(policy)
     assert keep is not None
     assert sum(isinstance(e, UserUttered) for e in events) > 4 * keep  # long enough to cut
+    policy.__dict__.pop("_gocluster_possible_keys", None)
     patched = _predictions(policy, domain, events)
+    assert policy._gocluster_possible_keys  # the fitting rules were remembered ...
+    assert _predictions(policy, domain, events) == patched  # ... and give the same when reused
     monkeypatch.setattr(RulePolicy, "_prediction_states", getattr(RulePolicy, rules.ORIGINAL_STATES))
     monkeypatch.setattr(RulePolicy, "_find_action_from_rules", getattr(RulePolicy, rules.ORIGINAL_FIND))
+    monkeypatch.setattr(RulePolicy, "_get_possible_keys", getattr(RulePolicy, rules.ORIGINAL_POSSIBLE_KEYS))
     assert patched == _predictions(policy, domain, events)
     assert any(p[0] != patched[0][0] for p in patched)  # not one prediction over and over
+
+
+def test_remembered_rules_are_a_copy_and_the_memory_is_bounded(rasa_agent, monkeypatch):
+    policy = _rule_policy(rasa_agent)
+    rules.install()
+    lookup = policy.lookup["rules"]
+    states = [{"user": {"intent": "greet"}, "prev_action": {"action_name": "action_listen"}}]
+    policy.__dict__.pop("_gocluster_possible_keys", None)
+    first = policy._get_possible_keys(lookup, states)
+    assert first == getattr(RulePolicy, rules.ORIGINAL_POSSIBLE_KEYS)(policy, lookup, states) and first
+    first.clear()  # a caller changing its answer does not change the remembered one
+    assert policy._get_possible_keys(lookup, states)
+    monkeypatch.setattr(rules, "POSSIBLE_KEYS_CACHE", 2)
+    for intent in ("affirm", "deny", "thank"):
+        policy._get_possible_keys(
+            lookup, [{"user": {"intent": intent}, "prev_action": {"action_name": "action_listen"}}]
+        )
+    assert len(policy._gocluster_possible_keys) <= 2
