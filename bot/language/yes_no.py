@@ -181,7 +181,7 @@ def tokens(text: str, corrector: Callable[[str], str] = correct) -> List[str]:
 
 _WE_DO_NOT_KNOW = r"wissen(?: (?:wir|ich|es|sie))?(?: \w+){0,2} nicht"
 # "I don't know", in all its forms (on corrected tokens).
-DONT_KNOW = phrases(
+_DONT_KNOW_PATTERNS = (
     r"weiß(?: \w+){0,3} nicht",
     _WE_DO_NOT_KNOW,
     r"wüsste ich(?: \w+)? nicht",
@@ -194,21 +194,17 @@ DONT_KNOW = phrases(
     r"kann ich(?: \w+)? nicht sagen",
     "keine angabe",
 )
-# Anything unsure makes the answer UNKNOWN, whatever else it says.
+DONT_KNOW = phrases(*_DONT_KNOW_PATTERNS)
+# Anything unsure makes the answer UNKNOWN, whatever else it says: "I don't know" and more.
 HEDGE = phrases(
+    *_DONT_KNOW_PATTERNS,
     "jein",
     "ja und nein",
     "ja nein",
     "ja oder nein",
     "nein ja",
-    r"weiß(?: \w+){0,3} nicht",
     r"weiß(?: \w+){0,2} nicht so genau",
     "nicht genau",
-    _WE_DO_NOT_KNOW,
-    r"(?:keine|keinen|kein|null) ahnung",
-    "ahnungslos",
-    r"kein(?:e[nr]?)? (?:plan|idee|schimmer)",
-    "unklar",
     r"nicht (?:ganz |so |wirklich )?klar",
     r"(?:bin |sind )?(?:mir |uns )?nicht (?:ganz |so |hundertprozentig |100 prozent |wirklich )?sicher",
     r"unsicher",
@@ -226,7 +222,6 @@ HEDGE = phrases(
     "teils",
     "zum teil",
     "halb",
-    r"kann ich(?: \w+)? nicht sagen",
     r"schwer zu sagen",
     r"nachschauen",
     r"nachsehen",
@@ -234,8 +229,6 @@ HEDGE = phrases(
     r"prüfen",
     r"klären",
     "erkundigen",
-    "unbekannt",
-    "nicht bekannt",
     "ungewiss",
     r"(?:noch )?offen",
     "mal sehen",
