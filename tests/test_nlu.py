@@ -6,14 +6,15 @@ from __future__ import annotations
 import pytest
 
 from bot.config import PROJECT_ROOT
-from tests.nlu.holdout_eval import DEVELOPMENT_SETS, HELD_OUT, evaluate, load_examples, write_report
+from tests.nlu.holdout_eval import DEVELOPMENT_SETS, HELD_OUT_SETS, evaluate, load_examples, write_report
 from tests.nlu.nonsense import KINDS, REPORT_SEED, generate
 
 MIN_SCORE = 0.93  # intent macro-F1 and retrieval accuracy; the target on the held-out set is 0.95
 # Sets measured below MIN_SCORE keep a floor just under their measured (macro-F1, retrieval), so
 # that they still catch a regression; the target is NOT met on them (README, "Tests"):
-# development_4 measured 0.961 / 0.920, the held-out set (written 2026-12-01, measured twice unseen) 0.969 / 0.929.
-BELOW_TARGET_FLOORS = {"development_4": (0.95, 0.91), "holdout": (0.96, 0.92)}
+# development_4 measured 0.961 / 0.920, the held-out set (written 2026-12-01, measured twice unseen) 0.969 / 0.929,
+# the second held-out set (measured once) 0.955 / 0.915.
+BELOW_TARGET_FLOORS = {"development_4": (0.95, 0.91), "holdout": (0.96, 0.92), "holdout_2": (0.945, 0.905)}
 MIN_NONSENSE_NOT_UNDERSTOOD = 0.98
 NOT_UNDERSTOOD = {"nlu_fallback", "bad_input"}
 
@@ -157,7 +158,7 @@ def test_unknown_terms_are_glossary_questions(nlu_parse, text):
     assert intent_of(nlu_parse, text) == "ask_glossary"
 
 
-@pytest.mark.parametrize("path", (*DEVELOPMENT_SETS, HELD_OUT), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", (*DEVELOPMENT_SETS, *HELD_OUT_SETS), ids=lambda p: p.stem)
 def test_set_evaluation(nlu_parse, knowledge, path):
     """Intent macro-F1 and retrieval accuracy on messages that are not in the training data.
 
@@ -182,7 +183,7 @@ def test_set_evaluation(nlu_parse, knowledge, path):
     assert report.retrieval_accuracy >= min_retrieval
 
 
-@pytest.mark.parametrize("path", (*DEVELOPMENT_SETS, HELD_OUT), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", (*DEVELOPMENT_SETS, *HELD_OUT_SETS), ids=lambda p: p.stem)
 def test_test_sets_are_not_in_the_training_data(path):
     import yaml
 

@@ -38,6 +38,10 @@ DEVELOPMENT_SETS = (DEVELOPMENT_1, DEVELOPMENT_2, DEVELOPMENT_3, DEVELOPMENT_4, 
 # Written after the understanding work by a separate writer from the content and the programme text,
 # without seeing the training data or the development sets; never used for tuning.
 HELD_OUT = Path(__file__).parent / "holdout.yml"
+# A second held-out set by a third writer under the same rules, written after all changes of
+# 2026-12-01 and measured once; never used for tuning either.
+HELD_OUT_2 = Path(__file__).parent / "holdout_2.yml"
+HELD_OUT_SETS = (HELD_OUT, HELD_OUT_2)
 
 
 @dataclass
