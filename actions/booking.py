@@ -18,6 +18,7 @@ from actions import slots
 from actions.common import fault, requester, send, services
 from actions.forms import QuestionAwareForm, free_text_hint, in_thread, intent_of, now, prompt_action, reset
 from bot import language, validation
+from bot.booking.calendar import Proposal
 from bot.booking.dialogue import (
     BookingDialogue,
     choose_slot,
@@ -88,7 +89,19 @@ class ActionAskConsent(Action):
         return []
 
 
+async def fresh_proposal(wish: TimeWish, dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Proposal]:
+    """Free slots for the wish (the slot this conversation holds counts as free); None after telling
+    the user that the free slots cannot be read just now."""
+    try:
+        return await in_thread(services().consultations.propose, wish, requester(tracker))
+    except StorageUnavailable:
+        send(dispatcher, [fault("booking_slots")])
+        return None
+
+
 # --- form validation --------------------------------------------------------------------------
+# The form ends without storing anything when the free slots cannot be read.
+UNAVAILABLE: Dict[Text, Any] = {"booking_unavailable": True, "requested_slot": None}
 # The intent that starts each form with a time choice, whose message may already hold a wish.
 START_INTENTS = {"consultation_form": "book_consultation", "reschedule_form": "reschedule_booking"}
 
@@ -106,11 +119,9 @@ class TimeChoiceMixin:
         if result.wish is None:
             send(dispatcher, [dialogue().time_problem(result)])
             return self.failed("preferred_time", tracker, dispatcher)
-        try:
-            proposal = await in_thread(services().consultations.propose, result.wish, requester(tracker))
-        except StorageUnavailable:
-            send(dispatcher, [fault("booking_slots")])
-            return {"booking_unavailable": True, "requested_slot": None}
+        proposal = await fresh_proposal(result.wish, dispatcher, tracker)
+        if proposal is None:
+            return dict(UNAVAILABLE)
         offer = offer_to_dict(result.wish, proposal)
         exact = exact_slot(result.wish, dialogue().config)
         wish_slots = {"preferred_time": text, "time_wish": wish_to_dict(result.wish)}
@@ -131,11 +142,9 @@ class TimeChoiceMixin:
             send(dispatcher, [dialogue().say("booking_slot_gone")])
         if wish is None:
             return {"consultation_slot": None}
-        try:
-            proposal = await in_thread(services().consultations.propose, wish, requester(tracker))
-        except StorageUnavailable:
-            send(dispatcher, [fault("booking_slots")])
-            return {"booking_unavailable": True, "requested_slot": None}
+        proposal = await fresh_proposal(wish, dispatcher, tracker)
+        if proposal is None:
+            return dict(UNAVAILABLE)
         return {"slot_offer": offer_to_dict(wish, proposal), "consultation_slot": None}
 
     async def extract_preferred_time(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
@@ -351,10 +360,8 @@ class ActionConfirmBooking(Action):
         """The slot went to someone else meanwhile: show fresh slots for the same wish."""
         send(dispatcher, [dialogue().say("booking_slot_gone")])
         wish = wish_from_dict(tracker.get_slot("time_wish"))
-        try:
-            proposal = await in_thread(services().consultations.propose, wish, requester(tracker))
-        except StorageUnavailable:
-            send(dispatcher, [fault("booking_slots")])
+        proposal = await fresh_proposal(wish, dispatcher, tracker)
+        if proposal is None:
             return reset(slots.BOOKING)
         # Back into the form at the slot choice; its prompt shows the fresh offer.
         return [
