@@ -75,12 +75,8 @@ class AnswerChooser:
         every = all_frame_words()
         self.unanswered: Dict[str, FrozenSet[str]] = {term.id: every - self.allowed[term.id] for term in terms}
 
-    def term_asked_about(self, text: str) -> Optional[TermMatch]:
-        """The term when the message is nothing but its name and question words, else None."""
-        return self._only_name_and_questions(text, self.index.find(text))
-
     def _only_name_and_questions(self, text: str, match: Optional[TermMatch]) -> Optional[TermMatch]:
-        if match is None or match.score < MIN_TERM_SCORE:
+        if match is None:
             return None
         # The programme's name is no question word; names containing it match the full text.
         tokens = words(text if PROGRAMME_COMPACT in compact(match.matched_text) else PROGRAMME_NAME.sub(" ", text))
@@ -103,9 +99,11 @@ class AnswerChooser:
         found: List[Optional[TermMatch]] = []
 
         def find() -> Optional[TermMatch]:
-            # The glossary match is the costly part: at most once per message, only when asked.
+            """The clearly named term, if any. The glossary match is the costly part: at most
+            once per message, only when asked."""
             if not found:
-                found.append(self.index.find(text))
+                match = self.index.find(text)
+                found.append(match if match is not None and match.score >= MIN_TERM_SCORE else None)
             return found[0]
 
         if ranking[0][0] == GLOSSARY_INTENT:
@@ -122,12 +120,18 @@ class AnswerChooser:
         if len(ranking) < 2 or not ranking[1][0].startswith(FAQ_INTENT_PREFIX):
             return None
         runner_up, runner_up_share = ranking[1]
-        match = find()
-        if match is None or match.score < MIN_TERM_SCORE or match.term.faq:
-            return None
-        if self.overlap.share(text, TERM_KEY + match.term.id) <= self.overlap.share(text, runner_up) + DETAIL_MARGIN:
+        match = self._detail_term(text, find(), runner_up)
+        if match is None:
             return None
         return Choice(GLOSSARY_INTENT, min(1.0, top_confidence + runner_up_share), match.term.id)
+
+    def _detail_term(self, text: str, match: Optional[TermMatch], faq_intent: str) -> Optional[TermMatch]:
+        """The named term when it has no FAQ entry of its own (whose details are FAQ topics) and its
+        text covers clearly more of the message than the FAQ entry's answer, else None."""
+        if match is None or match.term.faq:
+            return None
+        term_share = self.overlap.share(text, TERM_KEY + match.term.id)
+        return match if term_share > self.overlap.share(text, faq_intent) + DETAIL_MARGIN else None
 
     def _term_only(
         self, text: str, ranking: Sequence[Tuple[str, float]], find: Callable[[], Optional[TermMatch]]
@@ -155,10 +159,8 @@ class AnswerChooser:
         share = dict(ranking[:DETAIL_TOP_K]).get(GLOSSARY_INTENT, 0.0)
         if share < DETAIL_MIN_SHARE or not top.startswith(FAQ_INTENT_PREFIX):
             return None
-        match = find()
-        if match is None or match.score < MIN_TERM_SCORE or match.term.faq:
-            return None  # a term with a FAQ entry of its own: its details are FAQ topics
-        if self.overlap.share(text, TERM_KEY + match.term.id) <= self.overlap.share(text, top) + DETAIL_MARGIN:
+        match = self._detail_term(text, find(), top)
+        if match is None:
             return None
         return Choice(GLOSSARY_INTENT, min(1.0, top_confidence + share), match.term.id)
 
