@@ -88,14 +88,18 @@ def tail_states(tracker: DialogueStateTracker, domain: Domain, keep: int) -> Lis
 
 def cached_possible_keys(policy: RulePolicy, lookup: Dict[str, str], states: List[State]) -> Set[str]:
     """RulePolicy._get_possible_keys(lookup, states), remembered per rule table (by identity and
-    size: the table is fixed once the policy is trained or loaded) and state sequence."""
+    size: the table is fixed once the policy is trained or loaded) and state sequence. Only the
+    tail that a rule can see decides (every state further back matches any rule), so only the tail
+    is keyed and checked: also where Rasa passes the whole conversation (no rule matched)."""
+    keep = tail_length(policy)
+    tail = states[-keep:] if keep else states
     cache: Dict[Tuple[int, int, str], Set[str]] = policy.__dict__.setdefault("_gocluster_possible_keys", {})
-    key = (id(lookup), len(lookup), json.dumps(states, sort_keys=True, default=list))
+    key = (id(lookup), len(lookup), json.dumps(tail, sort_keys=True, default=list))
     found = cache.get(key)
     if found is None:
         if len(cache) >= POSSIBLE_KEYS_CACHE:
             cache.clear()
-        found = cache[key] = getattr(RulePolicy, ORIGINAL_POSSIBLE_KEYS)(policy, lookup, states)
+        found = cache[key] = getattr(RulePolicy, ORIGINAL_POSSIBLE_KEYS)(policy, lookup, tail)
     return set(found)  # callers may change their copy
 
 
