@@ -22,7 +22,6 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
-import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.constants import TOKENS_NAMES
@@ -35,7 +34,7 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 from sklearn.preprocessing import normalize
 
 
@@ -81,7 +80,7 @@ class TolerantLogisticRegressionClassifier(LogisticRegressionClassifier):
         if any(row is None for row in rows):
             matrix = super()._create_X(messages)  # dense features too: Rasa's way
         else:
-            matrix = scipy.sparse.vstack(rows, format="csr")
+            matrix = vstack(rows, format="csr")
         if self.config.get("scaling") == "log_l2":
             matrix = csr_matrix(matrix, dtype=np.float64)
             matrix.data = np.log1p(matrix.data)

@@ -86,6 +86,14 @@ class _Stateless(GraphComponent):
         raise NotImplementedError
 
 
+class _Reranker(_Stateless):
+    """A stage after the intent classifier: it changes predictions, and training examples carry
+    their intent already."""
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class InputCleaner(_Stateless):
     def process_message(self, message: Message) -> None:
@@ -232,7 +240,7 @@ class LanguageGuard(GraphComponent):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class AnswerChooser(_Stateless):
+class AnswerChooser(_Reranker):
     """Moves the glossary reading first where the content shows the message asks about a term."""
 
     def __init__(self) -> None:
@@ -240,9 +248,6 @@ class AnswerChooser(_Stateless):
 
         knowledge = load_knowledge()
         self._chooser = ContentChooser(knowledge.terms.values(), knowledge.faq.values())
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data  # training examples carry their intent
 
     def process_message(self, message: Message) -> None:
         ranking = [
@@ -260,13 +265,10 @@ class AnswerChooser(_Stateless):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class EnglishDetector(_Stateless):
+class EnglishDetector(_Reranker):
     """The language decides `in_english`; the classifier's topics follow as candidates."""
 
     CONFIDENCE = 0.95
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data  # training examples carry their intent
 
     def process_message(self, message: Message) -> None:
         intent = message.get(INTENT) or {}

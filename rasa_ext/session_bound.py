@@ -32,8 +32,7 @@ events. Installed in the Rasa server (rasa_ext/server.py); SESSION_MAX_EVENTS=0 
 
 from __future__ import annotations
 
-import json
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Reversible
 
 from rasa.core import processor as rasa_processor
 from rasa.core.actions.action import ActionSessionStart
@@ -64,7 +63,7 @@ def lookback_actions(policy: RulePolicy) -> FrozenSet[str]:
     found = set()
     for kind in (RULES, RULES_FOR_LOOP_UNHAPPY_PATH):
         for key in lookup.get(kind) or {}:
-            states = json.loads(key)
+            states = policy._rule_key_to_state(key)
             for before, after in zip(states, states[1:], strict=False):
                 previous = (after.get(PREVIOUS_ACTION) or {}).get("action_name")
                 if USER in after and previous == ACTION_LISTEN_NAME:
@@ -84,12 +83,12 @@ def session_events(tracker: DialogueStateTracker) -> int:
     return count
 
 
-def quiet_point(events: Iterable[Event], active_loop: Optional[str], lookback: FrozenSet[str]) -> bool:
+def quiet_point(events: Reversible[Event], active_loop: Optional[str], lookback: FrozenSet[str]) -> bool:
     """Whether the conversation waits for a new message with nothing before it still deciding the answer."""
     if active_loop or not lookback:
         return False
     last_turn: List[Event] = []
-    for event in reversed(list(events)):
+    for event in reversed(events):
         if isinstance(event, (UserUttered, SessionStarted)):
             break
         last_turn.append(event)

@@ -28,6 +28,9 @@ class CalendarConfigError(ValueError):
     pass
 
 
+DEFAULT_HOLD_MINUTES = 15
+
+
 @dataclass(frozen=True)
 class CalendarConfig:
     timezone: str
@@ -39,7 +42,7 @@ class CalendarConfig:
     holiday_country: str
     holiday_subdivision: str
     formats: Mapping[str, str] = field(default_factory=dict)
-    hold_minutes: int = 15  # a chosen slot is kept this long for the conversation that chose it
+    hold_minutes: int = DEFAULT_HOLD_MINUTES  # a chosen slot is kept this long for the conversation that chose it
 
     @property
     def tz(self) -> ZoneInfo:
@@ -74,7 +77,7 @@ def parse_calendar_config(data: Mapping[str, Any], timezone: str) -> CalendarCon
             holiday_country=data["holidays"]["country"],
             holiday_subdivision=data["holidays"].get("subdivision", ""),
             formats=dict(data.get("formats") or {}),
-            hold_minutes=int(data.get("hold_minutes", 15)),
+            hold_minutes=int(data.get("hold_minutes", DEFAULT_HOLD_MINUTES)),
         )
         ZoneInfo(config.timezone)
     except (KeyError, TypeError, ValueError) as error:

@@ -128,11 +128,13 @@ class Answers:
         (`contexts`, see content.CONTEXTS: no "Abbrechen" outside a form); the hotline if it
         happens twice."""
         if repeated:  # second miss in a row: offer the hand-off to a person
-            handoff = HANDOFF_NOT_UNDERSTOOD
             return [
                 Reply(
                     self._say("clarify_give_up"),
-                    (Button(self._say("handoff_offer_yes"), handoff), Button(self._say("handoff_offer_no"), "/deny")),
+                    (
+                        Button(self._say("handoff_offer_yes"), HANDOFF_NOT_UNDERSTOOD),
+                        Button(self._say("handoff_offer_no"), "/deny"),
+                    ),
                 )
             ]
         options: List[Button] = []
