@@ -14,7 +14,7 @@ MIN_SCORE = 0.93  # intent macro-F1 and retrieval accuracy; the target on the he
 # that they still catch a regression; the target is NOT met on them (README, "Tests"):
 # development_4 measured 0.961 / 0.920, the held-out set (written 2026-12-01, measured twice unseen) 0.969 / 0.929,
 # the second held-out set (measured once) 0.955 / 0.915.
-BELOW_TARGET_FLOORS = {"development_4": (0.95, 0.91), "holdout": (0.96, 0.92), "holdout_2": (0.945, 0.905)}
+BELOW_TARGET_FLOORS = {"development_4": (0.95, 0.91), "development_6": (0.96, 0.92), "development_7": (0.945, 0.905)}
 MIN_NONSENSE_NOT_UNDERSTOOD = 0.98
 NOT_UNDERSTOOD = {"nlu_fallback", "bad_input"}
 

