@@ -162,3 +162,22 @@ def test_names_containing_the_programme_name_are_found(index, text, term):
 def test_of_several_terms_the_one_whose_text_covers_the_message(index, text, term):
     assert len([m for m in index.find_all(text) if m.score >= 0.85]) > 1
     assert index.find(text).term.id == term
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("Was ist ESCA?", "esca"),  # a named term first
+        # No name, but facts only one definition holds:
+        ("Bis zu wie viel Euro je Partner gab es für Cross-Clustering-Projekte?", "clusterservices"),
+        ("Wie viele Kriterien und Punkte wurden 2013 für die höchste Stufe bewertet?", "gold_label"),
+        # Nothing the glossary knows, or words many definitions share: no guess.
+        ("Was ist ein Flux-Kompensator?", None),
+        ("Wie wird das Wetter morgen?", None),
+        ("Was macht man im Cluster?", "cluster"),
+        ("Wer macht das?", None),
+    ],
+)
+def test_resolve_falls_back_to_the_definition_that_clearly_covers_the_question(index, text, term):
+    resolved = index.resolve(text)
+    assert (resolved.id if resolved else None) == term

@@ -92,11 +92,7 @@ class Answers:
 
     def resolve_term(self, text: str, term_id: Optional[str] = None) -> Optional[Term]:
         """The glossary term a message asks about (a button's id wins over the text)."""
-        term = self.index.get(term_id)
-        if term is None:
-            match = self.index.find(text)
-            term = match.term if match else None
-        return term
+        return self.index.get(term_id) or self.index.resolve(text)
 
     @staticmethod
     def term_query(text: str) -> str:

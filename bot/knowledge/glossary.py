@@ -19,6 +19,11 @@ PROGRAMME_COMPACT = "gocluster"
 MAX_WINDOW = 5
 MIN_FUZZY_LENGTH = 5
 CLEAR_MATCH = 0.85  # a name spelled (nearly) right: up to two typos
+# A glossary question that names no term ("Wie viel Geld gab es 2014 für Cross-Clustering-Projekte?")
+# asks about the term whose own text covers at least this share of its content words, and clearly
+# more than any other term's text does (development sets, README "Sprachverarbeitung").
+MIN_CONTENT_SHARE = 0.4
+CONTENT_LEAD = 0.15
 
 # Words of a definition question that are not part of the term asked about.
 QUESTION_WORDS = frozenset(
@@ -92,6 +97,19 @@ class GlossaryIndex:
         if len(clear) > 1:
             return max(clear, key=lambda match: self._texts.share(text, match.term.id))
         return found[0] if found else None
+
+    def resolve(self, text: str) -> Optional[Term]:
+        """The term a glossary question asks about: the named one, else the one whose text clearly
+        covers the message best (`MIN_CONTENT_SHARE`, `CONTENT_LEAD`), else None."""
+        match = self.find(text)
+        if match is not None:
+            return match.term
+        ranked = self._texts.ranked(text)
+        if not ranked or ranked[0][1] < MIN_CONTENT_SHARE:
+            return None
+        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < CONTENT_LEAD:
+            return None
+        return self._by_id[ranked[0][0]]
 
     def find_all(self, text: str) -> List[TermMatch]:
         # The programme's name is removed before matching, except for the names that contain it

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Dict, FrozenSet, Mapping
+from typing import Dict, FrozenSet, List, Mapping, Tuple
 
 from bot.language import content_words, words
 
@@ -28,10 +28,23 @@ class ContentOverlap:
         self._idf = {s: math.log((count + 1) / (n + 1)) for s, n in frequency.items()}
         self._unknown = math.log(count + 1)  # a word no answer contains: as rare as can be
 
+    def _message_stems(self, text: str) -> Tuple[FrozenSet[str], float]:
+        stems = frozenset(stem(word) for word in content_words(text))
+        return stems, sum(self._idf.get(s, self._unknown) for s in stems)
+
     def share(self, text: str, key: str) -> float:
         """0..1: the idf-weighted share of the message's content words that answer `key` contains."""
-        stems = {stem(word) for word in content_words(text)}
-        total = sum(self._idf.get(s, self._unknown) for s in stems)
+        stems, total = self._message_stems(text)
         if not total or key not in self._stems:
             return 0.0
         return sum(self._idf.get(s, self._unknown) for s in stems if s in self._stems[key]) / total
+
+    def ranked(self, text: str) -> List[Tuple[str, float]]:
+        """Every answer's share of the message, largest first (the message's words stemmed once)."""
+        stems, total = self._message_stems(text)
+        if not total:
+            return []
+        shares = (
+            (key, sum(self._idf.get(s, self._unknown) for s in stems & own) / total) for key, own in self._stems.items()
+        )
+        return sorted(shares, key=lambda item: -item[1])

@@ -95,8 +95,8 @@ def answer_of(intent: str, text: str, index: GlossaryIndex) -> Optional[str]:
     if intent.startswith(FAQ_INTENT_PREFIX):
         return intent[len(FAQ_INTENT_PREFIX) :]
     if intent == GLOSSARY_INTENT:
-        match = index.find(text)
-        return match.term.id if match else None
+        term = index.resolve(text)
+        return term.id if term else None
     return None
 
 
