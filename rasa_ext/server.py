@@ -102,10 +102,11 @@ def without_tensorflow(model: Path, config: Settings) -> bool:
 def install_patches(config: Settings) -> None:
     """What this server changes in Rasa after importing it (also used by bench/breakdown.py, so the
     breakdown measures the server as it runs)."""
-    from rasa_ext import commands, faults, rules, session_bound, spacy_model
+    from rasa_ext import commands, faults, graph_runner, rules, session_bound, spacy_model
 
     faults.install(config)
     commands.install()
+    graph_runner.install()
     rules.install()
     session_bound.install(config)
     spacy_model.install()

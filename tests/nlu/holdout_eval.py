@@ -36,7 +36,15 @@ DEVELOPMENT_4 = Path(__file__).parent / "development_4.yml"  # third held-out se
 DEVELOPMENT_5 = Path(__file__).parent / "development_5.yml"  # fourth held-out set, measured twice, then used
 DEVELOPMENT_6 = Path(__file__).parent / "development_6.yml"  # fifth held-out set, measured twice, then used
 DEVELOPMENT_7 = Path(__file__).parent / "development_7.yml"  # sixth held-out set, measured once, then used
-DEVELOPMENT_SETS = (DEVELOPMENT_1, DEVELOPMENT_2, DEVELOPMENT_3, DEVELOPMENT_4, DEVELOPMENT_5, DEVELOPMENT_6, DEVELOPMENT_7)
+DEVELOPMENT_SETS = (
+    DEVELOPMENT_1,
+    DEVELOPMENT_2,
+    DEVELOPMENT_3,
+    DEVELOPMENT_4,
+    DEVELOPMENT_5,
+    DEVELOPMENT_6,
+    DEVELOPMENT_7,
+)
 HELD_OUT_SETS: tuple = ()
 
 
