@@ -179,3 +179,23 @@ def test_content_overlap(documents, text, key, expected):
 def test_function_words_are_no_content(word):
     # A contraction counted as content once tipped "beim Benchmarking mitmachen" to the glossary.
     assert content_words(f"{word} Benchmarking") == ["benchmarking"]
+
+
+@pytest.mark.parametrize(
+    "text, ranking, expected_confidence",
+    [
+        # Function words only: no topic, whatever the classifier's confidence.
+        ("Wieso das denn?", [("faq_einreichung", 0.44), ("guide_details", 0.09)], 0.0),
+        ("Und was ist damit?", [("ask_glossary", 0.7), ("faq_labels", 0.1)], 0.0),
+        # A content word names a topic ("kostet", "ESCA", "KMU"); dialogue intents need none.
+        ("Was kostet das?", [("faq_mitgliedsbeitrag", 0.8)], None),
+        ("ESCA?", [("ask_glossary", 0.9)], None),
+        ("KMU?", [("ask_glossary", 0.9)], None),
+        ("Und dann?", [("guide_next", 0.9)], None),
+    ],
+)
+def test_no_answer_without_a_content_word(chooser, text, ranking, expected_confidence):
+    choice = chooser.choose(text, ranking)
+    assert (choice.confidence if choice else None) == expected_confidence
+    if choice:
+        assert choice.intent == ranking[0][0]  # the candidates stay for the clarifying question

@@ -21,6 +21,9 @@ When the classifier's first guess already is the glossary but it hesitates again
 (often below the fallback threshold), the same comparison of texts decides whether the FAQ
 reading's share joins the glossary's (five development sets: 3 answers fixed, none broken).
 
+A message of nothing but function words ("Wieso das denn?") gets no FAQ or glossary answer: its
+confidence drops below the fallback threshold, and the clarifying question offers the candidates.
+
 Pure functions on plain values; rasa_ext.nlu.AnswerChooser applies them in the pipeline.
 """
 
@@ -41,7 +44,7 @@ from bot.knowledge.glossary import (
 )
 from bot.knowledge.overlap import ContentOverlap
 from bot.knowledge.term_questions import all_frame_words, frame_words
-from bot.language import compact, words
+from bot.language import compact, content_words, words
 
 TOP_K = 3  # the glossary reading must be one of the classifier's first three candidates
 MIN_SHARE = 0.05  # ... with at least this probability
@@ -50,6 +53,7 @@ MAX_OTHER_WORDS = 1  # other words besides the name and the question words (5-fo
 DETAIL_TOP_K = 5  # a detail question: the glossary reading among the first five candidates
 DETAIL_MIN_SHARE = 0.01  # ... with at least this probability
 DETAIL_MARGIN = 0.1  # ... and the term's text covers this much more of the message than the FAQ answer
+NO_TOPIC_CONFIDENCE = 0.0  # below any fallback threshold: the message is not understood
 TERM_KEY = "term:"
 FILLERS = frozenset("denn eigentlich mal kurz nochmal noch bitte so also hallo hey und oder".split())
 
@@ -96,6 +100,11 @@ class AnswerChooser:
         """A different answer or confidence than the classifier's first candidate, or None to keep it."""
         if not ranking:
             return None
+        top, _ = ranking[0]
+        if (top == GLOSSARY_INTENT or top.startswith(FAQ_INTENT_PREFIX)) and not content_words(text):
+            # Nothing but function words ("Wieso das denn?") names no topic: whatever the
+            # classifier makes of them, the answer would be a guess.
+            return Choice(top, NO_TOPIC_CONFIDENCE, "")
         found: List[Optional[TermMatch]] = []
 
         def find() -> Optional[TermMatch]:

@@ -20,9 +20,12 @@ MAX_WINDOW = 5
 MIN_FUZZY_LENGTH = 5
 CLEAR_MATCH = 0.85  # a name spelled (nearly) right: up to two typos
 # A glossary question that names no term ("Wie viel Geld gab es 2014 für Cross-Clustering-Projekte?")
-# asks about the term whose own text covers at least this share of its content words, and clearly
-# more than any other term's text does (development sets, README "Sprachverarbeitung").
-MIN_CONTENT_SHARE = 0.4
+# asks about the term whose own text holds at least two of its content words and this share of them
+# (by rarity), clearly more than any other term's text (development sets, README "Sprachverarbeitung").
+# One shared word is no evidence: "Was ist ein Transferkorridor?" is not about the Clusterakteure
+# ("Transfereinrichtungen").
+MIN_CONTENT_WORDS = 2
+MIN_CONTENT_SHARE = 0.5
 CONTENT_LEAD = 0.15
 
 # Words of a definition question that are not part of the term asked about.
@@ -104,7 +107,7 @@ class GlossaryIndex:
         match = self.find(text)
         if match is not None:
             return match.term
-        ranked = self._texts.ranked(text)
+        ranked = self._texts.ranked(text, MIN_CONTENT_WORDS)
         if not ranked or ranked[0][1] < MIN_CONTENT_SHARE:
             return None
         if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < CONTENT_LEAD:

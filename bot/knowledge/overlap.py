@@ -39,12 +39,15 @@ class ContentOverlap:
             return 0.0
         return sum(self._idf.get(s, self._unknown) for s in stems if s in self._stems[key]) / total
 
-    def ranked(self, text: str) -> List[Tuple[str, float]]:
-        """Every answer's share of the message, largest first (the message's words stemmed once)."""
+    def ranked(self, text: str, min_words: int = 1) -> List[Tuple[str, float]]:
+        """Every answer's share of the message, largest first (the message's words stemmed once);
+        an answer that contains fewer than `min_words` of the message's content words counts 0."""
         stems, total = self._message_stems(text)
         if not total:
             return []
-        shares = (
-            (key, sum(self._idf.get(s, self._unknown) for s in stems & own) / total) for key, own in self._stems.items()
-        )
+        shares = []
+        for key, own in self._stems.items():
+            found = stems & own
+            share = sum(self._idf.get(s, self._unknown) for s in found) / total if len(found) >= min_words else 0.0
+            shares.append((key, share))
         return sorted(shares, key=lambda item: -item[1])
