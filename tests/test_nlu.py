@@ -13,9 +13,11 @@ from tests.nlu.nonsense import KINDS, REPORT_SEED, generate
 
 MIN_SCORE = 0.93  # intent macro-F1 and retrieval accuracy; the target on the held-out set is 0.95
 # Sets measured below MIN_SCORE keep a floor just under their measured (macro-F1, retrieval), so
-# that they still catch a regression; the target is NOT met on them (README, "Tests"). None at present:
-# development_4, 6 and 7 (below 0.93 before the data of 2026-12-01) measure 0.975/0.953, 0.972/0.941, 0.969/0.932.
-BELOW_TARGET_FLOORS: Dict[str, Tuple[float, float]] = {}
+# that they still catch a regression; the target is NOT met on them (README, "Tests"): the third
+# held-out set (written after the changes of 2026-12-01, measured once) 0.953 / 0.910.
+# (Development sets 4, 6 and 7, below 0.93 before the data of 2026-12-01, now measure 0.975/0.953,
+# 0.973/0.949 and 0.974/0.944.)
+BELOW_TARGET_FLOORS: Dict[str, Tuple[float, float]] = {"holdout_3": (0.945, 0.9)}
 MIN_NONSENSE_NOT_UNDERSTOOD = 0.98
 NOT_UNDERSTOOD = {"nlu_fallback", "bad_input"}
 
