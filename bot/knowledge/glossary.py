@@ -103,7 +103,7 @@ class GlossaryIndex:
 
     def resolve(self, text: str) -> Optional[Term]:
         """The term a glossary question asks about: the named one, else the one whose text clearly
-        covers the message best (`MIN_CONTENT_SHARE`, `CONTENT_LEAD`), else None."""
+        covers the message best (`MIN_CONTENT_WORDS`, `MIN_CONTENT_SHARE`, `CONTENT_LEAD`), else None."""
         match = self.find(text)
         if match is not None:
             return match.term

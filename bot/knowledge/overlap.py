@@ -32,12 +32,15 @@ class ContentOverlap:
         stems = frozenset(stem(word) for word in content_words(text))
         return stems, sum(self._idf.get(s, self._unknown) for s in stems)
 
+    def _covered(self, stems: FrozenSet[str], key: str, total: float) -> float:
+        return sum(self._idf.get(s, self._unknown) for s in stems & self._stems[key]) / total
+
     def share(self, text: str, key: str) -> float:
         """0..1: the idf-weighted share of the message's content words that answer `key` contains."""
         stems, total = self._message_stems(text)
         if not total or key not in self._stems:
             return 0.0
-        return sum(self._idf.get(s, self._unknown) for s in stems if s in self._stems[key]) / total
+        return self._covered(stems, key, total)
 
     def ranked(self, text: str, min_words: int = 1) -> List[Tuple[str, float]]:
         """Every answer's share of the message, largest first (the message's words stemmed once);
@@ -45,9 +48,8 @@ class ContentOverlap:
         stems, total = self._message_stems(text)
         if not total:
             return []
-        shares = []
-        for key, own in self._stems.items():
-            found = stems & own
-            share = sum(self._idf.get(s, self._unknown) for s in found) / total if len(found) >= min_words else 0.0
-            shares.append((key, share))
+        shares = [
+            (key, self._covered(stems, key, total) if len(stems & own) >= min_words else 0.0)
+            for key, own in self._stems.items()
+        ]
         return sorted(shares, key=lambda item: -item[1])
