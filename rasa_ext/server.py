@@ -11,6 +11,7 @@ The same as `rasa run`, with what that command cannot do:
 * every log record is redacted (bot.logs) before it is written;
 * Rasa's RulePolicy looks only at the states its rules can see (rasa_ext/rules.py);
 * a long conversation starts a new session at a quiet point (rasa_ext/session_bound.py);
+* the trained graph runs without dask, its nodes in an order worked out once (rasa_ext/graph_runner.py);
 * TensorFlow is not loaded when the model does not use it (rasa_ext/tensorflow_stub.py), and the
   spaCy model is loaded once, not twice (rasa_ext/spacy_model.py), and what is loaded at start is
   kept out of the garbage collector's way (gc.freeze).
