@@ -17,7 +17,7 @@ MIN_SCORE = 0.93  # intent macro-F1 and retrieval accuracy; the target on the he
 # held-out set (written after the changes of 2026-12-01, measured once) 0.953 / 0.910.
 # (Development sets 4, 6 and 7, below 0.93 before the data of 2026-12-01, now measure 0.975/0.953,
 # 0.973/0.949 and 0.974/0.944.)
-BELOW_TARGET_FLOORS: Dict[str, Tuple[float, float]] = {"holdout_3": (0.945, 0.9)}
+BELOW_TARGET_FLOORS: Dict[str, Tuple[float, float]] = {"development_8": (0.945, 0.9)}
 MIN_NONSENSE_NOT_UNDERSTOOD = 0.98
 NOT_UNDERSTOOD = {"nlu_fallback", "bad_input"}
 
