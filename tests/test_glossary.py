@@ -182,3 +182,32 @@ def test_of_several_terms_the_one_whose_text_covers_the_message(index, text, ter
 def test_resolve_falls_back_to_the_definition_that_clearly_covers_the_question(index, text, term):
     resolved = index.resolve(text)
     assert (resolved.id if resolved else None) == term
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        # The question sentence names the term asked about; the sentence before is context.
+        ("Wir haben das Silber-Label seit letztem Jahr. Was verlangt das Gold-Label?", "gold_label"),
+        # The question names none ("das", "sie"): the term named last before it.
+        ("Unser Benchmarking nennt die ESCA. Wer steckt dahinter?", "esca"),
+        ("Für das Bronze-Label geht es um die ECCP. Was ist das genau?", "eccp"),
+        ("Die Clusterplattform erwähnt ClusterERFOLGE! Was ist das?", "clustererfolge"),
+        # Abbreviations do not end a sentence: still one question naming two terms.
+        ("Was unterscheidet bzw. verbindet Netzwerk und Cluster?", "netzwerk"),
+    ],
+)
+def test_in_several_sentences_the_question_decides(index, text, term):
+    assert index.find(text).term.id == term
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        # A name that covers another one's words is the one meant.
+        ("Wann steht die Gold-Rezertifizierung an?", "re_zertifizierung"),
+        ("Wie läuft die Erneuerung des Gold-Labels?", "re_zertifizierung"),
+    ],
+)
+def test_a_longer_name_covering_a_shorter_one_wins(index, text, term):
+    assert index.find(text).term.id == term

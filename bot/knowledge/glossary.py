@@ -8,7 +8,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from bot.knowledge.content import Term
 from bot.knowledge.overlap import ContentOverlap
-from bot.language import compact, edit_distance, trigram_similarity, words
+from bot.language import compact, edit_distance, sentences, trigram_similarity, words
 
 # German endings that turn a glossary term into the form used in a sentence
 # ("des Clustermanagements", "mit den Clusterakteuren").
@@ -72,6 +72,27 @@ def _window_score(window: str, alias: str) -> float:
     return 0.0
 
 
+def _outermost(matches: List[TermMatch]) -> List[TermMatch]:
+    """Without the matches whose words lie inside another match: "Gold-Rezertifizierung" names the
+    Re-Zertifizierung, not also the Gold-Label."""
+
+    def inside(inner: List[str], outer: List[str]) -> bool:
+        size = len(inner)
+        return size < len(outer) and any(outer[i : i + size] == inner for i in range(len(outer) - size + 1))
+
+    spans = [match.matched_text.split() for match in matches]
+    return [m for m, span in zip(matches, spans, strict=True) if not any(inside(span, other) for other in spans)]
+
+
+def _last_position(text: str, match: TermMatch) -> int:
+    """Where in `text` the match's words start the last time (-1 if not found as such)."""
+    span = match.matched_text.split()
+    positions = [-1]
+    for tokens in (words(PROGRAMME_NAME.sub(" ", text)), words(text)):
+        positions += [i for i in range(len(tokens) - len(span) + 1) if tokens[i : i + len(span)] == span]
+    return max(positions)
+
+
 class GlossaryIndex:
     """Looks up terms by any of their names; built once per process from the content."""
 
@@ -94,9 +115,34 @@ class GlossaryIndex:
     def find(self, text: str) -> Optional[TermMatch]:
         """The term the text talks about, preferring the longest and closest name. Where several
         terms are named clearly ("ESCA-Netzwerk", "Clusterinitiativen auf der Clusterplattform"),
-        the one whose own text covers more of the message (on a tie, the longest and closest name)."""
-        found = self.find_all(text)
-        clear = [match for match in found if match.score >= CLEAR_MATCH]
+        the one whose own text covers more of the message (on a tie, the longest and closest name).
+        In a message of several sentences the question decides (`_asked_about`)."""
+        parts = sentences(text)
+        if len(parts) > 1:
+            asked = self._asked_about(text, parts)
+            if asked is not None:
+                return asked
+        return self._find_in(text, text)
+
+    def _asked_about(self, text: str, parts: List[str]) -> Optional[TermMatch]:
+        """Context first, question last: "Für das Bronze-Label brauchen wir einen Eintrag auf der
+        ECCP. Was ist das?" The question sentence (the last with a question mark, else the last)
+        asks about the term it names clearly; naming none ("was ist das?"), it refers to the term
+        named last before it."""
+        asking = max((i for i, part in enumerate(parts) if part.rstrip().endswith("?")), default=len(parts) - 1)
+        match = self._find_in(parts[asking], text)
+        if match is not None and match.score >= CLEAR_MATCH:
+            return match
+        for part in reversed(parts[:asking]):
+            clear = [m for m in self.find_all(part) if m.score >= CLEAR_MATCH]
+            if clear:
+                return max(clear, key=lambda m: _last_position(part, m))
+        return None
+
+    def _find_in(self, part: str, text: str) -> Optional[TermMatch]:
+        """The term `part` names; several clear ones are weighed by their share of `text`."""
+        found = self.find_all(part)
+        clear = _outermost([match for match in found if match.score >= CLEAR_MATCH])
         if len(clear) > 1:
             return max(clear, key=lambda match: self._texts.share(text, match.term.id))
         return found[0] if found else None

@@ -1,6 +1,6 @@
 """The German language toolkit: one place for what every feature needs to read German answers.
 
-* text: `fold` (the one canonical spelling), `words`, `compact`, `content_words` (without
+* text: `fold` (the one canonical spelling), `words`, `sentences`, `compact`, `content_words` (without
   `FUNCTION_WORDS`), and matching umlauts written with or
   without dots (`umlauts`, `spellings`, `spelled`, `phrases`, `alternation`);
 * distance: `edit_distance`, `closest`, `trigram_similarity` (rapidfuzz);
@@ -33,6 +33,7 @@ from bot.language.text import (
     content_words,
     fold,
     phrases,
+    sentences,
     spelled,
     spellings,
     umlauts,
@@ -66,6 +67,7 @@ __all__ = [
     "compact",
     "fold",
     "phrases",
+    "sentences",
     "spelled",
     "spellings",
     "umlauts",

@@ -45,6 +45,9 @@ _SPELLED_OUT = str.maketrans(
     }
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# After "?" or "!", or after "." that follows a word of four or more letters or a number: "vs.",
+# "z. B.", "bzw." and "ca." do not end a sentence.
+_SENTENCE_END = re.compile(r"(?:(?<=[!?])|(?<=\w{4}\.)|(?<=\d\.))\s+")
 # An umlaut written in a pattern matches its folded and its dotless spelling.
 _EITHER = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "ss"}
 _BOTH = {"ä": ("ae", "a"), "ö": ("oe", "o"), "ü": ("ue", "u"), "ß": ("ss",)}
@@ -61,6 +64,13 @@ def fold(text: str) -> str:
 def words(text: str) -> List[str]:
     """Folded words; hyphens, slashes and punctuation separate words ("VDI/VDE-IT" -> 3 words)."""
     return [w for w in _NON_WORD.split(fold(text)) if w]
+
+
+def sentences(text: str) -> List[str]:
+    """The sentences of a message, split after ".", "!" or "?" and a space. Short words before a
+    full stop are taken for abbreviations: "Das ist gut. Was ..." stays one sentence, which is
+    harmless where a sentence is only searched for what it names."""
+    return [part for part in _SENTENCE_END.split(text.strip()) if part]
 
 
 def compact(text: str) -> str:

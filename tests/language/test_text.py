@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.language import alternation, compact, fold, phrases, spelled, spellings, umlauts, words
+from bot.language import alternation, compact, fold, phrases, sentences, spelled, spellings, umlauts, words
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,23 @@ def test_fold(text, folded):
 )
 def test_words(text, expected):
     assert words(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Wir sind ein Cluster. Was ist ECCP?", ["Wir sind ein Cluster.", "Was ist ECCP?"]),
+        ("Hallo! Wie geht es? Danke", ["Hallo!", "Wie geht es?", "Danke"]),
+        ("Seit 2015. Und dann?", ["Seit 2015.", "Und dann?"]),
+        # abbreviations and short words before a full stop do not end a sentence
+        ("Netzwerk vs. Cluster?", ["Netzwerk vs. Cluster?"]),
+        ("Wir sind z. B. Mitglied. Und nun?", ["Wir sind z. B. Mitglied.", "Und nun?"]),
+        ("Ein Satz ohne Ende", ["Ein Satz ohne Ende"]),
+        ("  ", []),
+    ],
+)
+def test_sentences(text, expected):
+    assert sentences(text) == expected
 
 
 def test_compact_ignores_separators():
